@@ -1,0 +1,281 @@
+//! The command-line interface: arguments become checked settings, then the library does the
+//! work. `main` only calls [`main`] here.
+//!
+//! Exit codes: 0 on success, 2 for bad input (a scenario file, a flag value), 1 when results
+//! cannot be written. A closed standard output (`budget-bandit run | head`) is not an error.
+
+use crate::error::ScenarioError;
+use crate::oracle::optimal;
+use crate::output::table::{ranked_table, thousands};
+use crate::output::{WriteError, write_results};
+use crate::runner::run_scenario;
+use crate::scenario::{Overrides, Scenario};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Split a daily marketing budget across channels with multi-armed bandits, and measure what
+/// learning costs against an oracle that knows the truth.
+#[derive(Debug, Parser)]
+#[command(name = "budget-bandit", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate every policy of each scenario, print a ranked table and write
+    /// OUT/<scenario>/ (summary.csv, channels.csv, daily.csv, summary.json, scenario.toml).
+    Run(RunArgs),
+    /// Check scenario files and print each one's channels and oracle split.
+    Validate(ValidateArgs),
+}
+
+/// Options of `run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario TOML files; without any, the built-in default scenario
+    /// (the same as scenarios/default.toml).
+    pub scenarios: Vec<PathBuf>,
+    /// Folder that receives one results folder per scenario.
+    #[arg(long, value_name = "DIR", default_value = "results")]
+    pub out: PathBuf,
+    /// Replications per policy, replacing the scenario's `replications`.
+    #[arg(long, value_name = "N")]
+    pub replications: Option<u64>,
+    /// Master seed, replacing the scenario's `seed`.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Horizon in days, replacing the scenario's `days`.
+    #[arg(long, value_name = "N")]
+    pub days: Option<u64>,
+    /// Worker threads (default: one per core). Results are identical for any value.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Run only these policies, by name, comma-separated (e.g. thompson,oracle).
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub policies: Option<Vec<String>>,
+    /// No progress bar and no status lines on stderr (the ranked table still goes to stdout).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Options of `validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Scenario TOML files to check.
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+}
+
+/// Why a command failed, and so its exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad input: exit code 2.
+    #[error("{0}")]
+    Input(#[from] ScenarioError),
+    /// Several bad inputs, already reported: exit code 2.
+    #[error("{0} scenario file(s) have errors")]
+    InputsReported(usize),
+    /// Results could not be written: exit code 1.
+    #[error("{0}")]
+    Output(#[from] WriteError),
+    /// The worker threads could not start: exit code 1.
+    #[error("cannot start worker threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+}
+
+impl CliError {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Input(_) | CliError::InputsReported(_) => 2,
+            CliError::Output(_) | CliError::Threads(_) => 1,
+        }
+    }
+}
+
+/// Parses the command line, runs the command and returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(error.exit_code())
+        }
+    }
+}
+
+/// Runs a parsed command.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Run(args) => run_command(args),
+        Command::Validate(args) => validate_command(args),
+    }
+}
+
+/// Writes to stdout; a closed pipe ends output quietly instead of failing.
+fn print(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
+fn load_scenarios(args: &RunArgs) -> Result<Vec<Scenario>, CliError> {
+    let overrides = Overrides {
+        days: args.days,
+        replications: args.replications,
+        seed: args.seed,
+        policies: args.policies.clone(),
+    };
+    let loaded = if args.scenarios.is_empty() {
+        vec![Scenario::builtin_default()]
+    } else {
+        args.scenarios
+            .iter()
+            .map(|path| Scenario::load(path))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let mut scenarios: Vec<Scenario> = Vec::new();
+    for scenario in loaded {
+        if let Some(earlier) = scenarios.iter().find(|s| s.name == scenario.name) {
+            return Err(ScenarioError::whole_file(
+                &scenario.origin,
+                format!(
+                    "scenario name '{}' is also used by {}; each scenario writes the results \
+                     folder of its name, so names must differ",
+                    scenario.name, earlier.origin
+                ),
+            )
+            .into());
+        }
+        scenarios.push(scenario.with_overrides(&overrides)?);
+    }
+    Ok(scenarios)
+}
+
+fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>16} [{bar:40}] {pos}/{len} replications, {eta} left")
+            .expect("the progress template is valid")
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+fn run_command(args: RunArgs) -> Result<(), CliError> {
+    let scenarios = load_scenarios(&args)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.map_or(0, usize::from))
+        .build()?;
+    let total: u64 = scenarios
+        .iter()
+        .map(|s| s.replications * s.policies.len() as u64)
+        .sum();
+    let bar = progress_bar(total, args.quiet);
+    for scenario in &scenarios {
+        let started = Instant::now();
+        bar.set_message(scenario.name.clone());
+        let results = pool.install(|| run_scenario(scenario, &|| bar.inc(1)));
+        let elapsed = started.elapsed();
+        let folder = write_results(&args.out, &results)?;
+        bar.suspend(|| {
+            print(&ranked_table(&results));
+            print("\n");
+            if !args.quiet {
+                eprintln!(
+                    "wrote {} in {:.1} s",
+                    folder.display(),
+                    elapsed.as_secs_f64()
+                );
+            }
+        });
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
+fn validate_command(args: ValidateArgs) -> Result<(), CliError> {
+    let mut failures = 0;
+    for path in &args.scenarios {
+        match Scenario::load(path) {
+            Ok(scenario) => print(&describe(&scenario)),
+            Err(error) => {
+                failures += 1;
+                eprintln!("error: {error}");
+            }
+        }
+    }
+    match failures {
+        0 => Ok(()),
+        n => Err(CliError::InputsReported(n)),
+    }
+}
+
+/// A scenario's channels and the oracle's split, as printed by `validate`.
+pub fn describe(scenario: &Scenario) -> String {
+    use std::fmt::Write as _;
+    let split = optimal(
+        &scenario.channels,
+        scenario.daily_budget,
+        scenario.allocation,
+    );
+    let currency = &scenario.currency;
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "{} ({}): ok\n  {} days x {} {currency}/day, {} allocation, {} replications, seed {}",
+        scenario.name,
+        scenario.origin,
+        scenario.days,
+        thousands(scenario.daily_budget, 0),
+        scenario.allocation.as_str(),
+        scenario.replications,
+        scenario.seed
+    );
+    let width = scenario
+        .channels
+        .iter()
+        .map(|c| c.name.len())
+        .max()
+        .unwrap_or(0)
+        .max(7);
+    let _ = writeln!(
+        text,
+        "  {:<width$}  pricing  {:>10}  {:>9}  {:>12}  {:>12}",
+        "channel", "price", "ROAS at 0", "oracle share", "oracle spend"
+    );
+    for (channel, spend) in scenario.channels.iter().zip(&split.spend) {
+        let _ = writeln!(
+            text,
+            "  {:<width$}  {:<7}  {:>10}  {:>9.3}  {:>11.1}%  {:>12}",
+            channel.name,
+            channel.pricing.as_str(),
+            thousands(channel.price, 2),
+            channel.initial_roas(),
+            100.0 * spend / scenario.daily_budget,
+            thousands(*spend, 0)
+        );
+    }
+    let _ = writeln!(
+        text,
+        "  oracle: expected revenue {} {currency}/day, expected ROAS {:.3}",
+        thousands(split.expected_revenue, 0),
+        split.expected_revenue / scenario.daily_budget
+    );
+    let policies: Vec<&str> = scenario.policies.iter().map(|p| p.name.as_str()).collect();
+    let _ = writeln!(text, "  policies: {}", policies.join(", "));
+    text
+}

@@ -1,0 +1,113 @@
+//! Errors a user can cause, and where they point.
+//!
+//! A [`ScenarioError`] names the scenario file and, where the TOML source gives it, the line and
+//! column, and prints the offending line with a caret under it, the way compilers do. The
+//! command-line tool exits with code 2 on these errors and code 1 on everything else.
+
+use std::fmt;
+use std::ops::Range;
+
+/// A problem with a scenario file or a command-line override of it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ScenarioError {
+    /// The file (or built-in scenario) the error is in.
+    pub origin: String,
+    /// One-based line and column of the offending value, where known.
+    pub position: Option<(usize, usize)>,
+    /// What is wrong and what is allowed.
+    pub message: String,
+    /// The offending source line and a caret line under it, where known.
+    excerpt: Option<String>,
+}
+
+impl ScenarioError {
+    /// An error at byte range `span` of `source` (or of the whole file when `span` is `None`).
+    pub fn new(origin: &str, source: &str, span: Option<Range<usize>>, message: String) -> Self {
+        let located = span.map(|span| locate(source, span));
+        ScenarioError {
+            origin: origin.to_owned(),
+            position: located.as_ref().map(|l| (l.line, l.column)),
+            message,
+            excerpt: located.map(|l| l.excerpt),
+        }
+    }
+
+    /// An error about the file as a whole (cannot be read, or an override is out of range).
+    pub fn whole_file(origin: &str, message: String) -> Self {
+        ScenarioError::new(origin, "", None, message)
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some((line, column)) => write!(f, "{}:{line}:{column}: {}", self.origin, self.message)?,
+            None => write!(f, "{}: {}", self.origin, self.message)?,
+        }
+        if let Some(excerpt) = &self.excerpt {
+            write!(f, "\n{excerpt}")?;
+        }
+        Ok(())
+    }
+}
+
+struct Location {
+    line: usize,
+    column: usize,
+    excerpt: String,
+}
+
+/// Turns a byte span into a one-based line and column, and an excerpt of that line.
+fn locate(source: &str, span: Range<usize>) -> Location {
+    let start = floor_char_boundary(source, span.start.min(source.len()));
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[start..]
+        .find('\n')
+        .map_or(source.len(), |i| start + i);
+    let line_text = source[line_start..line_end].trim_end_matches('\r');
+    let line = source[..start].matches('\n').count() + 1;
+    let column = source[line_start..start].chars().count() + 1;
+    let end = floor_char_boundary(source, span.end.clamp(start, line_end));
+    let width = source[start..end].chars().count().max(1);
+    let gutter = " ".repeat(line.to_string().len());
+    let excerpt = format!(
+        "{gutter} |\n{line} | {line_text}\n{gutter} | {}{}",
+        " ".repeat(column - 1),
+        "^".repeat(width)
+    );
+    Location {
+        line,
+        column,
+        excerpt,
+    }
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_at_line_and_column() {
+        let source = "name = \"x\"\n[[channels]]\ncvr = 1.4\n";
+        let start = source.find("1.4").unwrap();
+        let error = ScenarioError::new("s.toml", source, Some(start..start + 3), "bad".into());
+        assert_eq!(error.position, Some((3, 7)));
+        assert_eq!(
+            error.to_string(),
+            "s.toml:3:7: bad\n  |\n3 | cvr = 1.4\n  |       ^^^"
+        );
+    }
+
+    #[test]
+    fn whole_file_errors_have_no_position() {
+        let error = ScenarioError::whole_file("s.toml", "cannot read".into());
+        assert_eq!(error.to_string(), "s.toml: cannot read");
+    }
+}

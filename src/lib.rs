@@ -1,0 +1,46 @@
+//! # budget-bandit
+//!
+//! Decides how to split a daily marketing budget across channels, learning online with
+//! multi-armed bandits, and measures what the learning costs against an oracle that knows the
+//! truth.
+//!
+//! The pieces, in the order a run uses them:
+//!
+//! - [`scenario`]: TOML scenario files, validated once into a [`scenario::Scenario`];
+//! - [`channel`]: the model of a channel's expected response to spend (closed forms);
+//! - [`simulate`]: drawing a channel's daily outcome (auction noise, funnel, values);
+//! - [`oracle`]: the optimal split under the true model, and the regret it defines;
+//! - [`policy`]: the allocation policies behind one [`policy::Policy`] trait;
+//! - [`simulation`]: the day loop of one replication;
+//! - [`runner`] and [`aggregate`]: replications in parallel, folded in a fixed order;
+//! - [`output`]: the results folder (CSV, JSON, the scenario as run) and the ranked table;
+//! - [`cli`]: the command-line tool.
+//!
+//! ```
+//! use budget_bandit::runner::run_scenario;
+//! use budget_bandit::scenario::{Overrides, Scenario};
+//!
+//! let scenario = Scenario::builtin_default().with_overrides(&Overrides {
+//!     replications: Some(4),
+//!     days: Some(20),
+//!     ..Overrides::default()
+//! })?;
+//! let results = run_scenario(&scenario, &|| {});
+//! let best = &results.policies[results.ranking()[0]];
+//! assert!(best.aggregate.revenue.mean() > 0.0);
+//! # Ok::<(), budget_bandit::error::ScenarioError>(())
+//! ```
+
+pub mod aggregate;
+pub mod channel;
+pub mod cli;
+pub mod error;
+pub mod oracle;
+pub mod output;
+pub mod policy;
+pub mod runner;
+pub mod scenario;
+pub mod simulate;
+pub mod simulation;
+pub mod stats;
+pub mod streams;

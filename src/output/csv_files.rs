@@ -1,0 +1,215 @@
+//! The CSV files of a results folder.
+//!
+//! - `summary.csv`: one row per policy in ranking order; every figure as `_mean`, `_low` and
+//!   `_high` (the 95% interval across replications).
+//! - `channels.csv`: one row per policy and channel, means and KPI ratios (see
+//!   [`super::kpi`]); a KPI the pricing model does not observe is an empty cell.
+//! - `daily.csv`: one row per policy, day (from 1) and channel with the mean share of the
+//!   budget and the mean revenue; and one row per policy and day with channel `total`, whose
+//!   share is 1 and which carries cumulative revenue and regret with their 95% intervals.
+//!
+//! Numbers are written in the shortest form that reads back to the same `f64`, so files are
+//! byte-identical whenever the results are.
+
+use super::kpi::{channel_summaries, policy_summaries};
+use crate::runner::ScenarioResults;
+use crate::scenario::RESERVED_CHANNEL_NAME;
+use crate::stats::{Interval, RunningStats};
+
+/// Formats a number for CSV: shortest round-trip form, empty when undefined.
+pub fn number(value: f64) -> String {
+    if value.is_finite() {
+        format!("{value}")
+    } else {
+        String::new()
+    }
+}
+
+fn optional(value: Option<f64>) -> String {
+    value.map_or_else(String::new, number)
+}
+
+fn interval_cells(interval: Option<Interval>) -> [String; 3] {
+    match interval {
+        Some(i) => [number(i.mean), number(i.low), number(i.high)],
+        None => [String::new(), String::new(), String::new()],
+    }
+}
+
+fn finish(writer: csv::Writer<Vec<u8>>) -> Vec<u8> {
+    writer
+        .into_inner()
+        .expect("writing CSV to memory cannot fail")
+}
+
+fn writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new())
+}
+
+fn push_row(writer: &mut csv::Writer<Vec<u8>>, row: &[String]) {
+    writer
+        .write_record(row)
+        .expect("writing CSV to memory cannot fail");
+}
+
+/// The measures of `summary.csv`, each written as `_mean`, `_low`, `_high`.
+pub const SUMMARY_MEASURES: [&str; 6] =
+    ["revenue", "spend", "conversions", "roas", "cpa", "regret"];
+
+/// `summary.csv`.
+pub fn summary(results: &ScenarioResults) -> Vec<u8> {
+    let mut out = writer();
+    let mut header: Vec<String> = ["rank", "policy", "kind", "replications"]
+        .map(String::from)
+        .to_vec();
+    for measure in SUMMARY_MEASURES {
+        for end in ["mean", "low", "high"] {
+            header.push(format!("{measure}_{end}"));
+        }
+    }
+    push_row(&mut out, &header);
+    for row in policy_summaries(results) {
+        let mut cells = vec![
+            row.rank.to_string(),
+            row.policy,
+            row.kind.to_owned(),
+            row.replications.to_string(),
+        ];
+        for interval in [
+            Some(row.revenue),
+            Some(row.spend),
+            Some(row.conversions),
+            Some(row.roas),
+            row.cpa,
+            Some(row.regret),
+        ] {
+            cells.extend(interval_cells(interval));
+        }
+        push_row(&mut out, &cells);
+    }
+    finish(out)
+}
+
+/// The columns of `channels.csv`.
+pub const CHANNEL_COLUMNS: [&str; 18] = [
+    "policy",
+    "channel",
+    "pricing",
+    "allocated",
+    "spend",
+    "impressions",
+    "clicks",
+    "leads",
+    "conversions",
+    "revenue",
+    "ctr",
+    "cvr",
+    "cpc",
+    "cpl",
+    "cpa",
+    "roas",
+    "share",
+    "days",
+];
+
+/// `channels.csv`.
+pub fn channels(results: &ScenarioResults) -> Vec<u8> {
+    let mut out = writer();
+    push_row(&mut out, &CHANNEL_COLUMNS.map(String::from));
+    let days = results.scenario.days.to_string();
+    for row in channel_summaries(results) {
+        push_row(
+            &mut out,
+            &[
+                row.policy,
+                row.channel,
+                row.pricing.as_str().to_owned(),
+                number(row.allocated),
+                number(row.spend),
+                optional(row.impressions),
+                optional(row.clicks),
+                optional(row.leads),
+                number(row.conversions),
+                number(row.revenue),
+                optional(row.ctr),
+                optional(row.cvr),
+                optional(row.cpc),
+                optional(row.cpl),
+                optional(row.cpa),
+                optional(row.roas),
+                number(row.share),
+                days.clone(),
+            ],
+        );
+    }
+    finish(out)
+}
+
+/// The columns of `daily.csv`.
+pub const DAILY_COLUMNS: [&str; 11] = [
+    "policy",
+    "day",
+    "channel",
+    "share",
+    "revenue",
+    "cumulative_revenue_mean",
+    "cumulative_revenue_low",
+    "cumulative_revenue_high",
+    "cumulative_regret_mean",
+    "cumulative_regret_low",
+    "cumulative_regret_high",
+];
+
+/// `daily.csv`.
+pub fn daily(results: &ScenarioResults) -> Vec<u8> {
+    let mut out = writer();
+    push_row(&mut out, &DAILY_COLUMNS.map(String::from));
+    let channels = &results.scenario.channels;
+    let blank = || [String::new(), String::new(), String::new()];
+    for policy in &results.policies {
+        let a = &policy.aggregate;
+        for day in 0..results.scenario.days {
+            let row = day * channels.len()..(day + 1) * channels.len();
+            let shares = &a.daily_share[row.clone()];
+            let revenues = &a.daily_revenue[row];
+            for (i, channel) in channels.iter().enumerate() {
+                let mut cells = vec![
+                    policy.spec.name.clone(),
+                    (day + 1).to_string(),
+                    channel.name.clone(),
+                    number(shares[i].mean()),
+                    number(revenues[i].mean()),
+                ];
+                cells.extend(blank());
+                cells.extend(blank());
+                push_row(&mut out, &cells);
+            }
+            let mut cells = vec![
+                policy.spec.name.clone(),
+                (day + 1).to_string(),
+                RESERVED_CHANNEL_NAME.to_owned(),
+                number(shares.iter().map(RunningStats::mean).sum()),
+                number(revenues.iter().map(RunningStats::mean).sum()),
+            ];
+            cells.extend(interval_cells(Some(a.cumulative_revenue[day].interval95())));
+            cells.extend(interval_cells(Some(a.cumulative_regret[day].interval95())));
+            push_row(&mut out, &cells);
+        }
+    }
+    finish(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_round_trip_and_blank_when_undefined() {
+        assert_eq!(number(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(number(1500.0), "1500");
+        assert_eq!(number(f64::NAN), "");
+        assert_eq!(optional(None), "");
+    }
+}

@@ -1,0 +1,170 @@
+//! Allocation policies: each decides a day's split of the budget from what it has observed.
+//!
+//! A policy is a plug-in to a loop it does not own (the [simulation](crate::simulation)): every
+//! day it is asked to [`allocate`](Policy::allocate) the budget, given the day and the shared
+//! [`Observations`] bookkeeping, and is then shown the day's outcomes through
+//! [`observe`](Policy::observe). Policies never touch I/O, threads or clocks; their randomness
+//! comes from the stream the loop hands them.
+//!
+//! | kind | module | idea |
+//! |------|--------|------|
+//! | `fixed` | [`fixed`] | the same split every day (equal, or given shares) |
+//! | `epsilon-greedy` | [`epsilon_greedy`] | a test budget `ε` spread evenly, the rest to the best observed ROAS |
+//! | `thompson` | [`thompson`] | randomised probability matching on posterior draws of each channel's ROAS |
+//! | `oracle` | [`oracle`] | knows the model and plays the optimal split: the benchmark for regret |
+
+pub mod epsilon_greedy;
+pub mod fixed;
+pub mod observations;
+pub mod oracle;
+pub mod thompson;
+
+pub use observations::{ChannelObservations, Observations};
+
+use crate::scenario::{Allocation, Scenario};
+use crate::simulate::Outcome;
+use crate::streams::StreamRng;
+use rand::RngExt;
+use serde::Serialize;
+
+/// What a policy knows about the day it allocates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Day {
+    /// Zero-based day of the horizon.
+    pub index: usize,
+    /// Budget to allocate today.
+    pub budget: f64,
+    /// Whether the budget may be split or must go to one channel.
+    pub allocation: Allocation,
+}
+
+/// A budget allocation rule.
+pub trait Policy: Send {
+    /// Writes today's spend per channel into `spend` (zeroed, one entry per channel). The
+    /// entries must be non-negative and sum to `day.budget`; with winner-takes-all allocation
+    /// exactly one entry is non-zero.
+    fn allocate(
+        &mut self,
+        day: &Day,
+        observed: &Observations,
+        rng: &mut StreamRng,
+        spend: &mut [f64],
+    );
+
+    /// Shown each day's outcomes after they are recorded in [`Observations`]; for policies
+    /// that keep state of their own. The default ignores them.
+    fn observe(&mut self, _day: &Day, _outcomes: &[Outcome]) {}
+}
+
+/// A named, validated policy configuration from a scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PolicySpec {
+    /// Unique name in the scenario (defaults to the kind).
+    pub name: String,
+    /// The policy and its parameters.
+    pub kind: PolicyKind,
+}
+
+/// The policy kinds and their validated parameters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum PolicyKind {
+    /// A constant split.
+    Fixed(fixed::FixedParams),
+    /// Epsilon-greedy on observed ROAS.
+    EpsilonGreedy(epsilon_greedy::EpsilonGreedyParams),
+    /// Thompson sampling on posterior ROAS.
+    Thompson(thompson::ThompsonParams),
+    /// The optimal split of the true model.
+    Oracle,
+}
+
+impl PolicyKind {
+    /// The name used in scenario files.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PolicyKind::Fixed(_) => "fixed",
+            PolicyKind::EpsilonGreedy(_) => "epsilon-greedy",
+            PolicyKind::Thompson(_) => "thompson",
+            PolicyKind::Oracle => "oracle",
+        }
+    }
+}
+
+impl PolicySpec {
+    /// The policies a scenario runs when it lists none: every kind with default parameters.
+    pub fn defaults() -> Vec<PolicySpec> {
+        [
+            PolicyKind::Thompson(thompson::ThompsonParams::default()),
+            PolicyKind::EpsilonGreedy(epsilon_greedy::EpsilonGreedyParams::default()),
+            PolicyKind::Fixed(fixed::FixedParams { shares: None }),
+            PolicyKind::Oracle,
+        ]
+        .into_iter()
+        .map(|kind| PolicySpec {
+            name: kind.as_str().to_owned(),
+            kind,
+        })
+        .collect()
+    }
+
+    /// A fresh policy for one replication of `scenario`.
+    pub fn build(&self, scenario: &Scenario) -> Box<dyn Policy> {
+        match &self.kind {
+            PolicyKind::Fixed(params) => {
+                Box::new(fixed::Fixed::new(params, scenario.channels.len()))
+            }
+            PolicyKind::EpsilonGreedy(params) => {
+                Box::new(epsilon_greedy::EpsilonGreedy::new(*params))
+            }
+            PolicyKind::Thompson(params) => Box::new(thompson::Thompson::new(*params)),
+            PolicyKind::Oracle => Box::new(oracle::Oracle::new(scenario)),
+        }
+    }
+}
+
+/// The index of the largest value, ties broken uniformly at random (so that no channel is
+/// favoured by its position in the file).
+pub(crate) fn argmax_random_ties(values: &[f64], rng: &mut StreamRng) -> usize {
+    let mut best = 0;
+    let mut ties = 0u32;
+    for (i, &v) in values.iter().enumerate() {
+        if i == 0 || v > values[best] {
+            best = i;
+            ties = 1;
+        } else if v == values[best] {
+            // Reservoir sampling over the tied indices.
+            ties += 1;
+            if rng.random_range(0..ties) == 0 {
+                best = i;
+            }
+        }
+    }
+    best
+}
+
+/// Puts the whole budget on one channel.
+pub(crate) fn all_on(spend: &mut [f64], channel: usize, budget: f64) {
+    spend.fill(0.0);
+    spend[channel] = budget;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn ties_are_broken_uniformly() {
+        let mut rng = StreamRng::seed_from_u64(5);
+        let mut counts = [0u32; 4];
+        for _ in 0..30_000 {
+            counts[argmax_random_ties(&[1.0, 3.0, 3.0, 3.0], &mut rng)] += 1;
+        }
+        assert_eq!(counts[0], 0);
+        // Each tied index: p = 1/3, sd of the count = sqrt(30000 * 2/9) ≈ 82; allow 5 sd.
+        for &c in &counts[1..] {
+            assert!((c as f64 - 10_000.0).abs() < 5.0 * 82.0, "{counts:?}");
+        }
+    }
+}

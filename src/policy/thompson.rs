@@ -1,0 +1,368 @@
+//! Thompson sampling on each channel's return per currency unit.
+//!
+//! A channel's expected ROAS factors into what it converts, what a conversion is worth and
+//! what a unit costs:
+//!
+//! ```text
+//! θ_i = ρ_i · τ_i · λ_i · v_i
+//! ```
+//!
+//! - `ρ_i`, conversions per trial (per impression for CPM, per click for CPC, per lead for CPL;
+//!   1 for CPA). Conversions given trials are binomial (for CPM, a binomial of a binomial is
+//!   again binomial with rate `ctr · cvr`), so the posterior is conjugate:
+//!   `ρ_i ~ Beta(α₀ + C_i, β₀ + T_i − C_i)` with prior `Beta(α₀, β₀)` (`prior_alpha`,
+//!   `prior_beta`, default `Beta(1, 1)`).
+//! - `τ_i`, trials per paid unit: 1000 for CPM, 1 otherwise (known from the pricing model).
+//! - `λ_i`, paid units per currency unit, estimated by `N_i / S_i` (units bought over money
+//!   spent). It is seen on every unit bought, so its uncertainty is small beside the
+//!   conversion rate's and it enters as this point estimate.
+//! - `v_i`, value per conversion, mean `v̂_i = R_i / C_i`. Its posterior is approximated by a
+//!   Gamma with that mean and variance `σ̂_i² / C_i`, where `σ̂_i²` is the spread of a single
+//!   conversion's value estimated from the daily totals (see
+//!   [`ChannelObservations::value_variance`]); channels with conversions on fewer than two days
+//!   borrow the pooled relative spread of the others, and channels with no conversion yet use
+//!   the pooled mean value of all channels. When values do not vary, `v_i` is a constant.
+//!
+//! A channel never bought from has no `τ λ v` yet, and for CPA not even a rate to stand in
+//! for its uncertainty: it draws `θ = ρ · S` with `ρ ~ Beta(α₀, β₀)` and `S` the largest
+//! `τ_j λ_j v̂_j` of the other channels (optimism that sends budget to it), or `S = 1` when
+//! nothing was bought anywhere, so that on the first day every channel draws from the same
+//! prior whatever its pricing model.
+//!
+//! **Allocation.** With `proportional` allocation each channel's share of the budget is its
+//! posterior probability of having the highest ROAS, estimated from `draws` joint posterior
+//! draws (randomised probability matching). With `winner-takes-all` the whole budget goes to
+//! the channel whose single draw is highest.
+//!
+//! **Classic bandit.** With a budget of one unit a day, price 1, no auction noise and value 1,
+//! `τ λ v = 1` for every channel and the policy is exactly Beta-Bernoulli Thompson sampling
+//! with a `Beta(α₀, β₀)` prior, so its regret grows like `log T` (Agrawal and Goyal, 2012).
+
+use super::{Day, Observations, Policy, all_on, argmax_random_ties};
+use crate::channel::Pricing;
+use crate::scenario::Allocation;
+use crate::streams::StreamRng;
+use rand_distr::{Distribution, Gamma};
+use serde::Serialize;
+
+/// Parameters of Thompson sampling.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ThompsonParams {
+    /// Prior pseudo-conversions `α₀` of the conversion-rate Beta prior, > 0.
+    pub prior_alpha: f64,
+    /// Prior pseudo-failures `β₀` of the conversion-rate Beta prior, > 0.
+    pub prior_beta: f64,
+    /// Posterior draws per day for probability matching (proportional allocation).
+    pub draws: usize,
+}
+
+impl Default for ThompsonParams {
+    fn default() -> Self {
+        ThompsonParams {
+            prior_alpha: 1.0,
+            prior_beta: 1.0,
+            draws: 400,
+        }
+    }
+}
+
+/// One channel's posterior for the day, ready to draw from.
+#[derive(Debug, Clone)]
+struct Belief {
+    /// Gamma(a, 1) and Gamma(b, 1) whose ratio `X / (X + Y)` is a Beta(a, b) draw of the
+    /// conversion rate; `None` when the rate is 1 (CPA).
+    rate: Option<(Gamma<f64>, Gamma<f64>)>,
+    /// Trials per currency unit, `τ λ`, times the value when `value` is `None`.
+    scale: f64,
+    /// Posterior of value per conversion, when it is uncertain.
+    value: Option<Gamma<f64>>,
+}
+
+impl Belief {
+    fn draw(&self, rng: &mut StreamRng) -> f64 {
+        let rate = match &self.rate {
+            None => 1.0,
+            Some((successes, failures)) => {
+                let x = successes.sample(rng);
+                let y = failures.sample(rng);
+                if x + y > 0.0 { x / (x + y) } else { 0.5 }
+            }
+        };
+        let value = self.value.as_ref().map_or(1.0, |v| v.sample(rng));
+        rate * self.scale * value
+    }
+}
+
+/// The Thompson sampling policy.
+#[derive(Debug, Clone)]
+pub struct Thompson {
+    params: ThompsonParams,
+    beliefs: Vec<Belief>,
+    draws: Vec<f64>,
+    wins: Vec<u64>,
+}
+
+impl Thompson {
+    /// A fresh Thompson sampler.
+    pub fn new(params: ThompsonParams) -> Self {
+        Thompson {
+            params,
+            beliefs: Vec::new(),
+            draws: Vec::new(),
+            wins: Vec::new(),
+        }
+    }
+
+    /// Builds today's posteriors from the observations (formulas in the module docs).
+    fn update_beliefs(&mut self, observed: &Observations) {
+        let channels = observed.channels();
+        let pooled_value = observed.pooled_value_per_conversion().unwrap_or(1.0);
+        let relative_spreads: Vec<f64> = channels
+            .iter()
+            .filter_map(|c| Some(c.value_variance()? / c.value_per_conversion()?.powi(2)))
+            .collect();
+        let pooled_relative_spread = if relative_spreads.is_empty() {
+            0.0
+        } else {
+            relative_spreads.iter().sum::<f64>() / relative_spreads.len() as f64
+        };
+        let gamma = |shape: f64, scale: f64| {
+            Gamma::new(shape, scale).expect("posterior shapes and scales are positive and finite")
+        };
+
+        self.beliefs.clear();
+        let mut best_known_scale = None::<f64>;
+        for channel in channels {
+            let rate = (channel.pricing != Pricing::Cpa).then(|| {
+                let failures = (channel.trials - channel.conversions).max(0.0);
+                (
+                    gamma(self.params.prior_alpha + channel.conversions, 1.0),
+                    gamma(self.params.prior_beta + failures, 1.0),
+                )
+            });
+            let mean_value = channel.value_per_conversion().unwrap_or(pooled_value);
+            let spread = match channel.value_variance() {
+                Some(variance) => variance,
+                None => pooled_relative_spread * mean_value.powi(2),
+            };
+            let variance_of_mean = if channel.conversions > 0.0 {
+                spread / channel.conversions
+            } else {
+                0.0
+            };
+            let value = (variance_of_mean > 0.0).then(|| {
+                gamma(
+                    mean_value.powi(2) / variance_of_mean,
+                    variance_of_mean / mean_value,
+                )
+            });
+            let scale = match channel.units_per_spend() {
+                Some(units_per_spend) => {
+                    let trials_per_spend = channel.pricing.trials_per_unit() * units_per_spend;
+                    let known = trials_per_spend * mean_value;
+                    best_known_scale = Some(best_known_scale.map_or(known, |b| b.max(known)));
+                    if value.is_some() {
+                        trials_per_spend
+                    } else {
+                        known
+                    }
+                }
+                None => f64::NAN, // filled in below, once every known scale is in
+            };
+            self.beliefs.push(Belief { rate, scale, value });
+        }
+        for belief in &mut self.beliefs {
+            if belief.scale.is_nan() {
+                // Nothing bought yet: the whole of θ is unknown, whatever the pricing model, so
+                // every such channel draws from the same prior, `Beta(α₀, β₀)` times the scale.
+                belief.rate = Some((
+                    gamma(self.params.prior_alpha, 1.0),
+                    gamma(self.params.prior_beta, 1.0),
+                ));
+                belief.scale = best_known_scale.unwrap_or(1.0);
+                belief.value = None;
+            }
+        }
+    }
+
+    fn draw_all(&mut self, rng: &mut StreamRng) {
+        self.draws.clear();
+        for belief in &self.beliefs {
+            self.draws.push(belief.draw(rng));
+        }
+    }
+}
+
+impl Policy for Thompson {
+    fn allocate(
+        &mut self,
+        day: &Day,
+        observed: &Observations,
+        rng: &mut StreamRng,
+        spend: &mut [f64],
+    ) {
+        self.update_beliefs(observed);
+        match day.allocation {
+            Allocation::WinnerTakesAll => {
+                self.draw_all(rng);
+                let best = argmax_random_ties(&self.draws, rng);
+                all_on(spend, best, day.budget);
+            }
+            Allocation::Proportional => {
+                self.wins.clear();
+                self.wins.resize(self.beliefs.len(), 0);
+                for _ in 0..self.params.draws {
+                    self.draw_all(rng);
+                    self.wins[argmax_random_ties(&self.draws, rng)] += 1;
+                }
+                let draws = self.params.draws as f64;
+                for (s, &wins) in spend.iter_mut().zip(&self.wins) {
+                    *s = day.budget * wins as f64 / draws;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simulate::Outcome;
+    use rand::SeedableRng;
+
+    fn bernoulli_day(channel: usize, channels: usize, converted: bool) -> Vec<Outcome> {
+        let mut outcomes = vec![Outcome::default(); channels];
+        outcomes[channel] = Outcome {
+            allocated: 1.0,
+            spend: 1.0,
+            units: 1,
+            clicks: 1,
+            conversions: u64::from(converted),
+            revenue: f64::from(u8::from(converted)),
+            ..Outcome::default()
+        };
+        outcomes
+    }
+
+    /// In the classic setting the sampler draws exactly Beta(1 + S, 1 + F) per arm: the
+    /// frequency with which arm 0 wins matches P(Beta(1+S₀, 1+F₀) > Beta(1+S₁, 1+F₁)) computed
+    /// by numerical integration.
+    #[test]
+    fn classic_setting_is_beta_bernoulli_thompson_sampling() {
+        let mut observed = Observations::new([Pricing::Cpc; 2]);
+        // Arm 0: 3 successes, 2 failures; arm 1: 1 success, 3 failures.
+        for converted in [true, true, false, true, false] {
+            observed.record(&bernoulli_day(0, 2, converted));
+        }
+        for converted in [false, true, false, false] {
+            observed.record(&bernoulli_day(1, 2, converted));
+        }
+        let mut policy = Thompson::new(ThompsonParams::default());
+        let mut rng = StreamRng::seed_from_u64(3);
+        let day = Day {
+            index: 9,
+            budget: 1.0,
+            allocation: Allocation::WinnerTakesAll,
+        };
+        let trials = 40_000;
+        let mut wins = 0;
+        for _ in 0..trials {
+            let mut spend = vec![0.0; 2];
+            policy.allocate(&day, &observed, &mut rng, &mut spend);
+            wins += usize::from(spend[0] == 1.0);
+        }
+        let exact = beta_beats(4.0, 3.0, 2.0, 4.0);
+        let share = wins as f64 / trials as f64;
+        let sd = (exact * (1.0 - exact) / trials as f64).sqrt();
+        assert!(
+            (share - exact).abs() < 4.5 * sd,
+            "share {share}, exact {exact}"
+        );
+    }
+
+    /// P(X > Y) for X ~ Beta(a1, b1), Y ~ Beta(a2, b2), by the midpoint rule.
+    fn beta_beats(a1: f64, b1: f64, a2: f64, b2: f64) -> f64 {
+        use statrs::distribution::{Beta, Continuous, ContinuousCDF};
+        let x = Beta::new(a1, b1).unwrap();
+        let y = Beta::new(a2, b2).unwrap();
+        let n = 20_000;
+        (0..n)
+            .map(|i| {
+                let t = (i as f64 + 0.5) / n as f64;
+                x.pdf(t) * y.cdf(t) / n as f64
+            })
+            .sum()
+    }
+
+    #[test]
+    fn proportional_shares_sum_to_the_budget_and_favour_the_better_channel() {
+        let mut observed = Observations::new([Pricing::Cpc; 3]);
+        let outcome = |conversions: u64| Outcome {
+            allocated: 100.0,
+            spend: 100.0,
+            units: 100,
+            clicks: 100,
+            conversions,
+            revenue: conversions as f64 * 50.0,
+            ..Outcome::default()
+        };
+        for _ in 0..5 {
+            observed.record(&[outcome(2), outcome(6), outcome(3)]);
+        }
+        let mut policy = Thompson::new(ThompsonParams::default());
+        let mut rng = StreamRng::seed_from_u64(4);
+        let mut spend = vec![0.0; 3];
+        let day = Day {
+            index: 5,
+            budget: 900.0,
+            allocation: Allocation::Proportional,
+        };
+        policy.allocate(&day, &observed, &mut rng, &mut spend);
+        assert!((spend.iter().sum::<f64>() - 900.0).abs() < 1e-9);
+        assert!(spend[1] > spend[2] && spend[1] > spend[0], "{spend:?}");
+    }
+
+    #[test]
+    fn untried_channels_get_an_optimistic_scale() {
+        let mut observed = Observations::new([Pricing::Cpc; 2]);
+        observed.record(&[
+            Outcome {
+                allocated: 10.0,
+                spend: 10.0,
+                units: 5,
+                clicks: 5,
+                conversions: 1,
+                revenue: 80.0,
+                ..Outcome::default()
+            },
+            Outcome::default(),
+        ]);
+        let mut policy = Thompson::new(ThompsonParams::default());
+        policy.update_beliefs(&observed);
+        // Channel 0: 0.5 clicks per currency unit, 80 per conversion.
+        assert_eq!(policy.beliefs[0].scale, 40.0);
+        assert_eq!(policy.beliefs[1].scale, 40.0);
+        assert!(policy.beliefs[1].rate.is_some());
+    }
+
+    #[test]
+    fn first_day_is_an_even_draw_whatever_the_pricing() {
+        let observed = Observations::new([Pricing::Cpa, Pricing::Cpc, Pricing::Cpm]);
+        let mut policy = Thompson::new(ThompsonParams {
+            draws: 30_000,
+            ..ThompsonParams::default()
+        });
+        let mut rng = StreamRng::seed_from_u64(8);
+        let mut spend = vec![0.0; 3];
+        let day = Day {
+            index: 0,
+            budget: 1.0,
+            allocation: Allocation::Proportional,
+        };
+        policy.allocate(&day, &observed, &mut rng, &mut spend);
+        // Each share is a proportion of 30,000 draws with p = 1/3: sd ≈ 0.0027.
+        for share in spend {
+            assert!((share - 1.0 / 3.0).abs() < 5.0 * 0.0027, "{share}");
+        }
+    }
+}

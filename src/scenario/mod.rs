@@ -1,0 +1,239 @@
+//! Scenarios: what a strategist describes in a TOML file, parsed once and validated at the
+//! border.
+//!
+//! A file is read into raw serde structs that keep every value's position ([`raw`]), then
+//! [`validate`] turns them into a [`Scenario`] that cannot be invalid: nothing downstream checks
+//! again. Every error names the file, the channel or policy, the field, the line and column, and
+//! what is allowed (see [`ScenarioError`]). The format is documented field by field in the
+//! README.
+//!
+//! ```
+//! use budget_bandit::scenario::Scenario;
+//!
+//! let scenario = Scenario::from_toml("inline", r#"
+//!     name = "two-channels"
+//!     days = 30
+//!     daily_budget = 1000.0
+//!
+//!     [[channels]]
+//!     name = "search"
+//!     pricing = "cpc"
+//!     price = 9.0
+//!     cvr = 0.035
+//!     value = 850.0
+//!
+//!     [[channels]]
+//!     name = "affiliate"
+//!     pricing = "cpa"
+//!     price = 380.0
+//!     value = 900.0
+//!     audience = 10.0
+//! "#).unwrap();
+//! assert_eq!(scenario.channels.len(), 2);
+//! assert_eq!(scenario.policies.len(), 4); // thompson, epsilon-greedy, fixed, oracle
+//!
+//! let source = "name = \"x\"\ndays = 0\ndaily_budget = 1.0\nchannels = []\n";
+//! let error = Scenario::from_toml("inline", source).unwrap_err();
+//! assert!(error.to_string().starts_with("inline:2:8: days must be"));
+//! ```
+
+mod raw;
+mod validate;
+
+pub use validate::RESERVED_CHANNEL_NAME;
+
+use crate::channel::Channel;
+use crate::error::ScenarioError;
+use crate::policy::PolicySpec;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The built-in default scenario, the same text as `scenarios/default.toml`.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/default.toml");
+
+/// How a day's budget may be split.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Allocation {
+    /// Any split of the budget across channels.
+    #[default]
+    Proportional,
+    /// Each day the whole budget goes to one channel: the classic bandit setting.
+    WinnerTakesAll,
+}
+
+impl Allocation {
+    /// The name used in scenario files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Allocation::Proportional => "proportional",
+            Allocation::WinnerTakesAll => "winner-takes-all",
+        }
+    }
+}
+
+/// A validated scenario: channels, budget, horizon and the policies to compare.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Name, also the name of the results folder.
+    pub name: String,
+    /// One-line description for reports.
+    pub description: String,
+    /// Horizon in days.
+    pub days: usize,
+    /// Budget to allocate each day, in `currency`.
+    pub daily_budget: f64,
+    /// Currency code of prices, values and budgets.
+    pub currency: String,
+    /// Master seed of every random stream.
+    pub seed: u64,
+    /// Independent replications per policy.
+    pub replications: u64,
+    /// Whether the budget may be split or goes to one channel a day.
+    pub allocation: Allocation,
+    /// The channels, in file order.
+    pub channels: Vec<Channel>,
+    /// The policies to compare, in file order; names are unique.
+    pub policies: Vec<PolicySpec>,
+    /// Where the scenario came from (a path, or "built-in default").
+    pub origin: String,
+    /// The scenario's TOML text as run: the file itself, or with overrides applied.
+    source: String,
+}
+
+/// Command-line changes to a scenario, applied after validation of the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// Replace `days`.
+    pub days: Option<u64>,
+    /// Replace `replications`.
+    pub replications: Option<u64>,
+    /// Replace `seed`.
+    pub seed: Option<u64>,
+    /// Keep only these policies (by name), in this order.
+    pub policies: Option<Vec<String>>,
+}
+
+impl Overrides {
+    /// Whether any override is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Overrides::default()
+    }
+}
+
+impl Scenario {
+    /// Parses and validates scenario TOML; `origin` names the source in error messages.
+    pub fn from_toml(origin: &str, source: &str) -> Result<Scenario, ScenarioError> {
+        validate::parse(origin, source)
+    }
+
+    /// Reads, parses and validates a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let origin = path.display().to_string();
+        let source = std::fs::read_to_string(path)
+            .map_err(|e| ScenarioError::whole_file(&origin, format!("cannot read: {e}")))?;
+        Scenario::from_toml(&origin, &source)
+    }
+
+    /// The built-in default scenario (five channels of a Nordic web shop).
+    pub fn builtin_default() -> Scenario {
+        Scenario::from_toml("built-in default scenario", DEFAULT_SCENARIO)
+            .expect("the built-in default scenario is valid (tested)")
+    }
+
+    /// The scenario's TOML text as run. Written next to the results so the folder alone
+    /// replays the run; identical to the file when no override was applied.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Applies command-line overrides, checking them like the fields they replace.
+    pub fn with_overrides(mut self, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
+        if overrides.is_empty() {
+            return Ok(self);
+        }
+        let origin = self.origin.clone();
+        let fail = |message: String| Err(ScenarioError::whole_file(&origin, message));
+        let mut table: toml::Table = toml::from_str(&self.source)
+            .expect("a validated scenario's source parses as a TOML table");
+        if let Some(days) = overrides.days {
+            if !(1..=validate::MAX_DAYS).contains(&days) {
+                return fail(format!(
+                    "--days must be between 1 and {}, got {days}",
+                    validate::MAX_DAYS
+                ));
+            }
+            self.days = days as usize;
+            table.insert("days".into(), toml::Value::Integer(days as i64));
+        }
+        if let Some(replications) = overrides.replications {
+            if !(1..=validate::MAX_REPLICATIONS).contains(&replications) {
+                return fail(format!(
+                    "--replications must be between 1 and {}, got {replications}",
+                    validate::MAX_REPLICATIONS
+                ));
+            }
+            self.replications = replications;
+            table.insert(
+                "replications".into(),
+                toml::Value::Integer(replications as i64),
+            );
+        }
+        if let Some(seed) = overrides.seed {
+            let Ok(as_toml) = i64::try_from(seed) else {
+                return fail(format!("--seed must be at most {}, got {seed}", i64::MAX));
+            };
+            self.seed = seed;
+            table.insert("seed".into(), toml::Value::Integer(as_toml));
+        }
+        if let Some(names) = &overrides.policies {
+            let mut kept = Vec::new();
+            let mut kept_tables = Vec::new();
+            let policy_tables = self.policy_tables(&table);
+            for name in names {
+                match self.policies.iter().position(|p| &p.name == name) {
+                    Some(i) if !kept.iter().any(|p: &PolicySpec| &p.name == name) => {
+                        kept.push(self.policies[i].clone());
+                        kept_tables.push(policy_tables[i].clone());
+                    }
+                    Some(_) => return fail(format!("--policies names '{name}' twice")),
+                    None => {
+                        let known: Vec<&str> =
+                            self.policies.iter().map(|p| p.name.as_str()).collect();
+                        return fail(format!(
+                            "--policies: no policy named '{name}'; this scenario has: {}",
+                            known.join(", ")
+                        ));
+                    }
+                }
+            }
+            if kept.is_empty() {
+                return fail("--policies must name at least one policy".into());
+            }
+            self.policies = kept;
+            table.insert("policies".into(), toml::Value::Array(kept_tables));
+        }
+        self.source = toml::to_string(&table).expect("a TOML table serialises");
+        Ok(self)
+    }
+
+    /// The `[[policies]]` tables of the source, one per policy (the defaults when the file
+    /// names none).
+    fn policy_tables(&self, table: &toml::Table) -> Vec<toml::Value> {
+        match table.get("policies").and_then(toml::Value::as_array) {
+            Some(tables) => tables.clone(),
+            None => self
+                .policies
+                .iter()
+                .map(|p| {
+                    let mut policy = toml::Table::new();
+                    policy.insert("kind".into(), toml::Value::String(p.kind.as_str().into()));
+                    toml::Value::Table(policy)
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

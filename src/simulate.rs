@@ -1,0 +1,292 @@
+//! Drawing one channel's outcome for one day.
+//!
+//! For spend `s` on a channel with expected units `u(s)` (see [`crate::channel`]):
+//!
+//! 1. **Auction noise**: the units the money buys are `x = u(s) * m`, where `m` is a mean-one
+//!    log-normal factor with coefficient of variation `price_cv`
+//!    (`ln m ~ Normal(-σ²/2, σ²)`, `σ² = ln(1 + price_cv²)`). The day's effective price is `s / x`.
+//! 2. **Whole units**: `x` is rounded stochastically, `n = floor(x) + Bernoulli(x - floor(x))`,
+//!    so `E[n] = u(s)` exactly and one currency unit at price 1 buys exactly one unit.
+//!    The cost is `min(n * s / x, s)`: never more than the day's spend.
+//! 3. **Funnel**: CPM: impressions `= 1000 n`, clicks `~ Binomial(impressions, ctr)`,
+//!    conversions `~ Binomial(clicks, cvr)`; CPC: clicks `= n`, conversions
+//!    `~ Binomial(n, cvr)`; CPL: leads `= n`, conversions `~ Binomial(n, cvr)`; CPA:
+//!    conversions `= n`.
+//! 4. **Revenue**: the sum of `c` conversion values, each with mean `value` and coefficient of
+//!    variation `value_cv`, drawn in one step as `Gamma(shape = c / value_cv², scale =
+//!    value * value_cv²)` (a sum of independent Gammas with a common scale), or `c * value` when
+//!    `value_cv = 0`.
+//!
+//! Hence `E[conversions] = k u(s)` and `E[revenue] = value k u(s)`: the closed forms the oracle
+//! and the regret use.
+
+use crate::channel::{Channel, Pricing};
+use rand::{Rng, RngExt};
+use rand_distr::{Binomial, Distribution, Gamma, LogNormal};
+use serde::Serialize;
+
+/// What a channel delivered in one day, or summed over several days.
+///
+/// Counts that a pricing model does not observe stay zero: impressions exist only for CPM,
+/// clicks for CPM and CPC, leads for CPL.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Outcome {
+    /// Budget the policy allocated to the channel.
+    pub allocated: f64,
+    /// Money actually spent (the cost of the units bought), at most `allocated`.
+    pub spend: f64,
+    /// Paid units bought.
+    pub units: u64,
+    /// Impressions served (CPM).
+    pub impressions: u64,
+    /// Clicks (CPM, CPC).
+    pub clicks: u64,
+    /// Leads (CPL).
+    pub leads: u64,
+    /// Conversions (sales or signed deals).
+    pub conversions: u64,
+    /// Revenue of the conversions.
+    pub revenue: f64,
+}
+
+impl Outcome {
+    /// Adds another outcome to this one, field by field.
+    pub fn add(&mut self, other: &Outcome) {
+        self.allocated += other.allocated;
+        self.spend += other.spend;
+        self.units += other.units;
+        self.impressions += other.impressions;
+        self.clicks += other.clicks;
+        self.leads += other.leads;
+        self.conversions += other.conversions;
+        self.revenue += other.revenue;
+    }
+}
+
+/// Draws a channel's daily outcomes; holds the distributions that do not depend on spend.
+#[derive(Debug, Clone)]
+pub struct ChannelSimulator {
+    channel: Channel,
+    auction_noise: Option<LogNormal<f64>>,
+}
+
+impl ChannelSimulator {
+    /// Prepares the simulator of a validated channel.
+    pub fn new(channel: &Channel) -> Self {
+        let auction_noise = (channel.price_cv > 0.0).then(|| {
+            let sigma2 = channel.price_cv.powi(2).ln_1p();
+            LogNormal::new(-sigma2 / 2.0, sigma2.sqrt())
+                .expect("validated price_cv gives a finite, positive sigma")
+        });
+        ChannelSimulator {
+            channel: channel.clone(),
+            auction_noise,
+        }
+    }
+
+    /// The channel being simulated.
+    pub fn channel(&self) -> &Channel {
+        &self.channel
+    }
+
+    /// Draws one day's outcome of spending `spend` (draws in a fixed order: noise, rounding,
+    /// funnel, value).
+    pub fn day<R: Rng + ?Sized>(&self, spend: f64, rng: &mut R) -> Outcome {
+        let mut outcome = Outcome {
+            allocated: spend,
+            ..Outcome::default()
+        };
+        if spend <= 0.0 {
+            return outcome;
+        }
+        let channel = &self.channel;
+        let noise = self.auction_noise.map_or(1.0, |d| d.sample(rng));
+        let exact_units = channel.expected_units(spend) * noise;
+        let whole = exact_units.floor();
+        let rounded_up = rng.random::<f64>() < exact_units - whole;
+        let units = whole as u64 + u64::from(rounded_up);
+        outcome.units = units;
+        outcome.spend = if units == 0 {
+            0.0
+        } else {
+            (units as f64 * spend / exact_units).min(spend)
+        };
+        outcome.conversions = match channel.pricing {
+            Pricing::Cpm => {
+                outcome.impressions = units * 1000;
+                outcome.clicks = binomial(outcome.impressions, channel.ctr, rng);
+                binomial(outcome.clicks, channel.cvr, rng)
+            }
+            Pricing::Cpc => {
+                outcome.clicks = units;
+                binomial(units, channel.cvr, rng)
+            }
+            Pricing::Cpl => {
+                outcome.leads = units;
+                binomial(units, channel.cvr, rng)
+            }
+            Pricing::Cpa => units,
+        };
+        outcome.revenue = self.revenue(outcome.conversions, rng);
+        outcome
+    }
+
+    fn revenue<R: Rng + ?Sized>(&self, conversions: u64, rng: &mut R) -> f64 {
+        let (value, cv) = (self.channel.value, self.channel.value_cv);
+        if conversions == 0 {
+            0.0
+        } else if cv == 0.0 {
+            conversions as f64 * value
+        } else {
+            let cv2 = cv * cv;
+            Gamma::new(conversions as f64 / cv2, value * cv2)
+                .expect("validated value and value_cv give a positive shape and scale")
+                .sample(rng)
+        }
+    }
+}
+
+fn binomial<R: Rng + ?Sized>(trials: u64, p: f64, rng: &mut R) -> u64 {
+    if trials == 0 || p == 0.0 {
+        return 0;
+    }
+    Binomial::new(trials, p)
+        .expect("validated rates lie in [0, 1]")
+        .sample(rng)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::channel::tests::search;
+    use crate::stats::RunningStats;
+    use crate::streams::ReplicationStreams;
+
+    /// Simulates `days` independent days and returns the running statistics of units,
+    /// clicks, conversions and revenue.
+    fn simulate_many(channel: &Channel, spend: f64, days: usize) -> [RunningStats; 5] {
+        let simulator = ChannelSimulator::new(channel);
+        let streams = ReplicationStreams::new(11, "closed-forms", 0);
+        let mut stats = [RunningStats::default(); 5];
+        for day in 0..days {
+            let outcome = simulator.day(spend, &mut streams.channel_day(0, day));
+            assert!(outcome.spend <= spend);
+            stats[0].push(outcome.units as f64);
+            stats[1].push(outcome.clicks as f64);
+            stats[2].push(outcome.conversions as f64);
+            stats[3].push(outcome.revenue);
+            stats[4].push(outcome.impressions as f64);
+        }
+        stats
+    }
+
+    /// Asserts that a simulated mean is within 4.5 standard errors of its closed form
+    /// (a false alarm about once in 150,000 checks).
+    fn assert_mean(what: &str, stats: &RunningStats, expected: f64) {
+        let z = (stats.mean() - expected) / stats.standard_error().max(1e-12);
+        assert!(
+            z.abs() < 4.5,
+            "{what}: simulated mean {} vs closed form {expected} (z = {z:.2})",
+            stats.mean()
+        );
+    }
+
+    #[test]
+    fn cpc_means_match_closed_forms() {
+        let channel = search();
+        let spend = 3000.0;
+        let [units, clicks, conversions, revenue, _] = simulate_many(&channel, spend, 20_000);
+        let u = channel.expected_units(spend);
+        assert_mean("units", &units, u);
+        assert_mean("clicks", &clicks, u);
+        assert_mean("conversions", &conversions, channel.cvr * u);
+        assert_mean("revenue", &revenue, channel.expected_revenue(spend));
+    }
+
+    #[test]
+    fn cpm_means_match_closed_forms() {
+        let channel = Channel {
+            name: "social".into(),
+            pricing: Pricing::Cpm,
+            price: 65.0,
+            price_cv: 0.25,
+            ctr: 0.009,
+            cvr: 0.02,
+            value: 700.0,
+            value_cv: 0.8,
+            audience: Some(150.0),
+        };
+        let spend = 2500.0;
+        let [units, clicks, conversions, revenue, impressions] =
+            simulate_many(&channel, spend, 20_000);
+        let u = channel.expected_units(spend);
+        assert_mean("units", &units, u);
+        assert_mean("impressions", &impressions, 1000.0 * u);
+        assert_mean("clicks", &clicks, 1000.0 * channel.ctr * u);
+        assert_mean(
+            "conversions",
+            &conversions,
+            channel.conversions_per_unit() * u,
+        );
+        assert_mean("revenue", &revenue, channel.expected_revenue(spend));
+    }
+
+    #[test]
+    fn cpa_and_cpl_means_match_closed_forms() {
+        let mut channel = search();
+        channel.pricing = Pricing::Cpa;
+        channel.price = 380.0;
+        channel.audience = Some(12.0);
+        let spend = 2000.0;
+        let [units, _, conversions, revenue, _] = simulate_many(&channel, spend, 20_000);
+        assert_mean("cpa units", &units, channel.expected_units(spend));
+        assert_mean(
+            "cpa conversions",
+            &conversions,
+            channel.expected_units(spend),
+        );
+        assert_mean("cpa revenue", &revenue, channel.expected_revenue(spend));
+
+        channel.pricing = Pricing::Cpl;
+        channel.cvr = 0.12;
+        let [_, _, conversions, revenue, _] = simulate_many(&channel, spend, 20_000);
+        assert_mean(
+            "cpl conversions",
+            &conversions,
+            0.12 * channel.expected_units(spend),
+        );
+        assert_mean("cpl revenue", &revenue, channel.expected_revenue(spend));
+    }
+
+    #[test]
+    fn one_unit_at_price_one_buys_exactly_one_unit() {
+        let channel = Channel {
+            name: "arm".into(),
+            pricing: Pricing::Cpc,
+            price: 1.0,
+            price_cv: 0.0,
+            ctr: 1.0,
+            cvr: 0.3,
+            value: 1.0,
+            value_cv: 0.0,
+            audience: None,
+        };
+        let simulator = ChannelSimulator::new(&channel);
+        let streams = ReplicationStreams::new(1, "classic", 0);
+        for day in 0..1000 {
+            let outcome = simulator.day(1.0, &mut streams.channel_day(0, day));
+            assert_eq!((outcome.units, outcome.spend), (1, 1.0));
+            assert_eq!(outcome.revenue, outcome.conversions as f64);
+        }
+    }
+
+    #[test]
+    fn zero_spend_buys_nothing() {
+        let simulator = ChannelSimulator::new(&search());
+        let outcome = simulator.day(
+            0.0,
+            &mut ReplicationStreams::new(1, "x", 0).channel_day(0, 0),
+        );
+        assert_eq!(outcome, Outcome::default());
+    }
+}
