@@ -322,6 +322,43 @@ mod tests {
         assert!(spend[1] > spend[2] && spend[1] > spend[0], "{spend:?}");
     }
 
+    /// The mean of the ROAS draws is the closed-form posterior mean
+    /// `E[ρ] τ λ̂ E[v] = (α₀ + C) / (α₀ + β₀ + T) · N / S · R / C` (ρ and v independent).
+    #[test]
+    fn draws_average_the_posterior_mean() {
+        let mut observed = Observations::new([Pricing::Cpc]);
+        for (conversions, revenue) in [(3, 2400.0), (5, 3100.0), (2, 2300.0)] {
+            observed.record(&[Outcome {
+                allocated: 200.0,
+                spend: 200.0,
+                units: 80,
+                clicks: 80,
+                conversions,
+                revenue,
+                ..Outcome::default()
+            }]);
+        }
+        let mut policy = Thompson::new(ThompsonParams::default());
+        policy.update_beliefs(&observed);
+        assert!(
+            policy.beliefs[0].value.is_some(),
+            "values vary, so v is uncertain"
+        );
+        let mut rng = StreamRng::seed_from_u64(12);
+        let mut stats = crate::stats::RunningStats::default();
+        for _ in 0..200_000 {
+            stats.push(policy.beliefs[0].draw(&mut rng));
+        }
+        let rate = (1.0 + 10.0) / (2.0 + 240.0);
+        let expected = rate * (240.0 / 600.0) * (7800.0 / 10.0);
+        let z = (stats.mean() - expected) / stats.standard_error();
+        assert!(
+            z.abs() < 4.5,
+            "mean {} vs posterior mean {expected} (z = {z:.2})",
+            stats.mean()
+        );
+    }
+
     #[test]
     fn untried_channels_get_an_optimistic_scale() {
         let mut observed = Observations::new([Pricing::Cpc; 2]);

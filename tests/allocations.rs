@@ -1,0 +1,82 @@
+//! Property tests: every policy's allocation is a valid split of the budget on every day of
+//! random scenarios.
+
+use budget_bandit::scenario::Scenario;
+use budget_bandit::simulation::Simulation;
+use proptest::prelude::*;
+
+/// A random channel: pricing model, price, noise, rate, value and optional audience.
+type ChannelParts = (usize, f64, f64, f64, f64, Option<f64>);
+
+fn channel_toml(i: usize, (pricing, price, cv, rate, value, audience): ChannelParts) -> String {
+    let pricing = ["cpm", "cpc", "cpl", "cpa"][pricing];
+    let mut text = format!(
+        "\n[[channels]]\nname = \"c{i}\"\npricing = \"{pricing}\"\nprice = {price}\n\
+         price_cv = {cv}\nvalue = {value}\nvalue_cv = {cv}\n"
+    );
+    if pricing == "cpm" {
+        text += &format!("ctr = {rate}\n");
+    }
+    if pricing != "cpa" {
+        text += &format!("cvr = {rate}\n");
+    }
+    if let Some(audience) = audience {
+        text += &format!("audience = {audience}\n");
+    }
+    text
+}
+
+/// A random scenario of 1 to 6 channels with mixed pricing, audiences and noise.
+fn scenario_source() -> impl Strategy<Value = String> {
+    let channel = (
+        0usize..4,
+        0.5f64..200.0,
+        0.0f64..0.5,
+        0.001f64..0.3,
+        10.0f64..2000.0,
+        proptest::option::of(1.0f64..500.0),
+    );
+    (
+        proptest::collection::vec(channel, 1..7),
+        prop_oneof![Just("proportional"), Just("winner-takes-all")],
+        1.0f64..20_000.0,
+    )
+        .prop_map(|(channels, allocation, budget)| {
+            let mut text = format!(
+                "name = \"random\"\ndays = 12\ndaily_budget = {budget}\nallocation = \"{allocation}\"\n"
+            );
+            for (i, parts) in channels.into_iter().enumerate() {
+                text += &channel_toml(i, parts);
+            }
+            text
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn every_allocation_is_a_valid_split(source in scenario_source(), replication in 0u64..1000) {
+        let scenario = Scenario::from_toml("random", &source).unwrap();
+        let simulation = Simulation::new(&scenario);
+        let budget = scenario.daily_budget;
+        let channels = scenario.channels.len();
+        let winner_takes_all = source.contains("winner-takes-all");
+        for policy in &scenario.policies {
+            let record = simulation.run(policy, replication);
+            for day in record.share.chunks(channels) {
+                prop_assert!(day.iter().all(|s| *s >= 0.0 && s.is_finite()), "{}: {:?}", policy.name, day);
+                let total: f64 = day.iter().sum();
+                prop_assert!((total - 1.0).abs() < 1e-9, "{}: shares sum to {}", policy.name, total);
+                if winner_takes_all {
+                    prop_assert_eq!(day.iter().filter(|s| **s > 0.0).count(), 1);
+                }
+            }
+            for total in &record.totals {
+                prop_assert!(total.spend <= total.allocated + 1e-9 * budget);
+            }
+            let tolerance = 1e-9 * simulation.oracle().expected_revenue;
+            prop_assert!(record.regret.iter().all(|r| *r >= -tolerance));
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! Policies against known behaviour, with tolerances from standard errors.
+//!
+//! Every run here is seeded, so each assertion is deterministic; the margins are stated in
+//! standard errors so that a pass is not one lucky stream.
+
+use budget_bandit::aggregate::PolicyAggregate;
+use budget_bandit::runner::{ScenarioResults, run_scenario};
+use budget_bandit::scenario::{Overrides, Scenario};
+use budget_bandit::simulation::Simulation;
+use budget_bandit::stats::RunningStats;
+use std::path::Path;
+
+fn classic() -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/classic-bernoulli.toml");
+    Scenario::load(&path).expect("the shipped classic scenario is valid")
+}
+
+fn only(scenario: Scenario, policies: &[&str]) -> Scenario {
+    scenario
+        .with_overrides(&Overrides {
+            policies: Some(policies.iter().map(|p| p.to_string()).collect()),
+            ..Overrides::default()
+        })
+        .expect("the shipped scenarios have these policies")
+}
+
+fn policy<'a>(results: &'a ScenarioResults, name: &str) -> &'a PolicyAggregate {
+    &results
+        .policies
+        .iter()
+        .find(|p| p.spec.name == name)
+        .unwrap_or_else(|| panic!("no policy {name}"))
+        .aggregate
+}
+
+/// Acceptance: on the default scenario, Thompson sampling earns more than the fixed split, and
+/// the two 95% intervals (over the scenario's 200 replications) do not overlap.
+#[test]
+fn thompson_beats_the_fixed_split_on_the_default_scenario() {
+    let scenario = only(Scenario::builtin_default(), &["thompson", "fixed"]);
+    assert_eq!(scenario.replications, 200);
+    let results = run_scenario(&scenario, &|| {});
+    let thompson = policy(&results, "thompson").revenue.interval95();
+    let fixed = policy(&results, "fixed").revenue.interval95();
+    assert!(
+        thompson.low > fixed.high,
+        "thompson {thompson:?} should beat fixed {fixed:?} beyond the intervals"
+    );
+    let thompson_regret = policy(&results, "thompson").regret.interval95();
+    let fixed_regret = policy(&results, "fixed").regret.interval95();
+    assert!(thompson_regret.high < fixed_regret.low);
+}
+
+/// Regret of the first and of the second half of the horizon, per replication.
+fn regret_halves(scenario: &Scenario, policy: &str) -> (RunningStats, RunningStats) {
+    let simulation = Simulation::new(scenario);
+    let spec = scenario.policies.iter().find(|p| p.name == policy).unwrap();
+    let (mut first, mut second) = (RunningStats::default(), RunningStats::default());
+    for replication in 0..scenario.replications {
+        let record = simulation.run(spec, replication);
+        let (early, late) = record.regret.split_at(scenario.days / 2);
+        first.push(early.iter().sum());
+        second.push(late.iter().sum());
+    }
+    (first, second)
+}
+
+/// Acceptance: on the classic 10-armed Bernoulli bandit Thompson sampling's regret grows
+/// sub-linearly: over 200 replications the regret of the last 1000 days is less than half
+/// that of the first 1000, by more than 3 standard errors on each side. Constant-ε greedy
+/// keeps paying `ε` times the mean gap every day, so its regret grows linearly and Thompson's
+/// late regret is below its.
+#[test]
+fn thompson_regret_is_sublinear_on_the_classic_bandit() {
+    let scenario = classic();
+    assert_eq!((scenario.days, scenario.replications), (2000, 200));
+    let (first, second) = regret_halves(&scenario, "thompson");
+    let (first_mean, first_se) = (first.mean(), first.standard_error());
+    let (second_mean, second_se) = (second.mean(), second.standard_error());
+    assert!(
+        second_mean + 3.0 * second_se < 0.5 * (first_mean - 3.0 * first_se),
+        "thompson regret: first half {first_mean:.2} ± {first_se:.2}, \
+         second half {second_mean:.2} ± {second_se:.2}"
+    );
+    let (_, greedy) = regret_halves(&scenario, "epsilon-greedy");
+    assert!(
+        second_mean + 3.0 * second_se < greedy.mean() - 3.0 * greedy.standard_error(),
+        "thompson second half {second_mean:.2} ± {second_se:.2} vs epsilon-greedy {:.2} ± {:.2}",
+        greedy.mean(),
+        greedy.standard_error()
+    );
+}
+
+/// Acceptance: no day's regret is ever negative, for every policy, on both shipped scenarios.
+#[test]
+fn no_day_has_negative_regret() {
+    for scenario in [Scenario::builtin_default(), classic()] {
+        let simulation = Simulation::new(&scenario);
+        let tolerance = 1e-9 * simulation.oracle().expected_revenue;
+        for policy in &scenario.policies {
+            for replication in 0..20 {
+                let record = simulation.run(policy, replication);
+                for (day, regret) in record.regret.iter().enumerate() {
+                    assert!(
+                        *regret >= -tolerance,
+                        "{} / {}: day {day} regret {regret}",
+                        scenario.name,
+                        policy.name
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The oracle's realised revenue averages its expected revenue: the simulator and the closed
+/// forms agree end to end (within 4 standard errors over 200 replications).
+#[test]
+fn oracle_revenue_matches_its_expected_revenue() {
+    let scenario = only(Scenario::builtin_default(), &["oracle"]);
+    let results = run_scenario(&scenario, &|| {});
+    let revenue = &policy(&results, "oracle").revenue;
+    let expected = results.oracle.expected_revenue * scenario.days as f64;
+    let z = (revenue.mean() - expected) / revenue.standard_error();
+    assert!(
+        z.abs() < 4.0,
+        "mean {} vs expected {expected}, z = {z:.2}",
+        revenue.mean()
+    );
+}
