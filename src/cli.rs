@@ -6,7 +6,7 @@
 
 use crate::error::ScenarioError;
 use crate::oracle::optimal;
-use crate::output::table::{ranked_table, thousands};
+use crate::output::table::{money, ranked_table, thousands};
 use crate::output::{WriteError, write_results};
 use crate::runner::run_scenario;
 use crate::scenario::{Overrides, Scenario};
@@ -240,7 +240,7 @@ pub fn describe(scenario: &Scenario) -> String {
         scenario.name,
         scenario.origin,
         scenario.days,
-        thousands(scenario.daily_budget, 0),
+        money(scenario.daily_budget),
         scenario.allocation.as_str(),
         scenario.replications,
         scenario.seed
@@ -266,13 +266,13 @@ pub fn describe(scenario: &Scenario) -> String {
             thousands(channel.price, 2),
             channel.initial_roas(),
             100.0 * spend / scenario.daily_budget,
-            thousands(*spend, 0)
+            money(*spend)
         );
     }
     let _ = writeln!(
         text,
         "  oracle: expected revenue {} {currency}/day, expected ROAS {:.3}",
-        thousands(split.expected_revenue, 0),
+        money(split.expected_revenue),
         split.expected_revenue / scenario.daily_budget
     );
     let policies: Vec<&str> = scenario.policies.iter().map(|p| p.name.as_str()).collect();

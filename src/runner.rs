@@ -1,7 +1,7 @@
 //! Runs every (policy, replication) of a scenario in parallel and folds the results in a fixed
 //! order.
 //!
-//! Work is cut into windows of [`WINDOW`] jobs in (policy, replication) order. Rayon runs a
+//! Work is cut into windows of at most [`WINDOW`] jobs in (policy, replication) order. Rayon runs a
 //! window's replications in parallel; their records are then folded into each policy's
 //! [`PolicyAggregate`] in replication order. The folding order never depends on which thread
 //! finished first, so the results are bit-for-bit the same for any thread count, and memory
@@ -14,8 +14,17 @@ use crate::scenario::Scenario;
 use crate::simulation::Simulation;
 use rayon::prelude::*;
 
-/// Jobs simulated in parallel before their records are folded.
+/// Most jobs simulated in parallel before their records are folded.
 pub const WINDOW: usize = 64;
+/// Memory budget of one window's records; long horizons with many channels get a smaller
+/// window (never fewer jobs than threads). The window size does not affect the results.
+const WINDOW_BYTES: usize = 64 << 20;
+
+/// Jobs per window for records of `days × channels` cells.
+fn window_size(days: usize, channels: usize) -> usize {
+    let record_bytes = days * (channels * 2 + 1) * std::mem::size_of::<f64>();
+    (WINDOW_BYTES / record_bytes.max(1)).clamp(rayon::current_num_threads().min(WINDOW), WINDOW)
+}
 
 /// The results of one policy.
 #[derive(Debug, Clone)]
@@ -63,7 +72,7 @@ pub fn run_scenario(scenario: &Scenario, progress: &(dyn Fn() + Sync)) -> Scenar
     let jobs: Vec<(usize, u64)> = (0..scenario.policies.len())
         .flat_map(|p| (0..scenario.replications).map(move |r| (p, r)))
         .collect();
-    for window in jobs.chunks(WINDOW) {
+    for window in jobs.chunks(window_size(scenario.days, channels)) {
         let records: Vec<_> = window
             .par_iter()
             .map(|&(policy, replication)| {

@@ -33,6 +33,12 @@ pub fn thousands(value: f64, decimals: usize) -> String {
     }
 }
 
+/// Formats an amount of money: whole units with thousands separators, or cents below 100
+/// (so the one-unit budgets of classic bandit scenarios stay readable).
+pub fn money(value: f64) -> String {
+    thousands(value, if value.abs() < 100.0 { 2 } else { 0 })
+}
+
 fn with_interval(interval: &Interval, decimals: usize) -> String {
     format!(
         "{} ± {}",
@@ -81,7 +87,7 @@ pub fn ranked_table(results: &ScenarioResults) -> String {
         "{}: {} days x {} {currency}/day, {} replications, {} allocation",
         scenario.name,
         scenario.days,
-        thousands(scenario.daily_budget, 0),
+        money(scenario.daily_budget),
         scenario.replications,
         scenario.allocation.as_str()
     );

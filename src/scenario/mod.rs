@@ -163,6 +163,15 @@ impl Scenario {
                     validate::MAX_DAYS
                 ));
             }
+            let cells = days * self.channels.len() as u64;
+            if cells > validate::MAX_DAY_CHANNELS {
+                return fail(format!(
+                    "--days {days} with {} channels gives {cells} day-channel cells; at most {} \
+                     are allowed",
+                    self.channels.len(),
+                    validate::MAX_DAY_CHANNELS
+                ));
+            }
             self.days = days as usize;
             table.insert("days".into(), toml::Value::Integer(days as i64));
         }

@@ -294,3 +294,34 @@ fn overrides_are_checked_and_written_into_the_source() {
         "no policy named 'ucb'; this scenario has: thompson, epsilon-greedy, fixed, oracle",
     );
 }
+
+#[test]
+fn daily_tables_are_bounded() {
+    let huge = minimal_with("days = 10", "days = 100000");
+    let many_channels: String = (0..30)
+        .map(|i| {
+            format!(
+                "\n[[channels]]\nname = \"c{i}\"\npricing = \"cpa\"\nprice = 3.0\nvalue = 9.0\n"
+            )
+        })
+        .collect();
+    assert_error(
+        &format!("{huge}{many_channels}"),
+        &[
+            "days × channels must be at most 2000000",
+            "got 100000 × 31 = 3100000",
+        ],
+        3,
+    );
+    let scenario = Scenario::from_toml("t.toml", &format!("{MINIMAL}{many_channels}")).unwrap();
+    let error = scenario
+        .with_overrides(&Overrides {
+            days: Some(100_000),
+            ..Overrides::default()
+        })
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("--days 100000 with 31 channels"),
+        "{error}"
+    );
+}

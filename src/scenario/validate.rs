@@ -20,6 +20,9 @@ pub(super) const MAX_DAYS: u64 = 100_000;
 pub(super) const MAX_REPLICATIONS: u64 = 10_000_000;
 /// Most paid units one day's budget may buy on one channel (keeps counts exact in `f64`).
 const MAX_UNITS_PER_DAY: f64 = 1e12;
+/// Most cells (days × channels) of a scenario's daily tables, which are held in memory per
+/// policy and written to `daily.csv`.
+pub(super) const MAX_DAY_CHANNELS: u64 = 2_000_000;
 /// Largest coefficient of variation accepted for prices and values.
 const MAX_CV: f64 = 10.0;
 /// Most posterior draws per day for Thompson sampling's probability matching.
@@ -176,6 +179,18 @@ impl Checker<'_> {
                 );
             }
             channels.push(checked);
+        }
+
+        let cells = days as u64 * channels.len() as u64;
+        if cells > MAX_DAY_CHANNELS {
+            return self.fail(
+                raw.days.span(),
+                format!(
+                    "days × channels must be at most {MAX_DAY_CHANNELS} (one row per day and \
+                     channel is kept for the daily tables), got {days} × {} = {cells}",
+                    channels.len()
+                ),
+            );
         }
 
         let policies = match &raw.policies {
