@@ -61,6 +61,16 @@ impl EpsilonGreedy {
     }
 }
 
+impl EpsilonGreedy {
+    /// The channel with the highest observed ROAS, ties at random.
+    fn best_observed(&mut self, observed: &Observations, rng: &mut StreamRng) -> usize {
+        self.roas.clear();
+        self.roas
+            .extend(observed.channels().iter().map(|c| c.roas()));
+        argmax_random_ties(&self.roas, rng)
+    }
+}
+
 impl Policy for EpsilonGreedy {
     fn allocate(
         &mut self,
@@ -85,9 +95,7 @@ impl Policy for EpsilonGreedy {
                 all_on(spend, pick, day.budget);
             }
             Allocation::Proportional => {
-                self.roas.clear();
-                self.roas.extend(channels.iter().map(|c| c.roas()));
-                let best = argmax_random_ties(&self.roas, rng);
+                let best = self.best_observed(observed, rng);
                 let test_budget = epsilon * day.budget;
                 spend.fill(test_budget / channels.len() as f64);
                 spend[best] += day.budget - test_budget;
@@ -96,9 +104,7 @@ impl Policy for EpsilonGreedy {
                 let pick = if rng.random::<f64>() < epsilon {
                     rng.random_range(0..channels.len())
                 } else {
-                    self.roas.clear();
-                    self.roas.extend(channels.iter().map(|c| c.roas()));
-                    argmax_random_ties(&self.roas, rng)
+                    self.best_observed(observed, rng)
                 };
                 all_on(spend, pick, day.budget);
             }
