@@ -1,0 +1,429 @@
+//! The command line end to end: exit codes, error messages, the results folder, determinism
+//! across thread counts, replay from a results folder, and never clobbering earlier results.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use tempfile::TempDir;
+
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn budget_bandit(args: &[&str]) -> Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_budget-bandit"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    Output {
+        code: output.status.code().expect("the binary exits normally"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("temporary paths are UTF-8")
+}
+
+fn shipped(file: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(file)
+        .display()
+        .to_string()
+}
+
+/// Every file of a folder, by name.
+fn files(folder: &Path) -> BTreeMap<String, Vec<u8>> {
+    fs::read_dir(folder)
+        .unwrap_or_else(|e| panic!("{}: {e}", folder.display()))
+        .map(|entry| {
+            let entry = entry.unwrap();
+            (
+                entry.file_name().into_string().unwrap(),
+                fs::read(entry.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+const GOOD: &str = r#"name = "shop"
+days = 5
+daily_budget = 1000.0
+replications = 3
+
+[[channels]]
+name = "search"
+pricing = "cpc"
+price = 9.0
+cvr = 0.035
+value = 850.0
+
+[[channels]]
+name = "affiliate"
+pricing = "cpa"
+price = 380.0
+value = 900.0
+audience = 4.0
+"#;
+
+/// `GOOD` with `from` (which must occur) replaced by `to`.
+fn good_with(from: &str, to: &str) -> String {
+    assert!(GOOD.contains(from), "{from}");
+    GOOD.replacen(from, to, 1)
+}
+
+/// Runs a bad scenario and checks exit code 2, the message parts, and that nothing was written.
+fn assert_rejected(command: &str, source: &str, parts: &[&str]) {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("bad.toml");
+    fs::write(&file, source).unwrap();
+    let out = dir.path().join("out");
+    let output = match command {
+        "run" => budget_bandit(&["run", path_str(&file), "--out", path_str(&out), "-q"]),
+        _ => budget_bandit(&[command, path_str(&file)]),
+    };
+    assert_eq!(output.code, 2, "stderr: {}", output.stderr);
+    assert!(
+        output.stderr.contains(path_str(&file)),
+        "file not named: {}",
+        output.stderr
+    );
+    for part in parts {
+        assert!(
+            output.stderr.contains(part),
+            "'{part}' missing from: {}",
+            output.stderr
+        );
+    }
+    assert!(!out.exists(), "a rejected run wrote {}", out.display());
+}
+
+#[test]
+fn bad_scenarios_exit_2_with_a_message_and_write_nothing() {
+    let cases: Vec<(&str, String, Vec<&str>)> = vec![
+        (
+            "run",
+            good_with("days = 5", "days = = 5"),
+            vec!["bad.toml:2:"],
+        ),
+        (
+            "run",
+            good_with("cvr = 0.035", "cvr = 0.035\nclicks = 4"),
+            vec![":11:1:", "unknown field `clicks`", "expected one of"],
+        ),
+        (
+            "run",
+            good_with("value = 850.0\n", ""),
+            vec!["missing field `value`"],
+        ),
+        (
+            "run",
+            good_with("price = 9.0", "price = -9.0"),
+            vec![
+                ":9:9:",
+                "channel 'search': price must be a finite number above 0, got -9",
+            ],
+        ),
+        (
+            "run",
+            good_with("price = 9.0", "price = nan"),
+            vec!["channel 'search': price must be a finite number above 0, got NaN"],
+        ),
+        (
+            "validate",
+            good_with("cvr = 0.035", "cvr = 1.4"),
+            vec![":10:7:", "channel 'search': cvr must be in [0, 1], got 1.4"],
+        ),
+        (
+            "run",
+            "name = \"x\"\ndays = 3\ndaily_budget = 5.0\nchannels = []\n".into(),
+            vec![":4:12:", "channels must list at least one channel"],
+        ),
+        (
+            "run",
+            good_with("name = \"affiliate\"", "name = \"search\""),
+            vec!["channel name 'search' is used twice"],
+        ),
+        (
+            "validate",
+            good_with("value = 900.0", "value = 900.0\ncvr = 0.5"),
+            vec!["channel 'affiliate': cvr does not apply to cpa pricing"],
+        ),
+        (
+            "run",
+            format!("{GOOD}\n[[policies]]\nkind = \"fixed\"\nshares = [1.0]\n"),
+            vec![
+                "policy 'fixed': shares must have one share per channel (2, in channel order), got 1",
+            ],
+        ),
+        (
+            "run",
+            format!("{GOOD}\n[[policies]]\nkind = \"fixed\"\nshares = [0.5, 0.4]\n"),
+            vec!["policy 'fixed': shares must sum to 1, got 0.9"],
+        ),
+    ];
+    for (command, source, parts) in cases {
+        assert_rejected(command, &source, &parts);
+    }
+}
+
+#[test]
+fn a_missing_scenario_file_exits_2() {
+    let dir = TempDir::new().unwrap();
+    let missing = dir.path().join("nowhere.toml");
+    let output = budget_bandit(&[
+        "run",
+        path_str(&missing),
+        "--out",
+        path_str(dir.path()),
+        "-q",
+    ]);
+    assert_eq!(output.code, 2);
+    assert!(
+        output.stderr.contains("nowhere.toml: cannot read"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn bad_flags_exit_2_naming_the_flag() {
+    let dir = TempDir::new().unwrap();
+    let out = path_str(dir.path());
+    for (flags, part) in [
+        (vec!["--days", "0"], "--days must be between 1 and"),
+        (
+            vec!["--replications", "0"],
+            "--replications must be between 1 and",
+        ),
+        (
+            vec!["--policies", "thompson,nosuch"],
+            "--policies: no policy named 'nosuch'",
+        ),
+        (vec!["--threads", "0"], "--threads"),
+        (vec!["--seed=-3"], "--seed"),
+    ] {
+        let mut args = vec!["run", "--out", out, "-q"];
+        args.extend(&flags);
+        let output = budget_bandit(&args);
+        assert_eq!(output.code, 2, "{flags:?}: {}", output.stderr);
+        assert!(output.stderr.contains(part), "{flags:?}: {}", output.stderr);
+    }
+    assert!(
+        fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "nothing is written"
+    );
+}
+
+#[test]
+fn default_run_writes_every_file_and_ranks_every_policy() {
+    let dir = TempDir::new().unwrap();
+    let output = budget_bandit(&[
+        "run",
+        "--out",
+        path_str(dir.path()),
+        "--replications",
+        "4",
+        "--days",
+        "10",
+    ]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    for policy in ["thompson", "epsilon-greedy", "fixed", "oracle"] {
+        assert!(
+            output.stdout.contains(policy),
+            "{policy} missing from:\n{}",
+            output.stdout
+        );
+    }
+    assert!(
+        output.stdout.contains("revenue (NOK, 95% CI)"),
+        "{}",
+        output.stdout
+    );
+    let names: Vec<String> = files(&dir.path().join("default")).into_keys().collect();
+    assert_eq!(
+        names,
+        [
+            "channels.csv",
+            "daily.csv",
+            "scenario.toml",
+            "summary.csv",
+            "summary.json"
+        ]
+    );
+    let entries: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(entries, ["default"], "no staging folder is left behind");
+
+    let summary = fs::read_to_string(dir.path().join("default/summary.csv")).unwrap();
+    let header = summary.lines().next().unwrap();
+    assert!(
+        header.starts_with("rank,policy,kind,replications,revenue_mean,revenue_low,revenue_high")
+    );
+    assert_eq!(summary.lines().count(), 5);
+    let daily = fs::read_to_string(dir.path().join("default/daily.csv")).unwrap();
+    // 4 policies × 10 days × (5 channels + total), plus the header.
+    assert_eq!(daily.lines().count(), 4 * 10 * 6 + 1);
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("default/summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["scenario"]["replications"], 4);
+    assert_eq!(json["policies"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn thread_count_does_not_change_a_byte() {
+    let dir = TempDir::new().unwrap();
+    let results: Vec<BTreeMap<String, Vec<u8>>> = ["1", "2"]
+        .iter()
+        .map(|threads| {
+            let out = dir.path().join(format!("threads-{threads}"));
+            // 70 replications × 4 policies: several parallel windows.
+            let output = budget_bandit(&[
+                "run",
+                "--out",
+                path_str(&out),
+                "--replications",
+                "70",
+                "--days",
+                "20",
+                "--threads",
+                threads,
+                "-q",
+            ]);
+            assert_eq!(output.code, 0, "{}", output.stderr);
+            files(&out.join("default"))
+        })
+        .collect();
+    assert_eq!(results[0].len(), 5);
+    for (name, bytes) in &results[0] {
+        assert!(
+            bytes == &results[1][name],
+            "{name} differs between 1 and 2 threads"
+        );
+    }
+}
+
+#[test]
+fn a_results_folder_replays_byte_for_byte() {
+    let dir = TempDir::new().unwrap();
+    let first = dir.path().join("first");
+    let output = budget_bandit(&[
+        "run",
+        "--out",
+        path_str(&first),
+        "--replications",
+        "5",
+        "--days",
+        "12",
+        "--seed",
+        "3",
+        "--policies",
+        "thompson,oracle",
+        "-q",
+    ]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let replay_source: PathBuf = first.join("default/scenario.toml");
+    let second = dir.path().join("second");
+    let output = budget_bandit(&[
+        "run",
+        path_str(&replay_source),
+        "--out",
+        path_str(&second),
+        "-q",
+    ]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert_eq!(
+        files(&first.join("default")),
+        files(&second.join("default"))
+    );
+}
+
+#[test]
+fn failed_runs_never_clobber_and_reruns_replace_whole_folders() {
+    let dir = TempDir::new().unwrap();
+    let scenario = dir.path().join("shop.toml");
+    fs::write(&scenario, GOOD).unwrap();
+    let out = dir.path().join("out");
+    let run = |file: &Path| budget_bandit(&["run", path_str(file), "--out", path_str(&out), "-q"]);
+    assert_eq!(run(&scenario).code, 0);
+    let before = files(&out.join("shop"));
+
+    let broken = dir.path().join("broken.toml");
+    fs::write(&broken, good_with("cvr = 0.035", "cvr = 3.5")).unwrap();
+    assert_eq!(run(&broken).code, 2);
+    assert_eq!(
+        files(&out.join("shop")),
+        before,
+        "a rejected run left the results alone"
+    );
+
+    fs::write(out.join("shop/stale.txt"), "from an older version").unwrap();
+    assert_eq!(run(&scenario).code, 0);
+    assert_eq!(
+        files(&out.join("shop")),
+        before,
+        "the rerun replaced the folder completely"
+    );
+}
+
+#[test]
+fn an_unwritable_output_exits_1() {
+    let dir = TempDir::new().unwrap();
+    let blocker = dir.path().join("a-file");
+    fs::write(&blocker, "not a folder").unwrap();
+    let output = budget_bandit(&[
+        "run",
+        "--out",
+        path_str(&blocker.join("results")),
+        "--replications",
+        "2",
+        "--days",
+        "3",
+        "-q",
+    ]);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    assert!(output.stderr.contains("cannot write"), "{}", output.stderr);
+}
+
+#[test]
+fn validate_prints_the_oracle_split() {
+    let output = budget_bandit(&[
+        "validate",
+        &shipped("default.toml"),
+        &shipped("classic-bernoulli.toml"),
+    ]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(output.stdout.contains("default ("));
+    assert!(output.stdout.contains("classic-bernoulli ("));
+    assert_eq!(output.stdout.matches("oracle share").count(), 2);
+    assert_eq!(output.stdout.matches("expected ROAS").count(), 2);
+}
+
+#[test]
+fn run_help_lists_every_flag() {
+    let output = budget_bandit(&["run", "--help"]);
+    assert_eq!(output.code, 0);
+    for flag in [
+        "--out",
+        "--replications",
+        "--seed",
+        "--days",
+        "--threads",
+        "--policies",
+        "--quiet",
+    ] {
+        assert!(
+            output.stdout.contains(flag),
+            "{flag} missing from:\n{}",
+            output.stdout
+        );
+    }
+}
