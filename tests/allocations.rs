@@ -4,6 +4,16 @@
 use budget_bandit::scenario::Scenario;
 use budget_bandit::simulation::Simulation;
 use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
+
+/// Property tests run from fixed seeds, so every CI run checks the same cases.
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases,
+        rng_seed: RngSeed::Fixed(20_261_124),
+        ..ProptestConfig::default()
+    }
+}
 
 /// A random channel: pricing model, price, noise, rate, value and optional audience.
 type ChannelParts = (usize, f64, f64, f64, f64, Option<f64>);
@@ -53,7 +63,7 @@ fn scenario_source() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(config(64))]
 
     #[test]
     fn every_allocation_is_a_valid_split(source in scenario_source(), replication in 0u64..1000) {
@@ -77,6 +87,49 @@ proptest! {
             }
             let tolerance = 1e-9 * simulation.oracle().expected_revenue;
             prop_assert!(record.regret.iter().all(|r| *r >= -tolerance));
+        }
+    }
+}
+
+/// Extreme but valid numbers, and arbitrary text, never make the tool panic: a scenario is
+/// either rejected with an error or runs to the end.
+mod no_panic {
+    use super::*;
+    use budget_bandit::runner::run_scenario;
+    use budget_bandit::scenario::Overrides;
+
+    /// Mostly valid extremes (so that many scenarios run), sometimes invalid numbers.
+    fn extreme() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            3 => prop_oneof![Just(1e-300), Just(1e-9), Just(1.0), Just(1e12), 0.0f64..1.0],
+            1 => prop_oneof![Just(0.0), Just(-1.0), Just(1e300), Just(f64::NAN), Just(f64::INFINITY)],
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(config(300))]
+
+        #[test]
+        fn extreme_numbers_are_rejected_or_run(
+            budget in extreme(), price in extreme(), cv in extreme(), rate in extreme(),
+            value in extreme(), audience in extreme(), pricing in 0usize..4,
+        ) {
+            let mut source = format!(
+                "name = \"extreme\"\ndays = 3\nreplications = 2\ndaily_budget = {budget:?}\n"
+            );
+            source += &channel_toml(0, (pricing, price, cv, rate, value, Some(audience)));
+            source += &channel_toml(1, (3, 5.0, 0.3, 0.1, 40.0, None));
+            let source = source.replace("NaN", "nan");
+            if let Ok(scenario) = Scenario::from_toml("extreme", &source) {
+                let scenario = scenario.with_overrides(&Overrides::default()).unwrap();
+                let results = run_scenario(&scenario, &|| {});
+                prop_assert_eq!(results.policies.len(), 4);
+            }
+        }
+
+        #[test]
+        fn arbitrary_text_is_rejected_or_accepted_without_panic(text in ".{0,300}") {
+            let _ = Scenario::from_toml("arbitrary", &text);
         }
     }
 }

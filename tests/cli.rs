@@ -126,13 +126,13 @@ fn bad_scenarios_exit_2_with_a_message_and_write_nothing() {
             good_with("price = 9.0", "price = -9.0"),
             vec![
                 ":9:9:",
-                "channel 'search': price must be a finite number above 0, got -9",
+                "channel 'search': price must be a number above 0 and at most 1e12, got -9",
             ],
         ),
         (
             "run",
             good_with("price = 9.0", "price = nan"),
-            vec!["channel 'search': price must be a finite number above 0, got NaN"],
+            vec!["channel 'search': price must be a number above 0 and at most 1e12, got NaN"],
         ),
         (
             "validate",

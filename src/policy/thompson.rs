@@ -150,7 +150,8 @@ impl Thompson {
             } else {
                 0.0
             };
-            let value = (variance_of_mean > 0.0).then(|| {
+            // A spread below 1e-12 of the mean is rounding noise of identical values.
+            let value = (variance_of_mean > 1e-12 * mean_value.powi(2)).then(|| {
                 gamma(
                     mean_value.powi(2) / variance_of_mean,
                     variance_of_mean / mean_value,

@@ -106,7 +106,7 @@ fn numbers_out_of_range() {
     );
     assert_error(
         &minimal_with("price = 2.0", "price = -2.0"),
-        &["channel 'search': price must be a finite number above 0, got -2"],
+        &["channel 'search': price must be a number above 0 and at most 1e12, got -2"],
         9,
     );
     assert_error(
@@ -116,7 +116,7 @@ fn numbers_out_of_range() {
     );
     assert_error(
         &minimal_with("daily_budget = 100.0", "daily_budget = inf"),
-        &["daily_budget must be a finite number above 0, got inf"],
+        &["daily_budget must be a number above 0 and at most 1e12, got inf"],
         4,
     );
     assert_error(
@@ -126,12 +126,12 @@ fn numbers_out_of_range() {
     );
     assert_error(
         &minimal_with("cvr = 0.1", "cvr = 0.1\nprice_cv = -0.1"),
-        &["price_cv must be in [0, 10]"],
+        &["price_cv must be 0 (no noise) or in [1e-6, 10], got -0.1"],
         11,
     );
     assert_error(
         &minimal_with("cvr = 0.1", "cvr = 0.1\naudience = 0"),
-        &["audience must be a finite number above 0, got 0"],
+        &["audience must be a number above 0 and at most 1e12, got 0"],
         11,
     );
     assert_error(
@@ -226,7 +226,7 @@ fn policy_errors() {
     );
     assert_error(
         &with_policy("kind = \"thompson\"\nprior_alpha = 0"),
-        &["prior_alpha must be a finite number above 0"],
+        &["prior_alpha must be a number above 0"],
         15,
     );
     assert_error(

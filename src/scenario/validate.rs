@@ -23,8 +23,13 @@ const MAX_UNITS_PER_DAY: f64 = 1e12;
 /// Most cells (days × channels) of a scenario's daily tables, which are held in memory per
 /// policy and written to `daily.csv`.
 pub(super) const MAX_DAY_CHANNELS: u64 = 2_000_000;
+/// Largest budget, price, value, audience or prior accepted: far beyond any market, and small
+/// enough that sums of a whole horizon stay finite.
+const MAX_MAGNITUDE: f64 = 1e12;
 /// Largest coefficient of variation accepted for prices and values.
 const MAX_CV: f64 = 10.0;
+/// Smallest positive coefficient of variation accepted.
+const MIN_CV: f64 = 1e-6;
 /// Most posterior draws per day for Thompson sampling's probability matching.
 const MAX_DRAWS: i64 = 1_000_000;
 /// How far `shares` may sum from 1.
@@ -71,15 +76,14 @@ impl Checker<'_> {
         }
     }
 
+    /// A number above 0 and at most [`MAX_MAGNITUDE`].
     fn positive(&self, what: &str, value: &Spanned<f64>) -> Result<f64, ScenarioError> {
-        let v = self.number(what, value, 0.0, f64::MAX, "a finite number above 0")?;
+        let allowed = format!("a number above 0 and at most {MAX_MAGNITUDE:e}");
+        let v = self.number(what, value, 0.0, MAX_MAGNITUDE, &allowed)?;
         if v > 0.0 {
             Ok(v)
         } else {
-            self.fail(
-                value.span(),
-                format!("{what} must be a finite number above 0, got {v}"),
-            )
+            self.fail(value.span(), format!("{what} must be {allowed}, got {v}"))
         }
     }
 
@@ -87,20 +91,21 @@ impl Checker<'_> {
         self.number(what, value, 0.0, 1.0, "in [0, 1]")
     }
 
+    /// 0 (no noise) or a coefficient of variation in `[MIN_CV, MAX_CV]`: smaller positive
+    /// values would underflow the noise distributions' parameters.
     fn coefficient_of_variation(
         &self,
         what: &str,
         value: Option<&Spanned<f64>>,
     ) -> Result<f64, ScenarioError> {
-        value.map_or(Ok(0.0), |v| {
-            self.number(
-                what,
-                v,
-                0.0,
-                MAX_CV,
-                &format!("in [0, {MAX_CV}] (0 = no noise)"),
-            )
-        })
+        let Some(value) = value else { return Ok(0.0) };
+        let allowed = format!("0 (no noise) or in [{MIN_CV:e}, {MAX_CV}]");
+        let v = self.number(what, value, 0.0, MAX_CV, &allowed)?;
+        if v == 0.0 || v >= MIN_CV {
+            Ok(v)
+        } else {
+            self.fail(value.span(), format!("{what} must be {allowed}, got {v:e}"))
+        }
     }
 
     fn whole(
