@@ -7,7 +7,9 @@
 use crate::error::ScenarioError;
 use crate::oracle::optimal;
 use crate::output::table::{money, ranked_table, thousands};
-use crate::output::{WriteError, write_results};
+use crate::output::write_results;
+use crate::report::data::LoadError;
+use crate::report::{ReportError, redraw, write_index};
 use crate::runner::run_scenario;
 use crate::scenario::{Overrides, Scenario};
 use clap::{Args, Parser, Subcommand};
@@ -35,6 +37,17 @@ pub enum Command {
     Run(RunArgs),
     /// Check scenario files and print each one's channels and oracle split.
     Validate(ValidateArgs),
+    /// Redraw the charts and report.html of earlier runs from their CSV and JSON files,
+    /// without simulating again.
+    Chart(ChartArgs),
+}
+
+/// Options of `chart`.
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    /// Results folders written by `run`, such as results/default.
+    #[arg(required = true, value_name = "RESULTS_DIR")]
+    pub folders: Vec<PathBuf>,
 }
 
 /// Options of `run`.
@@ -64,6 +77,9 @@ pub struct RunArgs {
     /// No progress bar and no status lines on stderr (the ranked table still goes to stdout).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Write only the CSV and JSON files: no charts/, report.html or index.html.
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 /// Options of `validate`.
@@ -83,9 +99,12 @@ pub enum CliError {
     /// Several bad inputs, already reported: exit code 2.
     #[error("{0} scenario file(s) have errors")]
     InputsReported(usize),
-    /// Results could not be written: exit code 1.
+    /// A results folder given to `chart` is missing or damaged: exit code 2.
     #[error("{0}")]
-    Output(#[from] WriteError),
+    Results(#[from] LoadError),
+    /// Results, charts or the report could not be written or drawn: exit code 1.
+    #[error("{0}")]
+    Output(ReportError),
     /// The worker threads could not start: exit code 1.
     #[error("cannot start worker threads: {0}")]
     Threads(#[from] rayon::ThreadPoolBuildError),
@@ -95,7 +114,7 @@ impl CliError {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Input(_) | CliError::InputsReported(_) => 2,
+            CliError::Input(_) | CliError::InputsReported(_) | CliError::Results(_) => 2,
             CliError::Output(_) | CliError::Threads(_) => 1,
         }
     }
@@ -118,6 +137,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run_command(args),
         Command::Validate(args) => validate_command(args),
+        Command::Chart(args) => chart_command(args),
     }
 }
 
@@ -190,7 +210,8 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
         bar.set_message(scenario.name.clone());
         let results = pool.install(|| run_scenario(scenario, &|| bar.inc(1)));
         let elapsed = started.elapsed();
-        let folder = write_results(&args.out, &results)?;
+        let folder =
+            write_results(&args.out, &results, !args.no_charts).map_err(CliError::Output)?;
         bar.suspend(|| {
             print(&ranked_table(&results));
             print("\n");
@@ -204,6 +225,20 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
         });
     }
     bar.finish_and_clear();
+    if !args.no_charts {
+        write_index(&args.out).map_err(|e| CliError::Output(e.into()))?;
+    }
+    Ok(())
+}
+
+fn chart_command(args: ChartArgs) -> Result<(), CliError> {
+    for folder in &args.folders {
+        match redraw(folder) {
+            Ok(_) => eprintln!("redrew {}", folder.join("report.html").display()),
+            Err(ReportError::Load(error)) => return Err(error.into()),
+            Err(error) => return Err(CliError::Output(error)),
+        }
+    }
     Ok(())
 }
 

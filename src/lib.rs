@@ -38,6 +38,7 @@ pub mod error;
 pub mod oracle;
 pub mod output;
 pub mod policy;
+pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod simulate;

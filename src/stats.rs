@@ -5,7 +5,7 @@
 //! Floating-point sums depend on their order; callers merge partial results in a fixed order to
 //! keep outputs identical whatever the thread count.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// Running count, mean and sum of squared deviations of a stream of numbers.
@@ -87,7 +87,7 @@ impl RunningStats {
 }
 
 /// A mean with its 95% confidence interval.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Interval {
     /// Sample mean.
     pub mean: f64,

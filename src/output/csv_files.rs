@@ -74,7 +74,7 @@ pub fn summary(results: &ScenarioResults) -> Vec<u8> {
         let mut cells = vec![
             row.rank.to_string(),
             row.policy,
-            row.kind.to_owned(),
+            row.kind,
             row.replications.to_string(),
         ];
         for interval in [

@@ -19,17 +19,17 @@
 use crate::channel::Pricing;
 use crate::runner::ScenarioResults;
 use crate::stats::Interval;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One policy's headline figures.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PolicySummary {
     /// 1 for the highest mean revenue.
     pub rank: usize,
     /// The policy's name.
     pub policy: String,
     /// The policy's kind.
-    pub kind: &'static str,
+    pub kind: String,
     /// Replications behind every mean.
     pub replications: u64,
     /// Revenue over the horizon.
@@ -47,7 +47,7 @@ pub struct PolicySummary {
 }
 
 /// One policy's figures on one channel (means over replications).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChannelSummary {
     /// The policy's name.
     pub policy: String,
@@ -101,7 +101,7 @@ pub fn policy_summaries(results: &ScenarioResults) -> Vec<PolicySummary> {
             PolicySummary {
                 rank: rank + 1,
                 policy: policy.spec.name.clone(),
-                kind: policy.spec.kind.as_str(),
+                kind: policy.spec.kind.as_str().to_owned(),
                 replications: a.replications(),
                 revenue: a.revenue.interval95(),
                 spend: a.spend.interval95(),

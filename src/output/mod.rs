@@ -1,7 +1,8 @@
 //! Writing a scenario's results folder, all or nothing.
 //!
-//! `<out>/<scenario>/` holds `summary.csv`, `channels.csv`, `daily.csv`, `summary.json` and
-//! `scenario.toml` (the scenario as run). Files are written into a hidden staging folder beside
+//! `<out>/<scenario>/` holds `summary.csv`, `channels.csv`, `daily.csv`, `summary.json`,
+//! `scenario.toml` (the scenario as run) and, unless charts are skipped, `charts/` and
+//! `report.html` (see [`crate::report`]). Files are written into a hidden staging folder beside
 //! the target and moved into place only when every file is complete, so a failed run never
 //! leaves half a result and never clobbers the previous one.
 
@@ -10,6 +11,7 @@ pub mod json;
 pub mod kpi;
 pub mod table;
 
+use crate::report::{ReportError, draw_report};
 use crate::runner::ScenarioResults;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -42,9 +44,14 @@ pub const RESULT_FILES: [&str; 5] = [
     "scenario.toml",
 ];
 
-/// Writes `results` to `<out_root>/<scenario name>/`, replacing an earlier folder of that name
-/// only once the new one is complete. Returns the folder's path.
-pub fn write_results(out_root: &Path, results: &ScenarioResults) -> Result<PathBuf, WriteError> {
+/// Writes `results` to `<out_root>/<scenario name>/`, with charts and the report when
+/// `charts` is set, replacing an earlier folder of that name only once the new one is
+/// complete. Returns the folder's path.
+pub fn write_results(
+    out_root: &Path,
+    results: &ScenarioResults,
+    charts: bool,
+) -> Result<PathBuf, ReportError> {
     let name = &results.scenario.name;
     let pid = std::process::id();
     at_path(out_root, fs::create_dir_all(out_root))?;
@@ -53,7 +60,16 @@ pub fn write_results(out_root: &Path, results: &ScenarioResults) -> Result<PathB
         at_path(&staging, fs::remove_dir_all(&staging))?;
     }
     at_path(&staging, fs::create_dir(&staging))?;
-    if let Err(error) = write_files(&staging, results) {
+    let written = write_files(&staging, results)
+        .map_err(ReportError::from)
+        .and_then(|()| {
+            if charts {
+                draw_report(&staging, &staging).map(|_| ())
+            } else {
+                Ok(())
+            }
+        });
+    if let Err(error) = written {
         let _ = fs::remove_dir_all(&staging);
         return Err(error);
     }
@@ -67,7 +83,8 @@ pub fn write_results(out_root: &Path, results: &ScenarioResults) -> Result<PathB
             return Err(WriteError {
                 path: target,
                 source,
-            });
+            }
+            .into());
         }
         let removed = if replaced.is_dir() {
             fs::remove_dir_all(&replaced)
@@ -79,6 +96,21 @@ pub fn write_results(out_root: &Path, results: &ScenarioResults) -> Result<PathB
         at_path(&target, fs::rename(&staging, &target))?;
     }
     Ok(target)
+}
+
+/// Swaps `staging/<name>` into `folder/<name>` (a file or a folder), removing the old one only
+/// after the new one is in place.
+pub(crate) fn swap_into(staging: &Path, folder: &Path, name: &str) -> Result<(), WriteError> {
+    let source = staging.join(name);
+    let target = folder.join(name);
+    if fs::symlink_metadata(&target).is_ok() {
+        let old = staging.join(format!("{name}.old"));
+        at_path(&target, fs::rename(&target, &old))?;
+        at_path(&target, fs::rename(&source, &target))?;
+    } else {
+        at_path(&target, fs::rename(&source, &target))?;
+    }
+    Ok(())
 }
 
 fn write_files(folder: &Path, results: &ScenarioResults) -> Result<(), WriteError> {

@@ -61,7 +61,9 @@ pub trait Policy: Send {
 pub struct PolicySpec {
     /// Unique name in the scenario (defaults to the kind).
     pub name: String,
-    /// The policy and its parameters.
+    /// The policy and its parameters (flattened in JSON: `kind` and the parameters beside
+    /// `name`).
+    #[serde(flatten)]
     pub kind: PolicyKind,
 }
 

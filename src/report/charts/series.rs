@@ -1,0 +1,151 @@
+//! Cumulative revenue and cumulative regret per policy over days, each a mean line with its
+//! 95% band across replications. `regret-log` puts days on a logarithmic axis, where
+//! logarithmic regret (Thompson sampling on a classic bandit) becomes a straight line.
+
+use super::{Chart, DrawResult, Mark, axis_max, band, draw_legend, with_legend};
+use crate::report::data::ReportData;
+use crate::report::style::{FONT, LABEL_SIZE, TICK_SIZE, human, policy_look};
+use crate::stats::Interval;
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::prelude::*;
+
+/// Which cumulative series to draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// Cumulative revenue.
+    Revenue,
+    /// Cumulative pseudo-regret.
+    Regret,
+}
+
+/// A cumulative series chart.
+pub struct Cumulative<'a> {
+    /// The run's data.
+    pub data: &'a ReportData,
+    /// Revenue or regret.
+    pub measure: Measure,
+    /// Days on a logarithmic axis.
+    pub log_days: bool,
+}
+
+impl Cumulative<'_> {
+    fn series<'b>(&self, daily: &'b crate::report::data::PolicyDaily) -> &'b [Interval] {
+        match self.measure {
+            Measure::Revenue => &daily.cumulative_revenue,
+            Measure::Regret => &daily.cumulative_regret,
+        }
+    }
+
+    fn draw_on<DB, X>(&self, area: &DrawingArea<DB, Shift>, x_range: X) -> DrawResult
+    where
+        DB: DrawingBackend,
+        DB::ErrorType: 'static,
+        X: AsRangedCoord<Value = f64>,
+        X::CoordDescType: ValueFormatter<f64>,
+    {
+        let data = self.data;
+        let days = data.scenario.days;
+        let top = data
+            .daily
+            .iter()
+            .flat_map(|d| self.series(d).iter().map(|i| i.high))
+            .fold(0.0, f64::max);
+        let mut chart = ChartBuilder::on(area)
+            .margin(16)
+            .x_label_area_size(56)
+            .y_label_area_size(90)
+            .build_cartesian_2d(x_range, 0f64..axis_max(top))?;
+        let what = match self.measure {
+            Measure::Revenue => "cumulative revenue",
+            Measure::Regret => "cumulative regret",
+        };
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(BLACK.mix(0.08))
+            .x_desc(if self.log_days {
+                "day (log scale)"
+            } else {
+                "day"
+            })
+            .y_desc(format!("{what} ({})", data.scenario.currency))
+            .axis_desc_style((FONT, LABEL_SIZE))
+            .label_style((FONT, TICK_SIZE))
+            .y_label_formatter(&|v| human(*v))
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .draw()?;
+        // Cumulative series are smooth: long horizons are drawn at the end of each bucket.
+        let ends: Vec<usize> = super::day_buckets(days).iter().map(|b| b.end - 1).collect();
+        let xs: Vec<f64> = ends.iter().map(|&d| (d + 1) as f64).collect();
+        for (index, (daily, info)) in data.daily.iter().zip(&data.scenario.policies).enumerate() {
+            let look = policy_look(index, &info.kind);
+            let all = self.series(daily);
+            let series: Vec<Interval> = ends.iter().map(|&d| all[d]).collect();
+            let low: Vec<f64> = series.iter().map(|i| i.low).collect();
+            let high: Vec<f64> = series.iter().map(|i| i.high).collect();
+            chart.draw_series(std::iter::once(Polygon::new(
+                band(&xs, &low, &high),
+                look.colour.mix(0.18).filled(),
+            )))?;
+            let line = xs.iter().copied().zip(series.iter().map(|i| i.mean));
+            let stroke = look.colour.stroke_width(3);
+            if look.dashed {
+                chart.draw_series(DashedLineSeries::new(line, 12, 8, stroke))?;
+            } else {
+                chart.draw_series(LineSeries::new(line, stroke))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Chart for Cumulative<'_> {
+    fn stem(&self) -> String {
+        match (self.measure, self.log_days) {
+            (Measure::Revenue, _) => "revenue".into(),
+            (Measure::Regret, false) => "regret".into(),
+            (Measure::Regret, true) => "regret-log".into(),
+        }
+    }
+
+    fn title(&self) -> String {
+        let name = &self.data.scenario.name;
+        match self.measure {
+            Measure::Revenue => format!("Cumulative revenue by policy in {name}, with 95% bands"),
+            Measure::Regret if self.log_days => {
+                format!(
+                    "Cumulative regret by policy in {name}, days on a log scale, with 95% bands"
+                )
+            }
+            Measure::Regret => {
+                format!("Cumulative regret by policy in {name} (vs the oracle), with 95% bands")
+            }
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let (plot, legend) = with_legend(area);
+        let end = self.data.scenario.days.max(2) as f64;
+        if self.log_days {
+            self.draw_on(&plot, (1f64..end).log_scale())?;
+        } else {
+            self.draw_on(&plot, 1f64..end)?;
+        }
+        let entries: Vec<(String, Mark)> = self
+            .data
+            .scenario
+            .policies
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let look = policy_look(i, &p.kind);
+                (p.name.clone(), Mark::Line(look.colour, look.dashed))
+            })
+            .collect();
+        draw_legend(&legend, "policy (band: 95%)", &entries)
+    }
+}

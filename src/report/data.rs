@@ -1,0 +1,321 @@
+//! What the charts and the report show, read back from a results folder's files.
+//!
+//! `run` draws its charts from the files it has just written, and `chart` from the files of
+//! an earlier run, so both go through this one loader: what the charts show is exactly what
+//! the CSV and JSON files hold. Damaged or missing files are input errors that name the file
+//! (and the line, for CSV).
+
+use crate::output::kpi::{ChannelSummary, PolicySummary};
+use crate::stats::Interval;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// A results folder that cannot be read back.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The folder is not a results folder, or a file of it is missing.
+    #[error("{}: not a budget-bandit results folder: {reason}", path.display())]
+    NotResults {
+        /// The folder or file.
+        path: PathBuf,
+        /// What is missing.
+        reason: String,
+    },
+    /// A file is there but damaged.
+    #[error("{}{}: damaged: {reason}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Damaged {
+        /// The file.
+        path: PathBuf,
+        /// One-based line, for CSV files.
+        line: Option<u64>,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// The scenario settings recorded in `summary.json`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ScenarioInfo {
+    /// Scenario name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Horizon in days.
+    pub days: usize,
+    /// Daily budget.
+    pub daily_budget: f64,
+    /// Currency code.
+    pub currency: String,
+    /// Seed.
+    pub seed: u64,
+    /// Replications per policy.
+    pub replications: u64,
+    /// `proportional` or `winner-takes-all`.
+    pub allocation: String,
+    /// Channels in scenario order.
+    pub channels: Vec<ChannelInfo>,
+    /// Policies in scenario order.
+    pub policies: Vec<PolicyInfo>,
+}
+
+/// A channel as recorded in `summary.json` (the fields the report shows).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ChannelInfo {
+    /// Name.
+    pub name: String,
+    /// Pricing model.
+    pub pricing: String,
+    /// Mean price of a paid unit.
+    pub price: f64,
+    /// Mean revenue per conversion.
+    pub value: f64,
+    /// Audience cap, if any.
+    pub audience: Option<f64>,
+}
+
+/// A policy as recorded in `summary.json`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct PolicyInfo {
+    /// Unique name.
+    pub name: String,
+    /// Kind.
+    pub kind: String,
+}
+
+/// The oracle's split as recorded in `summary.json`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct OracleInfo {
+    /// Expected revenue per day.
+    pub expected_daily_revenue: f64,
+    /// Expected ROAS.
+    pub expected_roas: f64,
+    /// Per channel, in scenario order.
+    pub split: Vec<OracleShare>,
+}
+
+/// One channel's part of the oracle's split.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct OracleShare {
+    /// Channel name.
+    pub channel: String,
+    /// Spend per day.
+    pub spend: f64,
+    /// Share of the daily budget.
+    pub share: f64,
+}
+
+#[derive(Deserialize)]
+struct SummaryFile {
+    format_version: u32,
+    scenario: ScenarioInfo,
+    oracle: OracleInfo,
+    policies: Vec<PolicySummary>,
+    channels: Vec<ChannelSummary>,
+}
+
+/// One policy's daily series from `daily.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyDaily {
+    /// Policy name.
+    pub policy: String,
+    /// `[day][channel]`: mean share of the day's budget.
+    pub shares: Vec<Vec<f64>>,
+    /// Per day: cumulative revenue with its 95% interval.
+    pub cumulative_revenue: Vec<Interval>,
+    /// Per day: cumulative regret with its 95% interval.
+    pub cumulative_regret: Vec<Interval>,
+}
+
+/// Everything the charts and the report need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportData {
+    /// Scenario settings.
+    pub scenario: ScenarioInfo,
+    /// The oracle's split.
+    pub oracle: OracleInfo,
+    /// Policy summaries, best first.
+    pub ranked: Vec<PolicySummary>,
+    /// Per policy and channel.
+    pub channels: Vec<ChannelSummary>,
+    /// Daily series, in scenario policy order.
+    pub daily: Vec<PolicyDaily>,
+}
+
+impl ReportData {
+    /// The summary of a policy by name.
+    pub fn summary(&self, policy: &str) -> Option<&PolicySummary> {
+        self.ranked.iter().find(|p| p.policy == policy)
+    }
+
+    /// The channel rows of a policy, in scenario channel order.
+    pub fn channel_rows(&self, policy: &str) -> Vec<&ChannelSummary> {
+        self.channels
+            .iter()
+            .filter(|c| c.policy == policy)
+            .collect()
+    }
+
+    /// Channel names in scenario order.
+    pub fn channel_names(&self) -> Vec<&str> {
+        self.scenario
+            .channels
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect()
+    }
+
+    /// Whether the scenario gives the whole budget to one channel a day (a classic bandit).
+    pub fn winner_takes_all(&self) -> bool {
+        self.scenario.allocation == "winner-takes-all"
+    }
+}
+
+/// Reads `summary.json` and `daily.csv` of a results folder.
+pub fn load(folder: &Path) -> Result<ReportData, LoadError> {
+    if !folder.is_dir() {
+        return Err(LoadError::NotResults {
+            path: folder.to_owned(),
+            reason: "no such folder".into(),
+        });
+    }
+    let summary_path = folder.join("summary.json");
+    let text = std::fs::read_to_string(&summary_path).map_err(|e| LoadError::NotResults {
+        path: summary_path.clone(),
+        reason: format!("cannot read summary.json ({e}); `chart` takes a folder written by `run`, such as results/default"),
+    })?;
+    let summary: SummaryFile = serde_json::from_str(&text).map_err(|e| LoadError::Damaged {
+        path: summary_path.clone(),
+        line: Some(e.line() as u64),
+        reason: e.to_string(),
+    })?;
+    if summary.format_version != crate::output::json::FORMAT_VERSION {
+        return Err(LoadError::Damaged {
+            path: summary_path,
+            line: None,
+            reason: format!(
+                "format_version {} is not the {} this version reads",
+                summary.format_version,
+                crate::output::json::FORMAT_VERSION
+            ),
+        });
+    }
+    let daily = load_daily(&folder.join("daily.csv"), &summary.scenario)?;
+    Ok(ReportData {
+        scenario: summary.scenario,
+        oracle: summary.oracle,
+        ranked: summary.policies,
+        channels: summary.channels,
+        daily,
+    })
+}
+
+#[derive(Deserialize)]
+struct DailyRow {
+    policy: String,
+    day: usize,
+    channel: String,
+    share: f64,
+    #[allow(dead_code)]
+    revenue: f64,
+    cumulative_revenue_mean: Option<f64>,
+    cumulative_revenue_low: Option<f64>,
+    cumulative_revenue_high: Option<f64>,
+    cumulative_regret_mean: Option<f64>,
+    cumulative_regret_low: Option<f64>,
+    cumulative_regret_high: Option<f64>,
+}
+
+fn load_daily(path: &Path, scenario: &ScenarioInfo) -> Result<Vec<PolicyDaily>, LoadError> {
+    let mut reader = csv::Reader::from_path(path).map_err(|e| LoadError::NotResults {
+        path: path.to_owned(),
+        reason: format!("cannot read daily.csv ({e})"),
+    })?;
+    let channels = scenario.channels.len();
+    let mut daily: Vec<PolicyDaily> = scenario
+        .policies
+        .iter()
+        .map(|p| PolicyDaily {
+            policy: p.name.clone(),
+            shares: vec![vec![f64::NAN; channels]; scenario.days],
+            cumulative_revenue: Vec::new(),
+            cumulative_regret: Vec::new(),
+        })
+        .collect();
+    let empty = Interval {
+        mean: f64::NAN,
+        low: f64::NAN,
+        high: f64::NAN,
+    };
+    for series in &mut daily {
+        series.cumulative_revenue = vec![empty; scenario.days];
+        series.cumulative_regret = vec![empty; scenario.days];
+    }
+    for record in reader.deserialize::<DailyRow>() {
+        let record = record.map_err(|e| LoadError::Damaged {
+            path: path.to_owned(),
+            line: e.position().map(|p| p.line()),
+            reason: e.to_string(),
+        })?;
+        let damaged = |reason: String| LoadError::Damaged {
+            path: path.to_owned(),
+            line: None,
+            reason,
+        };
+        let series = daily
+            .iter_mut()
+            .find(|s| s.policy == record.policy)
+            .ok_or_else(|| damaged(format!("policy '{}' is not in summary.json", record.policy)))?;
+        if record.day == 0 || record.day > scenario.days {
+            return Err(damaged(format!(
+                "day {} is outside 1..={}",
+                record.day, scenario.days
+            )));
+        }
+        let day = record.day - 1;
+        if record.channel == crate::scenario::RESERVED_CHANNEL_NAME {
+            let interval =
+                |mean: Option<f64>, low: Option<f64>, high: Option<f64>| match (mean, low, high) {
+                    (Some(mean), Some(low), Some(high)) => Ok(Interval { mean, low, high }),
+                    _ => Err(damaged(format!(
+                        "the total row of '{}' day {} lacks cumulative figures",
+                        record.policy, record.day
+                    ))),
+                };
+            series.cumulative_revenue[day] = interval(
+                record.cumulative_revenue_mean,
+                record.cumulative_revenue_low,
+                record.cumulative_revenue_high,
+            )?;
+            series.cumulative_regret[day] = interval(
+                record.cumulative_regret_mean,
+                record.cumulative_regret_low,
+                record.cumulative_regret_high,
+            )?;
+        } else {
+            let channel = scenario
+                .channels
+                .iter()
+                .position(|c| c.name == record.channel)
+                .ok_or_else(|| {
+                    damaged(format!(
+                        "channel '{}' is not in summary.json",
+                        record.channel
+                    ))
+                })?;
+            series.shares[day][channel] = record.share;
+        }
+    }
+    for series in &daily {
+        let complete = series.shares.iter().flatten().all(|s| s.is_finite())
+            && series.cumulative_revenue.iter().all(|i| i.mean.is_finite())
+            && series.cumulative_regret.iter().all(|i| i.mean.is_finite());
+        if !complete {
+            return Err(LoadError::Damaged {
+                path: path.to_owned(),
+                line: None,
+                reason: format!("rows of policy '{}' are missing", series.policy),
+            });
+        }
+    }
+    Ok(daily)
+}

@@ -1,0 +1,166 @@
+//! `report.html`: one self-contained page per scenario (no network, no scripts) with the
+//! scenario, the ranked policy table, the per-channel KPIs and every chart inlined as SVG;
+//! and `index.html`, which links the reports of a results folder.
+
+use super::data::ReportData;
+use crate::output::table::{money, thousands};
+use std::fmt::Write;
+
+/// Escapes text for HTML.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:2em auto;max-width:1240px;color:#222}\
+table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}\
+th:first-child,td:first-child,td.name{text-align:left}th{background:#f4f4f4}figure{margin:2em 0}\
+figure svg{width:100%;height:auto}figcaption{color:#555;font-size:14px}.muted{color:#666}";
+
+fn optional(value: Option<f64>, decimals: usize) -> String {
+    value.map_or_else(|| "–".to_owned(), |v| thousands(v, decimals))
+}
+
+/// A chart to inline: its title, a one-sentence explanation and its SVG text.
+pub struct InlineChart {
+    /// Title, as drawn on the chart.
+    pub title: String,
+    /// What the chart shows, in a sentence.
+    pub explanation: String,
+    /// The SVG document.
+    pub svg: String,
+}
+
+/// The report page of one scenario.
+pub fn report(data: &ReportData, charts: &[InlineChart]) -> String {
+    let scenario = &data.scenario;
+    let currency = escape(&scenario.currency);
+    let mut page = String::new();
+    let _ = write!(
+        page,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{name}: budget-bandit report</title>\
+         <style>{STYLE}</style></head><body>\n<h1>{name}</h1>\n<p>{description}</p>\n\
+         <p class=\"muted\">{days} days × {budget} {currency} a day, {replications} replications per policy, \
+         {allocation} allocation, seed {seed}. Intervals are 95% across replications.</p>\n",
+        name = escape(&scenario.name),
+        description = escape(&scenario.description),
+        days = scenario.days,
+        budget = money(scenario.daily_budget),
+        replications = scenario.replications,
+        allocation = escape(&scenario.allocation),
+        seed = scenario.seed,
+    );
+
+    page += "<h2>Channels</h2>\n<table><tr><th>channel</th><th>pricing</th><th>price</th><th>value</th><th>audience</th><th>oracle share</th></tr>\n";
+    for (channel, oracle) in scenario.channels.iter().zip(&data.oracle.split) {
+        let _ = writeln!(
+            page,
+            "<tr><td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1}%</td></tr>",
+            escape(&channel.name),
+            escape(&channel.pricing),
+            thousands(channel.price, 2),
+            money(channel.value),
+            optional(channel.audience, 0),
+            100.0 * oracle.share
+        );
+    }
+    let _ = writeln!(
+        page,
+        "</table>\n<p>The oracle expects {} {currency} of revenue a day, a ROAS of {:.3}.</p>",
+        money(data.oracle.expected_daily_revenue),
+        data.oracle.expected_roas
+    );
+
+    let _ = writeln!(
+        page,
+        "<h2>Policies, best first</h2>\n<table><tr><th>rank</th><th>policy</th><th>revenue ({currency})</th>\
+         <th>95% interval</th><th>spend ({currency})</th><th>ROAS</th><th>CPA ({currency})</th><th>regret ({currency})</th><th>95% interval</th></tr>"
+    );
+    for row in &data.ranked {
+        let _ = writeln!(
+            page,
+            "<tr><td>{}</td><td class=\"name\">{}</td><td>{}</td><td>{} – {}</td><td>{}</td><td>{:.3} ({:.3} – {:.3})</td><td>{}</td><td>{}</td><td>{} – {}</td></tr>",
+            row.rank,
+            escape(&row.policy),
+            money(row.revenue.mean),
+            money(row.revenue.low),
+            money(row.revenue.high),
+            money(row.spend.mean),
+            row.roas.mean,
+            row.roas.low,
+            row.roas.high,
+            optional(row.cpa.map(|c| c.mean), 2),
+            money(row.regret.mean),
+            money(row.regret.low),
+            money(row.regret.high),
+        );
+    }
+    page += "</table>\n";
+
+    let _ = writeln!(
+        page,
+        "<h2>Channels under each policy</h2>\n<p class=\"muted\">Means over replications; ratios are ratios of the means. – marks a KPI the pricing model does not observe.</p>\n\
+         <table><tr><th>policy</th><th>channel</th><th>share</th><th>spend</th><th>impressions</th><th>clicks</th><th>leads</th>\
+         <th>conversions</th><th>revenue</th><th>CTR</th><th>CVR</th><th>CPC</th><th>CPL</th><th>CPA</th><th>ROAS</th></tr>"
+    );
+    for row in &data.channels {
+        let rate =
+            |v: Option<f64>| v.map_or_else(|| "–".to_owned(), |v| format!("{:.2}%", 100.0 * v));
+        let _ = writeln!(
+            page,
+            "<tr><td class=\"name\">{}</td><td class=\"name\">{}</td><td>{:.1}%</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&row.policy),
+            escape(&row.channel),
+            100.0 * row.share,
+            money(row.spend),
+            optional(row.impressions, 0),
+            optional(row.clicks, 0),
+            optional(row.leads, 1),
+            thousands(row.conversions, 1),
+            money(row.revenue),
+            rate(row.ctr),
+            rate(row.cvr),
+            optional(row.cpc, 2),
+            optional(row.cpl, 2),
+            optional(row.cpa, 2),
+            row.roas
+                .map_or_else(|| "–".to_owned(), |r| format!("{r:.3}")),
+        );
+    }
+    page += "</table>\n<h2>Charts</h2>\n";
+    for chart in charts {
+        let svg = chart.svg.trim_start();
+        let svg = svg
+            .strip_prefix("<?xml")
+            .map_or(svg, |rest| rest.split_once("?>").map_or(rest, |(_, s)| s));
+        let _ = writeln!(
+            page,
+            "<figure>{}<figcaption><b>{}</b>. {}</figcaption></figure>",
+            svg.trim(),
+            escape(&chart.title),
+            escape(&chart.explanation)
+        );
+    }
+    page += "</body></html>\n";
+    page
+}
+
+/// The index page linking each scenario's report.
+pub fn index(scenarios: &[(String, String)]) -> String {
+    let mut page = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>budget-bandit results</title>\
+         <style>{STYLE}</style></head><body>\n<h1>budget-bandit results</h1>\n<ul>\n"
+    );
+    for (name, description) in scenarios {
+        let _ = writeln!(
+            page,
+            "<li><a href=\"{0}/report.html\">{0}</a>: {1}</li>",
+            escape(name),
+            escape(description)
+        );
+    }
+    page += "</ul>\n</body></html>\n";
+    page
+}

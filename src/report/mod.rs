@@ -1,0 +1,230 @@
+//! Charts and the report page of a results folder.
+//!
+//! Everything is drawn from the folder's own CSV and JSON files ([`data::load`]), so `run`
+//! and `chart` (which redraws an earlier run) share one path and the pictures always show
+//! what the files hold. Each chart is written as PNG and SVG at 1200 × 800 under `charts/`;
+//! `report.html` puts the tables and every chart (inline SVG) on one self-contained page.
+
+pub mod charts;
+pub mod data;
+pub mod html;
+pub mod style;
+
+use crate::output::{WriteError, at_path, swap_into};
+use charts::allocation::{Allocation, AllocationCompare};
+use charts::channels::Channels;
+use charts::roas::Roas;
+use charts::series::{Cumulative, Measure};
+use charts::{Chart, save};
+use data::{LoadError, ReportData};
+use html::InlineChart;
+use std::fs;
+use std::path::Path;
+
+/// The folder of a results folder that holds the charts.
+pub const CHARTS_DIR: &str = "charts";
+
+/// Why charts or the report could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The results folder is missing or damaged (bad input: exit code 2).
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// A chart failed to draw.
+    #[error("cannot draw chart {chart}: {reason}")]
+    Draw {
+        /// The chart's file stem.
+        chart: String,
+        /// What plotters said.
+        reason: String,
+    },
+    /// A file could not be written.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// A file name made of a policy name: letters, digits, `-`, `_` and `.` kept, the rest `-`.
+pub fn file_stem(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+struct Drawn {
+    charts: Vec<InlineChart>,
+}
+
+impl Drawn {
+    fn add<C: Chart>(
+        &mut self,
+        chart: &C,
+        explanation: &str,
+        folder: &Path,
+    ) -> Result<(), ReportError> {
+        let failed = |reason: String| ReportError::Draw {
+            chart: chart.stem(),
+            reason,
+        };
+        let svg_path = save(chart, folder).map_err(|e| failed(e.to_string()))?;
+        let svg = at_path(&svg_path, fs::read_to_string(&svg_path))?;
+        self.charts.push(InlineChart {
+            title: chart.title(),
+            explanation: explanation.to_owned(),
+            svg,
+        });
+        Ok(())
+    }
+}
+
+/// Reads the results files in `source` and writes `charts/` and `report.html` into `target`
+/// (the same folder for `run`, a staging folder for `chart`).
+pub fn draw_report(source: &Path, target: &Path) -> Result<ReportData, ReportError> {
+    let data = data::load(source)?;
+    style::register_fonts();
+    let folder = target.join(CHARTS_DIR);
+    at_path(&folder, fs::create_dir_all(&folder))?;
+    let mut drawn = Drawn { charts: Vec::new() };
+    drawn.add(
+        &AllocationCompare { data: &data },
+        "Each panel stacks the channels' mean shares of the daily budget for one policy; dashed lines mark the oracle's split.",
+        &folder,
+    )?;
+    let mut stems: Vec<String> = Vec::new();
+    for policy in &data.daily {
+        let chart = Allocation {
+            data: &data,
+            policy,
+        };
+        let mut stem = chart.stem();
+        while stems.contains(&stem) {
+            stem.push('_');
+        }
+        stems.push(stem.clone());
+        let named = Renamed {
+            chart,
+            stem: file_stem(&stem),
+        };
+        drawn.add(
+            &named,
+            "How this policy moved the budget between channels day by day, against the oracle's split (dashed).",
+            &folder,
+        )?;
+    }
+    drawn.add(
+        &Cumulative {
+            data: &data,
+            measure: Measure::Revenue,
+            log_days: false,
+        },
+        "Revenue earned so far, day by day: the mean over replications with its 95% band.",
+        &folder,
+    )?;
+    drawn.add(
+        &Cumulative {
+            data: &data,
+            measure: Measure::Regret,
+            log_days: false,
+        },
+        "Expected revenue lost against the oracle so far: what learning has cost.",
+        &folder,
+    )?;
+    if data.winner_takes_all() {
+        drawn.add(
+            &Cumulative { data: &data, measure: Measure::Regret, log_days: true },
+            "The same regret with days on a log scale: logarithmic regret shows as a straight line.",
+            &folder,
+        )?;
+    }
+    drawn.add(
+        &Roas { data: &data },
+        "Return on ad spend over the whole horizon per policy, with its 95% interval; the dashed line is the oracle's expected ROAS.",
+        &folder,
+    )?;
+    drawn.add(
+        &Channels { data: &data },
+        "Where each policy spent the money and what each channel returned under it.",
+        &folder,
+    )?;
+    let report_path = target.join("report.html");
+    at_path(
+        &report_path,
+        fs::write(&report_path, html::report(&data, &drawn.charts)),
+    )?;
+    Ok(data)
+}
+
+/// A chart drawn under another file stem (a policy name made safe for file names).
+struct Renamed<C> {
+    chart: C,
+    stem: String,
+}
+
+impl<C: Chart> Chart for Renamed<C> {
+    fn stem(&self) -> String {
+        self.stem.clone()
+    }
+
+    fn title(&self) -> String {
+        self.chart.title()
+    }
+
+    fn draw<DB: plotters::prelude::DrawingBackend>(
+        &self,
+        area: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+    ) -> charts::DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        self.chart.draw(area)
+    }
+}
+
+/// Writes `index.html` in `out_root`, linking every results folder there that has a report.
+pub fn write_index(out_root: &Path) -> Result<(), WriteError> {
+    let mut scenarios = Vec::new();
+    for entry in at_path(out_root, fs::read_dir(out_root))? {
+        let path = at_path(out_root, entry)?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        if name.starts_with('.') || !path.join("report.html").is_file() {
+            continue;
+        }
+        let description = data::load(&path)
+            .map(|d| d.scenario.description)
+            .unwrap_or_default();
+        scenarios.push((name, description));
+    }
+    scenarios.sort();
+    let index = out_root.join("index.html");
+    let staging = out_root.join(format!(".index.html.partial-{}", std::process::id()));
+    at_path(&staging, fs::write(&staging, html::index(&scenarios)))?;
+    at_path(&index, fs::rename(&staging, &index))
+}
+
+/// Redraws the charts and the report of an earlier run from its files, replacing the old ones
+/// only once every new one is drawn.
+pub fn redraw(folder: &Path) -> Result<ReportData, ReportError> {
+    // Check the folder before making anything in it.
+    data::load(folder)?;
+    let staging = folder.join(format!(".redraw-{}", std::process::id()));
+    if staging.exists() {
+        at_path(&staging, fs::remove_dir_all(&staging))?;
+    }
+    at_path(&staging, fs::create_dir(&staging))?;
+    let drawn = draw_report(folder, &staging).and_then(|data| {
+        swap_into(&staging, folder, CHARTS_DIR)?;
+        swap_into(&staging, folder, "report.html")?;
+        Ok(data)
+    });
+    let _ = fs::remove_dir_all(&staging);
+    drawn
+}
