@@ -8,21 +8,28 @@
 //!   budget and the mean revenue; and one row per policy and day with channel `total`, whose
 //!   share is 1 and which carries cumulative revenue and regret with their 95% intervals.
 //!
-//! Numbers are written in the shortest form that reads back to the same `f64`, so files are
-//! byte-identical whenever the results are.
+//! Numbers are rounded to ten significant digits and written in their shortest form, so files
+//! are byte-identical whenever the results are.
 
 use super::kpi::{channel_summaries, policy_summaries};
 use crate::runner::ScenarioResults;
 use crate::scenario::RESERVED_CHANNEL_NAME;
 use crate::stats::{Interval, RunningStats};
 
-/// Formats a number for CSV: shortest round-trip form, empty when undefined.
+/// Significant digits written to CSV: far beyond the precision of any mean over replications,
+/// and half the size of full `f64` precision.
+pub const SIGNIFICANT_DIGITS: usize = 10;
+
+/// Formats a number for CSV: rounded to [`SIGNIFICANT_DIGITS`], in the shortest form that
+/// reads back to the rounded value; empty when undefined.
 pub fn number(value: f64) -> String {
-    if value.is_finite() {
-        format!("{value}")
-    } else {
-        String::new()
+    if !value.is_finite() {
+        return String::new();
     }
+    let rounded: f64 = format!("{:.*e}", SIGNIFICANT_DIGITS - 1, value)
+        .parse()
+        .expect("a formatted float parses");
+    format!("{rounded}")
 }
 
 fn optional(value: Option<f64>) -> String {
@@ -207,7 +214,9 @@ mod tests {
 
     #[test]
     fn numbers_round_trip_and_blank_when_undefined() {
-        assert_eq!(number(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(number(0.1 + 0.2), "0.3");
+        assert_eq!(number(1_784_011.715_584_728_6), "1784011.716");
+        assert_eq!(number(-2.5e-12), "-0.0000000000025");
         assert_eq!(number(1500.0), "1500");
         assert_eq!(number(f64::NAN), "");
         assert_eq!(optional(None), "");
