@@ -77,7 +77,7 @@ impl Channels<'_> {
             .label_style((FONT, TICK_SIZE))
             .y_label_formatter(&|v| match panel {
                 Panel::Spend => human(*v),
-                Panel::Roas => format!("{v:.1}"),
+                Panel::Roas => format!("{v:.2}"),
             })
             .draw()?;
         let width = 0.8 / policies.len().max(1) as f64;
