@@ -1,7 +1,9 @@
 //! Per channel, spend and ROAS under each policy: two panels of grouped bars, channels along
 //! the axis and one bar per policy in the policy's colour.
 
-use super::{Chart, DrawResult, Mark, axis_max, draw_legend, with_legend};
+use super::{
+    Chart, DrawResult, axis_max, category_label, draw_legend, policy_entries, with_legend,
+};
 use crate::report::data::ReportData;
 use crate::report::style::{FONT, LABEL_SIZE, TICK_SIZE, human, policy_look};
 use plotters::coord::Shift;
@@ -63,14 +65,7 @@ impl Channels<'_> {
             .light_line_style(WHITE.mix(0.0))
             .bold_line_style(BLACK.mix(0.08))
             .x_labels(names.len())
-            .x_label_formatter(&|x| {
-                let i = x.round();
-                if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < names.len() {
-                    names[i as usize].to_owned()
-                } else {
-                    String::new()
-                }
-            })
+            .x_label_formatter(&|x| category_label(&names, *x))
             .x_desc("channel")
             .y_desc(y_desc)
             .axis_desc_style((FONT, LABEL_SIZE))
@@ -118,14 +113,7 @@ impl Chart for Channels<'_> {
         let panels = plot.split_evenly((2, 1));
         self.draw_panel(&panels[0], Panel::Spend)?;
         self.draw_panel(&panels[1], Panel::Roas)?;
-        let entries: Vec<(String, Mark)> = self
-            .data
-            .scenario
-            .policies
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.name.clone(), Mark::Swatch(policy_look(i, &p.kind).colour)))
-            .collect();
+        let entries = policy_entries(self.data, false);
         draw_legend(&legend, "policy", &entries)
     }
 }

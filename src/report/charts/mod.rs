@@ -15,7 +15,8 @@ pub mod channels;
 pub mod roas;
 pub mod series;
 
-use super::style::{FONT, LABEL_SIZE, LEGEND_WIDTH, SIZE, TITLE_SIZE};
+use super::data::ReportData;
+use super::style::{FONT, LABEL_SIZE, LEGEND_WIDTH, SIZE, TITLE_SIZE, policy_look};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::error::Error;
@@ -123,6 +124,36 @@ where
         y += line_height;
     }
     Ok(())
+}
+
+/// Legend entries for every policy in scenario order: a line in the policy's style for
+/// series charts, a swatch in its colour for bar charts.
+pub fn policy_entries(data: &ReportData, as_lines: bool) -> Vec<(String, Mark)> {
+    data.scenario
+        .policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let look = policy_look(i, &p.kind);
+            let mark = if as_lines {
+                Mark::Line(look.colour, look.dashed)
+            } else {
+                Mark::Swatch(look.colour)
+            };
+            (p.name.clone(), mark)
+        })
+        .collect()
+}
+
+/// The tick label of a categorical axis drawn on `-0.5..n - 0.5`: the name at a whole
+/// position, nothing between.
+pub fn category_label<S: AsRef<str>>(names: &[S], x: f64) -> String {
+    let i = x.round();
+    if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < names.len() {
+        names[i as usize].as_ref().to_owned()
+    } else {
+        String::new()
+    }
 }
 
 /// The closed outline of a band between `low` and `high` over `xs`, for a filled polygon.

@@ -1,7 +1,9 @@
 //! Final ROAS per policy: a bar per policy with its 95% interval as a whisker, and the
 //! oracle's expected ROAS as a dashed reference line.
 
-use super::{Chart, DrawResult, Mark, axis_max, draw_legend, with_legend};
+use super::{
+    Chart, DrawResult, Mark, axis_max, category_label, draw_legend, policy_entries, with_legend,
+};
 use crate::report::data::ReportData;
 use crate::report::style::{FONT, LABEL_SIZE, ORACLE_COLOUR, TICK_SIZE, policy_look};
 use plotters::coord::Shift;
@@ -53,14 +55,7 @@ impl Chart for Roas<'_> {
             .light_line_style(WHITE.mix(0.0))
             .bold_line_style(BLACK.mix(0.08))
             .x_labels(count)
-            .x_label_formatter(&|x| {
-                let i = x.round();
-                if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < names.len() {
-                    names[i as usize].clone()
-                } else {
-                    String::new()
-                }
-            })
+            .x_label_formatter(&|x| category_label(&names, *x))
             .x_desc("policy")
             .y_desc(format!(
                 "ROAS (revenue / spend, {0} per {0})",
@@ -99,11 +94,7 @@ impl Chart for Roas<'_> {
             8,
             ORACLE_COLOUR.stroke_width(2),
         ))?;
-        let mut entries: Vec<(String, Mark)> = policies
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.name.clone(), Mark::Swatch(policy_look(i, &p.kind).colour)))
-            .collect();
+        let mut entries = policy_entries(data, false);
         // Realised ROAS divides by money spent, which rounding to whole units keeps a little
         // under the budget; the reference is the oracle's expected revenue per budget.
         entries.push((

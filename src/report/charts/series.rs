@@ -2,7 +2,7 @@
 //! 95% band across replications. `regret-log` puts days on a logarithmic axis, where
 //! logarithmic regret (Thompson sampling on a classic bandit) becomes a straight line.
 
-use super::{Chart, DrawResult, Mark, axis_max, band, draw_legend, with_legend};
+use super::{Chart, DrawResult, axis_max, band, draw_legend, policy_entries, with_legend};
 use crate::report::data::ReportData;
 use crate::report::style::{FONT, LABEL_SIZE, TICK_SIZE, human, policy_look};
 use crate::stats::Interval;
@@ -135,17 +135,7 @@ impl Chart for Cumulative<'_> {
         } else {
             self.draw_on(&plot, 1f64..end)?;
         }
-        let entries: Vec<(String, Mark)> = self
-            .data
-            .scenario
-            .policies
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let look = policy_look(i, &p.kind);
-                (p.name.clone(), Mark::Line(look.colour, look.dashed))
-            })
-            .collect();
+        let entries = policy_entries(self.data, true);
         draw_legend(&legend, "policy (band: 95%)", &entries)
     }
 }
