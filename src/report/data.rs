@@ -209,14 +209,13 @@ pub fn load(folder: &Path) -> Result<ReportData, LoadError> {
     })
 }
 
+/// A row of `daily.csv` (the columns the charts use; the others are ignored).
 #[derive(Deserialize)]
 struct DailyRow {
     policy: String,
     day: usize,
     channel: String,
     share: f64,
-    #[allow(dead_code)]
-    revenue: f64,
     cumulative_revenue_mean: Option<f64>,
     cumulative_revenue_low: Option<f64>,
     cumulative_revenue_high: Option<f64>,
@@ -318,4 +317,11 @@ fn load_daily(path: &Path, scenario: &ScenarioInfo) -> Result<Vec<PolicyDaily>, 
         }
     }
     Ok(daily)
+}
+
+/// The description of the scenario of a results folder, read from `summary.json` alone.
+pub fn description(folder: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(folder.join("summary.json")).ok()?;
+    let summary: serde_json::Value = serde_json::from_str(&text).ok()?;
+    Some(summary["scenario"]["description"].as_str()?.to_owned())
 }

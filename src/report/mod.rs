@@ -56,6 +56,17 @@ pub fn file_stem(name: &str) -> String {
         .collect()
 }
 
+/// A file-safe stem for `name` that differs from every stem in `taken` (a `_` is appended
+/// until it does), recorded in `taken`.
+fn unique_stem(taken: &mut Vec<String>, name: &str) -> String {
+    let mut stem = file_stem(name);
+    while taken.contains(&stem) {
+        stem.push('_');
+    }
+    taken.push(stem.clone());
+    stem
+}
+
 struct Drawn {
     charts: Vec<InlineChart>,
 }
@@ -101,15 +112,8 @@ pub fn draw_report(source: &Path, target: &Path) -> Result<ReportData, ReportErr
             data: &data,
             policy,
         };
-        let mut stem = chart.stem();
-        while stems.contains(&stem) {
-            stem.push('_');
-        }
-        stems.push(stem.clone());
-        let named = Renamed {
-            chart,
-            stem: file_stem(&stem),
-        };
+        let stem = unique_stem(&mut stems, &chart.stem());
+        let named = Renamed { chart, stem };
         drawn.add(
             &named,
             "How this policy moved the budget between channels day by day, against the oracle's split (dashed).",
@@ -198,9 +202,7 @@ pub fn write_index(out_root: &Path) -> Result<(), WriteError> {
         if name.starts_with('.') || !path.join("report.html").is_file() {
             continue;
         }
-        let description = data::load(&path)
-            .map(|d| d.scenario.description)
-            .unwrap_or_default();
+        let description = data::description(&path).unwrap_or_default();
         scenarios.push((name, description));
     }
     scenarios.sort();
@@ -227,4 +229,20 @@ pub fn redraw(folder: &Path) -> Result<ReportData, ReportError> {
     });
     let _ = fs::remove_dir_all(&staging);
     drawn
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_file_names_are_safe_and_unique() {
+        let mut taken = Vec::new();
+        assert_eq!(
+            unique_stem(&mut taken, "allocation-eps 0.1/x"),
+            "allocation-eps-0.1-x"
+        );
+        assert_eq!(unique_stem(&mut taken, "allocation-a b"), "allocation-a-b");
+        assert_eq!(unique_stem(&mut taken, "allocation-a-b"), "allocation-a-b_");
+    }
 }
