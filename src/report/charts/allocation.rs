@@ -22,6 +22,24 @@ pub struct AllocationCompare<'a> {
     pub data: &'a ReportData,
 }
 
+/// The oracle's cumulative shares strictly inside (0, 1): where its split draws a boundary.
+fn oracle_boundaries(data: &ReportData) -> Vec<f64> {
+    let mut cumulative = 0.0;
+    let mut boundaries = Vec::new();
+    for share in data
+        .oracle
+        .split
+        .iter()
+        .take(data.oracle.split.len().saturating_sub(1))
+    {
+        cumulative += share.share;
+        if cumulative > 1e-9 && cumulative < 1.0 - 1e-9 && !boundaries.contains(&cumulative) {
+            boundaries.push(cumulative);
+        }
+    }
+    boundaries
+}
+
 fn legend_entries(data: &ReportData) -> Vec<(String, Mark)> {
     let mut entries: Vec<(String, Mark)> = data
         .channel_names()
@@ -29,7 +47,13 @@ fn legend_entries(data: &ReportData) -> Vec<(String, Mark)> {
         .enumerate()
         .map(|(i, name)| (name.to_string(), Mark::Swatch(channel_colour(i))))
         .collect();
-    entries.push(("oracle split".into(), Mark::Line(ORACLE_COLOUR, true)));
+    if !oracle_boundaries(data).is_empty() {
+        entries.push(("oracle split".into(), Mark::Line(ORACLE_COLOUR, true)));
+    } else if let Some(best) = data.oracle.split.iter().find(|s| s.share > 0.5) {
+        // The oracle funds one channel: there is no boundary to draw, so say which.
+        entries.push(("oracle: all on".into(), Mark::Blank));
+        entries.push((best.channel.clone(), Mark::Blank));
+    }
     entries
 }
 
@@ -98,19 +122,14 @@ where
         )))?;
         lower = upper;
     }
-    let mut cumulative = 0.0;
-    let last = data.oracle.split.len().saturating_sub(1);
-    for share in data.oracle.split.iter().take(last) {
-        cumulative += share.share;
-        if cumulative > 1e-9 && cumulative < 1.0 - 1e-9 {
-            let line = [(1.0, cumulative), (days.max(2) as f64, cumulative)];
-            chart.draw_series(DashedLineSeries::new(
-                line,
-                10,
-                6,
-                ORACLE_COLOUR.stroke_width(2),
-            ))?;
-        }
+    for boundary in oracle_boundaries(data) {
+        let line = [(1.0, boundary), (days.max(2) as f64, boundary)];
+        chart.draw_series(DashedLineSeries::new(
+            line,
+            10,
+            6,
+            ORACLE_COLOUR.stroke_width(2),
+        ))?;
     }
     Ok(())
 }
