@@ -91,7 +91,15 @@ pub fn report(data: &ReportData, charts: &[InlineChart]) -> String {
             row.roas.mean,
             row.roas.low,
             row.roas.high,
-            optional(row.cpa.map(|c| c.mean), 2),
+            row.cpa.map_or_else(
+                || "–".to_owned(),
+                |c| format!(
+                    "{} ({} – {})",
+                    thousands(c.mean, 2),
+                    thousands(c.low, 2),
+                    thousands(c.high, 2)
+                )
+            ),
             money(row.regret.mean),
             money(row.regret.low),
             money(row.regret.high),
