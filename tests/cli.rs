@@ -123,7 +123,7 @@ fn bad_scenarios_exit_2_with_a_message_and_write_nothing() {
         (
             "run",
             good_with("days = 5", "days = = 5"),
-            vec!["bad.toml:2:"],
+            vec!["bad.toml:2:8:", "extra `=`"],
         ),
         (
             "run",
@@ -133,7 +133,7 @@ fn bad_scenarios_exit_2_with_a_message_and_write_nothing() {
         (
             "run",
             good_with("value = 850.0\n", ""),
-            vec!["missing field `value`"],
+            vec![":6:1:", "missing field `value`"],
         ),
         (
             "run",
@@ -146,7 +146,10 @@ fn bad_scenarios_exit_2_with_a_message_and_write_nothing() {
         (
             "run",
             good_with("price = 9.0", "price = nan"),
-            vec!["channel 'search': price must be a number above 0 and at most 1e12, got NaN"],
+            vec![
+                ":9:9:",
+                "channel 'search': price must be a number above 0 and at most 1e12, got NaN",
+            ],
         ),
         (
             "validate",
@@ -161,24 +164,28 @@ fn bad_scenarios_exit_2_with_a_message_and_write_nothing() {
         (
             "run",
             good_with("name = \"affiliate\"", "name = \"search\""),
-            vec!["channel name 'search' is used twice"],
+            vec![":14:8:", "channel name 'search' is used twice"],
         ),
         (
             "validate",
             good_with("value = 900.0", "value = 900.0\ncvr = 0.5"),
-            vec!["channel 'affiliate': cvr does not apply to cpa pricing"],
+            vec![
+                ":18:7:",
+                "channel 'affiliate': cvr does not apply to cpa pricing",
+            ],
         ),
         (
             "run",
             format!("{GOOD}\n[[policies]]\nkind = \"fixed\"\nshares = [1.0]\n"),
             vec![
+                ":22:10:",
                 "policy 'fixed': shares must have one share per channel (2, in channel order), got 1",
             ],
         ),
         (
             "run",
             format!("{GOOD}\n[[policies]]\nkind = \"fixed\"\nshares = [0.5, 0.4]\n"),
-            vec!["policy 'fixed': shares must sum to 1, got 0.9"],
+            vec![":22:10:", "policy 'fixed': shares must sum to 1, got 0.9"],
         ),
     ];
     for (command, source, parts) in cases {
@@ -190,14 +197,19 @@ fn bad_scenarios_exit_2_with_a_message_and_write_nothing() {
 fn a_missing_scenario_file_exits_2() {
     let dir = TempDir::new().unwrap();
     let missing = dir.path().join("nowhere.toml");
-    let output = budget_bandit(&[
-        "run",
-        path_str(&missing),
-        "--out",
-        path_str(dir.path()),
-        "-q",
-    ]);
+    let out = dir.path().join("out");
+    let output = budget_bandit(&["run", path_str(&missing), "--out", path_str(&out), "-q"]);
     assert_eq!(output.code, 2);
+    assert!(
+        output.stderr.contains("nowhere.toml: cannot read"),
+        "{}",
+        output.stderr
+    );
+    assert!(!out.exists(), "a rejected run wrote {}", out.display());
+
+    let output = budget_bandit(&["validate", &shipped("default.toml"), path_str(&missing)]);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(output.stdout.contains("default ("), "{}", output.stdout);
     assert!(
         output.stderr.contains("nowhere.toml: cannot read"),
         "{}",
@@ -291,6 +303,39 @@ fn default_run_writes_every_file_and_ranks_every_policy() {
             .unwrap();
     assert_eq!(json["scenario"]["replications"], 4);
     assert_eq!(json["policies"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn no_charts_writes_exactly_the_data_files() {
+    let dir = TempDir::new().unwrap();
+    let output = budget_bandit(&[
+        "run",
+        "--out",
+        path_str(dir.path()),
+        "--replications",
+        "3",
+        "--days",
+        "5",
+        "--no-charts",
+        "-q",
+    ]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(output.stderr.is_empty(), "--quiet: {}", output.stderr);
+    assert_eq!(
+        entries(&dir.path().join("default")),
+        [
+            "channels.csv",
+            "daily.csv",
+            "scenario.toml",
+            "summary.csv",
+            "summary.json"
+        ]
+    );
+    assert_eq!(
+        entries(dir.path()),
+        ["default"],
+        "no staging folder, no index"
+    );
 }
 
 #[test]
