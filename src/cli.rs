@@ -5,13 +5,13 @@
 //! cannot be written. A closed standard output (`budget-bandit run | head`) is not an error.
 
 use crate::error::ScenarioError;
-use crate::oracle::optimal;
 use crate::output::table::{money, ranked_table, thousands};
 use crate::output::write_results;
 use crate::report::data::LoadError;
 use crate::report::{ReportError, redraw, write_index};
 use crate::runner::run_scenario;
 use crate::scenario::{Overrides, Scenario};
+use crate::simulation::Simulation;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -259,14 +259,59 @@ fn validate_command(args: ValidateArgs) -> Result<(), CliError> {
     }
 }
 
+/// One phrase per moving part of the scenario's market, for `validate`.
+fn market_summary(scenario: &Scenario) -> Vec<String> {
+    let mut parts = Vec::new();
+    for (channel, dynamics) in scenario.channels.iter().zip(&scenario.dynamics) {
+        let name = &channel.name;
+        for shift in &dynamics.shifts {
+            parts.push(format!("{name} shifts on day {}", shift.day));
+        }
+        if dynamics.weekday.is_some() {
+            parts.push(format!("{name} has weekday seasonality"));
+        }
+        if let Some(f) = &dynamics.fatigue {
+            parts.push(format!(
+                "{name} fatigues (strength {}, recovery {})",
+                f.strength, f.recovery
+            ));
+        }
+        if let Some(lag) = &dynamics.lag {
+            parts.push(format!(
+                "{name} converts with a lag (mean {:.1} days, at most {})",
+                lag.expected_delay(),
+                lag.max_days
+            ));
+        }
+    }
+    parts
+}
+
+/// The scenario's floors, caps and pacing in one line, for `validate`.
+fn constraint_summary(scenario: &Scenario) -> String {
+    let budget = scenario.daily_budget;
+    let bounds = &scenario.constraints.bounds;
+    let mut parts: Vec<String> = scenario
+        .channels
+        .iter()
+        .zip(bounds.low.iter().zip(&bounds.high))
+        .filter(|(_, (low, high))| **low > 0.0 || **high < budget)
+        .map(|(c, (low, high))| format!("{} {}–{}", c.name, money(*low), money(*high)))
+        .collect();
+    if let Some(change) = scenario.constraints.max_daily_change {
+        parts.push(format!(
+            "shares move at most {:.1} points a day",
+            100.0 * change
+        ));
+    }
+    parts.join(", ")
+}
+
 /// A scenario's channels and the oracle's split, as printed by `validate`.
 pub fn describe(scenario: &Scenario) -> String {
     use std::fmt::Write as _;
-    let split = optimal(
-        &scenario.channels,
-        scenario.daily_budget,
-        scenario.allocation,
-    );
+    let simulation = Simulation::new(scenario);
+    let split = simulation.oracle();
     let currency = &scenario.currency;
     let mut text = String::new();
     let _ = writeln!(
@@ -304,12 +349,33 @@ pub fn describe(scenario: &Scenario) -> String {
             money(*spend)
         );
     }
+    let spent = split.total_spend();
     let _ = writeln!(
         text,
-        "  oracle: expected revenue {} {currency}/day, expected ROAS {:.3}",
+        "  oracle on day 1: spends {} {currency}, expected revenue {} {currency}, expected ROAS {:.3}",
+        money(spent),
         money(split.expected_revenue),
-        split.expected_revenue / scenario.daily_budget
+        if spent > 0.0 {
+            split.expected_revenue / spent
+        } else {
+            0.0
+        }
     );
+    if let Some(target) = scenario.objective.target_roas() {
+        let _ = writeln!(
+            text,
+            "  objective: profit at target ROAS {target}: expected value {} {currency}/day, {} {currency} left unspent",
+            money(split.value(scenario.objective)),
+            money(scenario.daily_budget - spent)
+        );
+    }
+    let market = market_summary(scenario);
+    if !market.is_empty() {
+        let _ = writeln!(text, "  market: {}", market.join("; "));
+    }
+    if scenario.constraints.is_constrained(scenario.daily_budget) {
+        let _ = writeln!(text, "  constraints: {}", constraint_summary(scenario));
+    }
     let policies: Vec<&str> = scenario.policies.iter().map(|p| p.name.as_str()).collect();
     let _ = writeln!(text, "  policies: {}", policies.join(", "));
     text

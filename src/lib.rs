@@ -8,6 +8,8 @@
 //!
 //! - [`scenario`]: TOML scenario files, validated once into a [`scenario::Scenario`];
 //! - [`channel`]: the model of a channel's expected response to spend (closed forms);
+//! - [`dynamics`]: how a channel's market moves (shifts, weekdays, fatigue, conversion lag);
+//! - [`constraints`] and [`objective`]: spend floors, caps and pacing; revenue or profit;
 //! - [`simulate`]: drawing a channel's daily outcome (auction noise, funnel, values);
 //! - [`oracle`]: the optimal split under the true model, and the regret it defines;
 //! - [`policy`]: the allocation policies behind one [`policy::Policy`] trait;
@@ -34,7 +36,10 @@
 pub mod aggregate;
 pub mod channel;
 pub mod cli;
+pub mod constraints;
+pub mod dynamics;
 pub mod error;
+pub mod objective;
 pub mod oracle;
 pub mod output;
 pub mod policy;

@@ -1,32 +1,44 @@
-//! The oracle: the allocation that maximises expected revenue when the model is known.
+//! The oracle: the allocation that maximises the expected objective when the model is known.
 //!
 //! With proportional allocation the oracle solves
 //!
 //! ```text
-//! maximise  Σ_i R_i(s_i)   subject to  Σ_i s_i = B,  s_i ≥ 0
+//! maximise  Σ_i R_i(s_i) − τ Σ_i s_i   subject to  low_i ≤ s_i ≤ high_i,  Σ_i s_i = B  (or ≤ B)
 //! ```
 //!
-//! where each `R_i` is concave (see [`crate::channel`]). By the KKT conditions every funded
-//! channel has the same marginal return `μ`: `R_i'(s_i) = μ`, i.e.
-//! `s_i(μ) = price_i A_i ln(R_i'(0) / μ)` for a channel with an audience (zero when
-//! `R_i'(0) ≤ μ`). A linear channel has a constant marginal `R_i'(0)`, so the best linear channel
-//! puts a floor under `μ` and takes whatever the capped channels leave at that floor. The total
-//! `Σ s_i(μ)` falls monotonically in `μ`, so `μ` is found by bisection on `ln μ` to machine
-//! precision.
+//! where each `R_i` is concave (see [`crate::channel`]), `τ = 0` and `Σ s_i = B` for the revenue
+//! objective, and `τ` the target ROAS with `Σ s_i ≤ B` for the profit objective (see
+//! [`crate::objective`]). By the KKT conditions there is one marginal return `μ` such that every
+//! channel spends
+//!
+//! ```text
+//! s_i(μ) = clamp(price_i A_i ln(R_i'(0) / μ), low_i, high_i)      (a channel with an audience)
+//! s_i(μ) = high_i if R_i'(0) > μ, low_i if R_i'(0) < μ            (a linear channel)
+//! ```
+//!
+//! with linear channels at `R_i'(0) = μ` taking whatever is left. For the profit objective
+//! `μ = τ` when `Σ s_i(τ) ≤ B` (the budget does not bind); otherwise, and always for revenue,
+//! `μ` is where `Σ s_i(μ) = B`. The total falls monotonically in `μ`, so `μ` is found by
+//! bisection on `ln μ` to machine precision; the remainder at the bracket goes to the channels
+//! whose spend jumps there (linear ones) or rounds there, best return first.
 //!
 //! With winner-takes-all allocation the oracle puts the whole budget on the channel whose
-//! expected revenue at the full budget is highest.
+//! expected revenue at the full budget is highest (constraints and the profit objective need
+//! proportional allocation; validation says so).
 //!
-//! A day's regret is the oracle's expected revenue minus the expected revenue of the policy's
-//! allocation: non-negative by construction, and free of the simulation noise.
+//! A day's regret is the oracle's expected objective minus the expected objective of the
+//! policy's split, both in the day's true state: non-negative by construction, and free of the
+//! simulation noise.
 
 use crate::channel::Channel;
+use crate::constraints::{Bounds, spread_remainder};
+use crate::objective::Objective;
 use crate::scenario::Allocation;
 
 /// An allocation of the daily budget with its expected revenue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Split {
-    /// Spend per channel, in scenario order; sums to the budget.
+    /// Spend per channel, in scenario order; sums to the budget (or less, for profit).
     pub spend: Vec<f64>,
     /// Expected revenue of the split, `Σ R_i(s_i)`.
     pub expected_revenue: f64,
@@ -41,6 +53,16 @@ impl Split {
             expected_revenue,
         }
     }
+
+    /// Money the split spends, `Σ s_i`.
+    pub fn total_spend(&self) -> f64 {
+        self.spend.iter().sum()
+    }
+
+    /// The split's expected value under `objective`.
+    pub fn value(&self, objective: Objective) -> f64 {
+        objective.value(self.expected_revenue, self.total_spend())
+    }
 }
 
 /// Expected revenue of spending `spend[i]` on channel `i`.
@@ -52,10 +74,17 @@ pub fn expected_revenue(channels: &[Channel], spend: &[f64]) -> f64 {
         .sum()
 }
 
-/// The optimal split of `budget` under the given allocation mode.
-pub fn optimal(channels: &[Channel], budget: f64, allocation: Allocation) -> Split {
+/// The optimal split of `budget` within `bounds` for `objective` under the given allocation
+/// mode.
+pub fn optimal(
+    channels: &[Channel],
+    bounds: &Bounds,
+    budget: f64,
+    allocation: Allocation,
+    objective: Objective,
+) -> Split {
     match allocation {
-        Allocation::Proportional => optimal_proportional(channels, budget),
+        Allocation::Proportional => optimal_constrained(channels, bounds, budget, objective),
         Allocation::WinnerTakesAll => best_single_channel(channels, budget),
     }
 }
@@ -73,77 +102,103 @@ pub fn best_single_channel(channels: &[Channel], budget: f64) -> Split {
     Split::new(channels, spend)
 }
 
-/// The revenue-maximising split of `budget` across all channels (equal marginal returns).
+/// The revenue-maximising split of the whole `budget` without constraints.
 pub fn optimal_proportional(channels: &[Channel], budget: f64) -> Split {
-    let n = channels.len();
-    let best_linear = channels
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.audience.is_none())
-        .fold(None::<usize>, |best, (i, c)| match best {
-            Some(b) if channels[b].initial_roas() >= c.initial_roas() => Some(b),
-            _ => Some(i),
-        });
-    let floor = best_linear.map_or(0.0, |i| channels[i].initial_roas());
-    let capped_spend = |marginal: f64| -> Vec<f64> {
+    optimal_constrained(
+        channels,
+        &Bounds::free(channels.len(), budget),
+        budget,
+        Objective::Revenue,
+    )
+}
+
+/// A channel's spend at marginal return `marginal` within `[low, high]`: the KKT demand
+/// `s_i(μ)` of the module docs (a linear channel exactly at `μ` spends `low`).
+fn demand(channel: &Channel, low: f64, high: f64, marginal: f64) -> f64 {
+    match channel.audience {
+        Some(_) => channel.spend_at_marginal(marginal).clamp(low, high),
+        None if channel.initial_roas() > marginal => high,
+        None => low,
+    }
+}
+
+/// The optimal split under box constraints for either objective (equal marginal returns).
+pub fn optimal_constrained(
+    channels: &[Channel],
+    bounds: &Bounds,
+    budget: f64,
+    objective: Objective,
+) -> Split {
+    let demands = |marginal: f64| -> Vec<f64> {
         channels
             .iter()
-            .map(|c| match c.audience {
-                Some(_) => c.spend_at_marginal(marginal),
-                None => 0.0,
-            })
+            .zip(bounds.low.iter().zip(&bounds.high))
+            .map(|(c, (&low, &high))| demand(c, low, high, marginal))
             .collect()
     };
-    let top_capped = channels
-        .iter()
-        .filter(|c| c.audience.is_some())
-        .map(Channel::initial_roas)
-        .fold(0.0, f64::max);
-
-    // No capped channel beats the best linear one (or nothing returns anything at all).
-    if top_capped <= floor {
-        let mut spend = vec![0.0; n];
-        match best_linear {
-            Some(i) if floor > 0.0 => spend[i] = budget,
-            _ => spend.iter_mut().for_each(|s| *s = budget / n as f64),
-        }
-        return Split::new(channels, spend);
-    }
-
-    // Capped channels filled to the linear floor leave money over for the best linear one.
-    if let Some(linear) = best_linear.filter(|_| floor > 0.0) {
-        let mut spend = capped_spend(floor);
-        let used: f64 = spend.iter().sum();
-        if used <= budget {
-            spend[linear] = budget - used;
+    if let Some(target) = objective.target_roas() {
+        let spend = demands(target);
+        if spend.iter().sum::<f64>() <= budget {
             return Split::new(channels, spend);
         }
     }
-
-    // Bisection on ln μ between a marginal that spends too much and one that spends too little.
-    let total = |marginal: f64| capped_spend(marginal).iter().sum::<f64>();
-    let mut high = top_capped.ln();
-    let mut low = if floor > 0.0 { floor.ln() } else { high };
-    while total(low.exp()) < budget {
-        low -= std::f64::consts::LN_2;
-    }
-    for _ in 0..200 {
-        let mid = 0.5 * (low + high);
-        if mid <= low || mid >= high {
-            break;
+    let top = channels
+        .iter()
+        .map(Channel::initial_roas)
+        .fold(0.0f64, f64::max);
+    let total = |marginal: f64| -> f64 {
+        channels
+            .iter()
+            .zip(bounds.low.iter().zip(&bounds.high))
+            .map(|(c, (&low, &high))| demand(c, low, high, marginal))
+            .sum()
+    };
+    let mut spend = if top > 0.0 {
+        // Bisection on ln μ between a marginal that spends too much and one that spends too little.
+        let mut high = top.ln() + 1e-9;
+        let mut low = top.ln();
+        let mut halvings = 0;
+        while total(low.exp()) < budget && halvings < 2000 {
+            low -= std::f64::consts::LN_2;
+            halvings += 1;
         }
-        if total(mid.exp()) > budget {
-            low = mid;
-        } else {
-            high = mid;
+        for _ in 0..200 {
+            let mid = 0.5 * (low + high);
+            if mid <= low || mid >= high {
+                break;
+            }
+            if total(mid.exp()) > budget {
+                low = mid;
+            } else {
+                high = mid;
+            }
         }
-    }
-    let mut spend = capped_spend(high.exp());
-    let used: f64 = spend.iter().sum();
-    if used > 0.0 {
-        // Bisection leaves a remainder of a few ulps: spread it so the budget is spent exactly.
-        spend.iter_mut().for_each(|s| *s *= budget / used);
-    }
+        let mut spend = demands(high.exp());
+        let richer = demands(low.exp());
+        // The channels that spend more just below μ take the remainder, best return first.
+        let mut order: Vec<usize> = (0..channels.len()).collect();
+        order.sort_by(|&a, &b| {
+            channels[b]
+                .initial_roas()
+                .total_cmp(&channels[a].initial_roas())
+        });
+        let mut remainder = budget - spend.iter().sum::<f64>();
+        for i in order {
+            if remainder <= 0.0 {
+                break;
+            }
+            let take = (richer[i] - spend[i]).clamp(0.0, remainder);
+            spend[i] += take;
+            remainder -= take;
+        }
+        spend
+    } else if objective.spends_all() {
+        bounds.low.clone()
+    } else {
+        // Nothing returns anything: spend only the floors.
+        return Split::new(channels, bounds.low.clone());
+    };
+    spread_remainder(&mut spend, bounds, budget);
     Split::new(channels, spend)
 }
 
@@ -265,8 +320,102 @@ mod tests {
             channel(1.0, 0.7, 1.0, None),
             channel(1.0, 0.5, 1.0, None),
         ];
-        let split = optimal(&channels, 1.0, Allocation::WinnerTakesAll);
+        let split = optimal(
+            &channels,
+            &Bounds::free(3, 1.0),
+            1.0,
+            Allocation::WinnerTakesAll,
+            Objective::Revenue,
+        );
         assert_eq!(split.spend, vec![0.0, 1.0, 0.0]);
         assert!((split.expected_revenue - 0.7).abs() < 1e-15);
+    }
+
+    /// Best objective value over a grid of two-channel splits within `bounds`, spending exactly
+    /// the budget or anything up to it.
+    fn brute_force_two(
+        channels: &[Channel],
+        bounds: &Bounds,
+        budget: f64,
+        objective: Objective,
+        steps: usize,
+    ) -> f64 {
+        let mut best = f64::NEG_INFINITY;
+        let totals: Vec<f64> = if objective.spends_all() {
+            vec![budget]
+        } else {
+            (0..=steps)
+                .map(|k| budget * k as f64 / steps as f64)
+                .collect()
+        };
+        for total in totals {
+            for a in 0..=steps {
+                let s = [
+                    total * a as f64 / steps as f64,
+                    total * (steps - a) as f64 / steps as f64,
+                ];
+                let inside = (0..2).all(|i| s[i] >= bounds.low[i] && s[i] <= bounds.high[i]);
+                if inside {
+                    best = best.max(objective.value(expected_revenue(channels, &s), total));
+                }
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn constrained_oracle_beats_brute_force() {
+        let bounded = [
+            Bounds {
+                low: vec![0.0, 1500.0],
+                high: vec![2500.0, 4000.0],
+            },
+            Bounds {
+                low: vec![3000.0, 0.0],
+                high: vec![4000.0, 4000.0],
+            },
+        ];
+        for channels in cases().into_iter().filter(|c| c.len() == 2) {
+            for bounds in &bounded {
+                let split = optimal_constrained(&channels, bounds, 4000.0, Objective::Revenue);
+                assert!((split.total_spend() - 4000.0).abs() < 1e-9 * 4000.0);
+                assert!(bounds.contains(&split.spend, 4000.0), "{split:?}");
+                let grid = brute_force_two(&channels, bounds, 4000.0, Objective::Revenue, 20_000);
+                assert!(
+                    split.expected_revenue >= grid - 1e-9 * grid,
+                    "{split:?} vs {grid}"
+                );
+                assert!(split.expected_revenue - grid <= 1e-3 * grid);
+            }
+        }
+    }
+
+    #[test]
+    fn profit_oracle_stops_where_the_margin_stops_paying() {
+        for target in [1.0, 2.5] {
+            let objective = Objective::Profit {
+                target_roas: target,
+            };
+            for budget in [2000.0, 40_000.0] {
+                for channels in cases().into_iter().filter(|c| c.len() == 2) {
+                    let bounds = Bounds::free(2, budget);
+                    let split = optimal_constrained(&channels, &bounds, budget, objective);
+                    assert!(split.total_spend() <= budget * (1.0 + 1e-12));
+                    let grid = brute_force_two(&channels, &bounds, budget, objective, 600);
+                    let value = split.value(objective);
+                    let scale = grid.abs().max(1.0);
+                    assert!(value >= grid - 1e-9 * scale, "{split:?}: {value} vs {grid}");
+                    assert!(value - grid <= 1e-2 * scale, "{split:?}: {value} vs {grid}");
+                    // Budget left over means every funded capped channel sits at the target.
+                    if split.total_spend() < budget * (1.0 - 1e-9) {
+                        for (c, &s) in channels.iter().zip(&split.spend) {
+                            if s > 0.0 && c.audience.is_some() {
+                                assert!((c.marginal_revenue(s) / target - 1.0).abs() < 1e-9);
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

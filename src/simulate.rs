@@ -18,9 +18,17 @@
 //!    `value_cv = 0`.
 //!
 //! Hence `E[conversions] = k u(s)` and `E[revenue] = value k u(s)`: the closed forms the oracle
-//! and the regret use.
+//! and the regret use. The channel passed in is the day's (its base parameters times the day's
+//! levels, see [`crate::dynamics`]).
+//!
+//! 5. **Lag** (optional): the day's `c` conversions are spread over delays `a = 0..=L` by
+//!    sequential binomials, `n_a ~ Binomial(c − Σ_{b<a} n_b, P(a) / P(d ≥ a))`, a multinomial
+//!    with the lag's probabilities. Their revenue is split the way independent Gamma values
+//!    split: `R_a = R · G_a / Σ G_b` with `G_a ~ Gamma(n_a / value_cv², 1)` (a Dirichlet), so
+//!    each part is distributed as the sum of its own `n_a` values.
 
 use crate::channel::{Channel, Pricing};
+use crate::dynamics::Lag;
 use rand::{Rng, RngExt};
 use rand_distr::{Binomial, Distribution, Gamma, LogNormal};
 use serde::Serialize;
@@ -63,11 +71,12 @@ impl Outcome {
     }
 }
 
-/// Draws a channel's daily outcomes; holds the distributions that do not depend on spend.
+/// Draws a channel's daily outcomes; holds the distributions that do not depend on spend or
+/// the day.
 #[derive(Debug, Clone)]
 pub struct ChannelSimulator {
-    channel: Channel,
     auction_noise: Option<LogNormal<f64>>,
+    value_cv: f64,
 }
 
 impl ChannelSimulator {
@@ -79,19 +88,14 @@ impl ChannelSimulator {
                 .expect("validated price_cv gives a finite, positive sigma")
         });
         ChannelSimulator {
-            channel: channel.clone(),
             auction_noise,
+            value_cv: channel.value_cv,
         }
     }
 
-    /// The channel being simulated.
-    pub fn channel(&self) -> &Channel {
-        &self.channel
-    }
-
-    /// Draws one day's outcome of spending `spend` (draws in a fixed order: noise, rounding,
-    /// funnel, value).
-    pub fn day<R: Rng + ?Sized>(&self, spend: f64, rng: &mut R) -> Outcome {
+    /// Draws one day's outcome of spending `spend` on `channel` as it is that day (draws in a
+    /// fixed order: noise, rounding, funnel, value).
+    pub fn day<R: Rng + ?Sized>(&self, channel: &Channel, spend: f64, rng: &mut R) -> Outcome {
         let mut outcome = Outcome {
             allocated: spend,
             ..Outcome::default()
@@ -99,7 +103,6 @@ impl ChannelSimulator {
         if spend <= 0.0 {
             return outcome;
         }
-        let channel = &self.channel;
         let noise = self.auction_noise.map_or(1.0, |d| d.sample(rng));
         let exact_units = channel.expected_units(spend) * noise;
         let whole = exact_units.floor();
@@ -127,12 +130,68 @@ impl ChannelSimulator {
             }
             Pricing::Cpa => units,
         };
-        outcome.revenue = self.revenue(outcome.conversions, rng);
+        outcome.revenue = self.revenue(channel.value, outcome.conversions, rng);
         outcome
     }
 
-    fn revenue<R: Rng + ?Sized>(&self, conversions: u64, rng: &mut R) -> f64 {
-        let (value, cv) = (self.channel.value, self.channel.value_cv);
+    /// Spreads a day's `conversions` and `revenue` over the lag's delays (step 5 of the module
+    /// docs): `into[a]` receives the conversions and revenue arriving `a` days later.
+    pub fn spread_over_lag<R: Rng + ?Sized>(
+        &self,
+        lag: &Lag,
+        conversions: u64,
+        revenue: f64,
+        rng: &mut R,
+        into: &mut Vec<(u64, f64)>,
+    ) {
+        into.clear();
+        let mut remaining = conversions;
+        let mut tail = 1.0;
+        for &p in lag.pmf() {
+            let n = if remaining == 0 {
+                0
+            } else if p >= tail {
+                remaining
+            } else {
+                binomial(remaining, (p / tail).clamp(0.0, 1.0), rng)
+            };
+            remaining -= n;
+            tail -= p;
+            into.push((n, 0.0));
+        }
+        if let Some(last) = into.last_mut() {
+            last.0 += remaining;
+        }
+        if conversions == 0 {
+            return;
+        }
+        if self.value_cv == 0.0 {
+            for part in into.iter_mut() {
+                part.1 = revenue * part.0 as f64 / conversions as f64;
+            }
+            return;
+        }
+        let cv2 = self.value_cv * self.value_cv;
+        let mut weights = 0.0;
+        for part in into.iter_mut() {
+            if part.0 > 0 {
+                part.1 = Gamma::new(part.0 as f64 / cv2, 1.0)
+                    .expect("a positive count and validated value_cv give a positive shape")
+                    .sample(rng);
+                weights += part.1;
+            }
+        }
+        for part in into.iter_mut() {
+            part.1 = if weights > 0.0 {
+                revenue * part.1 / weights
+            } else {
+                revenue * part.0 as f64 / conversions as f64
+            };
+        }
+    }
+
+    fn revenue<R: Rng + ?Sized>(&self, value: f64, conversions: u64, rng: &mut R) -> f64 {
+        let cv = self.value_cv;
         if conversions == 0 {
             0.0
         } else if cv == 0.0 {
@@ -169,7 +228,7 @@ mod tests {
         let streams = ReplicationStreams::new(11, "closed-forms", 0);
         let mut stats = [RunningStats::default(); 5];
         for day in 0..days {
-            let outcome = simulator.day(spend, &mut streams.channel_day(0, day));
+            let outcome = simulator.day(channel, spend, &mut streams.channel_day(0, day));
             assert!(outcome.spend <= spend);
             stats[0].push(outcome.units as f64);
             stats[1].push(outcome.clicks as f64);
@@ -274,16 +333,60 @@ mod tests {
         let simulator = ChannelSimulator::new(&channel);
         let streams = ReplicationStreams::new(1, "classic", 0);
         for day in 0..1000 {
-            let outcome = simulator.day(1.0, &mut streams.channel_day(0, day));
+            let outcome = simulator.day(&channel, 1.0, &mut streams.channel_day(0, day));
             assert_eq!((outcome.units, outcome.spend), (1, 1.0));
             assert_eq!(outcome.revenue, outcome.conversions as f64);
         }
+    }
+
+    /// Lagged arrivals: each delay's share of conversions matches the lag's probabilities, and
+    /// revenue per arriving conversion keeps its mean.
+    #[test]
+    fn lag_spreads_conversions_with_its_probabilities() {
+        let channel = search();
+        let simulator = ChannelSimulator::new(&channel);
+        let lag = Lag::new(2.0, 5);
+        let streams = ReplicationStreams::new(3, "lag", 0);
+        let mut parts = Vec::new();
+        let mut share = [RunningStats::default(); 6];
+        let mut value = RunningStats::default();
+        for day in 0..20_000 {
+            let mut rng = streams.channel_day(0, day);
+            let outcome = simulator.day(&channel, 3000.0, &mut rng);
+            simulator.spread_over_lag(
+                &lag,
+                outcome.conversions,
+                outcome.revenue,
+                &mut rng,
+                &mut parts,
+            );
+            assert_eq!(parts.iter().map(|p| p.0).sum::<u64>(), outcome.conversions);
+            let revenue: f64 = parts.iter().map(|p| p.1).sum();
+            assert!((revenue - outcome.revenue).abs() <= 1e-9 * (1.0 + revenue));
+            for (a, part) in parts.iter().enumerate() {
+                share[a].push(part.0 as f64);
+                if part.0 > 0 && a == 3 {
+                    value.push(part.1 / part.0 as f64);
+                }
+            }
+        }
+        let conversions = channel.cvr * channel.expected_units(3000.0);
+        for (a, stats) in share.iter().enumerate() {
+            assert_mean(
+                &format!("arrivals after {a} days"),
+                stats,
+                conversions * lag.pmf()[a],
+            );
+        }
+        // A part's revenue per conversion has mean `value` whatever its count.
+        assert_mean("value per lagged conversion", &value, channel.value);
     }
 
     #[test]
     fn zero_spend_buys_nothing() {
         let simulator = ChannelSimulator::new(&search());
         let outcome = simulator.day(
+            &search(),
             0.0,
             &mut ReplicationStreams::new(1, "x", 0).channel_day(0, 0),
         );

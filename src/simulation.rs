@@ -1,30 +1,53 @@
-//! The day loop of one replication: the policy allocates, the channels respond, everything is
-//! recorded.
+//! The day loop of one replication: the market moves, the policy allocates, the channels
+//! respond, conversions arrive, everything is recorded.
 //!
-//! For each day `t` the loop asks the policy for a split `s_t`, draws every funded channel's
-//! outcome from its own stream `(seed, scenario, replication, channel, t)` (so all policies of
-//! a replication face the same draws: common random numbers), records the outcomes in the
-//! shared [`Observations`], shows them to the policy, and books the day's pseudo-regret
+//! For each day `t` the loop
 //!
-//! ```text
-//! regret_t = R*(B) − Σ_i R_i(s_{t,i})
-//! ```
+//! 1. sets every channel's parameters for the day: base times shifts, weekday and fatigue
+//!    (see [`crate::dynamics`]);
+//! 2. asks the policy for a split and projects it onto the day's constraints (floors, caps,
+//!    pacing from yesterday's split; see [`crate::constraints`]);
+//! 3. draws every funded channel's outcome from its own stream
+//!    `(seed, scenario, replication, channel, t)` (so all policies of a replication face the same
+//!    draws: common random numbers) and spreads its conversions over the lag;
+//! 4. shows the policy what the spend bought and the conversions that arrived today;
+//! 5. books the day's pseudo-regret in the day's true state,
 //!
-//! with `R*` the oracle's expected revenue (see [`crate::oracle`]). The loop owns the record;
-//! policies see nothing but their observations.
+//!    ```text
+//!    regret_t = V*_t − V_t(s_t),    V_t(s) = Σ_i R_{t,i}(s_i) − τ Σ_i s_i
+//!    ```
+//!
+//!    with `V*_t` the oracle's best value under the day's floors and caps (`τ = 0` for the revenue
+//!    objective; see [`crate::oracle`]). Pacing is a rule the policies live with, so its cost
+//!    shows in their regret;
+//! 6. updates each fatigued channel's exposure with the day's expected delivery.
+//!
+//! Revenue and conversions are attributed to the day they were bought and counted in full, also
+//! those arriving after the horizon. The loop owns the record; policies see nothing but their
+//! observations (and the oracle, the day's truth).
 
+use crate::channel::Channel;
+use crate::constraints::{Bounds, project};
+use crate::dynamics::{apply_levels, fatigue_multiplier, fatigue_reference, weekday_of};
 use crate::oracle::{Split, expected_revenue, optimal};
-use crate::policy::{Day, Observations, PolicySpec};
-use crate::scenario::Scenario;
+use crate::policy::{Arrival, Day, Memory, PolicySpec};
+use crate::scenario::{Allocation, Scenario};
 use crate::simulate::{ChannelSimulator, Outcome};
 use crate::streams::ReplicationStreams;
+use std::collections::HashMap;
 
-/// A scenario prepared for simulation: channel samplers and the oracle's split.
+/// A scenario prepared for simulation: channel samplers and the oracle's benchmark.
 #[derive(Debug, Clone)]
 pub struct Simulation<'a> {
     scenario: &'a Scenario,
     simulators: Vec<ChannelSimulator>,
+    /// The oracle's split on the first day (the reference drawn in charts and tables).
     oracle: Split,
+    /// Per day, the oracle's best value when it does not depend on the policy (empty when
+    /// fatigue makes it depend on the policy's own history).
+    benchmark: Vec<f64>,
+    /// Fatigue's reference volume per channel.
+    fatigue_reference: Vec<f64>,
 }
 
 /// Everything one replication of one policy produced, day by day.
@@ -36,7 +59,7 @@ pub struct ReplicationRecord {
     pub totals: Vec<Outcome>,
     /// `days × channels`: the share of the day's budget allocated to each channel.
     pub share: Vec<f64>,
-    /// `days × channels`: the revenue each channel earned that day.
+    /// `days × channels`: the revenue each channel's spend of that day earned.
     pub revenue: Vec<f64>,
     /// Per day, the pseudo-regret of the day's allocation.
     pub regret: Vec<f64>,
@@ -53,6 +76,11 @@ impl ReplicationRecord {
         self.totals.iter().map(|t| t.spend).sum()
     }
 
+    /// Budget allocated over the horizon.
+    pub fn allocated_total(&self) -> f64 {
+        self.totals.iter().map(|t| t.allocated).sum()
+    }
+
     /// Conversions over the horizon.
     pub fn conversions_total(&self) -> u64 {
         self.totals.iter().map(|t| t.conversions).sum()
@@ -67,22 +95,52 @@ impl ReplicationRecord {
 impl<'a> Simulation<'a> {
     /// Prepares `scenario` for simulation.
     pub fn new(scenario: &'a Scenario) -> Self {
-        Simulation {
-            scenario,
-            simulators: scenario
-                .channels
-                .iter()
-                .map(ChannelSimulator::new)
-                .collect(),
-            oracle: optimal(
-                &scenario.channels,
+        let channels = &scenario.channels;
+        let solve = |day_channels: &[Channel]| {
+            optimal(
+                day_channels,
+                &scenario.constraints.bounds,
                 scenario.daily_budget,
                 scenario.allocation,
-            ),
+                scenario.objective,
+            )
+        };
+        let fatigued = scenario.dynamics.iter().any(|d| d.fatigue.is_some());
+        let mut effective = channels.clone();
+        let mut benchmark = Vec::new();
+        if scenario.is_calm() {
+            benchmark.push(solve(channels).value(scenario.objective));
+        } else if !fatigued {
+            // Shifts and weekdays repeat: one solve per distinct state.
+            let mut solved: HashMap<(Vec<usize>, usize), f64> = HashMap::new();
+            let weekly = scenario.dynamics.iter().any(|d| d.weekday.is_some());
+            for day in 0..scenario.days {
+                let weekday = weekday_of(scenario.start_weekday, day);
+                let key = (
+                    scenario.dynamics.iter().map(|d| d.epoch(day)).collect(),
+                    if weekly { weekday } else { 0 },
+                );
+                let value = *solved.entry(key).or_insert_with(|| {
+                    set_day(scenario, day, &[], &mut effective);
+                    solve(&effective).value(scenario.objective)
+                });
+                benchmark.push(value);
+            }
+        }
+        set_day(scenario, 0, &[], &mut effective);
+        Simulation {
+            scenario,
+            simulators: channels.iter().map(ChannelSimulator::new).collect(),
+            oracle: solve(&effective),
+            benchmark,
+            fatigue_reference: channels
+                .iter()
+                .map(|c| fatigue_reference(c, scenario.daily_budget))
+                .collect(),
         }
     }
 
-    /// The oracle's daily split and its expected revenue.
+    /// The oracle's split on the first day and its expected revenue.
     pub fn oracle(&self) -> &Split {
         &self.oracle
     }
@@ -91,10 +149,26 @@ impl<'a> Simulation<'a> {
     pub fn run(&self, policy: &PolicySpec, replication: u64) -> ReplicationRecord {
         let scenario = self.scenario;
         let channels = scenario.channels.len();
+        let budget = scenario.daily_budget;
+        let objective = scenario.objective;
         let streams = ReplicationStreams::new(scenario.seed, &scenario.name, replication);
         let mut policy_rng = streams.policy(&policy.name);
         let mut learner = policy.build(scenario);
-        let mut observed = Observations::new(scenario.channels.iter().map(|c| c.pricing));
+        let mut observed = scenario.observations(Memory::All);
+        let longest_lag = scenario
+            .dynamics
+            .iter()
+            .filter_map(|d| d.lag.as_ref().map(|l| l.max_days))
+            .max()
+            .unwrap_or(0);
+        // Arrivals due on day t sit in slot t % (longest lag + 1).
+        let mut pending: Vec<Vec<Arrival>> = vec![Vec::new(); longest_lag + 1];
+        let mut arrived = Vec::new();
+        let mut parts = Vec::new();
+        let mut effective = scenario.channels.clone();
+        let mut exposure = vec![0.0; channels];
+        let mut today = Bounds::free(channels, budget);
+        let mut yesterday = vec![0.0; channels];
         let mut spend = vec![0.0; channels];
         let mut outcomes = vec![Outcome::default(); channels];
         let mut record = ReplicationRecord {
@@ -105,10 +179,16 @@ impl<'a> Simulation<'a> {
             regret: Vec::with_capacity(scenario.days),
         };
         for index in 0..scenario.days {
+            set_day(scenario, index, &exposure, &mut effective);
+            let previous = (index > 0).then_some(yesterday.as_slice());
+            scenario.constraints.today(previous, budget, &mut today);
             let day = Day {
                 index,
-                budget: scenario.daily_budget,
+                budget,
                 allocation: scenario.allocation,
+                objective,
+                bounds: &today,
+                truth: policy.kind.sees_truth().then_some(effective.as_slice()),
             };
             spend.fill(0.0);
             learner.allocate(&day, &observed, &mut policy_rng, &mut spend);
@@ -117,27 +197,107 @@ impl<'a> Simulation<'a> {
                 "{} spends below zero",
                 policy.name
             );
+            if scenario.allocation == Allocation::Proportional {
+                project(&mut spend, &today, budget, objective.spends_all());
+            }
             debug_assert!(
-                (spend.iter().sum::<f64>() - day.budget).abs() <= 1e-9 * day.budget,
-                "{} does not spend the budget: {spend:?}",
+                spend.iter().sum::<f64>() <= budget * (1.0 + 1e-9)
+                    && (!objective.spends_all()
+                        || (spend.iter().sum::<f64>() - budget).abs() <= 1e-9 * budget),
+                "{} does not meet the budget: {spend:?}",
                 policy.name
             );
+            let slots = pending.len();
             for (i, (simulator, outcome)) in self.simulators.iter().zip(&mut outcomes).enumerate() {
-                *outcome = if spend[i] > 0.0 {
-                    simulator.day(spend[i], &mut streams.channel_day(i, index))
+                *outcome = Outcome::default();
+                if spend[i] > 0.0 {
+                    let mut rng = streams.channel_day(i, index);
+                    *outcome = simulator.day(&effective[i], spend[i], &mut rng);
+                    match &scenario.dynamics[i].lag {
+                        Some(lag) if outcome.conversions > 0 => {
+                            simulator.spread_over_lag(
+                                lag,
+                                outcome.conversions,
+                                outcome.revenue,
+                                &mut rng,
+                                &mut parts,
+                            );
+                            for (delay, &(conversions, revenue)) in parts.iter().enumerate() {
+                                if conversions > 0 {
+                                    pending[(index + delay) % slots].push(Arrival {
+                                        channel: i,
+                                        cohort: index,
+                                        conversions,
+                                        revenue,
+                                    });
+                                }
+                            }
+                        }
+                        _ => pending[index % slots].push(Arrival {
+                            channel: i,
+                            cohort: index,
+                            conversions: outcome.conversions,
+                            revenue: outcome.revenue,
+                        }),
+                    }
                 } else {
-                    Outcome::default()
-                };
+                    outcome.allocated = spend[i];
+                }
                 record.totals[i].add(outcome);
-                record.share.push(spend[i] / day.budget);
+                record.share.push(spend[i] / budget);
                 record.revenue.push(outcome.revenue);
             }
-            observed.record(&outcomes);
-            learner.observe(&day, &outcomes);
-            record
-                .regret
-                .push(self.oracle.expected_revenue - expected_revenue(&scenario.channels, &spend));
+            std::mem::swap(&mut arrived, &mut pending[index % slots]);
+            pending[index % slots].clear();
+            observed.record(index, &outcomes, &arrived);
+            learner.observe(&day, &outcomes, &arrived);
+            arrived.clear();
+
+            let best = match self.benchmark.as_slice() {
+                [calm] => *calm,
+                [] => optimal(
+                    &effective,
+                    &scenario.constraints.bounds,
+                    budget,
+                    scenario.allocation,
+                    objective,
+                )
+                .value(objective),
+                scheduled => scheduled[index],
+            };
+            let value = objective.value(
+                expected_revenue(&effective, &spend),
+                spend.iter().sum::<f64>(),
+            );
+            record.regret.push(best - value);
+
+            for (i, dynamics) in scenario.dynamics.iter().enumerate() {
+                if let Some(fatigue) = &dynamics.fatigue {
+                    let delivered =
+                        effective[i].expected_units(spend[i]) / self.fatigue_reference[i];
+                    exposure[i] =
+                        (1.0 - fatigue.recovery) * exposure[i] + fatigue.recovery * delivered;
+                }
+            }
+            yesterday.copy_from_slice(&spend);
         }
         record
+    }
+}
+
+/// Writes the channels as they are on zero-based day `day` into `effective`, given each
+/// channel's fatigue exposure (empty: none).
+fn set_day(scenario: &Scenario, day: usize, exposure: &[f64], effective: &mut [Channel]) {
+    let weekday = weekday_of(scenario.start_weekday, day);
+    for (i, (base, dynamics)) in scenario.channels.iter().zip(&scenario.dynamics).enumerate() {
+        if dynamics.is_calm() {
+            continue;
+        }
+        let levels = dynamics.scheduled_levels(day, weekday);
+        let fatigue = match (&dynamics.fatigue, exposure.get(i)) {
+            (Some(f), Some(&e)) => fatigue_multiplier(f, e),
+            _ => 1.0,
+        };
+        apply_levels(base, &levels, fatigue, &mut effective[i]);
     }
 }

@@ -3,7 +3,10 @@
 //! On day `t` (from 0) the exploration share is `ε_t = ε / (1 + decay · t)`:
 //!
 //! - **proportional**: `ε_t · B` is spread evenly over all channels (the *test budget*) and
-//!   `(1 − ε_t) · B` goes to the channel with the highest observed ROAS, `revenue / spend`;
+//!   `(1 − ε_t) · B` goes to the channel with the highest observed ROAS, `revenue / spend`
+//!   (corrected for conversions still to arrive under lag, see
+//!   [`ChannelObservations::matured_roas`](super::ChannelObservations::matured_roas)); under the
+//!   profit objective that share stays unspent while the best ROAS is below the target;
 //! - **winner-takes-all**: with probability `ε_t` the whole budget goes to a channel chosen
 //!   uniformly, otherwise to the best observed channel (the classic ε-greedy bandit).
 //!
@@ -66,7 +69,7 @@ impl EpsilonGreedy {
     fn best_observed(&mut self, observed: &Observations, rng: &mut StreamRng) -> usize {
         self.roas.clear();
         self.roas
-            .extend(observed.channels().iter().map(|c| c.roas()));
+            .extend(observed.channels().iter().map(|c| c.matured_roas()));
         argmax_random_ties(&self.roas, rng)
     }
 }
@@ -81,7 +84,7 @@ impl Policy for EpsilonGreedy {
     ) {
         let channels = observed.channels();
         let untried: Vec<usize> = (0..channels.len())
-            .filter(|&i| channels[i].days_funded == 0)
+            .filter(|&i| channels[i].is_untried())
             .collect();
         let epsilon = self.params.epsilon_on(day.index);
         match day.allocation {
@@ -98,7 +101,13 @@ impl Policy for EpsilonGreedy {
                 let best = self.best_observed(observed, rng);
                 let test_budget = epsilon * day.budget;
                 spend.fill(test_budget / channels.len() as f64);
-                spend[best] += day.budget - test_budget;
+                let pays = day
+                    .objective
+                    .target_roas()
+                    .is_none_or(|target| self.roas[best] >= target);
+                if pays {
+                    spend[best] += day.budget - test_budget;
+                }
             }
             Allocation::WinnerTakesAll => {
                 let pick = if rng.random::<f64>() < epsilon {
@@ -119,12 +128,8 @@ mod tests {
     use crate::simulate::Outcome;
     use rand::SeedableRng;
 
-    fn day(index: usize, allocation: Allocation) -> Day {
-        Day {
-            index,
-            budget: 100.0,
-            allocation,
-        }
+    fn day(index: usize, allocation: Allocation) -> Day<'static> {
+        super::super::test_day(index, 100.0, allocation, 4)
     }
 
     fn observed(revenues: &[f64]) -> Observations {
@@ -134,11 +139,12 @@ mod tests {
             .map(|&revenue| Outcome {
                 allocated: 10.0,
                 spend: 10.0,
+                conversions: 1,
                 revenue,
                 ..Outcome::default()
             })
             .collect();
-        observed.record(&outcomes);
+        observed.record_outcomes(&outcomes);
         observed
     }
 

@@ -11,16 +11,31 @@
 //! | `fixed` | [`fixed`] | the same split every day (equal, or given shares) |
 //! | `epsilon-greedy` | [`epsilon_greedy`] | a test budget `ε` spread evenly, the rest to the best observed ROAS |
 //! | `thompson` | [`thompson`] | randomised probability matching on posterior draws of each channel's ROAS |
+//! | `ucb` | [`ucb`] | KL-UCB: the budget to the channel with the highest upper confidence bound |
+//! | `discounted-thompson` | [`discounted_thompson`] | Thompson sampling that down-weights old days |
+//! | `sliding-window-thompson` | [`sliding_window_thompson`] | Thompson sampling on the last days only |
+//! | `saturation-thompson` | [`saturation_thompson`] | draws each channel's response curve and maximises the drawn curves |
 //! | `oracle` | [`oracle`] | knows the model and plays the optimal split: the benchmark for regret |
+//!
+//! Every policy's split is then projected onto the day's constraints by the simulation (see
+//! [`crate::constraints`]); policies that optimise (the oracle, saturation Thompson sampling)
+//! respect them already. Under the profit objective a policy may leave budget unspent.
 
+pub mod discounted_thompson;
 pub mod epsilon_greedy;
 pub mod fixed;
 pub mod observations;
 pub mod oracle;
+pub mod saturation_thompson;
+pub mod sliding_window_thompson;
 pub mod thompson;
+pub mod ucb;
 
-pub use observations::{ChannelObservations, Observations};
+pub use observations::{Arrival, ChannelObservations, Memory, Observations};
 
+use crate::channel::Channel;
+use crate::constraints::Bounds;
+use crate::objective::Objective;
 use crate::scenario::{Allocation, Scenario};
 use crate::simulate::Outcome;
 use crate::streams::StreamRng;
@@ -29,20 +44,26 @@ use serde::Serialize;
 
 /// What a policy knows about the day it allocates.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Day {
+pub struct Day<'a> {
     /// Zero-based day of the horizon.
     pub index: usize,
     /// Budget to allocate today.
     pub budget: f64,
     /// Whether the budget may be split or must go to one channel.
     pub allocation: Allocation,
+    /// What the budget should maximise (and whether it may be left unspent).
+    pub objective: Objective,
+    /// Today's feasible spend per channel (floors, caps and pacing).
+    pub bounds: &'a Bounds,
+    /// The day's true channels, shown to the oracle only: learning policies get `None`.
+    pub truth: Option<&'a [Channel]>,
 }
 
 /// A budget allocation rule.
 pub trait Policy: Send {
     /// Writes today's spend per channel into `spend` (zeroed, one entry per channel). The
-    /// entries must be non-negative and sum to `day.budget`; with winner-takes-all allocation
-    /// exactly one entry is non-zero.
+    /// entries must be non-negative and sum to `day.budget` (at most `day.budget` under the
+    /// profit objective); with winner-takes-all allocation exactly one entry is non-zero.
     fn allocate(
         &mut self,
         day: &Day,
@@ -51,9 +72,10 @@ pub trait Policy: Send {
         spend: &mut [f64],
     );
 
-    /// Shown each day's outcomes after they are recorded in [`Observations`]; for policies
-    /// that keep state of their own. The default ignores them.
-    fn observe(&mut self, _day: &Day, _outcomes: &[Outcome]) {}
+    /// Shown each day's news after it is recorded in the shared [`Observations`]: what the
+    /// day's (projected) spend `bought` and the conversions that `arrived`; for policies that
+    /// keep state of their own. The default ignores it.
+    fn observe(&mut self, _day: &Day, _bought: &[Outcome], _arrived: &[Arrival]) {}
 }
 
 /// A named, validated policy configuration from a scenario.
@@ -77,6 +99,14 @@ pub enum PolicyKind {
     EpsilonGreedy(epsilon_greedy::EpsilonGreedyParams),
     /// Thompson sampling on posterior ROAS.
     Thompson(thompson::ThompsonParams),
+    /// KL-UCB on conversion rates.
+    Ucb(ucb::UcbParams),
+    /// Thompson sampling with discounted observations.
+    DiscountedThompson(discounted_thompson::DiscountedThompsonParams),
+    /// Thompson sampling on a sliding window of days.
+    SlidingWindowThompson(sliding_window_thompson::SlidingWindowParams),
+    /// Thompson sampling on response curves.
+    SaturationThompson(saturation_thompson::SaturationThompsonParams),
     /// The optimal split of the true model.
     Oracle,
 }
@@ -88,6 +118,10 @@ impl PolicyKind {
             PolicyKind::Fixed(_) => "fixed",
             PolicyKind::EpsilonGreedy(_) => "epsilon-greedy",
             PolicyKind::Thompson(_) => "thompson",
+            PolicyKind::Ucb(_) => "ucb",
+            PolicyKind::DiscountedThompson(_) => "discounted-thompson",
+            PolicyKind::SlidingWindowThompson(_) => "sliding-window-thompson",
+            PolicyKind::SaturationThompson(_) => "saturation-thompson",
             PolicyKind::Oracle => "oracle",
         }
     }
@@ -120,6 +154,16 @@ impl PolicySpec {
                 Box::new(epsilon_greedy::EpsilonGreedy::new(*params))
             }
             PolicyKind::Thompson(params) => Box::new(thompson::Thompson::new(*params)),
+            PolicyKind::Ucb(params) => Box::new(ucb::Ucb::new(*params)),
+            PolicyKind::DiscountedThompson(params) => {
+                Box::new(discounted_thompson::new(params, scenario))
+            }
+            PolicyKind::SlidingWindowThompson(params) => {
+                Box::new(sliding_window_thompson::new(params, scenario))
+            }
+            PolicyKind::SaturationThompson(params) => Box::new(
+                saturation_thompson::SaturationThompson::new(*params, scenario),
+            ),
             PolicyKind::Oracle => Box::new(oracle::Oracle::new(scenario)),
         }
     }
@@ -145,10 +189,35 @@ pub(crate) fn argmax_random_ties(values: &[f64], rng: &mut StreamRng) -> usize {
     best
 }
 
+impl PolicyKind {
+    /// Whether the policy is told the day's true channels.
+    pub fn sees_truth(&self) -> bool {
+        matches!(self, PolicyKind::Oracle)
+    }
+}
+
 /// Puts the whole budget on one channel.
 pub(crate) fn all_on(spend: &mut [f64], channel: usize, budget: f64) {
     spend.fill(0.0);
     spend[channel] = budget;
+}
+
+/// A day without constraints or truth for unit tests (its bounds live for the test run).
+#[cfg(test)]
+pub(crate) fn test_day(
+    index: usize,
+    budget: f64,
+    allocation: Allocation,
+    channels: usize,
+) -> Day<'static> {
+    Day {
+        index,
+        budget,
+        allocation,
+        objective: Objective::Revenue,
+        bounds: Box::leak(Box::new(Bounds::free(channels, budget))),
+        truth: None,
+    }
 }
 
 #[cfg(test)]

@@ -1,30 +1,75 @@
-//! What every policy may know: each channel's pricing model and the running totals of what it
-//! delivered. The simulation records each day here once, for all policies to read.
+//! What every policy may know: each channel's pricing model and the totals of what it
+//! delivered, as far as it has arrived.
+//!
+//! The simulation records each day here once, for all policies to read; policies for changing
+//! markets keep their own copy with a [`Memory`] that forgets. A day brings two kinds of news:
+//!
+//! - what the day's spend **bought** (money spent, paid units, impressions, clicks, leads),
+//!   known the same day;
+//! - **arrivals**: conversions and their revenue, each attributed to the day it was bought (its
+//!   *cohort*), as ad platforms report them. Without conversion lag they arrive the same day.
+//!
+//! Under lag, the latest cohorts have not converted yet, so counting their trials in full would
+//! make every channel look worse the more recently it was funded. The *matured trials* count
+//! each cohort's trials by the share of its conversions expected to have arrived,
+//! `Σ_c trials_c · F(t − c)` with `F` the lag's CDF (strategists know their attribution delay
+//! from the platform's reports), so `conversions / matured_trials` estimates the conversion rate
+//! without that bias.
+//!
+//! Memory: `All` sums every cohort; `Discounted(γ)` weighs a cohort bought `a` days ago by
+//! `γ^a` (arrivals take their cohort's weight); `Window(w)` keeps the last `w` cohorts.
 
 use crate::channel::Pricing;
 use crate::simulate::Outcome;
+use std::collections::VecDeque;
 
-/// Running totals of one channel's observed outcomes.
+/// How much of the past the observations keep.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Memory {
+    /// Every day ever recorded, with equal weight.
+    All,
+    /// Each day's weight is multiplied by the factor, in (0, 1), once a day.
+    Discounted(f64),
+    /// Only the last this many days (at least 1).
+    Window(usize),
+}
+
+/// Conversions of one channel and cohort that arrived on a day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Arrival {
+    /// Channel index, in scenario order.
+    pub channel: usize,
+    /// Zero-based day on which the conversions were bought.
+    pub cohort: usize,
+    /// Conversions arriving.
+    pub conversions: u64,
+    /// Their revenue.
+    pub revenue: f64,
+}
+
+/// Totals of one channel's observed outcomes (weighted by the [`Memory`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChannelObservations {
     /// The channel's pricing model (public knowledge, not a model parameter).
     pub pricing: Pricing,
     /// Days the channel was given budget.
-    pub days_funded: u64,
+    pub days_funded: f64,
     /// Money spent.
     pub spend: f64,
     /// Paid units bought.
     pub units: f64,
     /// Conversion trials: impressions (CPM), clicks (CPC), leads (CPL) or conversions (CPA).
     pub trials: f64,
-    /// Conversions.
+    /// Trials whose conversions are expected to have arrived (equal to `trials` without lag).
+    pub matured_trials: f64,
+    /// Conversions arrived.
     pub conversions: f64,
-    /// Revenue.
+    /// Revenue arrived.
     pub revenue: f64,
-    /// Days with at least one conversion.
-    pub conversion_days: u64,
-    /// `Σ revenue_d² / conversions_d` over days with conversions: with `revenue` and
-    /// `conversions` a sufficient statistic for the spread of value per conversion.
+    /// Arrival batches with at least one conversion.
+    pub conversion_batches: f64,
+    /// `Σ revenue_b² / conversions_b` over arrival batches: with `revenue` and `conversions` a
+    /// sufficient statistic for the spread of value per conversion.
     pub revenue_sq_per_conversion: f64,
 }
 
@@ -32,20 +77,26 @@ impl ChannelObservations {
     fn new(pricing: Pricing) -> Self {
         ChannelObservations {
             pricing,
-            days_funded: 0,
+            days_funded: 0.0,
             spend: 0.0,
             units: 0.0,
             trials: 0.0,
+            matured_trials: 0.0,
             conversions: 0.0,
             revenue: 0.0,
-            conversion_days: 0,
+            conversion_batches: 0.0,
             revenue_sq_per_conversion: 0.0,
         }
     }
 
-    fn record(&mut self, outcome: &Outcome) {
+    fn clear(&mut self) {
+        *self = ChannelObservations::new(self.pricing);
+    }
+
+    /// Adds what `outcome`'s spend bought (not its conversions: those come as arrivals).
+    fn record_bought(&mut self, outcome: &Outcome) {
         if outcome.allocated > 0.0 {
-            self.days_funded += 1;
+            self.days_funded += 1.0;
         }
         self.spend += outcome.spend;
         self.units += outcome.units as f64;
@@ -53,22 +104,65 @@ impl ChannelObservations {
             Pricing::Cpm => outcome.impressions,
             Pricing::Cpc => outcome.clicks,
             Pricing::Cpl => outcome.leads,
-            Pricing::Cpa => outcome.conversions,
+            Pricing::Cpa => outcome.units,
         } as f64;
-        self.conversions += outcome.conversions as f64;
-        self.revenue += outcome.revenue;
-        if outcome.conversions > 0 {
-            self.conversion_days += 1;
-            self.revenue_sq_per_conversion += outcome.revenue.powi(2) / outcome.conversions as f64;
-        }
     }
 
-    /// Observed return on ad spend, `revenue / spend` (0 before anything was spent).
+    fn record_arrival(&mut self, conversions: u64, revenue: f64, weight: f64) {
+        if conversions == 0 {
+            return;
+        }
+        self.conversions += weight * conversions as f64;
+        self.revenue += weight * revenue;
+        self.conversion_batches += weight;
+        self.revenue_sq_per_conversion += weight * revenue.powi(2) / conversions as f64;
+    }
+
+    fn scale(&mut self, factor: f64) {
+        self.days_funded *= factor;
+        self.spend *= factor;
+        self.units *= factor;
+        self.trials *= factor;
+        self.matured_trials *= factor;
+        self.conversions *= factor;
+        self.revenue *= factor;
+        self.conversion_batches *= factor;
+        self.revenue_sq_per_conversion *= factor;
+    }
+
+    fn add(&mut self, other: &ChannelObservations) {
+        self.days_funded += other.days_funded;
+        self.spend += other.spend;
+        self.units += other.units;
+        self.trials += other.trials;
+        self.conversions += other.conversions;
+        self.revenue += other.revenue;
+        self.conversion_batches += other.conversion_batches;
+        self.revenue_sq_per_conversion += other.revenue_sq_per_conversion;
+    }
+
+    /// Whether the channel was ever funded (within the memory).
+    pub fn is_untried(&self) -> bool {
+        self.days_funded <= 0.0
+    }
+
+    /// Observed return on ad spend, `revenue / spend` (0 before anything was spent). Under lag
+    /// this counts only what has arrived.
     pub fn roas(&self) -> f64 {
         if self.spend > 0.0 {
             self.revenue / self.spend
         } else {
             0.0
+        }
+    }
+
+    /// Return on ad spend corrected for conversions still to arrive:
+    /// `revenue / spend · trials / matured_trials`.
+    pub fn matured_roas(&self) -> f64 {
+        if self.matured_trials > 0.0 {
+            self.roas() * self.trials / self.matured_trials
+        } else {
+            self.roas()
         }
     }
 
@@ -82,47 +176,166 @@ impl ChannelObservations {
         (self.conversions > 0.0).then(|| self.revenue / self.conversions)
     }
 
-    /// Estimated variance of a single conversion's value, once conversions were seen on two
-    /// days or more.
+    /// Estimated variance of a single conversion's value, once conversions arrived in two
+    /// batches or more.
     ///
-    /// Day `d`'s revenue `R_d` sums `c_d` values of mean `v` and variance `σ²`, so
-    /// `Σ (R_d − c_d v̂)² / c_d = Σ R_d²/c_d − R²/C` has expectation `(D − 1) σ²` over `D` days
-    /// with conversions, `R = Σ R_d`, `C = Σ c_d`, `v̂ = R / C`.
+    /// Batch `b`'s revenue `R_b` sums `c_b` values of mean `v` and variance `σ²`, so
+    /// `Σ (R_b − c_b v̂)² / c_b = Σ R_b²/c_b − R²/C` has expectation `(D − 1) σ²` over `D`
+    /// batches, `R = Σ R_b`, `C = Σ c_b`, `v̂ = R / C`.
     pub fn value_variance(&self) -> Option<f64> {
-        (self.conversion_days >= 2).then(|| {
+        (self.conversion_batches >= 2.0).then(|| {
             let spread = self.revenue_sq_per_conversion - self.revenue.powi(2) / self.conversions;
-            spread.max(0.0) / (self.conversion_days - 1) as f64
+            spread.max(0.0) / (self.conversion_batches - 1.0)
         })
     }
+}
+
+/// One cohort's contribution, kept while it may still matter (lag or window).
+#[derive(Debug, Clone, PartialEq)]
+struct Cohort {
+    day: usize,
+    channels: Vec<ChannelObservations>,
 }
 
 /// The observation bookkeeping shared by all policies.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observations {
-    channels: Vec<ChannelObservations>,
+    memory: Memory,
+    /// Per channel, `F(a)` for `a = 0..L` (empty without lag).
+    arrived_share: Vec<Vec<f64>>,
+    totals: Vec<ChannelObservations>,
+    cohorts: VecDeque<Cohort>,
+    keep: usize,
     days: usize,
 }
 
 impl Observations {
-    /// Empty observations of channels with these pricing models.
+    /// Empty observations of channels with these pricing models, without lag, remembering all.
     pub fn new(pricing: impl IntoIterator<Item = Pricing>) -> Self {
+        let pricing: Vec<Pricing> = pricing.into_iter().collect();
+        let lags = vec![Vec::new(); pricing.len()];
+        Observations::with_memory(pricing, lags, Memory::All)
+    }
+
+    /// Empty observations with a memory and, per channel, the lag CDF `F(0..=L)` (empty for a
+    /// channel without lag).
+    pub fn with_memory(pricing: Vec<Pricing>, lag_cdfs: Vec<Vec<f64>>, memory: Memory) -> Self {
+        let longest_lag = lag_cdfs.iter().map(Vec::len).max().unwrap_or(0);
+        let keep = match memory {
+            Memory::Window(window) => window.max(longest_lag),
+            Memory::All | Memory::Discounted(_) => longest_lag,
+        };
         Observations {
-            channels: pricing.into_iter().map(ChannelObservations::new).collect(),
+            memory,
+            arrived_share: lag_cdfs,
+            totals: pricing.into_iter().map(ChannelObservations::new).collect(),
+            cohorts: VecDeque::with_capacity(keep + 1),
+            keep,
             days: 0,
         }
     }
 
-    /// Records one day's outcomes, one per channel.
-    pub fn record(&mut self, outcomes: &[Outcome]) {
-        for (channel, outcome) in self.channels.iter_mut().zip(outcomes) {
-            channel.record(outcome);
+    /// Records zero-based day `day`: what its spend `bought` (one outcome per channel; their
+    /// conversions and revenue are ignored) and the conversions `arrived` that day.
+    pub fn record(&mut self, day: usize, bought: &[Outcome], arrived: &[Arrival]) {
+        if let Memory::Discounted(factor) = self.memory {
+            self.totals.iter_mut().for_each(|c| c.scale(factor));
+            for cohort in &mut self.cohorts {
+                cohort.channels.iter_mut().for_each(|c| c.scale(factor));
+            }
         }
+        if self.keep > 0 {
+            let mut cohort = Cohort {
+                day,
+                channels: self.totals.clone(),
+            };
+            cohort
+                .channels
+                .iter_mut()
+                .for_each(ChannelObservations::clear);
+            for (channel, outcome) in cohort.channels.iter_mut().zip(bought) {
+                channel.record_bought(outcome);
+            }
+            self.cohorts.push_back(cohort);
+        }
+        for (channel, outcome) in self.totals.iter_mut().zip(bought) {
+            channel.record_bought(outcome);
+        }
+        for arrival in arrived {
+            let age = day - arrival.cohort;
+            let weight = match self.memory {
+                Memory::All => 1.0,
+                Memory::Discounted(factor) => factor.powi(age as i32),
+                Memory::Window(window) if age >= window => continue,
+                Memory::Window(_) => 1.0,
+            };
+            self.totals[arrival.channel].record_arrival(
+                arrival.conversions,
+                arrival.revenue,
+                weight,
+            );
+            if let Some(cohort) = self.cohorts.iter_mut().find(|c| c.day == arrival.cohort) {
+                cohort.channels[arrival.channel].record_arrival(
+                    arrival.conversions,
+                    arrival.revenue,
+                    weight,
+                );
+            }
+        }
+        while self.cohorts.len() > self.keep {
+            self.cohorts.pop_front();
+        }
+        if let Memory::Window(window) = self.memory {
+            self.totals.iter_mut().for_each(ChannelObservations::clear);
+            for cohort in self.cohorts.iter().rev().take(window) {
+                for (total, part) in self.totals.iter_mut().zip(&cohort.channels) {
+                    total.add(part);
+                }
+            }
+        }
+        self.mature(day);
         self.days += 1;
+    }
+
+    /// Sets each channel's matured trials: its trials less the expected share of recent
+    /// cohorts' conversions still to arrive.
+    fn mature(&mut self, day: usize) {
+        for (i, total) in self.totals.iter_mut().enumerate() {
+            let arrived_share = &self.arrived_share[i];
+            let mut pending = 0.0;
+            for cohort in &self.cohorts {
+                let age = day - cohort.day;
+                if let Some(share) = arrived_share.get(age) {
+                    if matches!(self.memory, Memory::Window(w) if age >= w) {
+                        continue;
+                    }
+                    pending += cohort.channels[i].trials * (1.0 - share);
+                }
+            }
+            total.matured_trials = (total.trials - pending).max(0.0);
+        }
+    }
+
+    /// Records the next day from complete outcomes, their conversions arriving the same day
+    /// (a market without lag).
+    pub fn record_outcomes(&mut self, outcomes: &[Outcome]) {
+        let day = self.days;
+        let arrivals: Vec<Arrival> = outcomes
+            .iter()
+            .enumerate()
+            .map(|(channel, o)| Arrival {
+                channel,
+                cohort: day,
+                conversions: o.conversions,
+                revenue: o.revenue,
+            })
+            .collect();
+        self.record(day, outcomes, &arrivals);
     }
 
     /// Per-channel totals, in scenario order.
     pub fn channels(&self) -> &[ChannelObservations] {
-        &self.channels
+        &self.totals
     }
 
     /// Days recorded so far.
@@ -132,8 +345,8 @@ impl Observations {
 
     /// Mean revenue per conversion over all channels, once any channel converted.
     pub fn pooled_value_per_conversion(&self) -> Option<f64> {
-        let conversions: f64 = self.channels.iter().map(|c| c.conversions).sum();
-        let revenue: f64 = self.channels.iter().map(|c| c.revenue).sum();
+        let conversions: f64 = self.totals.iter().map(|c| c.conversions).sum();
+        let revenue: f64 = self.totals.iter().map(|c| c.revenue).sum();
         (conversions > 0.0).then(|| revenue / conversions)
     }
 }
@@ -159,19 +372,68 @@ mod tests {
         let mut observed = Observations::new([Pricing::Cpc]);
         // Values per conversion: day 1 two conversions of 10 and 30, day 2 one of 20, day 3 two of 20.
         for outcome in [day(2, 40.0), day(1, 20.0), day(2, 40.0)] {
-            observed.record(&[outcome]);
+            observed.record_outcomes(&[outcome]);
         }
         let channel = &observed.channels()[0];
         assert_eq!(channel.value_per_conversion(), Some(20.0));
         // Σ R²/c − R²/C = 800 + 400 + 800 − 100²/5 = 0: daily means are all 20.
         assert_eq!(channel.value_variance(), Some(0.0));
-        observed.record(&[day(1, 50.0)]);
+        observed.record_outcomes(&[day(1, 50.0)]);
         let channel = &observed.channels()[0];
         let mean = 150.0 / 6.0;
         let expected = (800.0 + 400.0 + 800.0 + 2500.0 - 150.0f64.powi(2) / 6.0) / 3.0;
         assert_eq!(channel.value_per_conversion(), Some(mean));
         assert!((channel.value_variance().unwrap() - expected).abs() < 1e-9);
-        assert_eq!(channel.days_funded, 4);
+        assert_eq!(channel.days_funded, 4.0);
         assert_eq!(channel.trials, 20.0);
+        assert_eq!(channel.matured_trials, 20.0);
+    }
+
+    #[test]
+    fn matured_trials_discount_conversions_still_to_arrive() {
+        // Lag CDF: half arrive the same day, 80% by the next, all by the day after.
+        let cdf = vec![0.5, 0.8, 1.0];
+        let mut observed = Observations::with_memory(vec![Pricing::Cpc], vec![cdf], Memory::All);
+        observed.record(0, &[day(0, 0.0)], &[]);
+        assert_eq!(observed.channels()[0].matured_trials, 2.5);
+        observed.record(1, &[day(0, 0.0)], &[]);
+        // Day 0's five clicks are 80% matured, day 1's 50%.
+        assert!((observed.channels()[0].matured_trials - (4.0 + 2.5)).abs() < 1e-12);
+        let arrival = Arrival {
+            channel: 0,
+            cohort: 0,
+            conversions: 2,
+            revenue: 100.0,
+        };
+        observed.record(2, &[day(0, 0.0)], &[arrival]);
+        let channel = &observed.channels()[0];
+        assert!((channel.matured_trials - (5.0 + 4.0 + 2.5)).abs() < 1e-12);
+        assert_eq!((channel.trials, channel.conversions), (15.0, 2.0));
+        assert!((channel.matured_roas() - 100.0 / 30.0 * 15.0 / 11.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn discounted_and_windowed_memories_forget() {
+        let mut discounted = Observations::with_memory(
+            vec![Pricing::Cpc],
+            vec![Vec::new()],
+            Memory::Discounted(0.5),
+        );
+        let mut window =
+            Observations::with_memory(vec![Pricing::Cpc], vec![Vec::new()], Memory::Window(2));
+        for observed in [&mut discounted, &mut window] {
+            for conversions in [4, 2, 1] {
+                observed.record_outcomes(&[day(conversions, 10.0 * conversions as f64)]);
+            }
+        }
+        // Weights 1/4, 1/2, 1 for days 0, 1, 2.
+        let d = &discounted.channels()[0];
+        assert!((d.conversions - (1.0 + 1.0 + 1.0)).abs() < 1e-12);
+        assert!((d.trials - 5.0 * 1.75).abs() < 1e-12);
+        assert!((d.days_funded - 1.75).abs() < 1e-12);
+        // The window keeps days 1 and 2 only.
+        let w = &window.channels()[0];
+        assert_eq!((w.conversions, w.trials, w.days_funded), (3.0, 10.0, 2.0));
+        assert_eq!(w.revenue, 30.0);
     }
 }

@@ -11,7 +11,9 @@
 //!   1 for CPA). Conversions given trials are binomial (for CPM, a binomial of a binomial is
 //!   again binomial with rate `ctr · cvr`), so the posterior is conjugate:
 //!   `ρ_i ~ Beta(α₀ + C_i, β₀ + T_i − C_i)` with prior `Beta(α₀, β₀)` (`prior_alpha`,
-//!   `prior_beta`, default `Beta(1, 1)`).
+//!   `prior_beta`, default `Beta(1, 1)`). Under conversion lag `T_i` counts the *matured*
+//!   trials (see [`super::observations`]), so conversions still on their way are not counted
+//!   as failures.
 //! - `τ_i`, trials per paid unit: 1000 for CPM, 1 otherwise (known from the pricing model).
 //! - `λ_i`, paid units per currency unit, estimated by `N_i / S_i` (units bought over money
 //!   spent). It is seen on every unit bought, so its uncertainty is small beside the
@@ -32,15 +34,22 @@
 //! **Allocation.** With `proportional` allocation each channel's share of the budget is its
 //! posterior probability of having the highest ROAS, estimated from `draws` joint posterior
 //! draws (randomised probability matching). With `winner-takes-all` the whole budget goes to
-//! the channel whose single draw is highest.
+//! the channel whose single draw is highest. Under the profit objective a draw whose best ROAS
+//! is below the target leaves its `1 / draws` of the budget unspent, so the spent share is the
+//! posterior probability that some channel pays.
+//!
+//! **Memory.** The same sampler runs on discounted or windowed observations for changing
+//! markets ([`super::discounted_thompson`], [`super::sliding_window_thompson`]).
 //!
 //! **Classic bandit.** With a budget of one unit a day, price 1, no auction noise and value 1,
 //! `τ λ v = 1` for every channel and the policy is exactly Beta-Bernoulli Thompson sampling
 //! with a `Beta(α₀, β₀)` prior, so its regret grows like `log T` (Agrawal and Goyal, 2012).
 
-use super::{Day, Observations, Policy, all_on, argmax_random_ties};
+use super::{Arrival, Day, Memory, Observations, Policy, all_on, argmax_random_ties};
 use crate::channel::Pricing;
 use crate::scenario::Allocation;
+use crate::scenario::Scenario;
+use crate::simulate::Outcome;
 use crate::streams::StreamRng;
 use rand_distr::{Distribution, Gamma};
 use serde::Serialize;
@@ -68,7 +77,7 @@ impl Default for ThompsonParams {
 
 /// One channel's posterior for the day, ready to draw from.
 #[derive(Debug, Clone)]
-struct Belief {
+pub(crate) struct Belief {
     /// Gamma(a, 1) and Gamma(b, 1) whose ratio `X / (X + Y)` is a Beta(a, b) draw of the
     /// conversion rate; `None` when the rate is 1 (CPA).
     rate: Option<(Gamma<f64>, Gamma<f64>)>,
@@ -76,10 +85,18 @@ struct Belief {
     scale: f64,
     /// Posterior of value per conversion, when it is uncertain.
     value: Option<Gamma<f64>>,
+    /// Observed paid units per currency unit, `λ`; `None` before anything was bought.
+    units_per_spend: Option<f64>,
 }
 
 impl Belief {
-    fn draw(&self, rng: &mut StreamRng) -> f64 {
+    /// Observed paid units per currency unit, once the channel bought any.
+    pub(crate) fn units_per_spend(&self) -> Option<f64> {
+        self.units_per_spend
+    }
+
+    /// One draw of the channel's ROAS, `ρ τ λ v`.
+    pub(crate) fn draw(&self, rng: &mut StreamRng) -> f64 {
         let rate = match &self.rate {
             None => 1.0,
             Some((successes, failures)) => {
@@ -97,24 +114,54 @@ impl Belief {
 #[derive(Debug, Clone)]
 pub struct Thompson {
     params: ThompsonParams,
+    /// Observations of its own when it forgets (`None`: the shared ones, which remember all).
+    memory: Option<Observations>,
     beliefs: Vec<Belief>,
     draws: Vec<f64>,
     wins: Vec<u64>,
 }
 
 impl Thompson {
-    /// A fresh Thompson sampler.
+    /// A fresh Thompson sampler on the shared observations.
     pub fn new(params: ThompsonParams) -> Self {
         Thompson {
             params,
+            memory: None,
             beliefs: Vec::new(),
             draws: Vec::new(),
             wins: Vec::new(),
         }
     }
 
-    /// Builds today's posteriors from the observations (formulas in the module docs).
+    /// A fresh Thompson sampler that keeps its own observations of `scenario` with `memory`.
+    pub fn forgetting(params: ThompsonParams, scenario: &Scenario, memory: Memory) -> Self {
+        Thompson {
+            memory: Some(scenario.observations(memory)),
+            ..Thompson::new(params)
+        }
+    }
+
     fn update_beliefs(&mut self, observed: &Observations) {
+        let source = self.memory.as_ref().unwrap_or(observed);
+        build_beliefs(&self.params, source, &mut self.beliefs);
+    }
+
+    fn draw_all(&mut self, rng: &mut StreamRng) {
+        self.draws.clear();
+        for belief in &self.beliefs {
+            self.draws.push(belief.draw(rng));
+        }
+    }
+}
+
+/// Builds today's posteriors from the observations into `beliefs` (formulas in the module
+/// docs).
+pub(crate) fn build_beliefs(
+    params: &ThompsonParams,
+    observed: &Observations,
+    beliefs: &mut Vec<Belief>,
+) {
+    {
         let channels = observed.channels();
         let pooled_value = observed.pooled_value_per_conversion().unwrap_or(1.0);
         let relative_spreads: Vec<f64> = channels
@@ -130,14 +177,14 @@ impl Thompson {
             Gamma::new(shape, scale).expect("posterior shapes and scales are positive and finite")
         };
 
-        self.beliefs.clear();
+        beliefs.clear();
         let mut best_known_scale = None::<f64>;
         for channel in channels {
             let rate = (channel.pricing != Pricing::Cpa).then(|| {
-                let failures = (channel.trials - channel.conversions).max(0.0);
+                let failures = (channel.matured_trials - channel.conversions).max(0.0);
                 (
-                    gamma(self.params.prior_alpha + channel.conversions, 1.0),
-                    gamma(self.params.prior_beta + failures, 1.0),
+                    gamma(params.prior_alpha + channel.conversions, 1.0),
+                    gamma(params.prior_beta + failures, 1.0),
                 )
             });
             let mean_value = channel.value_per_conversion().unwrap_or(pooled_value);
@@ -170,26 +217,24 @@ impl Thompson {
                 }
                 None => f64::NAN, // filled in below, once every known scale is in
             };
-            self.beliefs.push(Belief { rate, scale, value });
+            beliefs.push(Belief {
+                rate,
+                scale,
+                value,
+                units_per_spend: channel.units_per_spend(),
+            });
         }
-        for belief in &mut self.beliefs {
+        for belief in beliefs.iter_mut() {
             if belief.scale.is_nan() {
                 // Nothing bought yet: the whole of θ is unknown, whatever the pricing model, so
                 // every such channel draws from the same prior, `Beta(α₀, β₀)` times the scale.
                 belief.rate = Some((
-                    gamma(self.params.prior_alpha, 1.0),
-                    gamma(self.params.prior_beta, 1.0),
+                    gamma(params.prior_alpha, 1.0),
+                    gamma(params.prior_beta, 1.0),
                 ));
                 belief.scale = best_known_scale.unwrap_or(1.0);
                 belief.value = None;
             }
-        }
-    }
-
-    fn draw_all(&mut self, rng: &mut StreamRng) {
-        self.draws.clear();
-        for belief in &self.beliefs {
-            self.draws.push(belief.draw(rng));
         }
     }
 }
@@ -212,15 +257,25 @@ impl Policy for Thompson {
             Allocation::Proportional => {
                 self.wins.clear();
                 self.wins.resize(self.beliefs.len(), 0);
+                let target = day.objective.target_roas();
                 for _ in 0..self.params.draws {
                     self.draw_all(rng);
-                    self.wins[argmax_random_ties(&self.draws, rng)] += 1;
+                    let best = argmax_random_ties(&self.draws, rng);
+                    if target.is_none_or(|t| self.draws[best] >= t) {
+                        self.wins[best] += 1;
+                    }
                 }
                 let draws = self.params.draws as f64;
                 for (s, &wins) in spend.iter_mut().zip(&self.wins) {
                     *s = day.budget * wins as f64 / draws;
                 }
             }
+        }
+    }
+
+    fn observe(&mut self, day: &Day, bought: &[Outcome], arrived: &[Arrival]) {
+        if let Some(memory) = &mut self.memory {
+            memory.record(day.index, bought, arrived);
         }
     }
 }
@@ -253,18 +308,14 @@ mod tests {
         let mut observed = Observations::new([Pricing::Cpc; 2]);
         // Arm 0: 3 successes, 2 failures; arm 1: 1 success, 3 failures.
         for converted in [true, true, false, true, false] {
-            observed.record(&bernoulli_day(0, 2, converted));
+            observed.record_outcomes(&bernoulli_day(0, 2, converted));
         }
         for converted in [false, true, false, false] {
-            observed.record(&bernoulli_day(1, 2, converted));
+            observed.record_outcomes(&bernoulli_day(1, 2, converted));
         }
         let mut policy = Thompson::new(ThompsonParams::default());
         let mut rng = StreamRng::seed_from_u64(3);
-        let day = Day {
-            index: 9,
-            budget: 1.0,
-            allocation: Allocation::WinnerTakesAll,
-        };
+        let day = crate::policy::test_day(9, 1.0, Allocation::WinnerTakesAll, 8);
         let trials = 40_000;
         let mut wins = 0;
         for _ in 0..trials {
@@ -308,16 +359,12 @@ mod tests {
             ..Outcome::default()
         };
         for _ in 0..5 {
-            observed.record(&[outcome(2), outcome(6), outcome(3)]);
+            observed.record_outcomes(&[outcome(2), outcome(6), outcome(3)]);
         }
         let mut policy = Thompson::new(ThompsonParams::default());
         let mut rng = StreamRng::seed_from_u64(4);
         let mut spend = vec![0.0; 3];
-        let day = Day {
-            index: 5,
-            budget: 900.0,
-            allocation: Allocation::Proportional,
-        };
+        let day = crate::policy::test_day(5, 900.0, Allocation::Proportional, 8);
         policy.allocate(&day, &observed, &mut rng, &mut spend);
         assert!((spend.iter().sum::<f64>() - 900.0).abs() < 1e-9);
         assert!(spend[1] > spend[2] && spend[1] > spend[0], "{spend:?}");
@@ -329,7 +376,7 @@ mod tests {
     fn draws_average_the_posterior_mean() {
         let mut observed = Observations::new([Pricing::Cpc]);
         for (conversions, revenue) in [(3, 2400.0), (5, 3100.0), (2, 2300.0)] {
-            observed.record(&[Outcome {
+            observed.record_outcomes(&[Outcome {
                 allocated: 200.0,
                 spend: 200.0,
                 units: 80,
@@ -363,7 +410,7 @@ mod tests {
     #[test]
     fn untried_channels_get_an_optimistic_scale() {
         let mut observed = Observations::new([Pricing::Cpc; 2]);
-        observed.record(&[
+        observed.record_outcomes(&[
             Outcome {
                 allocated: 10.0,
                 spend: 10.0,
@@ -392,11 +439,7 @@ mod tests {
         });
         let mut rng = StreamRng::seed_from_u64(8);
         let mut spend = vec![0.0; 3];
-        let day = Day {
-            index: 0,
-            budget: 1.0,
-            allocation: Allocation::Proportional,
-        };
+        let day = crate::policy::test_day(0, 1.0, Allocation::Proportional, 8);
         policy.allocate(&day, &observed, &mut rng, &mut spend);
         // Each share is a proportion of 30,000 draws with p = 1/3: sd ≈ 0.0027.
         for share in spend {

@@ -43,8 +43,11 @@ mod validate;
 pub use validate::RESERVED_CHANNEL_NAME;
 
 use crate::channel::Channel;
+use crate::constraints::Constraints;
+use crate::dynamics::Dynamics;
 use crate::error::ScenarioError;
-use crate::policy::PolicySpec;
+use crate::objective::Objective;
+use crate::policy::{Memory, Observations, PolicySpec};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -91,8 +94,16 @@ pub struct Scenario {
     pub replications: u64,
     /// Whether the budget may be split or goes to one channel a day.
     pub allocation: Allocation,
-    /// The channels, in file order.
+    /// What the budget should maximise.
+    pub objective: Objective,
+    /// Weekday of the first day, 0 = Monday.
+    pub start_weekday: usize,
+    /// The channels, in file order, with their base parameters.
     pub channels: Vec<Channel>,
+    /// How each channel's market moves (same order as `channels`).
+    pub dynamics: Vec<Dynamics>,
+    /// Spend floors, caps and pacing.
+    pub constraints: Constraints,
     /// The policies to compare, in file order; names are unique.
     pub policies: Vec<PolicySpec>,
     /// Where the scenario came from (a path, or "built-in default").
@@ -139,6 +150,24 @@ impl Scenario {
     pub fn builtin_default() -> Scenario {
         Scenario::from_toml("built-in default scenario", DEFAULT_SCENARIO)
             .expect("the built-in default scenario is valid (tested)")
+    }
+
+    /// Whether every channel's expected response is the same every day whatever the policy
+    /// does, so the oracle's split is computed once.
+    pub fn is_calm(&self) -> bool {
+        self.dynamics.iter().all(Dynamics::is_calm)
+    }
+
+    /// Empty observations of the scenario's channels (pricing models and lag) with `memory`.
+    pub fn observations(&self, memory: Memory) -> Observations {
+        Observations::with_memory(
+            self.channels.iter().map(|c| c.pricing).collect(),
+            self.dynamics
+                .iter()
+                .map(|d| d.lag.as_ref().map_or_else(Vec::new, |l| l.cdf()))
+                .collect(),
+            memory,
+        )
     }
 
     /// The scenario's TOML text as run. Written next to the results so the folder alone

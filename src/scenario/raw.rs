@@ -24,6 +24,14 @@ pub(super) struct RawScenario {
     pub replications: Option<Spanned<i64>>,
     #[serde(default)]
     pub allocation: Option<Allocation>,
+    #[serde(default)]
+    pub objective: Option<Spanned<RawObjective>>,
+    #[serde(default)]
+    pub target_roas: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub start_weekday: Option<Spanned<Weekday>>,
+    #[serde(default)]
+    pub max_daily_change: Option<Spanned<f64>>,
     pub channels: Spanned<Vec<Spanned<RawChannel>>>,
     #[serde(default)]
     pub policies: Option<Spanned<Vec<Spanned<RawPolicy>>>>,
@@ -47,6 +55,76 @@ pub(super) struct RawChannel {
     pub value_cv: Option<Spanned<f64>>,
     #[serde(default)]
     pub audience: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub min_share: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub max_share: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub min_spend: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub max_spend: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub weekday: Option<Spanned<Vec<f64>>>,
+    #[serde(default)]
+    pub fatigue: Option<Spanned<RawFatigue>>,
+    #[serde(default)]
+    pub lag: Option<Spanned<RawLag>>,
+    #[serde(default)]
+    pub shifts: Vec<Spanned<RawShift>>,
+}
+
+/// The objective names a scenario can give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(super) enum RawObjective {
+    Revenue,
+    Profit,
+}
+
+/// Days of the week, for `start_weekday`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(super) enum Weekday {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+/// A channel's `fatigue` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFatigue {
+    pub strength: Spanned<f64>,
+    pub recovery: Spanned<f64>,
+}
+
+/// A channel's `lag` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLag {
+    pub mean_days: Spanned<f64>,
+    pub max_days: Spanned<i64>,
+}
+
+/// One `[[channels.shifts]]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawShift {
+    pub day: Spanned<i64>,
+    #[serde(default)]
+    pub price: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub ctr: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub cvr: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub value: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub audience: Option<Spanned<f64>>,
 }
 
 /// The policy kinds a scenario can name.
@@ -56,6 +134,10 @@ pub(super) enum RawPolicyKind {
     Fixed,
     EpsilonGreedy,
     Thompson,
+    Ucb,
+    DiscountedThompson,
+    SlidingWindowThompson,
+    SaturationThompson,
     Oracle,
 }
 
@@ -65,6 +147,10 @@ impl RawPolicyKind {
             RawPolicyKind::Fixed => "fixed",
             RawPolicyKind::EpsilonGreedy => "epsilon-greedy",
             RawPolicyKind::Thompson => "thompson",
+            RawPolicyKind::Ucb => "ucb",
+            RawPolicyKind::DiscountedThompson => "discounted-thompson",
+            RawPolicyKind::SlidingWindowThompson => "sliding-window-thompson",
+            RawPolicyKind::SaturationThompson => "saturation-thompson",
             RawPolicyKind::Oracle => "oracle",
         }
     }
@@ -75,6 +161,14 @@ impl RawPolicyKind {
             RawPolicyKind::Fixed => &["shares"],
             RawPolicyKind::EpsilonGreedy => &["epsilon", "decay"],
             RawPolicyKind::Thompson => &["prior_alpha", "prior_beta", "draws"],
+            RawPolicyKind::Ucb => &["loglog_factor"],
+            RawPolicyKind::DiscountedThompson => {
+                &["discount", "prior_alpha", "prior_beta", "draws"]
+            }
+            RawPolicyKind::SlidingWindowThompson => {
+                &["window", "prior_alpha", "prior_beta", "draws"]
+            }
+            RawPolicyKind::SaturationThompson => &["prior_alpha", "prior_beta"],
             RawPolicyKind::Oracle => &[],
         }
     }
@@ -100,6 +194,12 @@ pub(super) struct RawPolicy {
     pub prior_beta: Option<Spanned<f64>>,
     #[serde(default)]
     pub draws: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub loglog_factor: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub discount: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub window: Option<Spanned<i64>>,
 }
 
 impl RawPolicy {
@@ -117,6 +217,12 @@ impl RawPolicy {
         note("prior_alpha", self.prior_alpha.as_ref().map(Spanned::span));
         note("prior_beta", self.prior_beta.as_ref().map(Spanned::span));
         note("draws", self.draws.as_ref().map(Spanned::span));
+        note(
+            "loglog_factor",
+            self.loglog_factor.as_ref().map(Spanned::span),
+        );
+        note("discount", self.discount.as_ref().map(Spanned::span));
+        note("window", self.window.as_ref().map(Spanned::span));
         present
     }
 }

@@ -3,13 +3,22 @@
 //! Each check names the channel or policy and the field, says what is allowed, and points at
 //! the value's line and column.
 
-use super::Scenario;
-use super::raw::{RawChannel, RawPolicy, RawPolicyKind, RawScenario};
+use super::raw::{
+    RawChannel, RawFatigue, RawLag, RawObjective, RawPolicy, RawPolicyKind, RawScenario, RawShift,
+};
+use super::{Allocation, Scenario};
 use crate::channel::{Channel, Pricing};
+use crate::constraints::{Bounds, Constraints};
+use crate::dynamics::{Dynamics, Fatigue, Lag, Levels, Shift};
 use crate::error::ScenarioError;
+use crate::objective::Objective;
+use crate::policy::discounted_thompson::DiscountedThompsonParams;
 use crate::policy::epsilon_greedy::EpsilonGreedyParams;
 use crate::policy::fixed::FixedParams;
+use crate::policy::saturation_thompson::SaturationThompsonParams;
+use crate::policy::sliding_window_thompson::SlidingWindowParams;
 use crate::policy::thompson::ThompsonParams;
+use crate::policy::ucb::UcbParams;
 use crate::policy::{PolicyKind, PolicySpec};
 use std::ops::Range;
 use toml::Spanned;
@@ -34,6 +43,12 @@ const MIN_CV: f64 = 1e-6;
 const MAX_DRAWS: i64 = 1_000_000;
 /// How far `shares` may sum from 1.
 const SHARE_SUM_TOLERANCE: f64 = 1e-6;
+/// Range of a shift's or a weekday's multiplier.
+const MULTIPLIER_RANGE: (f64, f64) = (1e-3, 1e3);
+/// Longest conversion lag, in days.
+const MAX_LAG_DAYS: i64 = 365;
+/// Longest sliding window, in days.
+const MAX_WINDOW: i64 = 100_000;
 /// Name reserved for the per-day totals rows of `daily.csv`.
 pub const RESERVED_CHANNEL_NAME: &str = "total";
 
@@ -164,6 +179,11 @@ impl Checker<'_> {
             None => 100,
         };
         let allocation = raw.allocation.unwrap_or_default();
+        let objective = self.objective(&raw, allocation)?;
+        let start_weekday = raw
+            .start_weekday
+            .as_ref()
+            .map_or(0, |w| *w.get_ref() as usize);
 
         if raw.channels.get_ref().is_empty() {
             return self.fail(
@@ -172,8 +192,14 @@ impl Checker<'_> {
             );
         }
         let mut channels: Vec<Channel> = Vec::new();
+        let mut dynamics = Vec::new();
+        let mut bounds = Bounds::free(0, daily_budget);
         for channel in raw.channels.get_ref() {
-            let checked = self.channel(channel.get_ref(), daily_budget)?;
+            let (checked, market, low, high) =
+                self.channel(channel.get_ref(), daily_budget, allocation)?;
+            dynamics.push(market);
+            bounds.low.push(low);
+            bounds.high.push(high);
             if channels.iter().any(|c| c.name == checked.name) {
                 return self.fail(
                     channel.get_ref().name.span(),
@@ -185,6 +211,8 @@ impl Checker<'_> {
             }
             channels.push(checked);
         }
+
+        let constraints = self.constraints(&raw, bounds, daily_budget, objective, allocation)?;
 
         let cells = days as u64 * channels.len() as u64;
         if cells > MAX_DAY_CHANNELS {
@@ -241,14 +269,24 @@ impl Checker<'_> {
             seed,
             replications,
             allocation,
+            objective,
+            start_weekday,
             channels,
+            dynamics,
+            constraints,
             policies,
             origin: self.origin.to_owned(),
             source: self.source.to_owned(),
         })
     }
 
-    fn channel(&self, raw: &RawChannel, daily_budget: f64) -> Result<Channel, ScenarioError> {
+    /// A channel, its market dynamics and its spend floor and cap.
+    fn channel(
+        &self,
+        raw: &RawChannel,
+        daily_budget: f64,
+        allocation: Allocation,
+    ) -> Result<(Channel, Dynamics, f64, f64), ScenarioError> {
         let name = self.name("channel name", &raw.name)?;
         if name == RESERVED_CHANNEL_NAME {
             return self.fail(
@@ -330,7 +368,7 @@ impl Checker<'_> {
             Some(audience) => Some(self.positive(&what("audience"), audience)?),
             None => None,
         };
-        Ok(Channel {
+        let channel = Channel {
             name,
             pricing: raw.pricing,
             price,
@@ -340,7 +378,449 @@ impl Checker<'_> {
             value,
             value_cv,
             audience,
+        };
+        let dynamics = self.dynamics(raw, &channel, daily_budget)?;
+        let (low, high) = self.spend_bounds(raw, &channel.name, daily_budget, allocation)?;
+        Ok((channel, dynamics, low, high))
+    }
+
+    /// The objective and its target return.
+    fn objective(
+        &self,
+        raw: &RawScenario,
+        allocation: Allocation,
+    ) -> Result<Objective, ScenarioError> {
+        let kind = raw.objective.as_ref().map(|o| (*o.get_ref(), o.span()));
+        match (kind, &raw.target_roas) {
+            (None | Some((RawObjective::Revenue, _)), Some(target)) => self.fail(
+                target.span(),
+                "target_roas applies only to objective = \"profit\" (the revenue objective spends \
+                 the whole budget)"
+                    .into(),
+            ),
+            (None | Some((RawObjective::Revenue, _)), None) => Ok(Objective::Revenue),
+            (Some((RawObjective::Profit, span)), target) => {
+                if allocation == Allocation::WinnerTakesAll {
+                    return self.fail(
+                        span,
+                        "objective = \"profit\" needs allocation = \"proportional\": with \
+                         winner-takes-all the whole budget goes to one channel"
+                            .into(),
+                    );
+                }
+                let target_roas = match target {
+                    Some(t) => self.positive("target_roas", t)?,
+                    None => 1.0,
+                };
+                Ok(Objective::Profit { target_roas })
+            }
+        }
+    }
+
+    /// A channel's spend floor and cap from `min_share`/`min_spend` and `max_share`/`max_spend`.
+    fn spend_bounds(
+        &self,
+        raw: &RawChannel,
+        name: &str,
+        daily_budget: f64,
+        allocation: Allocation,
+    ) -> Result<(f64, f64), ScenarioError> {
+        let what = |field: &str| format!("channel '{name}': {field}");
+        let limit = |share: &Option<Spanned<f64>>,
+                     spend: &Option<Spanned<f64>>,
+                     share_name: &str,
+                     spend_name: &str|
+         -> Result<Option<(f64, Range<usize>)>, ScenarioError> {
+            match (share, spend) {
+                (Some(_), Some(spend)) => self.fail(
+                    spend.span(),
+                    format!(
+                        "{} and {share_name} both given: give the limit once, as a share of the \
+                         daily budget or as money",
+                        what(spend_name)
+                    ),
+                ),
+                (Some(share), None) => Ok(Some((
+                    self.rate(&what(share_name), share)? * daily_budget,
+                    share.span(),
+                ))),
+                (None, Some(spend)) => Ok(Some((
+                    self.number(
+                        &what(spend_name),
+                        spend,
+                        0.0,
+                        MAX_MAGNITUDE,
+                        &format!("a number from 0 to {MAX_MAGNITUDE:e}"),
+                    )?,
+                    spend.span(),
+                ))),
+                (None, None) => Ok(None),
+            }
+        };
+        let low = limit(&raw.min_share, &raw.min_spend, "min_share", "min_spend")?;
+        let high = limit(&raw.max_share, &raw.max_spend, "max_share", "max_spend")?;
+        if let (Allocation::WinnerTakesAll, Some((_, span))) =
+            (allocation, low.as_ref().or(high.as_ref()))
+        {
+            return self.fail(
+                span.clone(),
+                format!(
+                    "{}: spend limits need allocation = \"proportional\" (winner-takes-all \
+                     puts the whole budget on one channel)",
+                    what("min/max")
+                ),
+            );
+        }
+        let low_value = low.as_ref().map_or(0.0, |(v, _)| *v);
+        let high_value = high
+            .as_ref()
+            .map_or(daily_budget, |(v, _)| v.min(daily_budget));
+        if let (Some((_, span)), true) = (&high, low_value > high_value) {
+            return self.fail(
+                span.clone(),
+                format!(
+                    "{}: the floor ({low_value}) is above the cap ({high_value}) per day: no \
+                     spend can meet both",
+                    what("max")
+                ),
+            );
+        }
+        Ok((low_value, high_value))
+    }
+
+    /// The scenario's constraints, checked for feasibility as a whole.
+    fn constraints(
+        &self,
+        raw: &RawScenario,
+        bounds: Bounds,
+        daily_budget: f64,
+        objective: Objective,
+        allocation: Allocation,
+    ) -> Result<Constraints, ScenarioError> {
+        let floors: f64 = bounds.low.iter().sum();
+        let caps: f64 = bounds.high.iter().sum();
+        let channels = raw.channels.get_ref();
+        let named = |values: &[f64], skip: f64| -> String {
+            channels
+                .iter()
+                .zip(values)
+                .filter(|(_, v)| **v != skip)
+                .map(|(c, v)| format!("{} {v}", c.get_ref().name.get_ref().trim()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if floors > daily_budget * (1.0 + 1e-12) {
+            return self.fail(
+                raw.daily_budget.span(),
+                format!(
+                    "the channels' floors (min_share / min_spend) sum to {floors} a day, more \
+                     than daily_budget {daily_budget}: {}; lower them",
+                    named(&bounds.low, 0.0)
+                ),
+            );
+        }
+        if objective.spends_all() && caps < daily_budget * (1.0 - 1e-12) {
+            return self.fail(
+                raw.daily_budget.span(),
+                format!(
+                    "the channels' caps (max_share / max_spend) sum to {caps} a day, less than \
+                     daily_budget {daily_budget}, so the revenue objective cannot spend it: {}; \
+                     raise them or use objective = \"profit\"",
+                    named(&bounds.high, daily_budget)
+                ),
+            );
+        }
+        let max_daily_change = match &raw.max_daily_change {
+            None => None,
+            Some(change) => {
+                if allocation == Allocation::WinnerTakesAll {
+                    return self.fail(
+                        change.span(),
+                        "max_daily_change needs allocation = \"proportional\"".into(),
+                    );
+                }
+                let v = self.number(
+                    "max_daily_change",
+                    change,
+                    0.0,
+                    1.0,
+                    "a share of the daily budget above 0 and at most 1",
+                )?;
+                if v <= 0.0 {
+                    return self.fail(
+                        change.span(),
+                        "max_daily_change must be a share of the daily budget above 0 and at \
+                         most 1, got 0 (no channel could ever move)"
+                            .into(),
+                    );
+                }
+                Some(v)
+            }
+        };
+        Ok(Constraints {
+            bounds,
+            max_daily_change,
         })
+    }
+
+    /// A multiplier of a shift or weekday, in [`MULTIPLIER_RANGE`].
+    fn multiplier(&self, what: &str, value: &Spanned<f64>) -> Result<f64, ScenarioError> {
+        let (low, high) = MULTIPLIER_RANGE;
+        self.number(
+            what,
+            value,
+            low,
+            high,
+            &format!("a multiplier from {low} to {high}"),
+        )
+    }
+
+    /// A channel's shifts, weekday seasonality, fatigue and lag.
+    fn dynamics(
+        &self,
+        raw: &RawChannel,
+        channel: &Channel,
+        daily_budget: f64,
+    ) -> Result<Dynamics, ScenarioError> {
+        let name = &channel.name;
+        let what = |field: &str| format!("channel '{name}': {field}");
+        let cpa_refusal = |field: &str, why: &str| {
+            format!("{} does not apply to cpa pricing: {why}", what(field))
+        };
+        let mut shifts = Vec::new();
+        for shift in &raw.shifts {
+            shifts.push(self.shift(shift.get_ref(), channel)?);
+        }
+        shifts.sort_by_key(|s: &Shift| s.day);
+
+        let weekday = match &raw.weekday {
+            None => None,
+            Some(_) if channel.pricing == Pricing::Cpa => {
+                return self.fail(
+                    raw.weekday.as_ref().map_or(0..0, Spanned::span),
+                    cpa_refusal(
+                        "weekday",
+                        "weekday seasonality scales the conversion rate, and every paid unit of a \
+                         cpa channel is a conversion (use [[channels.shifts]] on its audience)",
+                    ),
+                );
+            }
+            Some(values) => {
+                let list = values.get_ref();
+                if list.len() != 7 {
+                    return self.fail(
+                        values.span(),
+                        format!(
+                            "{} must have 7 multipliers, Monday first, got {}",
+                            what("weekday"),
+                            list.len()
+                        ),
+                    );
+                }
+                let (low, high) = MULTIPLIER_RANGE;
+                if let Some(bad) = list
+                    .iter()
+                    .find(|v| !(v.is_finite() && (low..=high).contains(*v)))
+                {
+                    return self.fail(
+                        values.span(),
+                        format!(
+                            "{} multipliers must be from {low} to {high}, got {bad}",
+                            what("weekday")
+                        ),
+                    );
+                }
+                Some(std::array::from_fn(|i| list[i]))
+            }
+        };
+
+        let fatigue = match &raw.fatigue {
+            None => None,
+            Some(f) if channel.pricing == Pricing::Cpa => {
+                return self.fail(
+                    f.span(),
+                    cpa_refusal(
+                        "fatigue",
+                        "fatigue lowers click or conversion rates, and a cpa channel pays per \
+                         conversion",
+                    ),
+                );
+            }
+            Some(f) => Some(self.fatigue(f.get_ref(), &what)?),
+        };
+        let lag = match &raw.lag {
+            None => None,
+            Some(l) if channel.pricing == Pricing::Cpa => {
+                return self.fail(
+                    l.span(),
+                    cpa_refusal(
+                        "lag",
+                        "a cpa channel is charged when the conversion happens, so it has no \
+                         conversion lag",
+                    ),
+                );
+            }
+            Some(l) => Some(self.lag(l.get_ref(), &what)?),
+        };
+
+        // Rates stay rates: the highest scheduled multiplier must keep them at most 1.
+        let peak = |pick: fn(&Levels) -> f64| -> f64 {
+            let mut level = Levels::default();
+            let mut peak = 1.0f64;
+            for shift in &shifts {
+                level = level.then(&shift.levels);
+                peak = peak.max(pick(&level));
+            }
+            peak
+        };
+        let weekday_peak =
+            weekday.map_or(1.0, |w: [f64; 7]| w.iter().fold(0.0f64, |m, &v| m.max(v)));
+        let cvr_peak = channel.cvr * peak(|l| l.cvr) * weekday_peak;
+        let ctr_peak = channel.ctr * peak(|l| l.ctr);
+        let span = raw
+            .weekday
+            .as_ref()
+            .map(Spanned::span)
+            .or_else(|| raw.shifts.first().map(Spanned::span))
+            .unwrap_or_else(|| raw.name.span());
+        if channel.pricing != Pricing::Cpa && cvr_peak > 1.0 {
+            return self.fail(
+                span,
+                format!(
+                    "{}: cvr {} times the largest weekday and shift multipliers reaches {cvr_peak}, \
+                     above 1; a rate cannot exceed 1",
+                    what("cvr"),
+                    channel.cvr
+                ),
+            );
+        }
+        if channel.pricing == Pricing::Cpm && ctr_peak > 1.0 {
+            return self.fail(
+                span,
+                format!(
+                    "{}: ctr {} times the largest shift multiplier reaches {ctr_peak}, above 1",
+                    what("ctr"),
+                    channel.ctr
+                ),
+            );
+        }
+        let mut level = Levels::default();
+        let mut cheapest = 1.0f64;
+        for shift in &shifts {
+            level = level.then(&shift.levels);
+            cheapest = cheapest.min(level.price);
+        }
+        if daily_budget / (channel.price * cheapest) > MAX_UNITS_PER_DAY {
+            return self.fail(
+                span,
+                format!(
+                    "{}: after its shifts the price is too small: daily_budget / price must stay \
+                     at most {MAX_UNITS_PER_DAY:e} paid units a day",
+                    what("shifts")
+                ),
+            );
+        }
+        Ok(Dynamics {
+            shifts,
+            weekday,
+            fatigue,
+            lag,
+        })
+    }
+
+    fn shift(&self, raw: &RawShift, channel: &Channel) -> Result<Shift, ScenarioError> {
+        let name = &channel.name;
+        let day = self.whole(
+            &format!("channel '{name}': shifts.day"),
+            &raw.day,
+            1,
+            MAX_DAYS as i64,
+        )? as usize;
+        let what = |field: &str| format!("channel '{name}': shift on day {day}: {field}");
+        let mut levels = Levels::default();
+        let fields: [(&str, &Option<Spanned<f64>>, &mut f64); 5] = [
+            ("price", &raw.price, &mut levels.price),
+            ("ctr", &raw.ctr, &mut levels.ctr),
+            ("cvr", &raw.cvr, &mut levels.cvr),
+            ("value", &raw.value, &mut levels.value),
+            ("audience", &raw.audience, &mut levels.audience),
+        ];
+        let mut any = false;
+        for (field, value, slot) in fields {
+            let Some(value) = value else { continue };
+            let refusal = match field {
+                "ctr" if channel.pricing != Pricing::Cpm => Some("ctr exists only for cpm pricing"),
+                "cvr" if channel.pricing == Pricing::Cpa => {
+                    Some("a cpa channel has no conversion rate")
+                }
+                "audience" if channel.audience.is_none() => {
+                    Some("the channel has no audience to scale; give it one")
+                }
+                _ => None,
+            };
+            if let Some(why) = refusal {
+                return self.fail(
+                    value.span(),
+                    format!("{} cannot be shifted: {why}", what(field)),
+                );
+            }
+            *slot = self.multiplier(&what(field), value)?;
+            any = true;
+        }
+        if !any {
+            return self.fail(
+                raw.day.span(),
+                format!(
+                    "{} changes nothing: give at least one multiplier of price, ctr, cvr, value \
+                     or audience",
+                    what("shift")
+                ),
+            );
+        }
+        Ok(Shift { day, levels })
+    }
+
+    fn fatigue(
+        &self,
+        raw: &RawFatigue,
+        what: &dyn Fn(&str) -> String,
+    ) -> Result<Fatigue, ScenarioError> {
+        let strength = self.number(
+            &what("fatigue.strength"),
+            &raw.strength,
+            0.0,
+            1e6,
+            "a number from 0 (no fatigue) to 1e6",
+        )?;
+        let recovery = self.number(
+            &what("fatigue.recovery"),
+            &raw.recovery,
+            0.0,
+            1.0,
+            "a share of exposure forgotten per day, above 0 and at most 1",
+        )?;
+        if recovery <= 0.0 {
+            return self.fail(
+                raw.recovery.span(),
+                format!(
+                    "{} must be above 0 (0 would never recover), got 0",
+                    what("fatigue.recovery")
+                ),
+            );
+        }
+        Ok(Fatigue { strength, recovery })
+    }
+
+    fn lag(&self, raw: &RawLag, what: &dyn Fn(&str) -> String) -> Result<Lag, ScenarioError> {
+        let mean_days = self.number(
+            &what("lag.mean_days"),
+            &raw.mean_days,
+            0.0,
+            MAX_LAG_DAYS as f64,
+            &format!("a number of days from 0 to {MAX_LAG_DAYS}"),
+        )?;
+        let max_days = self.whole(&what("lag.max_days"), &raw.max_days, 1, MAX_LAG_DAYS)? as usize;
+        Ok(Lag::new(mean_days, max_days))
     }
 
     fn policy(&self, raw: &RawPolicy, channel_count: usize) -> Result<PolicySpec, ScenarioError> {
@@ -391,28 +871,91 @@ impl Checker<'_> {
                 };
                 PolicyKind::EpsilonGreedy(EpsilonGreedyParams { epsilon, decay })
             }
-            RawPolicyKind::Thompson => {
-                let defaults = ThompsonParams::default();
-                let prior_alpha = match &raw.prior_alpha {
-                    Some(a) => self.positive(&what("prior_alpha"), a)?,
-                    None => defaults.prior_alpha,
+            RawPolicyKind::Thompson => PolicyKind::Thompson(self.thompson(raw, &what)?),
+            RawPolicyKind::Ucb => {
+                let loglog_factor = match &raw.loglog_factor {
+                    Some(c) => self.number(
+                        &what("loglog_factor"),
+                        c,
+                        0.0,
+                        100.0,
+                        "a number from 0 to 100 (0 as in practice, 3 for the regret bound)",
+                    )?,
+                    None => UcbParams::default().loglog_factor,
                 };
-                let prior_beta = match &raw.prior_beta {
-                    Some(b) => self.positive(&what("prior_beta"), b)?,
-                    None => defaults.prior_beta,
+                PolicyKind::Ucb(UcbParams { loglog_factor })
+            }
+            RawPolicyKind::DiscountedThompson => {
+                let discount = match &raw.discount {
+                    Some(d) => {
+                        let v = self.number(
+                            &what("discount"),
+                            d,
+                            0.0,
+                            1.0,
+                            "a weight kept per day, above 0 and below 1",
+                        )?;
+                        if v <= 0.0 || v >= 1.0 {
+                            return self.fail(
+                                d.span(),
+                                format!(
+                                    "{} must be above 0 and below 1 (1 would never forget), got {v}",
+                                    what("discount")
+                                ),
+                            );
+                        }
+                        v
+                    }
+                    None => DiscountedThompsonParams::DEFAULT_DISCOUNT,
                 };
-                let draws = match &raw.draws {
-                    Some(d) => self.whole(&what("draws"), d, 1, MAX_DRAWS)? as usize,
-                    None => defaults.draws,
+                PolicyKind::DiscountedThompson(DiscountedThompsonParams {
+                    discount,
+                    thompson: self.thompson(raw, &what)?,
+                })
+            }
+            RawPolicyKind::SlidingWindowThompson => {
+                let window = match &raw.window {
+                    Some(w) => self.whole(&what("window"), w, 1, MAX_WINDOW)? as usize,
+                    None => SlidingWindowParams::DEFAULT_WINDOW,
                 };
-                PolicyKind::Thompson(ThompsonParams {
-                    prior_alpha,
-                    prior_beta,
-                    draws,
+                PolicyKind::SlidingWindowThompson(SlidingWindowParams {
+                    window,
+                    thompson: self.thompson(raw, &what)?,
+                })
+            }
+            RawPolicyKind::SaturationThompson => {
+                PolicyKind::SaturationThompson(SaturationThompsonParams {
+                    thompson: self.thompson(raw, &what)?,
                 })
             }
         };
         Ok(PolicySpec { name, kind })
+    }
+
+    /// The Thompson sampling parameters shared by its variants.
+    fn thompson(
+        &self,
+        raw: &RawPolicy,
+        what: &dyn Fn(&str) -> String,
+    ) -> Result<ThompsonParams, ScenarioError> {
+        let defaults = ThompsonParams::default();
+        let prior_alpha = match &raw.prior_alpha {
+            Some(a) => self.positive(&what("prior_alpha"), a)?,
+            None => defaults.prior_alpha,
+        };
+        let prior_beta = match &raw.prior_beta {
+            Some(b) => self.positive(&what("prior_beta"), b)?,
+            None => defaults.prior_beta,
+        };
+        let draws = match &raw.draws {
+            Some(d) => self.whole(&what("draws"), d, 1, MAX_DRAWS)? as usize,
+            None => defaults.draws,
+        };
+        Ok(ThompsonParams {
+            prior_alpha,
+            prior_beta,
+            draws,
+        })
     }
 
     fn shares(
