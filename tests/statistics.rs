@@ -128,3 +128,80 @@ fn oracle_revenue_matches_its_expected_revenue() {
         revenue.mean()
     );
 }
+
+fn shipped(name: &str) -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
+    Scenario::load(&path).expect("the shipped scenarios are valid")
+}
+
+/// Per-replication regret summed over zero-based days `days`.
+fn regret_over(scenario: &Scenario, policy: &str, days: std::ops::Range<usize>) -> RunningStats {
+    let simulation = Simulation::new(scenario);
+    let spec = scenario.policies.iter().find(|p| p.name == policy).unwrap();
+    let mut stats = RunningStats::default();
+    for replication in 0..scenario.replications {
+        let record = simulation.run(spec, replication);
+        stats.push(record.regret[days.clone()].iter().sum());
+    }
+    stats
+}
+
+/// Acceptance: under diminishing returns, learning the response curve halves the regret of
+/// proportional Thompson sampling at least, with 95% intervals apart.
+#[test]
+fn saturation_thompson_halves_thompson_regret_under_saturation() {
+    let scenario = shipped("saturation");
+    assert_eq!(scenario.replications, 200);
+    let curve = regret_over(&scenario, "saturation-thompson", 0..scenario.days);
+    let flat = regret_over(&scenario, "thompson", 0..scenario.days);
+    let (curve_ci, flat_ci) = (curve.interval95(), flat.interval95());
+    assert!(
+        curve.mean() < 0.5 * flat.mean(),
+        "saturation-thompson {curve_ci:?} vs thompson {flat_ci:?}"
+    );
+    assert!(curve_ci.high < flat_ci.low, "{curve_ci:?} vs {flat_ci:?}");
+}
+
+/// Acceptance: after the best channel collapses (day 46), discounted and sliding-window
+/// Thompson sampling lose less over the next 30 days than Thompson sampling that remembers all.
+#[test]
+fn forgetting_recovers_faster_after_a_shock() {
+    let scenario = shipped("shock");
+    let after_shock = 45..75;
+    let plain = regret_over(&scenario, "thompson", after_shock.clone());
+    for forgetting in ["discounted-thompson", "sliding-window-thompson"] {
+        let quick = regret_over(&scenario, forgetting, after_shock.clone());
+        let (quick_ci, plain_ci) = (quick.interval95(), plain.interval95());
+        assert!(
+            quick_ci.high < plain_ci.low,
+            "{forgetting} {quick_ci:?} vs thompson {plain_ci:?} over the 30 days after the shock"
+        );
+    }
+}
+
+/// Under the profit objective the oracle leaves budget unspent and every policy's regret is
+/// non-negative; saturation Thompson sampling beats the fixed split that spends it all.
+#[test]
+fn the_profit_objective_leaves_unprofitable_money_unspent() {
+    let scenario = only(
+        shipped("profit-target"),
+        &["saturation-thompson", "fixed", "oracle"],
+    )
+    .with_overrides(&Overrides {
+        replications: Some(40),
+        ..Overrides::default()
+    })
+    .unwrap();
+    let results = run_scenario(&scenario, &|| {});
+    let budget = scenario.daily_budget * scenario.days as f64;
+    let oracle = policy(&results, "oracle");
+    assert!(
+        oracle.spend.mean() < 0.5 * budget,
+        "the oracle spends {}",
+        oracle.spend.mean()
+    );
+    let learner = policy(&results, "saturation-thompson").regret.interval95();
+    let fixed = policy(&results, "fixed").regret.interval95();
+    assert!(learner.high < fixed.low, "{learner:?} vs {fixed:?}");
+    assert!(oracle.regret.mean().abs() < 1e-6 * budget);
+}

@@ -34,8 +34,9 @@
 //! drawn curves — the same solver, the same constraints and objective (see [`crate::oracle`]).
 //! Where curves are uncertain the draws differ from day to day, so spend varies and the curve
 //! is learned where it matters; as the posterior concentrates the split approaches the oracle's.
-//! A channel nothing was bought from yet draws its ROAS at zero as Thompson sampling does for an
-//! untried channel, and a saturation rate from the grid.
+//! The first day, with nothing known, is an even test split. A channel nothing was bought from
+//! later draws its ROAS at zero as Thompson sampling does for an untried channel, and a
+//! saturation rate from the grid.
 
 use super::thompson::{Belief, ThompsonParams, build_beliefs};
 use super::{Arrival, Day, Observations, Policy};
@@ -206,6 +207,11 @@ impl Policy for SaturationThompson {
         rng: &mut StreamRng,
         spend: &mut [f64],
     ) {
+        if observed.channels().iter().all(|c| c.is_untried()) {
+            // Nothing known: an even test split gives every curve its first point.
+            spend.fill(day.budget / spend.len() as f64);
+            return;
+        }
         build_beliefs(&self.params.thompson, observed, &mut self.beliefs);
         for ((curve, belief), drawn) in self.curves.iter().zip(&self.beliefs).zip(&mut self.drawn) {
             let roas_or_unit_revenue = belief.draw(rng);

@@ -36,7 +36,8 @@
 //! draws (randomised probability matching). With `winner-takes-all` the whole budget goes to
 //! the channel whose single draw is highest. Under the profit objective a draw whose best ROAS
 //! is below the target leaves its `1 / draws` of the budget unspent, so the spent share is the
-//! posterior probability that some channel pays.
+//! posterior probability that some channel pays. On a first day with nothing known the budget is
+//! split evenly as a test: a prior alone would never pay the target.
 //!
 //! **Memory.** The same sampler runs on discounted or windowed observations for changing
 //! markets ([`super::discounted_thompson`], [`super::sliding_window_thompson`]).
@@ -253,6 +254,13 @@ impl Policy for Thompson {
                 self.draw_all(rng);
                 let best = argmax_random_ties(&self.draws, rng);
                 all_on(spend, best, day.budget);
+            }
+            Allocation::Proportional
+                if day.objective.target_roas().is_some()
+                    && observed.channels().iter().all(|c| c.is_untried()) =>
+            {
+                // Nothing known: the prior alone never pays a target, so test every channel.
+                spend.fill(day.budget / spend.len() as f64);
             }
             Allocation::Proportional => {
                 self.wins.clear();
