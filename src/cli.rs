@@ -19,10 +19,32 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// The scenario file reference printed after `--help` (the README has the full tables).
+pub const SCENARIO_REFERENCE: &str = "\
+Scenario files (TOML; full reference in the README):
+  top level   name, description, days, daily_budget, currency, seed, replications,
+              allocation = proportional | winner-takes-all,
+              objective = revenue | profit, target_roas (profit: least marginal ROAS worth
+              buying, default 1), start_weekday = monday..sunday,
+              max_daily_change (largest day-to-day change of a channel's share, 0-1)
+  [[channels]] name, pricing = cpm | cpc | cpl | cpa, price, price_cv, ctr (cpm), cvr (not cpa),
+              value, value_cv, audience (diminishing returns),
+              min_share / min_spend, max_share / max_spend (floors and caps),
+              weekday = [7 cvr multipliers, Monday first],
+              fatigue = { strength, recovery }, lag = { mean_days, max_days }
+  [[channels.shifts]] day (from 1), and multipliers price, ctr, cvr, value, audience
+  [[policies]] kind = fixed (shares) | epsilon-greedy (epsilon, decay) |
+              thompson (prior_alpha, prior_beta, draws) | ucb (loglog_factor) |
+              discounted-thompson (discount, + thompson's) |
+              sliding-window-thompson (window, + thompson's) |
+              saturation-thompson (prior_alpha, prior_beta) | oracle; optional name
+
+Exit codes: 0 success, 2 bad input (nothing is written), 1 results could not be written.";
+
 /// Split a daily marketing budget across channels with multi-armed bandits, and measure what
 /// learning costs against an oracle that knows the truth.
 #[derive(Debug, Parser)]
-#[command(name = "budget-bandit", version, about, long_about = None)]
+#[command(name = "budget-bandit", version, about, long_about = None, after_help = SCENARIO_REFERENCE)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -34,8 +56,10 @@ pub struct Cli {
 pub enum Command {
     /// Simulate every policy of each scenario, print a ranked table and write
     /// OUT/<scenario>/ (summary.csv, channels.csv, daily.csv, summary.json, scenario.toml).
+    #[command(after_help = SCENARIO_REFERENCE)]
     Run(RunArgs),
-    /// Check scenario files and print each one's channels and oracle split.
+    /// Check scenario files and print each one's channels, oracle split and expected ROAS.
+    #[command(after_help = SCENARIO_REFERENCE)]
     Validate(ValidateArgs),
     /// Redraw the charts and report.html of earlier runs from their CSV and JSON files,
     /// without simulating again.
