@@ -91,6 +91,123 @@ proptest! {
     }
 }
 
+/// Every policy kind, for the constraint property.
+const ALL_POLICIES: &str = "
+[[policies]]
+kind = \"thompson\"
+draws = 50
+[[policies]]
+kind = \"epsilon-greedy\"
+[[policies]]
+kind = \"fixed\"
+[[policies]]
+kind = \"ucb\"
+[[policies]]
+kind = \"discounted-thompson\"
+draws = 50
+[[policies]]
+kind = \"sliding-window-thompson\"
+window = 3
+draws = 50
+[[policies]]
+kind = \"saturation-thompson\"
+[[policies]]
+kind = \"oracle\"
+";
+
+/// A random constrained scenario: 3 to 6 channels with floors, caps and sometimes fatigue, a
+/// shift or lag; sometimes paced; revenue or profit.
+fn constrained_source() -> impl Strategy<Value = (String, Vec<(f64, f64)>, Option<f64>, bool)> {
+    let channel = (
+        (
+            0usize..3,
+            0.5f64..200.0,
+            0.0f64..0.5,
+            0.001f64..0.3,
+            10.0f64..2000.0,
+        ),
+        proptest::option::of(1.0f64..500.0),
+        (0.0f64..0.15, 0.4f64..1.0),
+        (0usize..4, 1usize..12),
+    );
+    (
+        proptest::collection::vec(channel, 3..7),
+        proptest::option::of(0.02f64..0.5),
+        proptest::option::of(0.5f64..4.0),
+        100.0f64..20_000.0,
+    )
+        .prop_map(|(channels, pacing, target, budget)| {
+            let mut text = format!("name = \"constrained\"\ndays = 12\ndaily_budget = {budget}\n");
+            if let Some(change) = pacing {
+                text += &format!("max_daily_change = {change}\n");
+            }
+            if let Some(target) = target {
+                text += &format!("objective = \"profit\"\ntarget_roas = {target}\n");
+            }
+            let mut limits = Vec::new();
+            for (i, (parts, audience, (low, high), (dynamic, day))) in
+                channels.into_iter().enumerate()
+            {
+                let (pricing, price, cv, rate, value) = parts;
+                text += &channel_toml(i, (pricing, price, cv, rate, value, audience));
+                text += &format!("min_share = {low}\nmax_share = {high}\n");
+                limits.push((low, high));
+                match dynamic {
+                    0 => text += "fatigue = { strength = 2.0, recovery = 0.3 }\n",
+                    1 => text += "lag = { mean_days = 2.0, max_days = 5 }\n",
+                    2 => {
+                        text +=
+                            &format!("[[channels.shifts]]\nday = {day}\nprice = 1.5\nvalue = 0.5\n")
+                    }
+                    _ => {}
+                }
+            }
+            text += ALL_POLICIES;
+            (text, limits, pacing, target.is_some())
+        })
+}
+
+proptest! {
+    #![proptest_config(config(40))]
+
+    /// Acceptance: every allocation of every policy meets every floor, cap and pacing limit on
+    /// every day, spends the budget under the revenue objective and at most the budget under
+    /// profit.
+    #[test]
+    fn every_allocation_meets_the_constraints(
+        (source, limits, pacing, profit) in constrained_source(),
+        replication in 0u64..1000,
+    ) {
+        let scenario = Scenario::from_toml("constrained", &source).unwrap();
+        let simulation = Simulation::new(&scenario);
+        let channels = scenario.channels.len();
+        let tolerance = 1e-9;
+        for policy in &scenario.policies {
+            let record = simulation.run(policy, replication);
+            let mut yesterday: Option<&[f64]> = None;
+            for day in record.share.chunks(channels) {
+                for (share, (low, high)) in day.iter().zip(&limits) {
+                    prop_assert!(*share >= low - tolerance && *share <= high + tolerance,
+                        "{}: share {} outside [{}, {}] in {:?}", policy.name, share, low, high, day);
+                }
+                let total: f64 = day.iter().sum();
+                if profit {
+                    prop_assert!(total <= 1.0 + tolerance, "{}: spends {}", policy.name, total);
+                } else {
+                    prop_assert!((total - 1.0).abs() < tolerance, "{}: spends {}", policy.name, total);
+                }
+                if let (Some(change), Some(before)) = (pacing, yesterday) {
+                    for (now, then) in day.iter().zip(before) {
+                        prop_assert!((now - then).abs() <= change + tolerance,
+                            "{}: share moved from {} to {} (limit {})", policy.name, then, now, change);
+                    }
+                }
+                yesterday = Some(day);
+            }
+        }
+    }
+}
+
 /// Extreme but valid numbers, and arbitrary text, never make the tool panic: a scenario is
 /// either rejected with an error or runs to the end.
 mod no_panic {
