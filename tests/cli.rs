@@ -184,6 +184,36 @@ fn bad_scenarios_exit_2_with_a_message_and_write_nothing() {
         ),
         (
             "run",
+            good_with("cvr = 0.035", "cvr = 0.035\nmin_share = 0.7")
+                .replace("audience = 4.0", "audience = 4.0\nmin_spend = 400.0"),
+            vec![
+                ":3:16:",
+                "the channels' floors (min_share / min_spend) sum to 1100 a day, more than \
+                 daily_budget 1000: search 700, affiliate 400",
+            ],
+        ),
+        (
+            "validate",
+            good_with("cvr = 0.035", "cvr = 0.035\nmax_share = 0.3")
+                .replace("audience = 4.0", "audience = 4.0\nmax_spend = 500.0"),
+            vec![
+                "caps (max_share / max_spend) sum to 800 a day, less than daily_budget 1000",
+                "use objective = \"profit\"",
+            ],
+        ),
+        (
+            "run",
+            good_with(
+                "replications = 3",
+                "replications = 3\nmax_daily_change = 0.0",
+            ),
+            vec![
+                ":5:20:",
+                "max_daily_change must be a share of the daily budget above 0",
+            ],
+        ),
+        (
+            "run",
             format!("{GOOD}\n[[policies]]\nkind = \"fixed\"\nshares = [0.5, 0.4]\n"),
             vec![":22:10:", "policy 'fixed': shares must sum to 1, got 0.9"],
         ),
