@@ -44,6 +44,10 @@ pub struct PolicyAggregate {
     pub cpa: RunningStats,
     /// Cumulative pseudo-regret over the horizon.
     pub regret: RunningStats,
+    /// Profit over the horizon, `revenue / τ − spend` (τ = 1 for the revenue objective).
+    pub profit: RunningStats,
+    /// Budget left unspent over the horizon.
+    pub unspent: RunningStats,
     /// Per channel, in scenario order.
     pub channels: Vec<ChannelAggregate>,
     /// `days × channels`: share of the day's budget.
@@ -66,6 +70,8 @@ impl PolicyAggregate {
             roas: RunningStats::default(),
             cpa: RunningStats::default(),
             regret: RunningStats::default(),
+            profit: RunningStats::default(),
+            unspent: RunningStats::default(),
             channels: vec![ChannelAggregate::default(); channels],
             daily_share: vec![RunningStats::default(); days * channels],
             daily_revenue: vec![RunningStats::default(); days * channels],
@@ -94,6 +100,8 @@ impl PolicyAggregate {
             self.cpa.push(spend / conversions as f64);
         }
         self.regret.push(record.regret_total());
+        self.profit.push(record.profit_total());
+        self.unspent.push(record.unspent_total());
         for (aggregate, total) in self.channels.iter_mut().zip(&record.totals) {
             aggregate.allocated.push(total.allocated);
             aggregate.spend.push(total.spend);
@@ -131,6 +139,8 @@ mod tests {
     fn push_accumulates_totals_and_cumulative_series() {
         let record = ReplicationRecord {
             channels: 2,
+            daily_budget: 25.0,
+            objective: crate::objective::Objective::Revenue,
             totals: vec![
                 Outcome {
                     spend: 30.0,
@@ -155,6 +165,9 @@ mod tests {
         assert_eq!(aggregate.roas.mean(), 90.0 / 40.0);
         assert_eq!(aggregate.cpa.mean(), 20.0);
         assert_eq!(aggregate.regret.mean(), 4.0);
+        assert_eq!(aggregate.profit.mean(), 50.0);
+        // Two days of 25 budgeted, nothing allocated in this hand-made record.
+        assert_eq!(aggregate.unspent.mean(), 50.0);
         assert_eq!(aggregate.cumulative_revenue[1].mean(), 90.0);
         assert_eq!(aggregate.cumulative_regret[0].mean(), 3.0);
         assert_eq!(aggregate.daily_share[2].mean(), 1.0);

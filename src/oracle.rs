@@ -3,11 +3,11 @@
 //! With proportional allocation the oracle solves
 //!
 //! ```text
-//! maximise  Σ_i R_i(s_i) − τ Σ_i s_i   subject to  low_i ≤ s_i ≤ high_i,  Σ_i s_i = B  (or ≤ B)
+//! maximise  Σ_i R_i(s_i) / τ − Σ_i s_i   subject to  low_i ≤ s_i ≤ high_i,  Σ_i s_i = B  (or ≤ B)
 //! ```
 //!
-//! where each `R_i` is concave (see [`crate::channel`]), `τ = 0` and `Σ s_i = B` for the revenue
-//! objective, and `τ` the target ROAS with `Σ s_i ≤ B` for the profit objective (see
+//! where each `R_i` is concave (see [`crate::channel`]), `Σ s_i = B` and no spend term for the
+//! revenue objective, and `τ` the target ROAS with `Σ s_i ≤ B` for the profit objective (see
 //! [`crate::objective`]). By the KKT conditions there is one marginal return `μ` such that every
 //! channel spends
 //!

@@ -47,13 +47,17 @@ pub struct ScenarioResults {
 }
 
 impl ScenarioResults {
-    /// Indices of `policies` from the highest mean revenue to the lowest (scenario order on
-    /// ties).
+    /// Indices of `policies` from the best mean objective to the worst (scenario order on
+    /// ties): revenue, or `revenue − τ · spend` under the profit objective.
     pub fn ranking(&self) -> Vec<usize> {
+        let objective = self.scenario.objective;
         let mut order: Vec<usize> = (0..self.policies.len()).collect();
         order.sort_by(|&a, &b| {
-            let revenue = |i: usize| self.policies[i].aggregate.revenue.mean();
-            revenue(b).total_cmp(&revenue(a))
+            let value = |i: usize| {
+                let aggregate = &self.policies[i].aggregate;
+                objective.value(aggregate.revenue.mean(), aggregate.spend.mean())
+            };
+            value(b).total_cmp(&value(a))
         });
         order
     }

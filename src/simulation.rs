@@ -14,11 +14,11 @@
 //! 5. books the day's pseudo-regret in the day's true state,
 //!
 //!    ```text
-//!    regret_t = V*_t − V_t(s_t),    V_t(s) = Σ_i R_{t,i}(s_i) − τ Σ_i s_i
+//!    regret_t = V*_t − V_t(s_t),    V_t(s) = Σ_i R_{t,i}(s_i)   or   Σ_i R_{t,i}(s_i) / τ − Σ_i s_i
 //!    ```
 //!
-//!    with `V*_t` the oracle's best value under the day's floors and caps (`τ = 0` for the revenue
-//!    objective; see [`crate::oracle`]). Pacing is a rule the policies live with, so its cost
+//!    for the revenue or the profit objective, with `V*_t` the oracle's best value under the
+//!    day's floors and caps (see [`crate::oracle`]). Pacing is a rule the policies live with, so its cost
 //!    shows in their regret;
 //! 6. updates each fatigued channel's exposure with the day's expected delivery.
 //!
@@ -55,6 +55,10 @@ pub struct Simulation<'a> {
 pub struct ReplicationRecord {
     /// Number of channels (the row length of the daily tables).
     pub channels: usize,
+    /// The daily budget, to count what was left unspent.
+    pub daily_budget: f64,
+    /// The scenario's objective, for profit.
+    pub objective: crate::objective::Objective,
     /// Per channel, the outcomes summed over the horizon.
     pub totals: Vec<Outcome>,
     /// `days × channels`: the share of the day's budget allocated to each channel.
@@ -79,6 +83,17 @@ impl ReplicationRecord {
     /// Budget allocated over the horizon.
     pub fn allocated_total(&self) -> f64 {
         self.totals.iter().map(|t| t.allocated).sum()
+    }
+
+    /// Budget left unallocated over the horizon (under the profit objective).
+    pub fn unspent_total(&self) -> f64 {
+        (self.daily_budget * self.regret.len() as f64 - self.allocated_total()).max(0.0)
+    }
+
+    /// Profit over the horizon, `revenue / τ − spend` (see [`crate::objective`]).
+    pub fn profit_total(&self) -> f64 {
+        self.objective
+            .profit(self.revenue_total(), self.spend_total())
     }
 
     /// Conversions over the horizon.
@@ -173,6 +188,8 @@ impl<'a> Simulation<'a> {
         let mut outcomes = vec![Outcome::default(); channels];
         let mut record = ReplicationRecord {
             channels,
+            daily_budget: budget,
+            objective,
             totals: vec![Outcome::default(); channels],
             share: Vec::with_capacity(scenario.days * channels),
             revenue: Vec::with_capacity(scenario.days * channels),

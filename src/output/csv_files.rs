@@ -62,8 +62,16 @@ fn push_row(writer: &mut csv::Writer<Vec<u8>>, row: &[String]) {
 }
 
 /// The measures of `summary.csv`, each written as `_mean`, `_low`, `_high`.
-pub const SUMMARY_MEASURES: [&str; 6] =
-    ["revenue", "spend", "conversions", "roas", "cpa", "regret"];
+pub const SUMMARY_MEASURES: [&str; 8] = [
+    "revenue",
+    "spend",
+    "conversions",
+    "roas",
+    "cpa",
+    "regret",
+    "profit",
+    "unspent",
+];
 
 /// `summary.csv`.
 pub fn summary(results: &ScenarioResults) -> Vec<u8> {
@@ -91,6 +99,8 @@ pub fn summary(results: &ScenarioResults) -> Vec<u8> {
             Some(row.roas),
             row.cpa,
             Some(row.regret),
+            row.profit,
+            row.unspent,
         ] {
             cells.extend(interval_cells(interval));
         }

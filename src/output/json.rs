@@ -4,6 +4,7 @@
 
 use super::kpi::{ChannelSummary, PolicySummary, channel_summaries, policy_summaries};
 use crate::channel::Channel;
+use crate::objective::Objective;
 use crate::policy::PolicySpec;
 use crate::runner::ScenarioResults;
 use serde::Serialize;
@@ -37,6 +38,8 @@ struct ScenarioMeta<'a> {
     seed: u64,
     replications: u64,
     allocation: &'static str,
+    #[serde(flatten)]
+    objective: Objective,
     channels: &'a [Channel],
     policies: &'a [PolicySpec],
 }
@@ -74,6 +77,7 @@ pub fn summary(results: &ScenarioResults) -> Vec<u8> {
             seed: scenario.seed,
             replications: scenario.replications,
             allocation: scenario.allocation.as_str(),
+            objective: scenario.objective,
             channels: &scenario.channels,
             policies: &scenario.policies,
         },

@@ -1,6 +1,8 @@
 //! The KPIs strategists read, computed once for every exporter.
 //!
-//! Per policy: revenue, spend, conversions, ROAS, CPA and regret, each a mean over replications
+//! Per policy: revenue, spend, conversions, ROAS, CPA, regret, profit (`revenue / τ − spend`,
+//! `τ` the target ROAS, 1 for the revenue objective) and
+//! unspent budget, each a mean over replications
 //! with its 95% interval. Per policy and channel: mean totals, and ratios of mean totals:
 //!
 //! ```text
@@ -44,6 +46,12 @@ pub struct PolicySummary {
     pub cpa: Option<Interval>,
     /// Cumulative pseudo-regret against the oracle.
     pub regret: Interval,
+    /// Profit, `revenue / target_roas − spend` (absent in files written before it was reported).
+    #[serde(default)]
+    pub profit: Option<Interval>,
+    /// Budget left unspent (absent in files written before it was reported).
+    #[serde(default)]
+    pub unspent: Option<Interval>,
 }
 
 /// One policy's figures on one channel (means over replications).
@@ -109,6 +117,8 @@ pub fn policy_summaries(results: &ScenarioResults) -> Vec<PolicySummary> {
                 roas: a.roas.interval95(),
                 cpa: (a.cpa.count() > 0).then(|| a.cpa.interval95()),
                 regret: a.regret.interval95(),
+                profit: Some(a.profit.interval95()),
+                unspent: Some(a.unspent.interval95()),
             }
         })
         .collect()

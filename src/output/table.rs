@@ -52,7 +52,8 @@ pub fn ranked_table(results: &ScenarioResults) -> String {
     let scenario = &results.scenario;
     let currency = &scenario.currency;
     let rows = policy_summaries(results);
-    let mut cells: Vec<[String; 7]> = vec![[
+    let profit = scenario.objective.target_roas().is_some();
+    let mut header = vec![
         "rank".into(),
         "policy".into(),
         format!("revenue ({currency}, 95% CI)"),
@@ -60,9 +61,15 @@ pub fn ranked_table(results: &ScenarioResults) -> String {
         "ROAS".into(),
         format!("CPA ({currency})"),
         format!("regret ({currency}, 95% CI)"),
-    ]];
+    ];
+    if profit {
+        header.push(format!("profit ({currency}, 95% CI)"));
+        header.push(format!("unspent ({currency})"));
+    }
+    let columns = header.len();
+    let mut cells: Vec<Vec<String>> = vec![header];
     for row in &rows {
-        cells.push([
+        let mut line = vec![
             row.rank.to_string(),
             row.policy.clone(),
             with_interval(&row.revenue, 0),
@@ -70,9 +77,14 @@ pub fn ranked_table(results: &ScenarioResults) -> String {
             format!("{:.3}", row.roas.mean),
             row.cpa.map_or("-".into(), |c| thousands(c.mean, 2)),
             with_interval(&row.regret, 0),
-        ]);
+        ];
+        if profit {
+            line.push(row.profit.map_or("-".into(), |p| with_interval(&p, 0)));
+            line.push(row.unspent.map_or("-".into(), |u| thousands(u.mean, 0)));
+        }
+        cells.push(line);
     }
-    let widths: Vec<usize> = (0..7)
+    let widths: Vec<usize> = (0..columns)
         .map(|c| {
             cells
                 .iter()
