@@ -115,94 +115,267 @@ kind = \"saturation-thompson\"
 kind = \"oracle\"
 ";
 
-/// A random constrained scenario: 3 to 6 channels with floors, caps and sometimes fatigue, a
-/// shift or lag; sometimes paced; revenue or profit.
-fn constrained_source() -> impl Strategy<Value = (String, Vec<(f64, f64)>, Option<f64>, bool)> {
-    let channel = (
-        (
-            0usize..3,
-            0.5f64..200.0,
-            0.0f64..0.5,
-            0.001f64..0.3,
-            10.0f64..2000.0,
-        ),
+/// One channel of a constrained scenario, as drawn: its market, its floor and cap, and its
+/// moving parts.
+#[derive(Debug, Clone)]
+struct ConstrainedChannel {
+    market: ChannelParts,
+    /// Relative weight of the floor in the scenario's floor total (no floor when `None`).
+    floor: Option<f64>,
+    /// Where the cap sits between the floor (0) and the whole budget (1); no cap when `None`.
+    cap: Option<f64>,
+    /// Limits written as money (`min_spend` / `max_spend`) rather than shares.
+    as_spend: bool,
+    weekday: Option<Vec<f64>>,
+    fatigue: Option<(f64, f64)>,
+    lag: Option<(f64, i64)>,
+    /// Day, then multipliers of price, ctr, cvr, value and audience.
+    shifts: Vec<(i64, [Option<f64>; 5])>,
+}
+
+/// A drawn constrained scenario: its TOML, and per channel the floor and cap in money that the
+/// file states, the pacing limit and whether the objective may leave budget unspent.
+#[derive(Debug, Clone)]
+struct Constrained {
+    source: String,
+    limits: Vec<(f64, f64)>,
+    pacing: Option<f64>,
+    profit: bool,
+}
+
+const CONSTRAINED_DAYS: i64 = 14;
+
+fn constrained_channel() -> impl Strategy<Value = ConstrainedChannel> {
+    let market = (
+        0usize..4,
+        0.5f64..200.0,
+        0.0f64..0.5,
+        0.001f64..0.3,
+        10.0f64..2000.0,
         proptest::option::of(1.0f64..500.0),
-        (0.0f64..0.15, 0.4f64..1.0),
-        (0usize..4, 1usize..12),
     );
-    (
-        proptest::collection::vec(channel, 3..7),
-        proptest::option::of(0.02f64..0.5),
-        proptest::option::of(0.5f64..4.0),
-        100.0f64..20_000.0,
+    let cap = prop_oneof![Just(0.0), 0.0f64..1.0, Just(1.0)];
+    let limits = (
+        proptest::option::of(0.0f64..1.0),
+        proptest::option::of(cap),
+        any::<bool>(),
+    );
+    // Rate multipliers stay at most 1.4, so 0.3 × weekday × two shifts stays below 1.
+    let rate = 0.5f64..1.4;
+    let shift = (
+        1..=CONSTRAINED_DAYS,
+        [
+            proptest::option::of(0.3f64..3.0),
+            proptest::option::of(rate.clone()),
+            proptest::option::of(rate.clone()),
+            proptest::option::of(0.3f64..3.0),
+            proptest::option::of(0.3f64..3.0),
+        ],
+    );
+    let moving = (
+        proptest::option::weighted(0.3, proptest::collection::vec(rate, 7)),
+        proptest::option::weighted(0.3, (0.0f64..5.0, 0.05f64..1.0)),
+        proptest::option::weighted(0.3, (0.0f64..5.0, 1i64..10)),
+        proptest::collection::vec(shift, 0..3),
+    );
+    (market, limits, moving).prop_map(
+        |(market, (floor, cap, as_spend), (weekday, fatigue, lag, shifts))| ConstrainedChannel {
+            market,
+            floor,
+            cap,
+            as_spend,
+            weekday,
+            fatigue,
+            lag,
+            shifts,
+        },
     )
-        .prop_map(|(channels, pacing, target, budget)| {
-            let mut text = format!("name = \"constrained\"\ndays = 12\ndaily_budget = {budget}\n");
-            if let Some(change) = pacing {
-                text += &format!("max_daily_change = {change}\n");
+}
+
+/// The TOML of one constrained channel with floor `low` and cap `high` (shares of the budget),
+/// leaving out whatever its pricing does not allow.
+fn constrained_channel_toml(
+    i: usize,
+    channel: &ConstrainedChannel,
+    (low, high): (Option<f64>, Option<f64>),
+    budget: f64,
+) -> String {
+    let (pricing, ..) = channel.market;
+    let cpa = pricing == 3;
+    let mut text = channel_toml(i, channel.market);
+    for (field, share) in [("min", low), ("max", high)] {
+        match (share, channel.as_spend) {
+            (Some(share), false) => text += &format!("{field}_share = {share:?}\n"),
+            (Some(share), true) => text += &format!("{field}_spend = {:?}\n", share * budget),
+            (None, _) => {}
+        }
+    }
+    if let (Some(weekday), false) = (&channel.weekday, cpa) {
+        text += &format!("weekday = {weekday:?}\n");
+    }
+    if let (Some((strength, recovery)), false) = (channel.fatigue, cpa) {
+        text += &format!("fatigue = {{ strength = {strength:?}, recovery = {recovery:?} }}\n");
+    }
+    if let (Some((mean_days, max_days)), false) = (channel.lag, cpa) {
+        text += &format!("lag = {{ mean_days = {mean_days:?}, max_days = {max_days} }}\n");
+    }
+    for (day, multipliers) in &channel.shifts {
+        let allowed = [true, pricing == 0, !cpa, true, channel.market.5.is_some()];
+        let mut fields = String::new();
+        for ((name, multiplier), allowed) in ["price", "ctr", "cvr", "value", "audience"]
+            .into_iter()
+            .zip(multipliers)
+            .zip(allowed)
+        {
+            if let (Some(multiplier), true) = (multiplier, allowed) {
+                fields += &format!("{name} = {multiplier:?}\n");
             }
-            if let Some(target) = target {
-                text += &format!("objective = \"profit\"\ntarget_roas = {target}\n");
-            }
-            let mut limits = Vec::new();
-            for (i, (parts, audience, (low, high), (dynamic, day))) in
-                channels.into_iter().enumerate()
-            {
-                let (pricing, price, cv, rate, value) = parts;
-                text += &channel_toml(i, (pricing, price, cv, rate, value, audience));
-                text += &format!("min_share = {low}\nmax_share = {high}\n");
-                limits.push((low, high));
-                match dynamic {
-                    0 => text += "fatigue = { strength = 2.0, recovery = 0.3 }\n",
-                    1 => text += "lag = { mean_days = 2.0, max_days = 5 }\n",
-                    2 => {
-                        text +=
-                            &format!("[[channels.shifts]]\nday = {day}\nprice = 1.5\nvalue = 0.5\n")
-                    }
-                    _ => {}
+        }
+        if fields.is_empty() {
+            fields = "price = 1.25\n".into();
+        }
+        text += &format!("[[channels.shifts]]\nday = {day}\n{fields}");
+    }
+    text
+}
+
+/// A random feasible constrained scenario: 2 to 6 channels of every pricing model with floors
+/// and caps as shares or money (floors summing to at most the budget, sometimes exactly; caps
+/// from the floor up to the budget, summing to at least the budget under the revenue
+/// objective), sometimes paced, revenue or profit with a random target, and sometimes weekday
+/// seasonality, fatigue, conversion lag and shifts. Every policy kind runs, and a fixed split
+/// that ignores every floor.
+fn constrained_source() -> impl Strategy<Value = Constrained> {
+    (
+        proptest::collection::vec(constrained_channel(), 2..7),
+        prop_oneof![Just(0.0), 0.0f64..1.0, Just(1.0)],
+        proptest::option::of(prop_oneof![0.001f64..0.1, 0.1f64..1.0, Just(1.0)]),
+        (0usize..4, 0.2f64..5.0),
+        50.0f64..50_000.0,
+        proptest::option::of(0usize..7),
+    )
+        .prop_map(
+            |(channels, floor_total, pacing, (objective, target), budget, start)| {
+                let mut text = format!(
+                    "name = \"constrained\"\ndays = {CONSTRAINED_DAYS}\ndaily_budget = {budget:?}\n"
+                );
+                if let Some(change) = pacing {
+                    text += &format!("max_daily_change = {change:?}\n");
                 }
-            }
-            text += ALL_POLICIES;
-            (text, limits, pacing, target.is_some())
-        })
+                match objective {
+                    0 => {}
+                    1 => text += "objective = \"revenue\"\n",
+                    2 => text += "objective = \"profit\"\n",
+                    _ => text += &format!("objective = \"profit\"\ntarget_roas = {target:?}\n"),
+                }
+                let profit = objective >= 2;
+                if let Some(start) = start {
+                    let names = [
+                        "monday",
+                        "tuesday",
+                        "wednesday",
+                        "thursday",
+                        "friday",
+                        "saturday",
+                        "sunday",
+                    ];
+                    text += &format!("start_weekday = \"{}\"\n", names[start]);
+                }
+                let weights: f64 = channels.iter().filter_map(|c| c.floor).sum();
+                let floors: Vec<Option<f64>> = channels
+                    .iter()
+                    .map(|c| {
+                        c.floor
+                            .map(|w| if weights > 0.0 { floor_total * w / weights } else { 0.0 })
+                    })
+                    .collect();
+                let mut caps: Vec<Option<f64>> = channels
+                    .iter()
+                    .zip(&floors)
+                    .map(|(c, floor)| {
+                        let floor = floor.unwrap_or(0.0);
+                        c.cap.map(|place| floor + place * (1.0 - floor))
+                    })
+                    .collect();
+                let cap_total: f64 = caps.iter().map(|c| c.unwrap_or(1.0)).sum();
+                if !profit && cap_total < 1.0 {
+                    caps[0] = None;
+                }
+                let mut limits = Vec::new();
+                for (i, channel) in channels.iter().enumerate() {
+                    text += &constrained_channel_toml(i, channel, (floors[i], caps[i]), budget);
+                    // A share is turned into money as the file's min_spend / max_spend is.
+                    limits.push((
+                        floors[i].map_or(0.0, |share| share * budget),
+                        caps[i].map_or(budget, |share| share * budget),
+                    ));
+                }
+                text += ALL_POLICIES;
+                let all_in_first: Vec<f64> =
+                    (0..channels.len()).map(|i| f64::from(i == 0)).collect();
+                text += &format!(
+                    "[[policies]]\nkind = \"fixed\"\nname = \"all-in-first\"\nshares = {all_in_first:?}\n"
+                );
+                Constrained {
+                    source: text,
+                    limits,
+                    pacing,
+                    profit,
+                }
+            },
+        )
 }
 
 proptest! {
-    #![proptest_config(config(40))]
+    #![proptest_config(config(256))]
 
-    /// Acceptance: every allocation of every policy meets every floor, cap and pacing limit on
-    /// every day, spends the budget under the revenue objective and at most the budget under
-    /// profit.
+    /// Acceptance: every allocation of every policy meets every floor and cap (up to 1e-9 of the
+    /// budget) and the pacing limit on every day, spends the budget under the revenue objective
+    /// and at most the budget under profit.
     #[test]
     fn every_allocation_meets_the_constraints(
-        (source, limits, pacing, profit) in constrained_source(),
+        drawn in constrained_source(),
         replication in 0u64..1000,
     ) {
-        let scenario = Scenario::from_toml("constrained", &source).unwrap();
+        let Constrained { source, limits, pacing, profit } = drawn;
+        let scenario = Scenario::from_toml("constrained", &source)
+            .unwrap_or_else(|e| panic!("{e}\n{source}"));
+        prop_assert_eq!(scenario.objective.spends_all(), !profit);
         let simulation = Simulation::new(&scenario);
+        let budget = scenario.daily_budget;
         let channels = scenario.channels.len();
         let tolerance = 1e-9;
         for policy in &scenario.policies {
             let record = simulation.run(policy, replication);
+            prop_assert_eq!(record.share.len(), scenario.days * channels);
             let mut yesterday: Option<&[f64]> = None;
-            for day in record.share.chunks(channels) {
-                for (share, (low, high)) in day.iter().zip(&limits) {
-                    prop_assert!(*share >= low - tolerance && *share <= high + tolerance,
-                        "{}: share {} outside [{}, {}] in {:?}", policy.name, share, low, high, day);
+            for (day, shares) in record.share.chunks(channels).enumerate() {
+                for (i, (share, (low, high))) in shares.iter().zip(&limits).enumerate() {
+                    prop_assert!(share.is_finite() && *share >= 0.0,
+                        "{} day {}: share {} of c{}", policy.name, day, share, i);
+                    prop_assert!(*share >= low / budget - tolerance,
+                        "{} day {}: c{} spends {} below its floor {} in {:?}",
+                        policy.name, day, i, share * budget, low, shares);
+                    prop_assert!(*share <= high / budget + tolerance,
+                        "{} day {}: c{} spends {} above its cap {} in {:?}",
+                        policy.name, day, i, share * budget, high, shares);
                 }
-                let total: f64 = day.iter().sum();
+                let total: f64 = shares.iter().sum();
                 if profit {
-                    prop_assert!(total <= 1.0 + tolerance, "{}: spends {}", policy.name, total);
+                    prop_assert!(total <= 1.0 + tolerance,
+                        "{} day {}: spends {} of the budget", policy.name, day, total);
                 } else {
-                    prop_assert!((total - 1.0).abs() < tolerance, "{}: spends {}", policy.name, total);
+                    prop_assert!((total - 1.0).abs() <= tolerance,
+                        "{} day {}: spends {} of the budget", policy.name, day, total);
                 }
                 if let (Some(change), Some(before)) = (pacing, yesterday) {
-                    for (now, then) in day.iter().zip(before) {
+                    for (i, (now, then)) in shares.iter().zip(before).enumerate() {
                         prop_assert!((now - then).abs() <= change + tolerance,
-                            "{}: share moved from {} to {} (limit {})", policy.name, then, now, change);
+                            "{} day {}: c{} moved from {} to {} (limit {})",
+                            policy.name, day, i, then, now, change);
                     }
                 }
-                yesterday = Some(day);
+                yesterday = Some(shares);
             }
         }
     }
