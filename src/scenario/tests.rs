@@ -325,3 +325,424 @@ fn daily_tables_are_bounded() {
         "{error}"
     );
 }
+
+/// `MINIMAL` with a second, cpa channel on lines 13 to 17.
+fn two_channels() -> String {
+    format!(
+        "{MINIMAL}\n[[channels]]\nname = \"affiliate\"\npricing = \"cpa\"\nprice = 30.0\nvalue = 90.0\n"
+    )
+}
+
+/// Replaces `from` (which must occur once) with `to` in `source`.
+fn with(source: &str, from: &str, to: &str) -> String {
+    assert_eq!(source.matches(from).count(), 1, "{from}");
+    source.replacen(from, to, 1)
+}
+
+/// Checks the message parts and that the error points at `line`:`column` of `t.toml`.
+fn assert_error_at(source: &str, expected_parts: &[&str], (line, column): (usize, usize)) {
+    let error = error_of(source);
+    let text = error.to_string();
+    for part in expected_parts {
+        assert!(text.contains(part), "'{part}' missing from:\n{text}");
+    }
+    assert_eq!(error.position, Some((line, column)), "{text}");
+    assert!(
+        text.starts_with(&format!("t.toml:{line}:{column}: ")),
+        "{text}"
+    );
+}
+
+#[test]
+fn floors_that_cannot_hold() {
+    let floors = with(
+        &with(&two_channels(), "cvr = 0.1", "cvr = 0.1\nmin_share = 0.7"),
+        "value = 90.0",
+        "value = 90.0\nmin_spend = 40.0",
+    );
+    assert_error_at(
+        &floors,
+        &[
+            "the channels' floors (min_share / min_spend) sum to 110 a day, more than \
+             daily_budget 100: search 70, affiliate 40; lower them",
+        ],
+        (4, 16),
+    );
+    // Shares are turned into money and shown as written, not as 7.000000000000001.
+    let rounded = with(
+        &with(&two_channels(), "cvr = 0.1", "cvr = 0.1\nmin_share = 0.07"),
+        "value = 90.0",
+        "value = 90.0\nmin_spend = 95.0",
+    );
+    assert_error_at(
+        &rounded,
+        &["sum to 102 a day, more than daily_budget 100: search 7, affiliate 95;"],
+        (4, 16),
+    );
+    // One floor above the whole budget is pointed at where it is written.
+    assert_error_at(
+        &minimal_with("cvr = 0.1", "cvr = 0.1\nmin_spend = 500"),
+        &["channel 'search': min_spend 500 is more than daily_budget 100: no day can spend it"],
+        (11, 13),
+    );
+    assert_error_at(
+        &minimal_with("cvr = 0.1", "cvr = 0.1\nmin_spend = 500\nmax_spend = 600"),
+        &["channel 'search': min_spend 500 is more than daily_budget 100"],
+        (11, 13),
+    );
+}
+
+#[test]
+fn caps_below_the_budget_need_the_profit_objective() {
+    let caps = with(
+        &with(&two_channels(), "cvr = 0.1", "cvr = 0.1\nmax_share = 0.3"),
+        "value = 90.0",
+        "value = 90.0\nmax_spend = 50.0",
+    );
+    let message = "the channels' caps (max_share / max_spend) sum to 80 a day, less than \
+                   daily_budget 100, so the revenue objective cannot spend it: search 30, \
+                   affiliate 50; raise them or use objective = \"profit\"";
+    assert_error_at(&caps, &[message], (4, 16));
+    let revenue = with(&caps, "days = 10", "days = 10\nobjective = \"revenue\"");
+    assert_error_at(&revenue, &[message], (5, 16));
+    let profit = with(&caps, "days = 10", "days = 10\nobjective = \"profit\"");
+    let scenario = Scenario::from_toml("t.toml", &profit).unwrap();
+    assert_eq!(scenario.constraints.bounds.high, [30.0, 50.0]);
+}
+
+#[test]
+fn floors_summing_to_the_budget_are_accepted() {
+    let exact = with(
+        &with(&two_channels(), "cvr = 0.1", "cvr = 0.1\nmin_share = 0.3"),
+        "value = 90.0",
+        "value = 90.0\nmin_spend = 70.0\nmax_spend = 70.0",
+    );
+    let scenario = Scenario::from_toml("t.toml", &exact).unwrap();
+    assert_eq!(scenario.constraints.bounds.low, [30.0, 70.0]);
+    assert_eq!(scenario.constraints.bounds.high, [100.0, 70.0]);
+}
+
+#[test]
+fn floor_above_cap_and_limits_given_twice() {
+    assert_error_at(
+        &minimal_with("cvr = 0.1", "cvr = 0.1\nmin_share = 0.5\nmax_share = 0.2"),
+        &[
+            "channel 'search': max_share 0.2 (20 a day) is below min_share 0.5 (50 a day): no \
+             spend can meet both",
+        ],
+        (12, 13),
+    );
+    assert_error_at(
+        &minimal_with("cvr = 0.1", "cvr = 0.1\nmax_spend = 40.0\nmin_spend = 60.0"),
+        &["channel 'search': max_spend 40 is below min_spend 60: no spend can meet both"],
+        (11, 13),
+    );
+    assert_error_at(
+        &minimal_with("cvr = 0.1", "cvr = 0.1\nmin_share = 0.5\nmin_spend = 20.0"),
+        &[
+            "channel 'search': min_spend and min_share both given: give the limit once, as a \
+             share of the daily budget or as money",
+        ],
+        (12, 13),
+    );
+    assert_error_at(
+        &minimal_with("cvr = 0.1", "cvr = 0.1\nmax_spend = 20.0\nmax_share = 0.5"),
+        &["channel 'search': max_spend and max_share both given"],
+        (11, 13),
+    );
+    assert_error_at(
+        &minimal_with("cvr = 0.1", "cvr = 0.1\nmax_share = 1.5"),
+        &["channel 'search': max_share must be in [0, 1], got 1.5"],
+        (11, 13),
+    );
+}
+
+#[test]
+fn pacing_limit_out_of_range() {
+    let message = "max_daily_change must be a share of the daily budget above 0 and at most 1";
+    assert_error_at(
+        &minimal_with("days = 10", "days = 10\nmax_daily_change = 0"),
+        &[message, "got 0 (no channel could ever move)"],
+        (4, 20),
+    );
+    assert_error_at(
+        &minimal_with("days = 10", "days = 10\nmax_daily_change = 1.5"),
+        &[message, "got 1.5"],
+        (4, 20),
+    );
+    assert_error_at(
+        &minimal_with("days = 10", "days = 10\nmax_daily_change = -0.1"),
+        &[message, "got -0.1"],
+        (4, 20),
+    );
+}
+
+#[test]
+fn objective_errors() {
+    let message = "target_roas applies only to objective = \"profit\" (the revenue objective \
+                   spends the whole budget)";
+    assert_error_at(
+        &minimal_with("days = 10", "days = 10\ntarget_roas = 2.0"),
+        &[message],
+        (4, 15),
+    );
+    assert_error_at(
+        &minimal_with(
+            "days = 10",
+            "days = 10\nobjective = \"revenue\"\ntarget_roas = 2.0",
+        ),
+        &[message],
+        (5, 15),
+    );
+    assert_error_at(
+        &minimal_with(
+            "days = 10",
+            "days = 10\nobjective = \"profit\"\ntarget_roas = 0",
+        ),
+        &["target_roas must be a number above 0"],
+        (5, 15),
+    );
+    assert_error_at(
+        &minimal_with("days = 10", "days = 10\nobjective = \"margin\""),
+        &["unknown variant `margin`, expected `revenue` or `profit`"],
+        (4, 13),
+    );
+}
+
+#[test]
+fn winner_takes_all_refuses_profit_limits_and_pacing() {
+    let winner = minimal_with("days = 10", "days = 10\nallocation = \"winner-takes-all\"");
+    assert_error_at(
+        &with(&winner, "days = 10", "days = 10\nobjective = \"profit\""),
+        &[
+            "objective = \"profit\" needs allocation = \"proportional\": with winner-takes-all \
+             the whole budget goes to one channel",
+        ],
+        (4, 13),
+    );
+    assert_error_at(
+        &with(&winner, "cvr = 0.1", "cvr = 0.1\nmax_share = 0.5"),
+        &[
+            "channel 'search': max_share needs allocation = \"proportional\": winner-takes-all \
+             puts the whole budget on one channel a day, so spend limits cannot hold",
+        ],
+        (12, 13),
+    );
+    assert_error_at(
+        &with(&winner, "cvr = 0.1", "cvr = 0.1\nmin_spend = 5.0"),
+        &["channel 'search': min_spend needs allocation = \"proportional\""],
+        (12, 13),
+    );
+    assert_error_at(
+        &with(&winner, "days = 10", "days = 10\nmax_daily_change = 0.1"),
+        &[
+            "max_daily_change needs allocation = \"proportional\": winner-takes-all moves the \
+             whole budget from channel to channel",
+        ],
+        (4, 20),
+    );
+}
+
+#[test]
+fn weekday_errors() {
+    assert_error_at(
+        &minimal_with(
+            "cvr = 0.1",
+            "cvr = 0.1\nweekday = [1.0, 1.0, 1.0, 1.0, 1.0, 1.2]",
+        ),
+        &["channel 'search': weekday must have 7 multipliers, Monday first, got 6"],
+        (11, 11),
+    );
+    assert_error_at(
+        &with(
+            &two_channels(),
+            "value = 90.0",
+            "value = 90.0\nweekday = [1.0, 1.0, 1.0, 1.0, 1.0, 1.2, 0.8]",
+        ),
+        &[
+            "channel 'affiliate': weekday does not apply to cpa pricing",
+            "use [[channels.shifts]] on its audience",
+        ],
+        (18, 11),
+    );
+    assert_error_at(
+        &minimal_with(
+            "cvr = 0.1",
+            "cvr = 0.1\nweekday = [1.0, 1.0, 1.0, 1.0, 1.0, 1.2, 0]",
+        ),
+        &["channel 'search': weekday multipliers must be from 0.001 to 1000, got 0"],
+        (11, 11),
+    );
+}
+
+#[test]
+fn fatigue_and_lag_errors() {
+    assert_error_at(
+        &minimal_with(
+            "cvr = 0.1",
+            "cvr = 0.1\nfatigue = { strength = 1.0, recovery = 0 }",
+        ),
+        &["channel 'search': fatigue.recovery must be above 0 (0 would never recover), got 0"],
+        (11, 40),
+    );
+    assert_error_at(
+        &minimal_with(
+            "cvr = 0.1",
+            "cvr = 0.1\nfatigue = { strength = 1.0, recovery = 0.5, halflife = 3 }",
+        ),
+        &["unknown field `halflife`, expected `strength` or `recovery`"],
+        (11, 45),
+    );
+    assert_error_at(
+        &minimal_with(
+            "cvr = 0.1",
+            "cvr = 0.1\n[channels.fatigue]\nstrength = 1.0\nrecovery = 0.5\nspeed = 3",
+        ),
+        &["unknown field `speed`, expected `strength` or `recovery`"],
+        (14, 1),
+    );
+    assert_error_at(
+        &minimal_with("cvr = 0.1", "cvr = 0.1\nfatigue = { strength = 1.0 }"),
+        &["missing field `recovery`"],
+        (11, 11),
+    );
+    assert_error_at(
+        &with(
+            &two_channels(),
+            "value = 90.0",
+            "value = 90.0\nfatigue = { strength = 1.0, recovery = 0.5 }",
+        ),
+        &["channel 'affiliate': fatigue does not apply to cpa pricing"],
+        (18, 11),
+    );
+    assert_error_at(
+        &minimal_with(
+            "cvr = 0.1",
+            "cvr = 0.1\nlag = { mean_days = 1.0, max_days = 0 }",
+        ),
+        &["channel 'search': lag.max_days must be a whole number from 1 to 365, got 0"],
+        (11, 37),
+    );
+    assert_error_at(
+        &with(
+            &two_channels(),
+            "value = 90.0",
+            "value = 90.0\nlag = { mean_days = 1.0, max_days = 4 }",
+        ),
+        &["channel 'affiliate': lag does not apply to cpa pricing"],
+        (18, 7),
+    );
+}
+
+#[test]
+fn shift_errors() {
+    let shifted = |fields: &str| format!("{MINIMAL}\n[[channels.shifts]]\nday = 3\n{fields}");
+    assert_error_at(
+        &shifted(""),
+        &[
+            "channel 'search': shift on day 3 changes nothing: give at least one multiplier of \
+             price, ctr, cvr, value or audience",
+        ],
+        (14, 7),
+    );
+    assert_error_at(
+        &shifted("ctr = 1.2\n"),
+        &[
+            "channel 'search': shift on day 3: ctr cannot be shifted: ctr exists only for cpm pricing",
+        ],
+        (15, 7),
+    );
+    assert_error_at(
+        &shifted("audience = 2.0\n"),
+        &[
+            "channel 'search': shift on day 3: audience cannot be shifted: the channel has no audience",
+        ],
+        (15, 12),
+    );
+    assert_error_at(
+        &shifted("price = 0\n"),
+        &["channel 'search': shift on day 3: price must be a multiplier from 0.001 to 1000, got 0"],
+        (15, 9),
+    );
+    assert_error_at(
+        &shifted("clicks = 2.0\n"),
+        &["unknown field `clicks`"],
+        (15, 1),
+    );
+    assert_error_at(
+        &format!("{MINIMAL}\n[[channels.shifts]]\nday = 0\nprice = 2.0\n"),
+        &["channel 'search': shifts.day must be a whole number from 1 to 100000, got 0"],
+        (14, 7),
+    );
+}
+
+#[test]
+fn rates_pushed_above_1_by_weekday_and_shifts() {
+    // The weekday alone takes cvr above 1.
+    assert_error_at(
+        &minimal_with(
+            "cvr = 0.1",
+            "cvr = 0.2\nweekday = [1.0, 1.0, 1.0, 1.0, 1.0, 1.2, 6.0]",
+        ),
+        &[
+            "channel 'search': weekday: cvr 0.2 × the largest weekday multiplier 6 is 1.2, above \
+             1: a rate cannot exceed 1",
+        ],
+        (11, 11),
+    );
+    // Weekday and shift together: the shift that crosses 1 is pointed at.
+    let both = format!(
+        "{}\n[[channels.shifts]]\nday = 3\ncvr = 2.0\n",
+        minimal_with(
+            "cvr = 0.1",
+            "cvr = 0.2\nweekday = [1.0, 1.0, 1.0, 1.0, 1.0, 1.2, 3.0]",
+        )
+    );
+    assert_error_at(
+        &both,
+        &[
+            "channel 'search': shift on day 3: cvr 0.2 × the cvr multipliers of the shifts up to \
+             day 3 (2) × the largest weekday multiplier 3 is 1.2, above 1: a rate cannot exceed 1",
+        ],
+        (16, 7),
+    );
+    // Exactly 1 is still a rate.
+    let at_one = both.replace("3.0]", "2.5]");
+    assert!(Scenario::from_toml("t.toml", &at_one).is_ok());
+    // Only rates in force count: a shift from day 1 replaces the base rate, and shifts of one
+    // day take effect together.
+    let from_day_one = format!(
+        "{}\n[[channels.shifts]]\nday = 1\ncvr = 0.5\n",
+        minimal_with(
+            "cvr = 0.1",
+            "cvr = 0.2\nweekday = [1.0, 1.0, 1.0, 1.0, 1.0, 1.2, 6.0]",
+        )
+    );
+    assert!(Scenario::from_toml("t.toml", &from_day_one).is_ok());
+    let same_day = format!(
+        "{}\n[[channels.shifts]]\nday = 4\ncvr = 3.0\n\n[[channels.shifts]]\nday = 4\ncvr = 0.2\n",
+        minimal_with("cvr = 0.1", "cvr = 0.5")
+    );
+    assert!(Scenario::from_toml("t.toml", &same_day).is_ok());
+    assert_error_at(
+        &same_day.replace("cvr = 0.2\n", "value = 2.0\n"),
+        &[
+            "channel 'search': shift on day 4: cvr 0.5 × the cvr multipliers of the shifts up to \
+             day 4 (3) is 1.5",
+        ],
+        (15, 7),
+    );
+    // Shifts compound in day order, whatever their order in the file.
+    let cpm = format!(
+        "{}\n[[channels.shifts]]\nday = 9\nctr = 1.5\n\n[[channels.shifts]]\nday = 4\nctr = 1.5\n",
+        minimal_with("pricing = \"cpc\"", "pricing = \"cpm\"\nctr = 0.5")
+    );
+    assert_error_at(
+        &cpm,
+        &[
+            "channel 'search': shift on day 9: ctr 0.5 × the ctr multipliers of the shifts up to \
+             day 9 (2.25) is 1.125, above 1",
+        ],
+        (16, 7),
+    );
+}

@@ -426,11 +426,12 @@ impl Checker<'_> {
         allocation: Allocation,
     ) -> Result<(f64, f64), ScenarioError> {
         let what = |field: &str| format!("channel '{name}': {field}");
+        // The limit in money, how the file gave it, and its span.
         let limit = |share: &Option<Spanned<f64>>,
                      spend: &Option<Spanned<f64>>,
-                     share_name: &str,
-                     spend_name: &str|
-         -> Result<Option<(f64, Range<usize>)>, ScenarioError> {
+                     share_name: &'static str,
+                     spend_name: &'static str|
+         -> Result<Option<(f64, String, Range<usize>)>, ScenarioError> {
             match (share, spend) {
                 (Some(_), Some(spend)) => self.fail(
                     spend.span(),
@@ -440,48 +441,68 @@ impl Checker<'_> {
                         what(spend_name)
                     ),
                 ),
-                (Some(share), None) => Ok(Some((
-                    self.rate(&what(share_name), share)? * daily_budget,
-                    share.span(),
-                ))),
-                (None, Some(spend)) => Ok(Some((
-                    self.number(
+                (Some(share), None) => {
+                    let money = self.rate(&what(share_name), share)? * daily_budget;
+                    let given =
+                        format!("{share_name} {} ({} a day)", share.get_ref(), amount(money));
+                    Ok(Some((money, given, share.span())))
+                }
+                (None, Some(spend)) => {
+                    let money = self.number(
                         &what(spend_name),
                         spend,
                         0.0,
                         MAX_MAGNITUDE,
                         &format!("a number from 0 to {MAX_MAGNITUDE:e}"),
-                    )?,
-                    spend.span(),
-                ))),
+                    )?;
+                    Ok(Some((
+                        money,
+                        format!("{spend_name} {}", amount(money)),
+                        spend.span(),
+                    )))
+                }
                 (None, None) => Ok(None),
             }
         };
         let low = limit(&raw.min_share, &raw.min_spend, "min_share", "min_spend")?;
         let high = limit(&raw.max_share, &raw.max_spend, "max_share", "max_spend")?;
-        if let (Allocation::WinnerTakesAll, Some((_, span))) =
+        if let (Allocation::WinnerTakesAll, Some((_, given, span))) =
             (allocation, low.as_ref().or(high.as_ref()))
+        {
+            let field = given.split(' ').next().unwrap_or_default();
+            return self.fail(
+                span.clone(),
+                format!(
+                    "{} needs allocation = \"proportional\": winner-takes-all puts the whole \
+                     budget on one channel a day, so spend limits cannot hold",
+                    what(field)
+                ),
+            );
+        }
+        if let Some((floor, given, span)) = &low
+            && *floor > daily_budget
         {
             return self.fail(
                 span.clone(),
                 format!(
-                    "{}: spend limits need allocation = \"proportional\" (winner-takes-all \
-                     puts the whole budget on one channel)",
-                    what("min/max")
+                    "{} is more than daily_budget {}: no day can spend it; lower it",
+                    what(given),
+                    amount(daily_budget)
                 ),
             );
         }
-        let low_value = low.as_ref().map_or(0.0, |(v, _)| *v);
+        let low_value = low.as_ref().map_or(0.0, |(v, ..)| *v);
         let high_value = high
             .as_ref()
-            .map_or(daily_budget, |(v, _)| v.min(daily_budget));
-        if let (Some((_, span)), true) = (&high, low_value > high_value) {
+            .map_or(daily_budget, |(v, ..)| v.min(daily_budget));
+        if let (Some((_, low_given, _)), Some((_, high_given, span))) = (&low, &high)
+            && low_value > high_value
+        {
             return self.fail(
                 span.clone(),
                 format!(
-                    "{}: the floor ({low_value}) is above the cap ({high_value}) per day: no \
-                     spend can meet both",
-                    what("max")
+                    "{} is below {low_given}: no spend can meet both",
+                    what(high_given)
                 ),
             );
         }
@@ -505,26 +526,28 @@ impl Checker<'_> {
                 .iter()
                 .zip(values)
                 .filter(|(_, v)| **v != skip)
-                .map(|(c, v)| format!("{} {v}", c.get_ref().name.get_ref().trim()))
+                .map(|(c, v)| format!("{} {}", c.get_ref().name.get_ref().trim(), amount(*v)))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
         if floors > daily_budget * (1.0 + 1e-12) {
+            let (floors, budget) = amounts_apart(floors, daily_budget);
             return self.fail(
                 raw.daily_budget.span(),
                 format!(
                     "the channels' floors (min_share / min_spend) sum to {floors} a day, more \
-                     than daily_budget {daily_budget}: {}; lower them",
+                     than daily_budget {budget}: {}; lower them",
                     named(&bounds.low, 0.0)
                 ),
             );
         }
         if objective.spends_all() && caps < daily_budget * (1.0 - 1e-12) {
+            let (caps, budget) = amounts_apart(caps, daily_budget);
             return self.fail(
                 raw.daily_budget.span(),
                 format!(
                     "the channels' caps (max_share / max_spend) sum to {caps} a day, less than \
-                     daily_budget {daily_budget}, so the revenue objective cannot spend it: {}; \
+                     daily_budget {budget}, so the revenue objective cannot spend it: {}; \
                      raise them or use objective = \"profit\"",
                     named(&bounds.high, daily_budget)
                 ),
@@ -536,7 +559,9 @@ impl Checker<'_> {
                 if allocation == Allocation::WinnerTakesAll {
                     return self.fail(
                         change.span(),
-                        "max_daily_change needs allocation = \"proportional\"".into(),
+                        "max_daily_change needs allocation = \"proportional\": winner-takes-all \
+                         moves the whole budget from channel to channel"
+                            .into(),
                     );
                 }
                 let v = self.number(
@@ -587,11 +612,12 @@ impl Checker<'_> {
         let cpa_refusal = |field: &str, why: &str| {
             format!("{} does not apply to cpa pricing: {why}", what(field))
         };
+        // Each shift with its table in the file, in the order they take effect.
         let mut shifts = Vec::new();
         for shift in &raw.shifts {
-            shifts.push(self.shift(shift.get_ref(), channel)?);
+            shifts.push((self.shift(shift.get_ref(), channel)?, shift.get_ref()));
         }
-        shifts.sort_by_key(|s: &Shift| s.day);
+        shifts.sort_by_key(|(s, _): &(Shift, &RawShift)| s.day);
 
         let weekday = match &raw.weekday {
             None => None,
@@ -663,54 +689,77 @@ impl Checker<'_> {
             Some(l) => Some(self.lag(l.get_ref(), &what)?),
         };
 
-        // Rates stay rates: the highest scheduled multiplier must keep them at most 1.
-        let peak = |pick: fn(&Levels) -> f64| -> f64 {
-            let mut level = Levels::default();
-            let mut peak = 1.0f64;
-            for shift in &shifts {
-                level = level.then(&shift.levels);
-                peak = peak.max(pick(&level));
-            }
-            peak
-        };
+        // Rates stay rates: base × the shifts in force × the largest weekday multiplier must
+        // stay at most 1 on every day.
         let weekday_peak =
             weekday.map_or(1.0, |w: [f64; 7]| w.iter().fold(0.0f64, |m, &v| m.max(v)));
-        let cvr_peak = channel.cvr * peak(|l| l.cvr) * weekday_peak;
-        let ctr_peak = channel.ctr * peak(|l| l.ctr);
-        let span = raw
-            .weekday
-            .as_ref()
-            .map(Spanned::span)
-            .or_else(|| raw.shifts.first().map(Spanned::span))
-            .unwrap_or_else(|| raw.name.span());
-        if channel.pricing != Pricing::Cpa && cvr_peak > 1.0 {
-            return self.fail(
-                span,
-                format!(
-                    "{}: cvr {} times the largest weekday and shift multipliers reaches {cvr_peak}, \
-                     above 1; a rate cannot exceed 1",
-                    what("cvr"),
-                    channel.cvr
-                ),
-            );
+        let has_cvr = channel.pricing != Pricing::Cpa;
+        // The base rates hold until the first shift (never, when one starts on day 1).
+        let base_in_force = shifts.first().is_none_or(|(s, _)| s.day > 1);
+        if let (Some(values), true, true) = (&raw.weekday, has_cvr, base_in_force) {
+            let reached = channel.cvr * weekday_peak;
+            if reached > 1.0 {
+                return self.fail(
+                    values.span(),
+                    format!(
+                        "{}: cvr {} × the largest weekday multiplier {weekday_peak} is {}, above \
+                         1: a rate cannot exceed 1; lower the multipliers or the cvr",
+                        what("weekday"),
+                        channel.cvr,
+                        amount(reached)
+                    ),
+                );
+            }
         }
-        if channel.pricing == Pricing::Cpm && ctr_peak > 1.0 {
-            return self.fail(
-                span,
-                format!(
-                    "{}: ctr {} times the largest shift multiplier reaches {ctr_peak}, above 1",
-                    what("ctr"),
-                    channel.ctr
-                ),
-            );
-        }
+        let weekday_factor = if raw.weekday.is_some() {
+            format!(" × the largest weekday multiplier {weekday_peak}")
+        } else {
+            String::new()
+        };
         let mut level = Levels::default();
-        let mut cheapest = 1.0f64;
-        for shift in &shifts {
+        let mut cheapest = if base_in_force { 1.0 } else { f64::INFINITY };
+        // The last cvr and ctr multipliers given so far: where a rate crossing 1 is pointed at.
+        let (mut cvr_at, mut ctr_at) = (None, None);
+        for (index, (shift, raw_shift)) in shifts.iter().enumerate() {
             level = level.then(&shift.levels);
+            cvr_at = raw_shift.cvr.as_ref().map(Spanned::span).or(cvr_at);
+            ctr_at = raw_shift.ctr.as_ref().map(Spanned::span).or(ctr_at);
+            if shifts
+                .get(index + 1)
+                .is_some_and(|(next, _)| next.day == shift.day)
+            {
+                // Shifts of one day take effect together.
+                continue;
+            }
             cheapest = cheapest.min(level.price);
+            let above_one = |rate: &str, base: f64, multiplier: f64, factor: &str, reached| {
+                format!(
+                    "{}: {rate} {base} × the {rate} multipliers of the shifts up to day {day} \
+                     ({}){factor} is {}, above 1: a rate cannot exceed 1; lower the multipliers \
+                     or the {rate}",
+                    what(&format!("shift on day {}", shift.day)),
+                    amount(multiplier),
+                    amount(reached),
+                    day = shift.day,
+                )
+            };
+            let at = |value: &Option<Range<usize>>| value.clone().unwrap_or(raw_shift.day.span());
+            let cvr = channel.cvr * level.cvr * weekday_peak;
+            if has_cvr && cvr > 1.0 {
+                let message = above_one("cvr", channel.cvr, level.cvr, &weekday_factor, cvr);
+                return self.fail(at(&cvr_at), message);
+            }
+            let ctr = channel.ctr * level.ctr;
+            if channel.pricing == Pricing::Cpm && ctr > 1.0 {
+                let message = above_one("ctr", channel.ctr, level.ctr, "", ctr);
+                return self.fail(at(&ctr_at), message);
+            }
         }
         if daily_budget / (channel.price * cheapest) > MAX_UNITS_PER_DAY {
+            let span = raw
+                .shifts
+                .first()
+                .map_or_else(|| raw.price.span(), Spanned::span);
             return self.fail(
                 span,
                 format!(
@@ -721,7 +770,7 @@ impl Checker<'_> {
             );
         }
         Ok(Dynamics {
-            shifts,
+            shifts: shifts.into_iter().map(|(shift, _)| shift).collect(),
             weekday,
             fatigue,
             lag,
@@ -771,9 +820,8 @@ impl Checker<'_> {
             return self.fail(
                 raw.day.span(),
                 format!(
-                    "{} changes nothing: give at least one multiplier of price, ctr, cvr, value \
-                     or audience",
-                    what("shift")
+                    "channel '{name}': shift on day {day} changes nothing: give at least one \
+                     multiplier of price, ctr, cvr, value or audience"
                 ),
             );
         }
@@ -985,5 +1033,24 @@ impl Checker<'_> {
             return self.fail(shares.span(), format!("{what} must sum to 1, got {sum}"));
         }
         Ok(values.iter().map(|s| s / sum).collect())
+    }
+}
+
+/// Money as people write it: rounded to 10 significant digits, so that a share times the
+/// budget reads 7 rather than 7.000000000000001.
+fn amount(value: f64) -> String {
+    match format!("{value:.9e}").parse::<f64>() {
+        Ok(rounded) if rounded.is_finite() => rounded.to_string(),
+        _ => value.to_string(),
+    }
+}
+
+/// Two amounts that differ, each rounded unless rounding would make them read the same.
+fn amounts_apart(a: f64, b: f64) -> (String, String) {
+    let (a_text, b_text) = (amount(a), amount(b));
+    if a != b && a_text == b_text {
+        (a.to_string(), b.to_string())
+    } else {
+        (a_text, b_text)
     }
 }
