@@ -224,6 +224,74 @@ fn bad_scenarios_exit_2_with_a_message_and_write_nothing() {
 }
 
 #[test]
+fn floors_that_cannot_hold_exit_2_naming_the_constraint_and_write_nothing() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("out");
+    let good = dir.path().join("shop.toml");
+    fs::write(&good, GOOD).unwrap();
+    let run = |file: &Path, out: &Path| {
+        budget_bandit(&["run", path_str(file), "--out", path_str(out), "-q"])
+    };
+    assert_eq!(run(&good, &out).code, 0);
+    let before = files(&out);
+
+    // Same scenario name, floors summing to more than the daily budget.
+    let floors = dir.path().join("floors.toml");
+    fs::write(
+        &floors,
+        good_with("cvr = 0.035", "cvr = 0.035\nmin_share = 0.7")
+            .replace("audience = 4.0", "audience = 4.0\nmin_spend = 400.0"),
+    )
+    .unwrap();
+    let message = format!(
+        "{}:3:16: the channels' floors (min_share / min_spend) sum to 1100 a day, more than \
+         daily_budget 1000: search 700, affiliate 400; lower them\n  |\n3 | daily_budget = \
+         1000.0\n  |                ^^^^^^",
+        path_str(&floors)
+    );
+    let fresh = dir.path().join("fresh");
+    for output in [
+        run(&floors, &out),
+        run(&floors, &fresh),
+        budget_bandit(&["validate", path_str(&floors)]),
+    ] {
+        assert_eq!(output.code, 2, "stderr: {}", output.stderr);
+        assert!(output.stderr.contains(&message), "{}", output.stderr);
+        assert!(output.stdout.is_empty(), "{}", output.stdout);
+    }
+    assert_eq!(
+        files(&out),
+        before,
+        "a rejected run left earlier results alone"
+    );
+    assert!(
+        !fresh.exists(),
+        "a rejected run created {}",
+        fresh.display()
+    );
+
+    // One floor above the budget is pointed at where it is written.
+    let floor = dir.path().join("floor.toml");
+    fs::write(
+        &floor,
+        good_with("audience = 4.0", "audience = 4.0\nmin_spend = 1500.0"),
+    )
+    .unwrap();
+    let output = run(&floor, &fresh);
+    assert_eq!(output.code, 2, "stderr: {}", output.stderr);
+    let message = format!(
+        "{}:19:13: channel 'affiliate': min_spend 1500 is more than daily_budget 1000",
+        path_str(&floor)
+    );
+    assert!(output.stderr.contains(&message), "{}", output.stderr);
+    assert!(
+        !fresh.exists(),
+        "a rejected run created {}",
+        fresh.display()
+    );
+}
+
+#[test]
 fn a_missing_scenario_file_exits_2() {
     let dir = TempDir::new().unwrap();
     let missing = dir.path().join("nowhere.toml");
