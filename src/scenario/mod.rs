@@ -106,6 +106,9 @@ pub struct Scenario {
     pub constraints: Constraints,
     /// The policies to compare, in file order; names are unique.
     pub policies: Vec<PolicySpec>,
+    /// The name of the policy every other is compared with (what the account runs today): the
+    /// scenario's `baseline`, or its first `fixed` policy; `None` when there is neither.
+    pub baseline: Option<String>,
     /// Where the scenario came from (a path, or "built-in default").
     pub origin: String,
     /// The scenario's TOML text as run: the file itself, or with overrides applied.
@@ -250,9 +253,23 @@ impl Scenario {
             }
             self.policies = kept;
             table.insert("policies".into(), toml::Value::Array(kept_tables));
+            let named = table.get("baseline").and_then(toml::Value::as_str);
+            if named.is_some_and(|b| !self.policies.iter().any(|p| p.name == b.trim())) {
+                // The baseline was left out: compare with nothing rather than a stranger.
+                table.remove("baseline");
+                self.baseline = None;
+            } else if named.is_none() {
+                self.baseline = default_baseline(&self.policies);
+            }
         }
         self.source = toml::to_string(&table).expect("a TOML table serialises");
         Ok(self)
+    }
+
+    /// The index of the baseline policy in `policies`.
+    pub fn baseline_index(&self) -> Option<usize> {
+        let name = self.baseline.as_deref()?;
+        self.policies.iter().position(|p| p.name == name)
     }
 
     /// The `[[policies]]` tables of the source, one per policy (the defaults when the file
@@ -271,6 +288,14 @@ impl Scenario {
                 .collect(),
         }
     }
+}
+
+/// The baseline of a scenario that names none: its first `fixed` policy.
+fn default_baseline(policies: &[PolicySpec]) -> Option<String> {
+    policies
+        .iter()
+        .find(|p| matches!(p.kind, crate::policy::PolicyKind::Fixed(_)))
+        .map(|p| p.name.clone())
 }
 
 #[cfg(test)]

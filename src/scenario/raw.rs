@@ -32,6 +32,8 @@ pub(super) struct RawScenario {
     pub start_weekday: Option<Spanned<Weekday>>,
     #[serde(default)]
     pub max_daily_change: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub baseline: Option<Spanned<String>>,
     pub channels: Spanned<Vec<Spanned<RawChannel>>>,
     #[serde(default)]
     pub policies: Option<Spanned<Vec<Spanned<RawPolicy>>>>,

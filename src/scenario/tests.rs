@@ -746,3 +746,54 @@ fn rates_pushed_above_1_by_weekday_and_shifts() {
         (16, 7),
     );
 }
+
+#[test]
+fn the_baseline_is_named_or_the_first_fixed_policy() {
+    let scenario = Scenario::from_toml("t.toml", MINIMAL).unwrap();
+    assert_eq!(scenario.baseline.as_deref(), Some("fixed"));
+    assert_eq!(scenario.baseline_index(), Some(2));
+
+    let named = format!(
+        "baseline = \"today\"\n{MINIMAL}\n[[policies]]\nkind = \"thompson\"\n[[policies]]\nkind = \"fixed\"\nname = \"today\"\n"
+    );
+    let scenario = Scenario::from_toml("t.toml", &named).unwrap();
+    assert_eq!(scenario.baseline_index(), Some(1));
+
+    let no_fixed = format!("{MINIMAL}\n[[policies]]\nkind = \"thompson\"\n");
+    assert_eq!(
+        Scenario::from_toml("t.toml", &no_fixed).unwrap().baseline,
+        None
+    );
+
+    assert_error(
+        &format!("baseline = \"nosuch\"\n{MINIMAL}"),
+        &[
+            "t.toml:1:12:",
+            "baseline names no policy of this scenario: 'nosuch'; its policies are thompson, \
+             epsilon-greedy, fixed, oracle",
+        ],
+        1,
+    );
+
+    // Leaving the baseline out of --policies compares with nothing, and the source as run
+    // replays without it.
+    let scenario = Scenario::from_toml("t.toml", &named).unwrap();
+    let only = |names: &[&str]| {
+        scenario
+            .clone()
+            .with_overrides(&Overrides {
+                policies: Some(names.iter().map(|n| n.to_string()).collect()),
+                ..Overrides::default()
+            })
+            .unwrap()
+    };
+    let without = only(&["thompson"]);
+    assert_eq!(without.baseline, None);
+    assert_eq!(
+        Scenario::from_toml("as-run", without.source())
+            .unwrap()
+            .baseline,
+        None
+    );
+    assert_eq!(only(&["today", "thompson"]).baseline_index(), Some(0));
+}

@@ -259,6 +259,24 @@ impl Checker<'_> {
             }
             None => PolicySpec::defaults(),
         };
+        let baseline = match &raw.baseline {
+            Some(name) => {
+                let wanted = name.get_ref().trim();
+                if !policies.iter().any(|p| p.name == wanted) {
+                    let known: Vec<&str> = policies.iter().map(|p| p.name.as_str()).collect();
+                    return self.fail(
+                        name.span(),
+                        format!(
+                            "baseline names no policy of this scenario: '{wanted}'; its policies \
+                             are {}",
+                            known.join(", ")
+                        ),
+                    );
+                }
+                Some(wanted.to_owned())
+            }
+            None => super::default_baseline(&policies),
+        };
 
         Ok(Scenario {
             name,
@@ -275,6 +293,7 @@ impl Checker<'_> {
             dynamics,
             constraints,
             policies,
+            baseline,
             origin: self.origin.to_owned(),
             source: self.source.to_owned(),
         })
