@@ -58,6 +58,8 @@ pub struct PolicyAggregate {
     pub cumulative_revenue: Vec<RunningStats>,
     /// Per day: pseudo-regret from day 0 to this day.
     pub cumulative_regret: Vec<RunningStats>,
+    /// Per day: profit from day 0 to this day, `revenue / τ − spend`.
+    pub cumulative_profit: Vec<RunningStats>,
 }
 
 impl PolicyAggregate {
@@ -77,6 +79,7 @@ impl PolicyAggregate {
             daily_revenue: vec![RunningStats::default(); days * channels],
             cumulative_revenue: vec![RunningStats::default(); days],
             cumulative_regret: vec![RunningStats::default(); days],
+            cumulative_profit: vec![RunningStats::default(); days],
         }
     }
 
@@ -120,12 +123,20 @@ impl PolicyAggregate {
         }
         let mut cumulative_revenue = 0.0;
         let mut cumulative_regret = 0.0;
+        let mut cumulative_spend = 0.0;
         let daily_revenue = record.revenue.chunks(record.channels.max(1));
-        for (day, (regret, revenue)) in record.regret.iter().zip(daily_revenue).enumerate() {
+        let days = record.regret.iter().zip(&record.spend).zip(daily_revenue);
+        for (day, ((regret, spend), revenue)) in days.enumerate() {
             cumulative_revenue += revenue.iter().sum::<f64>();
             cumulative_regret += regret;
+            cumulative_spend += spend;
             self.cumulative_revenue[day].push(cumulative_revenue);
             self.cumulative_regret[day].push(cumulative_regret);
+            self.cumulative_profit[day].push(
+                record
+                    .objective
+                    .profit(cumulative_revenue, cumulative_spend),
+            );
         }
     }
 }
@@ -157,6 +168,7 @@ mod tests {
             ],
             share: vec![0.5, 0.5, 1.0, 0.0],
             revenue: vec![40.0, 0.0, 50.0, 0.0],
+            spend: vec![25.0, 15.0],
             regret: vec![3.0, 1.0],
         };
         let mut aggregate = PolicyAggregate::new(2, 2);
@@ -170,6 +182,8 @@ mod tests {
         assert_eq!(aggregate.unspent.mean(), 50.0);
         assert_eq!(aggregate.cumulative_revenue[1].mean(), 90.0);
         assert_eq!(aggregate.cumulative_regret[0].mean(), 3.0);
+        assert_eq!(aggregate.cumulative_profit[0].mean(), 40.0 - 25.0);
+        assert_eq!(aggregate.cumulative_profit[1].mean(), 50.0);
         assert_eq!(aggregate.daily_share[2].mean(), 1.0);
     }
 }

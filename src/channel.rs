@@ -106,11 +106,12 @@ impl Channel {
 
     /// Expected paid units bought with `spend`, `u(s)`.
     pub fn expected_units(&self, spend: f64) -> f64 {
-        match self.audience {
-            // -A * expm1(-x) keeps full precision when s is small against price * A.
-            Some(audience) => -audience * (-spend / (self.price * audience)).exp_m1(),
-            None => spend / self.price,
-        }
+        units_bought(self.price, self.audience, spend)
+    }
+
+    /// Extra units the next currency unit buys at `spend`, `u'(s)`.
+    pub fn marginal_units(&self, spend: f64) -> f64 {
+        marginal_units_bought(self.price, self.audience, spend)
     }
 
     /// Expected revenue from `spend`, `R(s) = value * k * u(s)`.
@@ -120,10 +121,7 @@ impl Channel {
 
     /// Marginal expected revenue of the next currency unit at `spend`, `R'(s)`.
     pub fn marginal_revenue(&self, spend: f64) -> f64 {
-        match self.audience {
-            Some(audience) => self.initial_roas() * (-spend / (self.price * audience)).exp(),
-            None => self.initial_roas(),
-        }
+        self.revenue_per_unit() * self.marginal_units(spend)
     }
 
     /// The spend at which the marginal return falls to `marginal`, the inverse of
@@ -138,6 +136,23 @@ impl Channel {
             Some(audience) => self.price * audience * (initial / marginal).ln(),
             None => f64::INFINITY,
         }
+    }
+}
+
+/// `u(s)` of a channel with the given price and audience (see the module docs).
+pub fn units_bought(price: f64, audience: Option<f64>, spend: f64) -> f64 {
+    match audience {
+        // -A * expm1(-x) keeps full precision when s is small against price * A.
+        Some(audience) => -audience * (-spend / (price * audience)).exp_m1(),
+        None => spend / price,
+    }
+}
+
+/// `u'(s) = exp(−s / (price · A)) / price` (or `1 / price` without an audience).
+pub fn marginal_units_bought(price: f64, audience: Option<f64>, spend: f64) -> f64 {
+    match audience {
+        Some(audience) => (-spend / (price * audience)).exp() / price,
+        None => 1.0 / price,
     }
 }
 

@@ -4,6 +4,7 @@
 //! Exit codes: 0 on success, 2 for bad input (a scenario file, a flag value), 1 when results
 //! cannot be written. A closed standard output (`budget-bandit run | head`) is not an error.
 
+use crate::benchmark::BenchmarkKind;
 use crate::error::ScenarioError;
 use crate::output::table::{money, ranked_table, thousands};
 use crate::output::write_results;
@@ -335,8 +336,11 @@ fn constraint_summary(scenario: &Scenario) -> String {
 pub fn describe(scenario: &Scenario) -> String {
     use std::fmt::Write as _;
     let simulation = Simulation::new(scenario);
-    let split = simulation.oracle();
+    let benchmark = simulation.benchmark();
+    let first = benchmark.spend(0);
+    let mean = benchmark.mean_spend();
     let currency = &scenario.currency;
+    let budget = scenario.daily_budget;
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -344,7 +348,7 @@ pub fn describe(scenario: &Scenario) -> String {
         scenario.name,
         scenario.origin,
         scenario.days,
-        money(scenario.daily_budget),
+        money(budget),
         scenario.allocation.as_str(),
         scenario.replications,
         scenario.seed
@@ -356,48 +360,69 @@ pub fn describe(scenario: &Scenario) -> String {
         .max()
         .unwrap_or(0)
         .max(7);
-    let _ = writeln!(
+    let varies = benchmark.varies();
+    let _ = write!(
         text,
         "  {:<width$}  pricing  {:>10}  {:>9}  {:>12}  {:>12}",
         "channel", "price", "ROAS at 0", "oracle share", "oracle spend"
     );
-    for (channel, spend) in scenario.channels.iter().zip(&split.spend) {
-        let _ = writeln!(
+    let _ = writeln!(text, "{}", if varies { "  horizon mean" } else { "" });
+    for ((channel, spend), mean) in scenario.channels.iter().zip(first).zip(&mean) {
+        let _ = write!(
             text,
             "  {:<width$}  {:<7}  {:>10}  {:>9.3}  {:>11.1}%  {:>12}",
             channel.name,
             channel.pricing.as_str(),
             thousands(channel.price, 2),
             channel.initial_roas(),
-            100.0 * spend / scenario.daily_budget,
+            100.0 * spend / budget,
             money(*spend)
         );
+        if varies {
+            let _ = write!(text, "  {:>11.1}%", 100.0 * mean / budget);
+        }
+        text.push('\n');
     }
-    let spent = split.total_spend();
+    let day = benchmark.day(0);
     let _ = writeln!(
         text,
         "  oracle on day 1: spends {} {currency}, expected revenue {} {currency}, expected ROAS {:.3}",
-        money(spent),
-        money(split.expected_revenue),
-        if spent > 0.0 {
-            split.expected_revenue / spent
+        money(day.spend),
+        money(day.revenue),
+        if day.spend > 0.0 {
+            day.revenue / day.spend
         } else {
             0.0
         }
     );
+    if varies {
+        let _ = writeln!(
+            text,
+            "  the oracle's split changes during the horizon: a mean of {} {currency} revenue a day",
+            money(benchmark.mean_revenue())
+        );
+    }
+    if benchmark.kind() == BenchmarkKind::BestConstantSplit {
+        let _ = writeln!(
+            text,
+            "  benchmark: {}: {} {currency} revenue a day on average",
+            benchmark.kind().describe(),
+            money(benchmark.mean_revenue())
+        );
+    }
     if let Some(target) = scenario.objective.target_roas() {
         let _ = writeln!(
             text,
             "  objective: profit at target ROAS {target}: expected value {} {currency}/day, {} {currency} left unspent",
-            money(split.value(scenario.objective)),
-            money(scenario.daily_budget - spent)
+            money(benchmark.mean_value()),
+            money(budget - benchmark.mean_daily_spend())
         );
     }
     let market = market_summary(scenario);
     if !market.is_empty() {
         let _ = writeln!(text, "  market: {}", market.join("; "));
     }
-    if scenario.constraints.is_constrained(scenario.daily_budget) {
+    if scenario.constraints.is_constrained(budget) {
         let _ = writeln!(text, "  constraints: {}", constraint_summary(scenario));
     }
     let policies: Vec<&str> = scenario.policies.iter().map(|p| p.name.as_str()).collect();

@@ -11,7 +11,8 @@
 //! - [`dynamics`]: how a channel's market moves (shifts, weekdays, fatigue, conversion lag);
 //! - [`constraints`] and [`objective`]: spend floors, caps and pacing; revenue or profit;
 //! - [`simulate`]: drawing a channel's daily outcome (auction noise, funnel, values);
-//! - [`oracle`]: the optimal split under the true model, and the regret it defines;
+//! - [`oracle`]: the optimal split under the true model;
+//! - [`benchmark`]: the oracle's split and value on every day, which regret is measured against;
 //! - [`policy`]: the allocation policies behind one [`policy::Policy`] trait;
 //! - [`simulation`]: the day loop of one replication;
 //! - [`runner`] and [`aggregate`]: replications in parallel, folded in a fixed order;
@@ -34,6 +35,7 @@
 //! ```
 
 pub mod aggregate;
+pub mod benchmark;
 pub mod channel;
 pub mod cli;
 pub mod constraints;

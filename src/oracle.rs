@@ -129,30 +129,40 @@ pub fn optimal_constrained(
     budget: f64,
     objective: Objective,
 ) -> Split {
-    let demands = |marginal: f64| -> Vec<f64> {
-        channels
-            .iter()
-            .zip(bounds.low.iter().zip(&bounds.high))
-            .map(|(c, (&low, &high))| demand(c, low, high, marginal))
-            .collect()
-    };
+    let initial: Vec<f64> = channels.iter().map(Channel::initial_roas).collect();
+    let spend = equal_marginals(bounds, budget, objective, &initial, |i, marginal| {
+        demand(&channels[i], bounds.low[i], bounds.high[i], marginal)
+    });
+    Split::new(channels, spend)
+}
+
+/// The split at which every funded channel earns one marginal return `μ`, for any concave
+/// returns: `demand(i, μ)` is channel `i`'s spend at marginal return `μ` within its bounds
+/// (non-increasing in `μ`), and `initial[i]` its marginal return at zero spend (an upper bound
+/// of its marginal returns, and the order in which channels take a remainder).
+///
+/// For the profit objective `μ = τ` when the demands at `τ` fit the budget; otherwise `μ` is
+/// where the demands sum to the budget, found by bisection on `ln μ` to machine precision. The
+/// remainder at the bracket goes to the channels whose spend jumps there (linear ones), best
+/// initial return first. With no return anywhere, the floors (spread up to the budget for the
+/// revenue objective).
+pub(crate) fn equal_marginals(
+    bounds: &Bounds,
+    budget: f64,
+    objective: Objective,
+    initial: &[f64],
+    demand: impl Fn(usize, f64) -> f64,
+) -> Vec<f64> {
+    let count = initial.len();
+    let demands = |marginal: f64| -> Vec<f64> { (0..count).map(|i| demand(i, marginal)).collect() };
     if let Some(target) = objective.target_roas() {
         let spend = demands(target);
         if spend.iter().sum::<f64>() <= budget {
-            return Split::new(channels, spend);
+            return spend;
         }
     }
-    let top = channels
-        .iter()
-        .map(Channel::initial_roas)
-        .fold(0.0f64, f64::max);
-    let total = |marginal: f64| -> f64 {
-        channels
-            .iter()
-            .zip(bounds.low.iter().zip(&bounds.high))
-            .map(|(c, (&low, &high))| demand(c, low, high, marginal))
-            .sum()
-    };
+    let top = initial.iter().copied().fold(0.0f64, f64::max);
+    let total = |marginal: f64| -> f64 { (0..count).map(|i| demand(i, marginal)).sum() };
     let mut spend = if top > 0.0 {
         // Bisection on ln μ between a marginal that spends too much and one that spends too little.
         let mut high = top.ln() + 1e-9;
@@ -176,12 +186,8 @@ pub fn optimal_constrained(
         let mut spend = demands(high.exp());
         let richer = demands(low.exp());
         // The channels that spend more just below μ take the remainder, best return first.
-        let mut order: Vec<usize> = (0..channels.len()).collect();
-        order.sort_by(|&a, &b| {
-            channels[b]
-                .initial_roas()
-                .total_cmp(&channels[a].initial_roas())
-        });
+        let mut order: Vec<usize> = (0..count).collect();
+        order.sort_by(|&a, &b| initial[b].total_cmp(&initial[a]));
         let mut remainder = budget - spend.iter().sum::<f64>();
         for i in order {
             if remainder <= 0.0 {
@@ -196,10 +202,10 @@ pub fn optimal_constrained(
         bounds.low.clone()
     } else {
         // Nothing returns anything: spend only the floors.
-        return Split::new(channels, bounds.low.clone());
+        return bounds.low.clone();
     };
     spread_remainder(&mut spend, bounds, budget);
-    Split::new(channels, spend)
+    spend
 }
 
 #[cfg(test)]

@@ -1,17 +1,21 @@
 //! Runs every (policy, replication) of a scenario in parallel and folds the results in a fixed
 //! order.
 //!
-//! Work is cut into windows of at most [`WINDOW`] jobs in (policy, replication) order. Rayon runs a
-//! window's replications in parallel; their records are then folded into each policy's
-//! [`PolicyAggregate`] in replication order. The folding order never depends on which thread
-//! finished first, so the results are bit-for-bit the same for any thread count, and memory
-//! holds at most one window of records however many replications are asked for.
+//! Work is cut into windows of whole replications, at most [`WINDOW`] jobs each, every window
+//! holding every policy of its replications. Rayon runs a window's jobs in parallel; their
+//! records are then folded into each policy's [`PolicyAggregate`] in replication order, and each
+//! replication's policies are compared with the baseline's: the paired difference of their
+//! objective totals, which common random numbers make tight. The folding order never depends
+//! on which thread finished first, so the results are bit-for-bit the same for any thread
+//! count, and memory holds at most one window of records however many replications are asked
+//! for.
 
 use crate::aggregate::PolicyAggregate;
-use crate::oracle::Split;
+use crate::benchmark::Benchmark;
 use crate::policy::PolicySpec;
 use crate::scenario::Scenario;
-use crate::simulation::Simulation;
+use crate::simulation::{ReplicationRecord, Simulation};
+use crate::stats::RunningStats;
 use rayon::prelude::*;
 
 /// Most jobs simulated in parallel before their records are folded.
@@ -20,10 +24,12 @@ pub const WINDOW: usize = 64;
 /// window (never fewer jobs than threads). The window size does not affect the results.
 const WINDOW_BYTES: usize = 64 << 20;
 
-/// Jobs per window for records of `days × channels` cells.
-fn window_size(days: usize, channels: usize) -> usize {
-    let record_bytes = days * (channels * 2 + 1) * std::mem::size_of::<f64>();
-    (WINDOW_BYTES / record_bytes.max(1)).clamp(rayon::current_num_threads().min(WINDOW), WINDOW)
+/// Replications per window for `policies` policies with records of `days × channels` cells.
+fn window_replications(days: usize, channels: usize, policies: usize) -> usize {
+    let record_bytes = days * (channels * 2 + 2) * std::mem::size_of::<f64>();
+    let jobs = (WINDOW_BYTES / record_bytes.max(1))
+        .clamp(rayon::current_num_threads().min(WINDOW), WINDOW);
+    (jobs / policies.max(1)).max(1)
 }
 
 /// The results of one policy.
@@ -33,22 +39,25 @@ pub struct PolicyResult {
     pub spec: PolicySpec,
     /// Its statistics over replications.
     pub aggregate: PolicyAggregate,
+    /// Its objective total minus the baseline's in the same replication, over replications
+    /// (`None` without a baseline; all zeros for the baseline itself).
+    pub versus_baseline: Option<RunningStats>,
 }
 
-/// The results of one scenario: every policy, and the oracle's split for reference.
+/// The results of one scenario: every policy, and the benchmark they are measured against.
 #[derive(Debug, Clone)]
 pub struct ScenarioResults {
     /// The scenario as run.
     pub scenario: Scenario,
-    /// The oracle's daily split and its expected revenue.
-    pub oracle: Split,
+    /// The oracle's split and value on every day.
+    pub benchmark: Benchmark,
     /// One entry per policy, in scenario order.
     pub policies: Vec<PolicyResult>,
 }
 
 impl ScenarioResults {
     /// Indices of `policies` from the best mean objective to the worst (scenario order on
-    /// ties): revenue, or `revenue − τ · spend` under the profit objective.
+    /// ties): revenue, or `revenue / τ − spend` under the profit objective.
     pub fn ranking(&self) -> Vec<usize> {
         let objective = self.scenario.objective;
         let mut order: Vec<usize> = (0..self.policies.len()).collect();
@@ -61,6 +70,11 @@ impl ScenarioResults {
         });
         order
     }
+
+    /// The baseline policy's result, if the scenario has one.
+    pub fn baseline(&self) -> Option<&PolicyResult> {
+        self.scenario.baseline_index().map(|i| &self.policies[i])
+    }
 }
 
 /// Simulates every policy of `scenario` over its replications, on the current rayon pool.
@@ -68,16 +82,25 @@ impl ScenarioResults {
 pub fn run_scenario(scenario: &Scenario, progress: &(dyn Fn() + Sync)) -> ScenarioResults {
     let simulation = Simulation::new(scenario);
     let channels = scenario.channels.len();
-    let mut aggregates: Vec<PolicyAggregate> = scenario
-        .policies
-        .iter()
+    let policies = scenario.policies.len();
+    let baseline = scenario.baseline_index();
+    let objective_total = |record: &ReplicationRecord| {
+        scenario
+            .objective
+            .value(record.revenue_total(), record.spend_total())
+    };
+    let mut aggregates: Vec<PolicyAggregate> = (0..policies)
         .map(|_| PolicyAggregate::new(scenario.days, channels))
         .collect();
-    let jobs: Vec<(usize, u64)> = (0..scenario.policies.len())
-        .flat_map(|p| (0..scenario.replications).map(move |r| (p, r)))
-        .collect();
-    for window in jobs.chunks(window_size(scenario.days, channels)) {
-        let records: Vec<_> = window
+    let mut differences = vec![RunningStats::default(); policies];
+    let per_window = window_replications(scenario.days, channels, policies) as u64;
+    let mut first = 0;
+    while first < scenario.replications {
+        let last = (first + per_window).min(scenario.replications);
+        let jobs: Vec<(usize, u64)> = (first..last)
+            .flat_map(|r| (0..policies).map(move |p| (p, r)))
+            .collect();
+        let records: Vec<ReplicationRecord> = jobs
             .par_iter()
             .map(|&(policy, replication)| {
                 let record = simulation.run(&scenario.policies[policy], replication);
@@ -85,19 +108,33 @@ pub fn run_scenario(scenario: &Scenario, progress: &(dyn Fn() + Sync)) -> Scenar
                 record
             })
             .collect();
-        for (&(policy, _), record) in window.iter().zip(&records) {
-            aggregates[policy].push(record);
+        for replication in records.chunks(policies) {
+            for (aggregate, record) in aggregates.iter_mut().zip(replication) {
+                aggregate.push(record);
+            }
+            if let Some(b) = baseline {
+                let base = objective_total(&replication[b]);
+                for (difference, record) in differences.iter_mut().zip(replication) {
+                    difference.push(objective_total(record) - base);
+                }
+            }
         }
+        first = last;
     }
     ScenarioResults {
         scenario: scenario.clone(),
-        oracle: simulation.oracle().clone(),
+        benchmark: simulation.benchmark().clone(),
         policies: scenario
             .policies
             .iter()
             .cloned()
             .zip(aggregates)
-            .map(|(spec, aggregate)| PolicyResult { spec, aggregate })
+            .zip(differences)
+            .map(|((spec, aggregate), difference)| PolicyResult {
+                spec,
+                aggregate,
+                versus_baseline: baseline.map(|_| difference),
+            })
             .collect(),
     }
 }

@@ -29,6 +29,7 @@
 
 use crate::channel::{Channel, Pricing};
 use crate::dynamics::Lag;
+use crate::streams::ChannelKey;
 use rand::{Rng, RngExt};
 use rand_distr::{Binomial, Distribution, Gamma, LogNormal};
 use serde::Serialize;
@@ -75,6 +76,7 @@ impl Outcome {
 /// the day.
 #[derive(Debug, Clone)]
 pub struct ChannelSimulator {
+    key: ChannelKey,
     auction_noise: Option<LogNormal<f64>>,
     value_cv: f64,
 }
@@ -88,9 +90,15 @@ impl ChannelSimulator {
                 .expect("validated price_cv gives a finite, positive sigma")
         });
         ChannelSimulator {
+            key: ChannelKey::new(&channel.name),
             auction_noise,
             value_cv: channel.value_cv,
         }
+    }
+
+    /// The channel's part of its stream keys.
+    pub fn key(&self) -> ChannelKey {
+        self.key
     }
 
     /// Draws one day's outcome of spending `spend` on `channel` as it is that day (draws in a
@@ -225,10 +233,14 @@ mod tests {
     /// clicks, conversions and revenue.
     fn simulate_many(channel: &Channel, spend: f64, days: usize) -> [RunningStats; 5] {
         let simulator = ChannelSimulator::new(channel);
-        let streams = ReplicationStreams::new(11, "closed-forms", 0);
+        let streams = ReplicationStreams::new(11, 0);
         let mut stats = [RunningStats::default(); 5];
         for day in 0..days {
-            let outcome = simulator.day(channel, spend, &mut streams.channel_day(0, day));
+            let outcome = simulator.day(
+                channel,
+                spend,
+                &mut streams.channel_day(ChannelKey::new(&channel.name), day),
+            );
             assert!(outcome.spend <= spend);
             stats[0].push(outcome.units as f64);
             stats[1].push(outcome.clicks as f64);
@@ -331,9 +343,13 @@ mod tests {
             audience: None,
         };
         let simulator = ChannelSimulator::new(&channel);
-        let streams = ReplicationStreams::new(1, "classic", 0);
+        let streams = ReplicationStreams::new(1, 0);
         for day in 0..1000 {
-            let outcome = simulator.day(&channel, 1.0, &mut streams.channel_day(0, day));
+            let outcome = simulator.day(
+                &channel,
+                1.0,
+                &mut streams.channel_day(ChannelKey::new(&channel.name), day),
+            );
             assert_eq!((outcome.units, outcome.spend), (1, 1.0));
             assert_eq!(outcome.revenue, outcome.conversions as f64);
         }
@@ -346,12 +362,12 @@ mod tests {
         let channel = search();
         let simulator = ChannelSimulator::new(&channel);
         let lag = Lag::new(2.0, 5);
-        let streams = ReplicationStreams::new(3, "lag", 0);
+        let streams = ReplicationStreams::new(3, 0);
         let mut parts = Vec::new();
         let mut share = [RunningStats::default(); 6];
         let mut value = RunningStats::default();
         for day in 0..20_000 {
-            let mut rng = streams.channel_day(0, day);
+            let mut rng = streams.channel_day(ChannelKey::new(&channel.name), day);
             let outcome = simulator.day(&channel, 3000.0, &mut rng);
             simulator.spread_over_lag(
                 &lag,
@@ -388,7 +404,7 @@ mod tests {
         let outcome = simulator.day(
             &search(),
             0.0,
-            &mut ReplicationStreams::new(1, "x", 0).channel_day(0, 0),
+            &mut ReplicationStreams::new(1, 0).channel_day(ChannelKey::new("search"), 0),
         );
         assert_eq!(outcome, Outcome::default());
     }

@@ -26,26 +26,23 @@
 //! those arriving after the horizon. The loop owns the record; policies see nothing but their
 //! observations (and the oracle, the day's truth).
 
-use crate::channel::Channel;
+use crate::benchmark::{Benchmark, advance_exposure, set_day};
 use crate::constraints::{Bounds, project};
-use crate::dynamics::{apply_levels, fatigue_multiplier, fatigue_reference, weekday_of};
-use crate::oracle::{Split, expected_revenue, optimal};
-use crate::policy::{Arrival, Day, Memory, PolicySpec};
+use crate::dynamics::fatigue_reference;
+use crate::oracle::expected_revenue;
+use crate::policy::{Arrival, Day, Memory, PolicySpec, Truth};
 use crate::scenario::{Allocation, Scenario};
 use crate::simulate::{ChannelSimulator, Outcome};
 use crate::streams::ReplicationStreams;
-use std::collections::HashMap;
 
-/// A scenario prepared for simulation: channel samplers and the oracle's benchmark.
+/// A scenario prepared for simulation: channel samplers and the benchmark regret is measured
+/// against.
 #[derive(Debug, Clone)]
 pub struct Simulation<'a> {
     scenario: &'a Scenario,
     simulators: Vec<ChannelSimulator>,
-    /// The oracle's split on the first day (the reference drawn in charts and tables).
-    oracle: Split,
-    /// Per day, the oracle's best value when it does not depend on the policy (empty when
-    /// fatigue makes it depend on the policy's own history).
-    benchmark: Vec<f64>,
+    /// The oracle's split and value on every day.
+    benchmark: Benchmark,
     /// Fatigue's reference volume per channel.
     fatigue_reference: Vec<f64>,
 }
@@ -65,6 +62,8 @@ pub struct ReplicationRecord {
     pub share: Vec<f64>,
     /// `days × channels`: the revenue each channel's spend of that day earned.
     pub revenue: Vec<f64>,
+    /// Per day, the money the day's allocation spent.
+    pub spend: Vec<f64>,
     /// Per day, the pseudo-regret of the day's allocation.
     pub regret: Vec<f64>,
 }
@@ -110,54 +109,25 @@ impl ReplicationRecord {
 impl<'a> Simulation<'a> {
     /// Prepares `scenario` for simulation.
     pub fn new(scenario: &'a Scenario) -> Self {
-        let channels = &scenario.channels;
-        let solve = |day_channels: &[Channel]| {
-            optimal(
-                day_channels,
-                &scenario.constraints.bounds,
-                scenario.daily_budget,
-                scenario.allocation,
-                scenario.objective,
-            )
-        };
-        let fatigued = scenario.dynamics.iter().any(|d| d.fatigue.is_some());
-        let mut effective = channels.clone();
-        let mut benchmark = Vec::new();
-        if scenario.is_calm() {
-            benchmark.push(solve(channels).value(scenario.objective));
-        } else if !fatigued {
-            // Shifts and weekdays repeat: one solve per distinct state.
-            let mut solved: HashMap<(Vec<usize>, usize), f64> = HashMap::new();
-            let weekly = scenario.dynamics.iter().any(|d| d.weekday.is_some());
-            for day in 0..scenario.days {
-                let weekday = weekday_of(scenario.start_weekday, day);
-                let key = (
-                    scenario.dynamics.iter().map(|d| d.epoch(day)).collect(),
-                    if weekly { weekday } else { 0 },
-                );
-                let value = *solved.entry(key).or_insert_with(|| {
-                    set_day(scenario, day, &[], &mut effective);
-                    solve(&effective).value(scenario.objective)
-                });
-                benchmark.push(value);
-            }
-        }
-        set_day(scenario, 0, &[], &mut effective);
         Simulation {
             scenario,
-            simulators: channels.iter().map(ChannelSimulator::new).collect(),
-            oracle: solve(&effective),
-            benchmark,
-            fatigue_reference: channels
+            simulators: scenario
+                .channels
+                .iter()
+                .map(ChannelSimulator::new)
+                .collect(),
+            benchmark: Benchmark::new(scenario),
+            fatigue_reference: scenario
+                .channels
                 .iter()
                 .map(|c| fatigue_reference(c, scenario.daily_budget))
                 .collect(),
         }
     }
 
-    /// The oracle's split on the first day and its expected revenue.
-    pub fn oracle(&self) -> &Split {
-        &self.oracle
+    /// The benchmark: the oracle's split and value on every day.
+    pub fn benchmark(&self) -> &Benchmark {
+        &self.benchmark
     }
 
     /// Runs replication `replication` of `policy` over the scenario's horizon.
@@ -166,7 +136,7 @@ impl<'a> Simulation<'a> {
         let channels = scenario.channels.len();
         let budget = scenario.daily_budget;
         let objective = scenario.objective;
-        let streams = ReplicationStreams::new(scenario.seed, &scenario.name, replication);
+        let streams = ReplicationStreams::new(scenario.seed, replication);
         let mut policy_rng = streams.policy(&policy.name);
         let mut learner = policy.build(scenario);
         let mut observed = scenario.observations(Memory::All);
@@ -193,6 +163,7 @@ impl<'a> Simulation<'a> {
             totals: vec![Outcome::default(); channels],
             share: Vec::with_capacity(scenario.days * channels),
             revenue: Vec::with_capacity(scenario.days * channels),
+            spend: Vec::with_capacity(scenario.days),
             regret: Vec::with_capacity(scenario.days),
         };
         for index in 0..scenario.days {
@@ -205,7 +176,10 @@ impl<'a> Simulation<'a> {
                 allocation: scenario.allocation,
                 objective,
                 bounds: &today,
-                truth: policy.kind.sees_truth().then_some(effective.as_slice()),
+                truth: policy.kind.sees_truth().then(|| Truth {
+                    channels: &effective,
+                    plan: self.benchmark.spend(index),
+                }),
             };
             spend.fill(0.0);
             learner.allocate(&day, &observed, &mut policy_rng, &mut spend);
@@ -228,7 +202,7 @@ impl<'a> Simulation<'a> {
             for (i, (simulator, outcome)) in self.simulators.iter().zip(&mut outcomes).enumerate() {
                 *outcome = Outcome::default();
                 if spend[i] > 0.0 {
-                    let mut rng = streams.channel_day(i, index);
+                    let mut rng = streams.channel_day(simulator.key(), index);
                     *outcome = simulator.day(&effective[i], spend[i], &mut rng);
                     match &scenario.dynamics[i].lag {
                         Some(lag) if outcome.conversions > 0 => {
@@ -270,52 +244,22 @@ impl<'a> Simulation<'a> {
             learner.observe(&day, &outcomes, &arrived);
             arrived.clear();
 
-            let best = match self.benchmark.as_slice() {
-                [calm] => *calm,
-                [] => optimal(
-                    &effective,
-                    &scenario.constraints.bounds,
-                    budget,
-                    scenario.allocation,
-                    objective,
-                )
-                .value(objective),
-                scheduled => scheduled[index],
-            };
             let value = objective.value(
                 expected_revenue(&effective, &spend),
                 spend.iter().sum::<f64>(),
             );
-            record.regret.push(best - value);
-
-            for (i, dynamics) in scenario.dynamics.iter().enumerate() {
-                if let Some(fatigue) = &dynamics.fatigue {
-                    let delivered =
-                        effective[i].expected_units(spend[i]) / self.fatigue_reference[i];
-                    exposure[i] =
-                        (1.0 - fatigue.recovery) * exposure[i] + fatigue.recovery * delivered;
-                }
-            }
+            record.regret.push(self.benchmark.day(index).value - value);
+            record.spend.push(outcomes.iter().map(|o| o.spend).sum());
+            advance_exposure(
+                scenario,
+                &effective,
+                &spend,
+                &self.fatigue_reference,
+                &mut exposure,
+            );
             yesterday.copy_from_slice(&spend);
         }
         record
-    }
-}
-
-/// Writes the channels as they are on zero-based day `day` into `effective`, given each
-/// channel's fatigue exposure (empty: none).
-fn set_day(scenario: &Scenario, day: usize, exposure: &[f64], effective: &mut [Channel]) {
-    let weekday = weekday_of(scenario.start_weekday, day);
-    for (i, (base, dynamics)) in scenario.channels.iter().zip(&scenario.dynamics).enumerate() {
-        if dynamics.is_calm() {
-            continue;
-        }
-        let levels = dynamics.scheduled_levels(day, weekday);
-        let fatigue = match (&dynamics.fatigue, exposure.get(i)) {
-            (Some(f), Some(&e)) => fatigue_multiplier(f, e),
-            _ => 1.0,
-        };
-        apply_levels(base, &levels, fatigue, &mut effective[i]);
     }
 }
 

@@ -1,11 +1,18 @@
-//! Random streams derived from (seed, scenario, replication, purpose).
+//! Random streams derived from (seed, replication, purpose).
 //!
 //! Every random draw of a run comes from a stream whose seed is a hash of where it is used,
 //! never from a thread or the order work happens to finish in. So results do not depend on the
 //! thread count, and every policy of a replication faces the *same* channel draws on the same
 //! day (common random numbers): the channel stream of day `d` is keyed by
-//! `(seed, scenario, replication, channel, d)` and not by the policy. Policy randomness
+//! `(seed, replication, channel name, d)` and not by the policy. Policy randomness
 //! (posterior draws, exploration coin flips) has its own stream keyed by the policy's name.
+//!
+//! Nothing else enters a key, so variants of a scenario face the same draws: a renamed
+//! scenario, another description, a policy added or removed, a channel added, removed or
+//! moved, or any parameter changed leaves every other channel's streams (and every other
+//! policy's) as they were. What the draws *buy* still follows the variant's parameters and
+//! spend, so the comparison is paired, not identical. The seed, a channel's name and a
+//! policy's name change their streams.
 //!
 //! Streams are [`Xoshiro256PlusPlus`] generators, a portable algorithm with a fixed output
 //! sequence, seeded through SplitMix64 from the key hash.
@@ -26,21 +33,33 @@ pub struct ReplicationStreams {
 }
 
 impl ReplicationStreams {
-    /// The streams of replication `replication` of scenario `scenario` run with `seed`.
-    pub fn new(seed: u64, scenario: &str, replication: u64) -> Self {
-        let key = mix(mix(mix(seed) ^ hash_str(scenario)) ^ replication);
+    /// The streams of replication `replication` of a scenario run with `seed`.
+    pub fn new(seed: u64, replication: u64) -> Self {
+        let key = mix(mix(seed) ^ replication);
         ReplicationStreams { key }
     }
 
     /// The stream a channel draws its outcome from on a given day, shared by every policy.
-    pub fn channel_day(&self, channel: usize, day: usize) -> StreamRng {
-        let key = mix(mix(mix(self.key ^ CHANNEL_DAY_TAG) ^ channel as u64) ^ day as u64);
+    pub fn channel_day(&self, channel: ChannelKey, day: usize) -> StreamRng {
+        let key = mix(mix(mix(self.key ^ CHANNEL_DAY_TAG) ^ channel.0) ^ day as u64);
         StreamRng::seed_from_u64(key)
     }
 
     /// The stream of a policy's own randomness in this replication.
     pub fn policy(&self, policy_name: &str) -> StreamRng {
         StreamRng::seed_from_u64(mix(mix(self.key ^ POLICY_TAG) ^ hash_str(policy_name)))
+    }
+}
+
+/// A channel's part of its stream keys: a hash of its name, so that its draws do not depend on
+/// its position among the channels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChannelKey(u64);
+
+impl ChannelKey {
+    /// The key of the channel named `name`.
+    pub fn new(name: &str) -> Self {
+        ChannelKey(hash_str(name))
     }
 }
 
@@ -67,41 +86,34 @@ mod tests {
     #[test]
     fn streams_are_value_stable() {
         // Pinned outputs: a change here changes every published result.
-        let streams = ReplicationStreams::new(7, "default", 3);
+        let streams = ReplicationStreams::new(7, 3);
         assert_eq!(
-            streams.channel_day(2, 10).next_u64(),
-            8_621_005_023_039_648_798
+            streams
+                .channel_day(ChannelKey::new("search"), 10)
+                .next_u64(),
+            16_535_875_231_088_381_864
         );
         assert_eq!(
             streams.policy("thompson").next_u64(),
-            15_458_478_851_231_512_806
+            8_473_777_081_154_789_696
         );
     }
 
     #[test]
     fn streams_differ_by_every_key_part() {
-        let base = ReplicationStreams::new(7, "default", 3);
-        let first = base.channel_day(0, 0).next_u64();
+        let (a, b) = (ChannelKey::new("search"), ChannelKey::new("social"));
+        let base = ReplicationStreams::new(7, 3);
+        let first = base.channel_day(a, 0).next_u64();
         assert_ne!(
             first,
-            ReplicationStreams::new(8, "default", 3)
-                .channel_day(0, 0)
-                .next_u64()
+            ReplicationStreams::new(8, 3).channel_day(a, 0).next_u64()
         );
         assert_ne!(
             first,
-            ReplicationStreams::new(7, "other", 3)
-                .channel_day(0, 0)
-                .next_u64()
+            ReplicationStreams::new(7, 4).channel_day(a, 0).next_u64()
         );
-        assert_ne!(
-            first,
-            ReplicationStreams::new(7, "default", 4)
-                .channel_day(0, 0)
-                .next_u64()
-        );
-        assert_ne!(first, base.channel_day(1, 0).next_u64());
-        assert_ne!(first, base.channel_day(0, 1).next_u64());
+        assert_ne!(first, base.channel_day(b, 0).next_u64());
+        assert_ne!(first, base.channel_day(a, 1).next_u64());
         assert_ne!(base.policy("a").next_u64(), base.policy("b").next_u64());
     }
 }

@@ -5,8 +5,10 @@
 //! - `channels.csv`: one row per policy and channel, means and KPI ratios (see
 //!   [`super::kpi`]); a KPI the pricing model does not observe is an empty cell.
 //! - `daily.csv`: one row per policy, day (from 1) and channel with the mean share of the
-//!   budget and the mean revenue; and one row per policy and day with channel `total`, whose
-//!   share is 1 and which carries cumulative revenue and regret with their 95% intervals.
+//!   budget, the mean revenue and the oracle's share that day (the benchmark's split, see
+//!   [`crate::benchmark`]); and one row per policy and day with channel `total`, whose shares
+//!   are the sums and which carries cumulative revenue, regret and profit with their 95%
+//!   intervals.
 //!
 //! Numbers are rounded to ten significant digits and written in their shortest form, so files
 //! are byte-identical whenever the results are.
@@ -62,7 +64,7 @@ fn push_row(writer: &mut csv::Writer<Vec<u8>>, row: &[String]) {
 }
 
 /// The measures of `summary.csv`, each written as `_mean`, `_low`, `_high`.
-pub const SUMMARY_MEASURES: [&str; 8] = [
+pub const SUMMARY_MEASURES: [&str; 9] = [
     "revenue",
     "spend",
     "conversions",
@@ -71,6 +73,7 @@ pub const SUMMARY_MEASURES: [&str; 8] = [
     "regret",
     "profit",
     "unspent",
+    "vs_baseline",
 ];
 
 /// `summary.csv`.
@@ -101,6 +104,7 @@ pub fn summary(results: &ScenarioResults) -> Vec<u8> {
             Some(row.regret),
             row.profit,
             row.unspent,
+            row.vs_baseline,
         ] {
             cells.extend(interval_cells(interval));
         }
@@ -165,7 +169,7 @@ pub fn channels(results: &ScenarioResults) -> Vec<u8> {
 }
 
 /// The columns of `daily.csv`.
-pub const DAILY_COLUMNS: [&str; 11] = [
+pub const DAILY_COLUMNS: [&str; 15] = [
     "policy",
     "day",
     "channel",
@@ -177,6 +181,10 @@ pub const DAILY_COLUMNS: [&str; 11] = [
     "cumulative_regret_mean",
     "cumulative_regret_low",
     "cumulative_regret_high",
+    "oracle_share",
+    "cumulative_profit_mean",
+    "cumulative_profit_low",
+    "cumulative_profit_high",
 ];
 
 /// `daily.csv`.
@@ -184,6 +192,7 @@ pub fn daily(results: &ScenarioResults) -> Vec<u8> {
     let mut out = writer();
     push_row(&mut out, &DAILY_COLUMNS.map(String::from));
     let channels = &results.scenario.channels;
+    let budget = results.scenario.daily_budget;
     let blank = || [String::new(), String::new(), String::new()];
     for policy in &results.policies {
         let a = &policy.aggregate;
@@ -191,6 +200,7 @@ pub fn daily(results: &ScenarioResults) -> Vec<u8> {
             let row = day * channels.len()..(day + 1) * channels.len();
             let shares = &a.daily_share[row.clone()];
             let revenues = &a.daily_revenue[row];
+            let oracle = results.benchmark.spend(day);
             for (i, channel) in channels.iter().enumerate() {
                 let mut cells = vec![
                     policy.spec.name.clone(),
@@ -200,6 +210,8 @@ pub fn daily(results: &ScenarioResults) -> Vec<u8> {
                     number(revenues[i].mean()),
                 ];
                 cells.extend(blank());
+                cells.extend(blank());
+                cells.push(number(oracle[i] / budget));
                 cells.extend(blank());
                 push_row(&mut out, &cells);
             }
@@ -212,6 +224,8 @@ pub fn daily(results: &ScenarioResults) -> Vec<u8> {
             ];
             cells.extend(interval_cells(Some(a.cumulative_revenue[day].interval95())));
             cells.extend(interval_cells(Some(a.cumulative_regret[day].interval95())));
+            cells.push(number(oracle.iter().sum::<f64>() / budget));
+            cells.extend(interval_cells(Some(a.cumulative_profit[day].interval95())));
             push_row(&mut out, &cells);
         }
     }

@@ -1,16 +1,39 @@
 //! `summary.json`: the summary and channel tables of the CSV files, with the run's metadata
-//! (tool version, scenario settings, channels, policies and the oracle's split), for tools
-//! that read one file.
+//! (tool version, the whole scenario as run, the policies and the oracle's benchmark), for
+//! tools that read one file.
+//!
+//! The scenario is recorded as it ran: every channel with the fields its pricing model has
+//! (no `ctr` for cpc, cpl and cpa, no `cvr` for cpa), its floor and cap in money, its weekday
+//! multipliers, fatigue, lag and shifts (each shift with the multipliers it changes), and the
+//! scenario's objective, start weekday, pacing and baseline.
 
 use super::kpi::{ChannelSummary, PolicySummary, channel_summaries, policy_summaries};
-use crate::channel::Channel;
+use crate::benchmark::BenchmarkKind;
+use crate::channel::{Channel, Pricing};
+use crate::dynamics::{Dynamics, Fatigue, Levels};
 use crate::objective::Objective;
 use crate::policy::PolicySpec;
 use crate::runner::ScenarioResults;
+use crate::scenario::Scenario;
 use serde::Serialize;
 
 /// Version of the layout of `summary.json`; bumped when a field changes meaning or goes away.
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// Version 2: the oracle's figures are means over the horizon (its split can change from day to
+/// day) and `expected_roas` is revenue per money spent, not per budget; channels carry only the
+/// fields their pricing model has.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// Weekday names, Monday first, as scenario files write them.
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 
 #[derive(Serialize)]
 struct Summary<'a> {
@@ -40,14 +63,115 @@ struct ScenarioMeta<'a> {
     allocation: &'static str,
     #[serde(flatten)]
     objective: Objective,
-    channels: &'a [Channel],
+    start_weekday: &'static str,
+    max_daily_change: Option<f64>,
+    baseline: Option<&'a str>,
+    channels: Vec<ChannelMeta<'a>>,
     policies: &'a [PolicySpec],
 }
 
+/// A channel as run: its parameters, its limits and how its market moves.
+#[derive(Serialize)]
+struct ChannelMeta<'a> {
+    name: &'a str,
+    pricing: Pricing,
+    price: f64,
+    price_cv: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ctr: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cvr: Option<f64>,
+    value: f64,
+    value_cv: f64,
+    audience: Option<f64>,
+    /// The daily floor in money (0 when none).
+    min_spend: f64,
+    /// The daily cap in money (`null` when none).
+    max_spend: Option<f64>,
+    weekday: Option<[f64; 7]>,
+    fatigue: Option<Fatigue>,
+    lag: Option<LagMeta>,
+    shifts: Vec<ShiftMeta>,
+}
+
+#[derive(Serialize)]
+struct LagMeta {
+    mean_days: f64,
+    max_days: usize,
+}
+
+/// A shift with only the multipliers it changes.
+#[derive(Serialize)]
+struct ShiftMeta {
+    day: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    price: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ctr: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cvr: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audience: Option<f64>,
+}
+
+impl ShiftMeta {
+    fn new(day: usize, levels: &Levels) -> Self {
+        let changed = |m: f64| (m != 1.0).then_some(m);
+        ShiftMeta {
+            day,
+            price: changed(levels.price),
+            ctr: changed(levels.ctr),
+            cvr: changed(levels.cvr),
+            value: changed(levels.value),
+            audience: changed(levels.audience),
+        }
+    }
+}
+
+impl<'a> ChannelMeta<'a> {
+    fn new(channel: &'a Channel, dynamics: &Dynamics, low: f64, high: f64, budget: f64) -> Self {
+        ChannelMeta {
+            name: &channel.name,
+            pricing: channel.pricing,
+            price: channel.price,
+            price_cv: channel.price_cv,
+            ctr: (channel.pricing == Pricing::Cpm).then_some(channel.ctr),
+            cvr: (channel.pricing != Pricing::Cpa).then_some(channel.cvr),
+            value: channel.value,
+            value_cv: channel.value_cv,
+            audience: channel.audience,
+            min_spend: low,
+            max_spend: (high < budget).then_some(high),
+            weekday: dynamics.weekday,
+            fatigue: dynamics.fatigue,
+            lag: dynamics.lag.as_ref().map(|l| LagMeta {
+                mean_days: l.mean_days,
+                max_days: l.max_days,
+            }),
+            shifts: dynamics
+                .shifts
+                .iter()
+                .map(|s| ShiftMeta::new(s.day, &s.levels))
+                .collect(),
+        }
+    }
+}
+
+/// The benchmark's figures, as means over the horizon.
 #[derive(Serialize)]
 struct OracleMeta {
+    /// How the benchmark's splits were chosen.
+    benchmark: BenchmarkKind,
+    /// Whether the split changes during the horizon (its days are in `daily.csv`).
+    varies: bool,
     expected_daily_revenue: f64,
+    expected_daily_spend: f64,
+    expected_daily_value: f64,
+    /// Expected revenue per money spent.
     expected_roas: f64,
+    /// Mean spend per channel over the horizon.
     split: Vec<OracleShare>,
 }
 
@@ -58,37 +182,59 @@ struct OracleShare {
     share: f64,
 }
 
+fn scenario_meta(scenario: &Scenario) -> ScenarioMeta<'_> {
+    let budget = scenario.daily_budget;
+    let bounds = &scenario.constraints.bounds;
+    ScenarioMeta {
+        name: &scenario.name,
+        description: &scenario.description,
+        days: scenario.days,
+        daily_budget: budget,
+        currency: &scenario.currency,
+        seed: scenario.seed,
+        replications: scenario.replications,
+        allocation: scenario.allocation.as_str(),
+        objective: scenario.objective,
+        start_weekday: WEEKDAYS[scenario.start_weekday],
+        max_daily_change: scenario.constraints.max_daily_change,
+        baseline: scenario.baseline.as_deref(),
+        channels: scenario
+            .channels
+            .iter()
+            .zip(&scenario.dynamics)
+            .zip(bounds.low.iter().zip(&bounds.high))
+            .map(|((c, d), (&low, &high))| ChannelMeta::new(c, d, low, high, budget))
+            .collect(),
+        policies: &scenario.policies,
+    }
+}
+
 /// `summary.json`, pretty-printed.
 pub fn summary(results: &ScenarioResults) -> Vec<u8> {
     let scenario = &results.scenario;
     let budget = scenario.daily_budget;
+    let benchmark = &results.benchmark;
+    let revenue = benchmark.mean_revenue();
+    let spend = benchmark.mean_daily_spend();
     let document = Summary {
         format_version: FORMAT_VERSION,
         tool: Tool {
             name: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),
         },
-        scenario: ScenarioMeta {
-            name: &scenario.name,
-            description: &scenario.description,
-            days: scenario.days,
-            daily_budget: budget,
-            currency: &scenario.currency,
-            seed: scenario.seed,
-            replications: scenario.replications,
-            allocation: scenario.allocation.as_str(),
-            objective: scenario.objective,
-            channels: &scenario.channels,
-            policies: &scenario.policies,
-        },
+        scenario: scenario_meta(scenario),
         oracle: OracleMeta {
-            expected_daily_revenue: results.oracle.expected_revenue,
-            expected_roas: results.oracle.expected_revenue / budget,
+            benchmark: benchmark.kind(),
+            varies: benchmark.varies(),
+            expected_daily_revenue: revenue,
+            expected_daily_spend: spend,
+            expected_daily_value: benchmark.mean_value(),
+            expected_roas: if spend > 0.0 { revenue / spend } else { 0.0 },
             split: scenario
                 .channels
                 .iter()
-                .zip(&results.oracle.spend)
-                .map(|(c, &spend)| OracleShare {
+                .zip(benchmark.mean_spend())
+                .map(|(c, spend)| OracleShare {
                     channel: c.name.clone(),
                     spend,
                     share: spend / budget,

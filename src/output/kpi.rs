@@ -1,9 +1,9 @@
 //! The KPIs strategists read, computed once for every exporter.
 //!
 //! Per policy: revenue, spend, conversions, ROAS, CPA, regret, profit (`revenue / τ − spend`,
-//! `τ` the target ROAS, 1 for the revenue objective) and
-//! unspent budget, each a mean over replications
-//! with its 95% interval. Per policy and channel: mean totals, and ratios of mean totals:
+//! `τ` the target ROAS, 1 for the revenue objective), unspent budget and the difference to the
+//! baseline in the objective (paired by replication: both faced the same market draws), each a
+//! mean over replications with its 95% interval. Per policy and channel: mean totals, and ratios of mean totals:
 //!
 //! ```text
 //! CTR = clicks / impressions        (CPM)
@@ -52,6 +52,10 @@ pub struct PolicySummary {
     /// Budget left unspent (absent in files written before it was reported).
     #[serde(default)]
     pub unspent: Option<Interval>,
+    /// The objective's total minus the baseline's, paired by replication (absent without a
+    /// baseline, and in files written before baselines).
+    #[serde(default)]
+    pub vs_baseline: Option<Interval>,
 }
 
 /// One policy's figures on one channel (means over replications).
@@ -119,6 +123,7 @@ pub fn policy_summaries(results: &ScenarioResults) -> Vec<PolicySummary> {
                 regret: a.regret.interval95(),
                 profit: Some(a.profit.interval95()),
                 unspent: Some(a.unspent.interval95()),
+                vs_baseline: policy.versus_baseline.map(|d| d.interval95()),
             }
         })
         .collect()

@@ -55,8 +55,17 @@ pub struct Day<'a> {
     pub objective: Objective,
     /// Today's feasible spend per channel (floors, caps and pacing).
     pub bounds: &'a Bounds,
-    /// The day's true channels, shown to the oracle only: learning policies get `None`.
-    pub truth: Option<&'a [Channel]>,
+    /// The day's truth, shown to the oracle only: learning policies get `None`.
+    pub truth: Option<Truth<'a>>,
+}
+
+/// What the oracle is told about a day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Truth<'a> {
+    /// The day's true channels.
+    pub channels: &'a [Channel],
+    /// The benchmark's split of the day (see [`crate::benchmark`]), before pacing.
+    pub plan: &'a [f64],
 }
 
 /// A budget allocation rule.

@@ -52,6 +52,15 @@ pub struct ScenarioInfo {
     pub replications: u64,
     /// `proportional` or `winner-takes-all`.
     pub allocation: String,
+    /// `revenue` or `profit` (absent in files written before the profit objective).
+    #[serde(default = "revenue")]
+    pub objective: String,
+    /// The least marginal return worth buying, under the profit objective.
+    #[serde(default)]
+    pub target_roas: Option<f64>,
+    /// The policy the others are compared with (absent before baselines).
+    #[serde(default)]
+    pub baseline: Option<String>,
     /// Channels in scenario order.
     pub channels: Vec<ChannelInfo>,
     /// Policies in scenario order.
@@ -82,15 +91,34 @@ pub struct PolicyInfo {
     pub kind: String,
 }
 
-/// The oracle's split as recorded in `summary.json`.
+/// The oracle's benchmark as recorded in `summary.json`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct OracleInfo {
-    /// Expected revenue per day.
+    /// How its splits were chosen: `daily-optimum` or `best-constant-split` (absent before
+    /// format version 2: the daily optimum).
+    #[serde(default = "daily_optimum")]
+    pub benchmark: String,
+    /// Whether its split changes during the horizon (absent before format version 2).
+    #[serde(default)]
+    pub varies: bool,
+    /// Expected revenue per day (the mean over the horizon).
     pub expected_daily_revenue: f64,
-    /// Expected ROAS.
+    /// Expected spend per day (absent before format version 2, which spent the budget).
+    #[serde(default)]
+    pub expected_daily_spend: Option<f64>,
+    /// Expected ROAS: revenue per money spent (per budget before format version 2).
     pub expected_roas: f64,
-    /// Per channel, in scenario order.
+    /// Per channel, in scenario order: the mean split over the horizon (day 1's before
+    /// format version 2).
     pub split: Vec<OracleShare>,
+}
+
+fn revenue() -> String {
+    "revenue".into()
+}
+
+fn daily_optimum() -> String {
+    "daily-optimum".into()
 }
 
 /// One channel's part of the oracle's split.
@@ -124,6 +152,9 @@ pub struct PolicyDaily {
     pub cumulative_revenue: Vec<Interval>,
     /// Per day: cumulative regret with its 95% interval.
     pub cumulative_regret: Vec<Interval>,
+    /// Per day: cumulative profit with its 95% interval (empty for files written before it
+    /// was recorded).
+    pub cumulative_profit: Vec<Interval>,
 }
 
 /// Everything the charts and the report need.
@@ -139,6 +170,8 @@ pub struct ReportData {
     pub channels: Vec<ChannelSummary>,
     /// Daily series, in scenario policy order.
     pub daily: Vec<PolicyDaily>,
+    /// `[day][channel]`: the oracle's share of the daily budget (the benchmark's split).
+    pub oracle_daily: Vec<Vec<f64>>,
 }
 
 impl ReportData {
@@ -168,6 +201,11 @@ impl ReportData {
     pub fn winner_takes_all(&self) -> bool {
         self.scenario.allocation == "winner-takes-all"
     }
+
+    /// Whether the scenario maximises profit rather than revenue.
+    pub fn maximises_profit(&self) -> bool {
+        self.scenario.objective == "profit"
+    }
 }
 
 /// Reads `summary.json` and `daily.csv` of a results folder.
@@ -188,24 +226,30 @@ pub fn load(folder: &Path) -> Result<ReportData, LoadError> {
         line: Some(e.line() as u64),
         reason: e.to_string(),
     })?;
-    if summary.format_version != crate::output::json::FORMAT_VERSION {
+    if !(1..=crate::output::json::FORMAT_VERSION).contains(&summary.format_version) {
         return Err(LoadError::Damaged {
             path: summary_path,
             line: None,
             reason: format!(
-                "format_version {} is not the {} this version reads",
+                "format_version {} is not one this version reads (1 to {}); a newer \
+                 budget-bandit wrote it",
                 summary.format_version,
                 crate::output::json::FORMAT_VERSION
             ),
         });
     }
-    let daily = load_daily(&folder.join("daily.csv"), &summary.scenario)?;
+    let (daily, oracle_daily) = load_daily(
+        &folder.join("daily.csv"),
+        &summary.scenario,
+        &summary.oracle,
+    )?;
     Ok(ReportData {
         scenario: summary.scenario,
         oracle: summary.oracle,
         ranked: summary.policies,
         channels: summary.channels,
         daily,
+        oracle_daily,
     })
 }
 
@@ -222,9 +266,23 @@ struct DailyRow {
     cumulative_regret_mean: Option<f64>,
     cumulative_regret_low: Option<f64>,
     cumulative_regret_high: Option<f64>,
+    #[serde(default)]
+    oracle_share: Option<f64>,
+    #[serde(default)]
+    cumulative_profit_mean: Option<f64>,
+    #[serde(default)]
+    cumulative_profit_low: Option<f64>,
+    #[serde(default)]
+    cumulative_profit_high: Option<f64>,
 }
 
-fn load_daily(path: &Path, scenario: &ScenarioInfo) -> Result<Vec<PolicyDaily>, LoadError> {
+/// The daily series of every policy, and the oracle's daily shares (from the `oracle_share`
+/// column, or the split in `summary.json` for files written before it).
+fn load_daily(
+    path: &Path,
+    scenario: &ScenarioInfo,
+    oracle: &OracleInfo,
+) -> Result<(Vec<PolicyDaily>, Vec<Vec<f64>>), LoadError> {
     let mut reader = csv::Reader::from_path(path).map_err(|e| LoadError::NotResults {
         path: path.to_owned(),
         reason: format!("cannot read daily.csv ({e})"),
@@ -238,8 +296,11 @@ fn load_daily(path: &Path, scenario: &ScenarioInfo) -> Result<Vec<PolicyDaily>, 
             shares: vec![vec![f64::NAN; channels]; scenario.days],
             cumulative_revenue: Vec::new(),
             cumulative_regret: Vec::new(),
+            cumulative_profit: Vec::new(),
         })
         .collect();
+    let mut oracle_daily = vec![vec![f64::NAN; channels]; scenario.days];
+    let mut profit_recorded = true;
     let empty = Interval {
         mean: f64::NAN,
         low: f64::NAN,
@@ -248,6 +309,7 @@ fn load_daily(path: &Path, scenario: &ScenarioInfo) -> Result<Vec<PolicyDaily>, 
     for series in &mut daily {
         series.cumulative_revenue = vec![empty; scenario.days];
         series.cumulative_regret = vec![empty; scenario.days];
+        series.cumulative_profit = vec![empty; scenario.days];
     }
     for record in reader.deserialize::<DailyRow>() {
         let record = record.map_err(|e| LoadError::Damaged {
@@ -290,6 +352,16 @@ fn load_daily(path: &Path, scenario: &ScenarioInfo) -> Result<Vec<PolicyDaily>, 
                 record.cumulative_regret_low,
                 record.cumulative_regret_high,
             )?;
+            match (
+                record.cumulative_profit_mean,
+                record.cumulative_profit_low,
+                record.cumulative_profit_high,
+            ) {
+                (Some(mean), Some(low), Some(high)) => {
+                    series.cumulative_profit[day] = Interval { mean, low, high };
+                }
+                _ => profit_recorded = false,
+            }
         } else {
             let channel = scenario
                 .channels
@@ -302,7 +374,20 @@ fn load_daily(path: &Path, scenario: &ScenarioInfo) -> Result<Vec<PolicyDaily>, 
                     ))
                 })?;
             series.shares[day][channel] = record.share;
+            if let Some(share) = record.oracle_share {
+                oracle_daily[day][channel] = share;
+            }
         }
+    }
+    if oracle_daily.iter().flatten().any(|s| s.is_nan()) {
+        // Written before the oracle's daily shares were recorded: its split on every day.
+        let split: Vec<f64> = oracle.split.iter().map(|s| s.share).collect();
+        oracle_daily
+            .iter_mut()
+            .for_each(|day| day.clone_from(&split));
+    }
+    if !profit_recorded {
+        daily.iter_mut().for_each(|s| s.cumulative_profit.clear());
     }
     for series in &daily {
         let complete = series.shares.iter().flatten().all(|s| s.is_finite())
@@ -316,7 +401,7 @@ fn load_daily(path: &Path, scenario: &ScenarioInfo) -> Result<Vec<PolicyDaily>, 
             });
         }
     }
-    Ok(daily)
+    Ok((daily, oracle_daily))
 }
 
 /// The description of the scenario of a results folder, read from `summary.json` alone.
