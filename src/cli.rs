@@ -6,7 +6,7 @@
 
 use crate::benchmark::BenchmarkKind;
 use crate::error::ScenarioError;
-use crate::output::table::{money, ranked_table, thousands};
+use crate::output::table::{TableView, money, ranked_table, thousands};
 use crate::output::write_results;
 use crate::report::data::LoadError;
 use crate::report::{ReportError, redraw, write_index};
@@ -105,6 +105,10 @@ pub struct RunArgs {
     /// Write only the CSV and JSON files: no charts/, report.html or index.html.
     #[arg(long)]
     pub no_charts: bool,
+    /// Show money in the table per day (the horizon's mean) instead of totals over the
+    /// horizon. The files always hold totals.
+    #[arg(long)]
+    pub per_day: bool,
 }
 
 /// Options of `validate`.
@@ -238,7 +242,12 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
         let folder =
             write_results(&args.out, &results, !args.no_charts).map_err(CliError::Output)?;
         bar.suspend(|| {
-            print(&ranked_table(&results));
+            print(&ranked_table(
+                &results,
+                TableView {
+                    per_day: args.per_day,
+                },
+            ));
             print("\n");
             if !args.quiet {
                 eprintln!(

@@ -29,7 +29,8 @@
 
 use crate::channel::{Channel, Pricing};
 use crate::dynamics::Lag;
-use crate::streams::ChannelKey;
+use crate::streams::{ChannelKey, StreamRng};
+use rand::SeedableRng;
 use rand::{Rng, RngExt};
 use rand_distr::{Binomial, Distribution, Gamma, LogNormal};
 use serde::Serialize;
@@ -111,6 +112,11 @@ impl ChannelSimulator {
         if spend <= 0.0 {
             return outcome;
         }
+        // The funnel and the values draw from streams of their own, seeded first, so that
+        // policies spending differently still share them draw for draw (common random numbers
+        // stay aligned however many draws the other steps take).
+        let mut funnel_rng = StreamRng::seed_from_u64(rng.next_u64());
+        let mut value_rng = StreamRng::seed_from_u64(rng.next_u64());
         let noise = self.auction_noise.map_or(1.0, |d| d.sample(rng));
         let exact_units = channel.expected_units(spend) * noise;
         let whole = exact_units.floor();
@@ -125,20 +131,20 @@ impl ChannelSimulator {
         outcome.conversions = match channel.pricing {
             Pricing::Cpm => {
                 outcome.impressions = units * 1000;
-                outcome.clicks = binomial(outcome.impressions, channel.ctr, rng);
-                binomial(outcome.clicks, channel.cvr, rng)
+                outcome.clicks = binomial(outcome.impressions, channel.ctr, &mut funnel_rng);
+                binomial(outcome.clicks, channel.cvr, &mut funnel_rng)
             }
             Pricing::Cpc => {
                 outcome.clicks = units;
-                binomial(units, channel.cvr, rng)
+                binomial(units, channel.cvr, &mut funnel_rng)
             }
             Pricing::Cpl => {
                 outcome.leads = units;
-                binomial(units, channel.cvr, rng)
+                binomial(units, channel.cvr, &mut funnel_rng)
             }
             Pricing::Cpa => units,
         };
-        outcome.revenue = self.revenue(channel.value, outcome.conversions, rng);
+        outcome.revenue = self.revenue(channel.value, outcome.conversions, &mut value_rng);
         outcome
     }
 

@@ -41,7 +41,13 @@ fn classic() -> String {
 }
 
 const CHANNELS: [&str; 5] = ["search", "social", "affiliate", "native", "b2b-leads"];
-const POLICIES: [&str; 4] = ["thompson", "epsilon-greedy", "fixed", "oracle"];
+const POLICIES: [&str; 5] = [
+    "saturation-thompson",
+    "thompson",
+    "epsilon-greedy",
+    "fixed",
+    "oracle",
+];
 
 /// Width and height of a PNG, from its IHDR chunk.
 fn png_size(bytes: &[u8]) -> (u32, u32) {

@@ -357,15 +357,32 @@ fn default_run_writes_every_file_and_ranks_every_policy() {
         "10",
     ]);
     assert_eq!(output.code, 0, "{}", output.stderr);
-    for policy in ["thompson", "epsilon-greedy", "fixed", "oracle"] {
+    for policy in [
+        "saturation-thompson",
+        "thompson",
+        "epsilon-greedy",
+        "fixed",
+        "oracle",
+    ] {
         assert!(
             output.stdout.contains(policy),
             "{policy} missing from:\n{}",
             output.stdout
         );
     }
+    for header in [
+        "total revenue (NOK)",
+        "vs fixed (NOK)",
+        "total regret (NOK)",
+    ] {
+        assert!(
+            output.stdout.contains(header),
+            "{header}: {}",
+            output.stdout
+        );
+    }
     assert!(
-        output.stdout.contains("revenue (NOK, 95% CI)"),
+        output.stdout.contains("± = 95% interval, 4 replications"),
         "{}",
         output.stdout
     );
@@ -392,15 +409,15 @@ fn default_run_writes_every_file_and_ranks_every_policy() {
     assert!(
         header.starts_with("rank,policy,kind,replications,revenue_mean,revenue_low,revenue_high")
     );
-    assert_eq!(summary.lines().count(), 5);
+    assert_eq!(summary.lines().count(), 6);
     let daily = fs::read_to_string(dir.path().join("default/daily.csv")).unwrap();
-    // 4 policies × 10 days × (5 channels + total), plus the header.
-    assert_eq!(daily.lines().count(), 4 * 10 * 6 + 1);
+    // 5 policies × 10 days × (5 channels + total), plus the header.
+    assert_eq!(daily.lines().count(), 5 * 10 * 6 + 1);
     let json: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(dir.path().join("default/summary.json")).unwrap())
             .unwrap();
     assert_eq!(json["scenario"]["replications"], 4);
-    assert_eq!(json["policies"].as_array().unwrap().len(), 4);
+    assert_eq!(json["policies"].as_array().unwrap().len(), 5);
 }
 
 #[test]

@@ -42,3 +42,68 @@ fn committed_results_match_the_code() {
     }
     assert!(checked >= 1, "no committed results folder found");
 }
+
+/// The objective's mean and its 95% half-width per policy kind and name, from a committed
+/// `summary.csv` (`profit` for profit scenarios, `revenue` otherwise).
+fn objective_rows(folder: &Path, measure: &str) -> Vec<(String, String, f64, f64)> {
+    let mut reader = csv::Reader::from_path(folder.join("summary.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (kind, policy) = (column("kind"), column("policy"));
+    let (mean, low, high) = (
+        column(&format!("{measure}_mean")),
+        column(&format!("{measure}_low")),
+        column(&format!("{measure}_high")),
+    );
+    reader
+        .records()
+        .map(|row| {
+            let row = row.unwrap();
+            let number = |i: usize| row[i].parse::<f64>().unwrap();
+            let half_width = (number(high) - number(low)) / 2.0;
+            (
+                row[kind].to_owned(),
+                row[policy].to_owned(),
+                number(mean),
+                half_width,
+            )
+        })
+        .collect()
+}
+
+/// The oracle is a true benchmark on every committed scenario: no policy's mean objective
+/// exceeds the oracle's by more than the policy's 95% half-width (with fatigue too, where the
+/// benchmark plans for the channels' wear).
+#[test]
+fn no_policy_beats_the_oracle_beyond_its_interval() {
+    let results = Path::new(env!("CARGO_MANIFEST_DIR")).join("results");
+    let mut checked = 0;
+    for entry in fs::read_dir(&results).expect("results/ is committed") {
+        let folder = entry.unwrap().path();
+        if !folder.join("summary.csv").is_file() {
+            continue;
+        }
+        let summary: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(folder.join("summary.json")).unwrap())
+                .unwrap();
+        let measure = match summary["scenario"]["objective"].as_str() {
+            Some("profit") => "profit",
+            _ => "revenue",
+        };
+        let rows = objective_rows(&folder, measure);
+        let Some(oracle) = rows.iter().find(|r| r.0 == "oracle") else {
+            continue;
+        };
+        for (_, policy, mean, half_width) in &rows {
+            assert!(
+                *mean <= oracle.2 + half_width,
+                "{}: {policy}'s mean {measure} {mean} exceeds the oracle's {} by more than \
+                 its half-width {half_width}",
+                folder.display(),
+                oracle.2
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 10, "every committed scenario runs the oracle");
+}

@@ -1,6 +1,7 @@
 //! The ranked table printed after each scenario: what a strategist reads first.
 
 use super::kpi::policy_summaries;
+use crate::benchmark::BenchmarkKind;
 use crate::runner::ScenarioResults;
 use crate::stats::Interval;
 use std::fmt::Write;
@@ -47,41 +48,103 @@ fn with_interval(interval: &Interval, decimals: usize) -> String {
     )
 }
 
-/// The ranked policy table of one scenario, as printed by `run`.
-pub fn ranked_table(results: &ScenarioResults) -> String {
+/// A difference with its sign always shown: `+106,000 ± 9,000`.
+fn signed_with_interval(interval: &Interval, decimals: usize) -> String {
+    let text = with_interval(interval, decimals);
+    if interval.mean > 0.0 && !text.starts_with('0') {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
+/// How the ranked table shows money.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TableView {
+    /// Money per day (the horizon's mean) instead of totals over the horizon.
+    pub per_day: bool,
+}
+
+/// The ranked policy table of one scenario, as printed by `run`: totals over the horizon (or
+/// means per day) with 95% intervals, each policy's paired difference to the baseline, and a
+/// line that says how to read regret and the intervals.
+pub fn ranked_table(results: &ScenarioResults, view: TableView) -> String {
     let scenario = &results.scenario;
     let currency = &scenario.currency;
     let rows = policy_summaries(results);
     let profit = scenario.objective.target_roas().is_some();
-    let mut header = vec![
-        "rank".into(),
-        "policy".into(),
-        format!("revenue ({currency}, 95% CI)"),
-        format!("spend ({currency})"),
-        "ROAS".into(),
-        format!("CPA ({currency})"),
-        format!("regret ({currency}, 95% CI)"),
-    ];
+    let baseline = results.baseline().map(|b| b.spec.name.as_str());
+    let scale = if view.per_day {
+        1.0 / scenario.days as f64
+    } else {
+        1.0
+    };
+    let money_decimals = if scenario.daily_budget * scale * scenario.days as f64 >= 100.0 {
+        0
+    } else {
+        2
+    };
+    let scaled = |i: &Interval| Interval {
+        mean: i.mean * scale,
+        low: i.low * scale,
+        high: i.high * scale,
+    };
+    let amount = |i: &Interval| with_interval(&scaled(i), money_decimals);
+    // Money columns say whether they are totals over the horizon or means per day.
+    let money_header = |what: &str| {
+        if view.per_day {
+            format!("{what}/day ({currency})")
+        } else {
+            format!("total {what} ({currency})")
+        }
+    };
+    let mut header = vec!["rank".to_owned(), "policy".to_owned()];
     if profit {
-        header.push(format!("profit ({currency}, 95% CI)"));
-        header.push(format!("unspent ({currency})"));
+        header.push(money_header("profit"));
     }
+    header.push(money_header("revenue"));
+    if let Some(name) = baseline {
+        let per = if view.per_day { "/day" } else { "" };
+        header.push(format!("vs {name} ({currency}{per})"));
+    }
+    header.push(money_header("spend"));
+    if profit {
+        header.push(money_header("unspent"));
+    }
+    header.extend([
+        "ROAS".to_owned(),
+        format!("CPA ({currency})"),
+        money_header("regret"),
+    ]);
     let columns = header.len();
     let mut cells: Vec<Vec<String>> = vec![header];
     for row in &rows {
-        let mut line = vec![
-            row.rank.to_string(),
-            row.policy.clone(),
-            with_interval(&row.revenue, 0),
-            thousands(row.spend.mean, 0),
+        let mut line = vec![row.rank.to_string(), row.policy.clone()];
+        if profit {
+            line.push(row.profit.as_ref().map_or("-".into(), amount));
+        }
+        line.push(amount(&row.revenue));
+        if baseline.is_some() {
+            line.push(if Some(row.policy.as_str()) == baseline {
+                "baseline".into()
+            } else {
+                row.vs_baseline.map_or("-".into(), |d| {
+                    signed_with_interval(&scaled(&d), money_decimals)
+                })
+            });
+        }
+        line.push(thousands(row.spend.mean * scale, money_decimals));
+        if profit {
+            line.push(
+                row.unspent
+                    .map_or("-".into(), |u| thousands(u.mean * scale, money_decimals)),
+            );
+        }
+        line.extend([
             format!("{:.3}", row.roas.mean),
             row.cpa.map_or("-".into(), |c| thousands(c.mean, 2)),
-            with_interval(&row.regret, 0),
-        ];
-        if profit {
-            line.push(row.profit.map_or("-".into(), |p| with_interval(&p, 0)));
-            line.push(row.unspent.map_or("-".into(), |u| thousands(u.mean, 0)));
-        }
+            amount(&row.regret),
+        ]);
         cells.push(line);
     }
     let widths: Vec<usize> = (0..columns)
@@ -120,7 +183,27 @@ pub fn ranked_table(results: &ScenarioResults) -> String {
             .collect();
         let _ = writeln!(text, "  {}", line.join("  "));
     }
+    let _ = writeln!(text, "  {}", reading_note(results, baseline, profit));
     text
+}
+
+/// The line under the table: what `±`, regret and the baseline column mean.
+fn reading_note(results: &ScenarioResults, baseline: Option<&str>, profit: bool) -> String {
+    let objective = if profit { "profit" } else { "revenue" };
+    let kind = results.benchmark.kind();
+    let oracle = match kind {
+        BenchmarkKind::DailyOptimum => "it knows every true response".to_owned(),
+        BenchmarkKind::BestConstantSplit => kind.describe().to_owned(),
+    };
+    let mut note = format!(
+        "± = 95% interval, {} replications; regret = expected {objective} lost against the \
+         oracle ({oracle})",
+        results.scenario.replications
+    );
+    if let Some(name) = baseline {
+        note += &format!("; vs {name} = paired difference, same market draws");
+    }
+    note
 }
 
 #[cfg(test)]
