@@ -235,32 +235,79 @@ fn daily_optimum(scenario: &Scenario) -> Benchmark {
 
 /// One channel's day-by-day curve before fatigue, for the horizon sums `J_i`.
 struct HorizonCurve {
-    /// Per day: revenue per unit, price and audience before fatigue.
-    days: Vec<(f64, f64, Option<f64>)>,
+    /// Per day: revenue per unit before fatigue.
+    per_unit: Vec<f64>,
+    /// `per_unit` summed from each day to the end of its stretch (see `stretches`).
+    per_unit_to_stretch_end: Vec<f64>,
+    /// Runs of days with one price and audience: `(first day, end, price, audience)`.
+    stretches: Vec<(usize, usize, f64, Option<f64>)>,
     fatigue: Option<Fatigue>,
     /// Fatigue's reference volume `U`.
     reference: f64,
 }
 
 impl HorizonCurve {
+    /// A channel's curve from its day-by-day revenue per unit, price and audience.
+    fn new(days: &[(f64, f64, Option<f64>)], fatigue: Option<Fatigue>, reference: f64) -> Self {
+        let mut stretches: Vec<(usize, usize, f64, Option<f64>)> = Vec::new();
+        for (day, &(_, price, audience)) in days.iter().enumerate() {
+            match stretches.last_mut() {
+                Some(last) if last.2 == price && last.3 == audience => last.1 = day + 1,
+                _ => stretches.push((day, day + 1, price, audience)),
+            }
+        }
+        let per_unit: Vec<f64> = days.iter().map(|d| d.0).collect();
+        let mut per_unit_to_stretch_end = vec![0.0; days.len()];
+        for &(first, end, ..) in &stretches {
+            let mut sum = 0.0;
+            for day in (first..end).rev() {
+                sum += per_unit[day];
+                per_unit_to_stretch_end[day] = sum;
+            }
+        }
+        HorizonCurve {
+            per_unit,
+            per_unit_to_stretch_end,
+            stretches,
+            fatigue,
+            reference,
+        }
+    }
+
     /// `J(s)` and `J'(s)`: revenue over the horizon of spending `s` every day, and its
-    /// derivative, by the exposure recursion and its derivative.
+    /// derivative, by the exposure recursion and its derivative. Within a stretch of one price
+    /// and audience the units are the same every day, so once the exposure has settled at its
+    /// fixed point the rest of the stretch is one product.
     fn value_and_slope(&self, spend: f64) -> (f64, f64) {
         let (strength, recovery) = self
             .fatigue
             .map_or((0.0, 1.0), |f| (f.strength, f.recovery));
-        let (mut exposure, mut exposure_slope) = (0.0, 0.0);
+        let (mut exposure, mut exposure_slope) = (0.0f64, 0.0f64);
         let (mut value, mut slope) = (0.0, 0.0);
-        for &(per_unit, price, audience) in &self.days {
+        for &(first, end, price, audience) in &self.stretches {
             let units = units_bought(price, audience, spend);
             let units_slope = marginal_units_bought(price, audience, spend);
-            let rate = 1.0 / (1.0 + strength * exposure);
-            let rate_slope = -strength * exposure_slope * rate * rate;
-            value += per_unit * units * rate;
-            slope += per_unit * (units_slope * rate + units * rate_slope);
-            exposure = (1.0 - recovery) * exposure + recovery * units / self.reference;
-            exposure_slope =
-                (1.0 - recovery) * exposure_slope + recovery * units_slope / self.reference;
+            for day in first..end {
+                let rate = 1.0 / (1.0 + strength * exposure);
+                let rate_slope = -strength * exposure_slope * rate * rate;
+                let next = (1.0 - recovery) * exposure + recovery * units / self.reference;
+                let next_slope =
+                    (1.0 - recovery) * exposure_slope + recovery * units_slope / self.reference;
+                // Settled: the recursion has reached its fixed point to rounding.
+                let settled = (next - exposure).abs() <= 1e-14 * next.abs()
+                    && (next_slope - exposure_slope).abs() <= 1e-14 * next_slope.abs();
+                let weight = if settled {
+                    self.per_unit_to_stretch_end[day]
+                } else {
+                    self.per_unit[day]
+                };
+                value += weight * units * rate;
+                slope += weight * (units_slope * rate + units * rate_slope);
+                (exposure, exposure_slope) = (next, next_slope);
+                if settled {
+                    break;
+                }
+            }
         }
         (value, slope)
     }
@@ -268,7 +315,7 @@ impl HorizonCurve {
     /// The spend in `[low, high]` at which the mean daily marginal return `J'(s) / T` falls to
     /// `marginal` (`low` when it never reaches it, `high` when it never falls to it).
     fn demand(&self, low: f64, high: f64, marginal: f64) -> f64 {
-        let days = self.days.len() as f64;
+        let days = self.per_unit.len() as f64;
         let slope = |s: f64| self.value_and_slope(s).1 / days;
         if slope(low) <= marginal {
             return low;
@@ -298,24 +345,22 @@ fn planned_for_fatigue(scenario: &Scenario) -> Benchmark {
     let bounds: &Bounds = &scenario.constraints.bounds;
     let objective = scenario.objective;
     let mut effective = scenario.channels.clone();
-    let mut curves: Vec<HorizonCurve> = scenario
-        .channels
-        .iter()
-        .zip(&scenario.dynamics)
-        .map(|(channel, dynamics)| HorizonCurve {
-            days: Vec::with_capacity(scenario.days),
-            fatigue: dynamics.fatigue,
-            reference: fatigue_reference(channel, budget),
-        })
-        .collect();
+    let mut days: Vec<Vec<(f64, f64, Option<f64>)>> =
+        vec![Vec::with_capacity(scenario.days); scenario.channels.len()];
     for day in 0..scenario.days {
         set_day(scenario, day, &[], &mut effective);
-        for (curve, channel) in curves.iter_mut().zip(&effective) {
-            curve
-                .days
-                .push((channel.revenue_per_unit(), channel.price, channel.audience));
+        for (curve, channel) in days.iter_mut().zip(&effective) {
+            curve.push((channel.revenue_per_unit(), channel.price, channel.audience));
         }
     }
+    let curves: Vec<HorizonCurve> = days
+        .iter()
+        .zip(scenario.channels.iter().zip(&scenario.dynamics))
+        .map(|(days, (channel, dynamics))| {
+            HorizonCurve::new(days, dynamics.fatigue, fatigue_reference(channel, budget))
+        })
+        .collect();
+    drop(days);
     let split = match scenario.allocation {
         Allocation::WinnerTakesAll => {
             let mut best = 0;
@@ -494,16 +539,36 @@ mod tests {
     #[test]
     fn horizon_slopes_are_derivatives() {
         let scenario = fatigue_scenario("", "audience = 500.0");
-        let benchmark_days = scenario.days;
         let channel = &scenario.channels[0];
-        let curve = HorizonCurve {
-            days: vec![
-                (channel.revenue_per_unit(), channel.price, channel.audience);
-                benchmark_days
-            ],
-            fatigue: scenario.dynamics[0].fatigue,
-            reference: fatigue_reference(channel, scenario.daily_budget),
+        let mut days = vec![(channel.revenue_per_unit(), channel.price, channel.audience); 60];
+        // A price shift and a weekly swing, so stretches and settled exposure are exercised.
+        for (day, entry) in days.iter_mut().enumerate() {
+            entry.0 *= [1.0, 1.1, 0.9, 1.0, 1.2, 0.8, 1.0][day % 7];
+            if day >= 30 {
+                entry.1 *= 1.4;
+            }
+        }
+        let curve = HorizonCurve::new(
+            &days,
+            scenario.dynamics[0].fatigue,
+            fatigue_reference(channel, scenario.daily_budget),
+        );
+        // The closed tail of settled stretches agrees with the plain day-by-day sum.
+        let plain = |spend: f64| -> f64 {
+            let f = scenario.dynamics[0].fatigue.unwrap();
+            let mut exposure = 0.0;
+            let mut total = 0.0;
+            for &(per_unit, price, audience) in &days {
+                let units = units_bought(price, audience, spend);
+                total += per_unit * units / (1.0 + f.strength * exposure);
+                exposure = (1.0 - f.recovery) * exposure + f.recovery * units / curve.reference;
+            }
+            total
         };
+        for spend in [0.0, 800.0, 3000.0] {
+            let fast = curve.value_and_slope(spend).0;
+            assert!((fast - plain(spend)).abs() <= 1e-9 * plain(spend).abs().max(1.0));
+        }
         for spend in [0.0, 500.0, 3000.0] {
             let h = 1e-3;
             let numeric = (curve.value_and_slope(spend + h).0 - curve.value_and_slope(spend).0) / h;

@@ -370,12 +370,18 @@ pub fn describe(scenario: &Scenario) -> String {
         .unwrap_or(0)
         .max(7);
     let varies = benchmark.varies();
+    // When the oracle's split moves, the first columns are day 1's and the last the mean.
+    let (share, spend) = if varies {
+        ("oracle day 1", "spend day 1")
+    } else {
+        ("oracle share", "oracle spend")
+    };
     let _ = write!(
         text,
-        "  {:<width$}  pricing  {:>10}  {:>9}  {:>12}  {:>12}",
-        "channel", "price", "ROAS at 0", "oracle share", "oracle spend"
+        "  {:<width$}  pricing  {:>10}  {:>9}  {share:>12}  {spend:>12}",
+        "channel", "price", "ROAS at 0"
     );
-    let _ = writeln!(text, "{}", if varies { "  horizon mean" } else { "" });
+    let _ = writeln!(text, "{}", if varies { "  oracle, mean" } else { "" });
     for ((channel, spend), mean) in scenario.channels.iter().zip(first).zip(&mean) {
         let _ = write!(
             text,

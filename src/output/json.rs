@@ -248,3 +248,106 @@ pub fn summary(results: &ScenarioResults) -> Vec<u8> {
     bytes.push(b'\n');
     bytes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runner::run_scenario;
+    use crate::scenario::Overrides;
+    use serde_json::Value;
+
+    /// `summary.json` records the whole scenario as run, and nothing a channel does not have.
+    #[test]
+    fn the_whole_scenario_is_recorded_and_nothing_invented() {
+        let source = r#"
+            name = "everything"
+            days = 8
+            daily_budget = 1000.0
+            objective = "profit"
+            target_roas = 1.5
+            start_weekday = "friday"
+            max_daily_change = 0.2
+            baseline = "today"
+
+            [[channels]]
+            name = "search"
+            pricing = "cpc"
+            price = 2.0
+            cvr = 0.05
+            value = 90.0
+            audience = 300.0
+            min_share = 0.1
+            weekday = [1.0, 1.0, 1.0, 1.0, 1.2, 0.8, 0.8]
+            lag = { mean_days = 2.0, max_days = 5 }
+
+            [[channels.shifts]]
+            day = 4
+            price = 1.5
+
+            [[channels]]
+            name = "social"
+            pricing = "cpm"
+            price = 20.0
+            ctr = 0.01
+            cvr = 0.02
+            value = 80.0
+            audience = 40.0
+            max_spend = 600.0
+            fatigue = { strength = 1.0, recovery = 0.2 }
+
+            [[channels]]
+            name = "partners"
+            pricing = "cpa"
+            price = 40.0
+            value = 90.0
+
+            [[policies]]
+            kind = "thompson"
+            [[policies]]
+            kind = "fixed"
+            name = "today"
+            [[policies]]
+            kind = "oracle"
+        "#;
+        let scenario = Scenario::from_toml("t.toml", source)
+            .unwrap()
+            .with_overrides(&Overrides {
+                replications: Some(3),
+                ..Overrides::default()
+            })
+            .unwrap();
+        let results = run_scenario(&scenario, &|| {});
+        let json: Value = serde_json::from_slice(&summary(&results)).unwrap();
+        let meta = &json["scenario"];
+        assert_eq!(json["format_version"], 2);
+        assert_eq!(meta["objective"], "profit");
+        assert_eq!(meta["target_roas"], 1.5);
+        assert_eq!(meta["start_weekday"], "friday");
+        assert_eq!(meta["max_daily_change"], 0.2);
+        assert_eq!(meta["baseline"], "today");
+        let [search, social, partners] = [0, 1, 2].map(|i| &meta["channels"][i]);
+        assert_eq!(search["min_spend"], 100.0);
+        assert_eq!(search["max_spend"], Value::Null);
+        assert_eq!(search["weekday"][4], 1.2);
+        assert_eq!(search["lag"]["max_days"], 5);
+        assert_eq!(search["shifts"][0]["day"], 4);
+        assert_eq!(search["shifts"][0]["price"], 1.5);
+        assert!(
+            search["shifts"][0].get("cvr").is_none(),
+            "unchanged multipliers are left out"
+        );
+        assert!(search.get("ctr").is_none(), "cpc has no ctr");
+        assert_eq!(social["ctr"], 0.01);
+        assert_eq!(social["max_spend"], 600.0);
+        assert_eq!(social["fatigue"]["strength"], 1.0);
+        assert!(partners.get("ctr").is_none() && partners.get("cvr").is_none());
+        let oracle = &json["oracle"];
+        assert_eq!(oracle["benchmark"], "best-constant-split");
+        let revenue = oracle["expected_daily_revenue"].as_f64().unwrap();
+        let spend = oracle["expected_daily_spend"].as_f64().unwrap();
+        assert!((oracle["expected_roas"].as_f64().unwrap() - revenue / spend).abs() < 1e-12);
+        let policies = json["policies"].as_array().unwrap();
+        let today = policies.iter().find(|p| p["policy"] == "today").unwrap();
+        assert_eq!(today["vs_baseline"]["mean"], 0.0);
+    }
+}
