@@ -11,7 +11,9 @@ use crate::output::write_results;
 use crate::report::data::LoadError;
 use crate::report::{ReportError, redraw, write_index};
 use crate::runner::run_scenario;
-use crate::scenario::{Overrides, Scenario};
+use crate::scenario::{
+    MAX_DAYS, MAX_REPLICATIONS, MAX_SEED, Overrides, Scenario, seed_range_message,
+};
 use crate::simulation::Simulation;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -27,18 +29,24 @@ Scenario files (TOML; full reference in the README):
               allocation = proportional | winner-takes-all,
               objective = revenue | profit, target_roas (profit: least marginal ROAS worth
               buying, default 1), start_weekday = monday..sunday,
-              max_daily_change (largest day-to-day change of a channel's share, 0-1)
+              max_daily_change (largest day-to-day change of a channel's share, 0-1),
+              baseline (the policy the others are compared with; default: the first
+              fixed policy, what the account runs today); all above the first [[...]]
   [[channels]] name, pricing = cpm | cpc | cpl | cpa, price, price_cv, ctr (cpm), cvr (not cpa),
               value, value_cv, audience (diminishing returns),
               min_share / min_spend, max_share / max_spend (floors and caps),
               weekday = [7 cvr multipliers, Monday first],
               fatigue = { strength, recovery }, lag = { mean_days, max_days }
   [[channels.shifts]] day (from 1), and multipliers price, ctr, cvr, value, audience
-  [[policies]] kind = fixed (shares) | epsilon-greedy (epsilon, decay) |
+  [[policies]] kind = fixed (shares = { search = 0.6, social = 0.4 }, channels not named
+              get 0, or [0.6, 0.4] in channel order) | epsilon-greedy (epsilon, decay) |
               thompson (prior_alpha, prior_beta, draws) | ucb (loglog_factor) |
               discounted-thompson (discount, + thompson's) |
               sliding-window-thompson (window, + thompson's) |
               saturation-thompson (prior_alpha, prior_beta) | oracle; optional name
+
+Warnings (stderr, also with --quiet; the run goes on): a shift dated after the horizon
+(after --days), and --policies leaving out the baseline the file names.
 
 Exit codes: 0 success, 2 bad input (nothing is written), 1 results could not be written.";
 
@@ -85,13 +93,13 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR", default_value = "results")]
     pub out: PathBuf,
     /// Replications per policy, replacing the scenario's `replications`.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = replications_flag)]
     pub replications: Option<u64>,
     /// Master seed, replacing the scenario's `seed`.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = seed_flag)]
     pub seed: Option<u64>,
     /// Horizon in days, replacing the scenario's `days`.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = days_flag)]
     pub days: Option<u64>,
     /// Worker threads (default: one per core). Results are identical for any value.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -99,7 +107,8 @@ pub struct RunArgs {
     /// Run only these policies, by name, comma-separated (e.g. thompson,oracle).
     #[arg(long, value_name = "NAMES", value_delimiter = ',')]
     pub policies: Option<Vec<String>>,
-    /// No progress bar and no status lines on stderr (the ranked table still goes to stdout).
+    /// No progress bar and no status lines on stderr (the ranked table still goes to stdout,
+    /// warnings and errors to stderr).
     #[arg(long, short)]
     pub quiet: bool,
     /// Write only the CSV and JSON files: no charts/, report.html or index.html.
@@ -109,6 +118,40 @@ pub struct RunArgs {
     /// horizon. The files always hold totals.
     #[arg(long)]
     pub per_day: bool,
+}
+
+/// `--seed`: a whole number from 0 to 2^63 − 1, the seeds a scenario file can hold.
+fn seed_flag(text: &str) -> Result<u64, String> {
+    text.parse::<u64>()
+        .ok()
+        .filter(|seed| *seed <= MAX_SEED)
+        .ok_or_else(|| seed_range_message(text))
+}
+
+/// `--days`: a whole number. Its range is checked with the scenario, which also bounds days ×
+/// channels.
+fn days_flag(text: &str) -> Result<u64, String> {
+    text.parse().map_err(|_| {
+        format!("the horizon must be a whole number of days from 1 to {MAX_DAYS}, got {text}")
+    })
+}
+
+/// `--replications`: a whole number, range-checked with the scenario.
+fn replications_flag(text: &str) -> Result<u64, String> {
+    text.parse().map_err(|_| {
+        format!(
+            "the number of replications must be a whole number from 1 to {MAX_REPLICATIONS}, \
+             got {text}"
+        )
+    })
+}
+
+/// Prints a scenario's warnings on standard error, even with `--quiet`: they concern the
+/// user's input.
+fn print_warnings(scenario: &Scenario) {
+    for warning in scenario.warnings() {
+        eprintln!("warning: {warning}");
+    }
 }
 
 /// Options of `validate`.
@@ -206,7 +249,9 @@ fn load_scenarios(args: &RunArgs) -> Result<Vec<Scenario>, CliError> {
             )
             .into());
         }
-        scenarios.push(scenario.with_overrides(&overrides)?);
+        let scenario = scenario.with_overrides(&overrides)?;
+        print_warnings(&scenario);
+        scenarios.push(scenario);
     }
     Ok(scenarios)
 }
@@ -280,7 +325,10 @@ fn validate_command(args: ValidateArgs) -> Result<(), CliError> {
     let mut failures = 0;
     for path in &args.scenarios {
         match Scenario::load(path) {
-            Ok(scenario) => print(&describe(&scenario)),
+            Ok(scenario) => {
+                print_warnings(&scenario);
+                print(&describe(&scenario));
+            }
             Err(error) => {
                 failures += 1;
                 eprintln!("error: {error}");

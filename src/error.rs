@@ -57,6 +57,15 @@ struct Location {
     excerpt: String,
 }
 
+/// The one-based line and column (in characters) of byte `offset` of `source`.
+pub(crate) fn line_and_column(source: &str, offset: usize) -> (usize, usize) {
+    let start = floor_char_boundary(source, offset.min(source.len()));
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line = source[..start].matches('\n').count() + 1;
+    let column = source[line_start..start].chars().count() + 1;
+    (line, column)
+}
+
 /// Turns a byte span into a one-based line and column, and an excerpt of that line.
 fn locate(source: &str, span: Range<usize>) -> Location {
     let start = floor_char_boundary(source, span.start.min(source.len()));
@@ -65,8 +74,7 @@ fn locate(source: &str, span: Range<usize>) -> Location {
         .find('\n')
         .map_or(source.len(), |i| start + i);
     let line_text = source[line_start..line_end].trim_end_matches('\r');
-    let line = source[..start].matches('\n').count() + 1;
-    let column = source[line_start..start].chars().count() + 1;
+    let (line, column) = line_and_column(source, start);
     let end = floor_char_boundary(source, span.end.clamp(start, line_end));
     let width = source[start..end].chars().count().max(1);
     let gutter = " ".repeat(line.to_string().len());
@@ -82,7 +90,8 @@ fn locate(source: &str, span: Range<usize>) -> Location {
     }
 }
 
-fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+/// The largest character boundary of `text` at or before byte `index` (at most its length).
+pub(crate) fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     while !text.is_char_boundary(index) {
         index -= 1;
     }

@@ -331,6 +331,30 @@ fn bad_flags_exit_2_naming_the_flag() {
         ),
         (vec!["--threads", "0"], "--threads"),
         (vec!["--seed=-3"], "--seed"),
+        // Negative and malformed numbers, with or without `=`, explain the range.
+        (
+            vec!["--seed", "-1"],
+            "'--seed <N>': the seed must be a whole number from 0 to 9223372036854775807 \
+             (2^63 − 1), got -1",
+        ),
+        (
+            vec!["--seed=-1"],
+            "the seed must be a whole number from 0 to 9223372036854775807 (2^63 − 1), got -1",
+        ),
+        (
+            vec!["--seed", "9223372036854775808"],
+            "the seed must be a whole number from 0 to 9223372036854775807 (2^63 − 1), got \
+             9223372036854775808",
+        ),
+        (
+            vec!["--days", "-5"],
+            "'--days <N>': the horizon must be a whole number of days from 1 to 100000, got -5",
+        ),
+        (
+            vec!["--replications=ten"],
+            "'--replications <N>': the number of replications must be a whole number from 1 to \
+             10000000, got ten",
+        ),
     ] {
         let mut args = vec!["run", "--out", out, "-q"];
         args.extend(&flags);
@@ -342,6 +366,61 @@ fn bad_flags_exit_2_naming_the_flag() {
         fs::read_dir(dir.path()).unwrap().next().is_none(),
         "nothing is written"
     );
+}
+
+#[test]
+fn warnings_go_to_stderr_and_the_run_goes_on() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("shop.toml");
+    let out = dir.path().join("out");
+    // Shifts on days 4 (line 22) and 9 (line 26) of a 5-day horizon; shares by channel name.
+    fs::write(
+        &file,
+        format!(
+            "baseline = \"today\"\n{GOOD}\n[[channels.shifts]]\nday = 4\naudience = 0.5\n\n\
+             [[channels.shifts]]\nday = 9\naudience = 2.0\n\n[[policies]]\nkind = \"thompson\"\n\n\
+             [[policies]]\nkind = \"fixed\"\nname = \"today\"\nshares = {{ search = 0.7, affiliate = \
+             0.3 }}\n"
+        ),
+    )
+    .unwrap();
+    let path = path_str(&file);
+    let shift = |line: usize, day: usize, days: usize| {
+        format!(
+            "warning: {path}:{line}:7: channel 'affiliate': the shift on day {day} comes after \
+             the horizon of {days} days and never takes effect\n"
+        )
+    };
+
+    let output = budget_bandit(&["validate", path]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert_eq!(output.stderr, shift(26, 9, 5));
+    assert!(output.stdout.contains("shop ("), "{}", output.stdout);
+
+    // Recomputed for the horizon of --days, and printed even with --quiet.
+    let output = budget_bandit(&[
+        "run",
+        path,
+        "--out",
+        path_str(&out),
+        "--days",
+        "3",
+        "--policies",
+        "thompson",
+        "--no-charts",
+        "-q",
+    ]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert_eq!(
+        output.stderr,
+        format!(
+            "{}{}warning: {path}: --policies leaves out the baseline 'today'; no differences to \
+             a baseline are shown\n",
+            shift(22, 4, 3),
+            shift(26, 9, 3)
+        )
+    );
+    assert!(out.join("shop").join("summary.csv").exists());
 }
 
 #[test]

@@ -37,10 +37,11 @@
 //! assert!(error.to_string().starts_with("inline:2:8: days must be"));
 //! ```
 
+mod messages;
 mod raw;
 mod validate;
 
-pub use validate::RESERVED_CHANNEL_NAME;
+pub use validate::{MAX_DAYS, MAX_REPLICATIONS, MAX_SEED, RESERVED_CHANNEL_NAME};
 
 use crate::channel::Channel;
 use crate::constraints::Constraints;
@@ -113,6 +114,20 @@ pub struct Scenario {
     pub origin: String,
     /// The scenario's TOML text as run: the file itself, or with overrides applied.
     source: String,
+    /// Where each shift's day is written in the file, for [`Scenario::warnings`].
+    shift_sites: Vec<ShiftSite>,
+    /// The baseline the file names, when `--policies` left it out.
+    left_out_baseline: Option<String>,
+}
+
+/// A shift's channel and day, and where its day is written in the scenario file: positions in
+/// the file as the user wrote it, which a source rewritten by overrides no longer has.
+#[derive(Debug, Clone, PartialEq)]
+struct ShiftSite {
+    channel: String,
+    day: usize,
+    line: usize,
+    column: usize,
 }
 
 /// Command-line changes to a scenario, applied after validation of the file.
@@ -222,7 +237,7 @@ impl Scenario {
         }
         if let Some(seed) = overrides.seed {
             let Ok(as_toml) = i64::try_from(seed) else {
-                return fail(format!("--seed must be at most {}, got {seed}", i64::MAX));
+                return fail(format!("--seed: {}", seed_range_message(seed)));
             };
             self.seed = seed;
             table.insert("seed".into(), toml::Value::Integer(as_toml));
@@ -254,8 +269,11 @@ impl Scenario {
             self.policies = kept;
             table.insert("policies".into(), toml::Value::Array(kept_tables));
             let named = table.get("baseline").and_then(toml::Value::as_str);
-            if named.is_some_and(|b| !self.policies.iter().any(|p| p.name == b.trim())) {
+            if let Some(left_out) =
+                named.filter(|b| !self.policies.iter().any(|p| p.name == b.trim()))
+            {
                 // The baseline was left out: compare with nothing rather than a stranger.
+                self.left_out_baseline = Some(left_out.trim().to_owned());
                 table.remove("baseline");
                 self.baseline = None;
             } else if named.is_none() {
@@ -264,6 +282,53 @@ impl Scenario {
         }
         self.source = toml::to_string(&table).expect("a TOML table serialises");
         Ok(self)
+    }
+
+    /// What is allowed but probably not meant, each as `file:line:column: what` (or
+    /// `file: what`): shifts dated after the horizon, which never take effect, and a baseline
+    /// named by the file but left out by `--policies`. Computed for the scenario as it stands,
+    /// so after `--days` has shortened or lengthened the horizon.
+    ///
+    /// ```
+    /// use budget_bandit::scenario::{Overrides, Scenario};
+    ///
+    /// let source = "name = \"s\"\ndays = 30\ndaily_budget = 100.0\n\n[[channels]]\n\
+    ///     name = \"search\"\npricing = \"cpc\"\nprice = 2.0\ncvr = 0.1\nvalue = 50.0\n\n\
+    ///     [[channels.shifts]]\nday = 20\nprice = 1.5\n";
+    /// let scenario = Scenario::from_toml("s.toml", source).unwrap();
+    /// assert!(scenario.warnings().is_empty());
+    /// let two_weeks = Overrides { days: Some(14), ..Overrides::default() };
+    /// assert_eq!(
+    ///     scenario.with_overrides(&two_weeks).unwrap().warnings(),
+    ///     ["s.toml:13:7: channel 'search': the shift on day 20 comes after the horizon of 14 \
+    ///       days and never takes effect"]
+    /// );
+    /// ```
+    pub fn warnings(&self) -> Vec<String> {
+        let days = match self.days {
+            1 => "1 day".to_owned(),
+            n => format!("{n} days"),
+        };
+        let mut warnings: Vec<String> = self
+            .shift_sites
+            .iter()
+            .filter(|site| site.day > self.days)
+            .map(|site| {
+                format!(
+                    "{}:{}:{}: channel '{}': the shift on day {} comes after the horizon of {days} \
+                     and never takes effect",
+                    self.origin, site.line, site.column, site.channel, site.day
+                )
+            })
+            .collect();
+        if let Some(baseline) = &self.left_out_baseline {
+            warnings.push(format!(
+                "{}: --policies leaves out the baseline '{baseline}'; no differences to a \
+                 baseline are shown",
+                self.origin
+            ));
+        }
+        warnings
     }
 
     /// The index of the baseline policy in `policies`.
@@ -288,6 +353,12 @@ impl Scenario {
                 .collect(),
         }
     }
+}
+
+/// Why a seed is out of range, for `--seed` and the library's overrides alike: the seed must
+/// fit a TOML integer, so that the scenario as run can be written next to its results.
+pub fn seed_range_message(given: impl std::fmt::Display) -> String {
+    format!("the seed must be a whole number from 0 to {MAX_SEED} (2^63 − 1), got {given}")
 }
 
 /// The baseline of a scenario that names none: its first `fixed` policy.

@@ -3,9 +3,12 @@
 //! [`super::validate`] turns these into a [`super::Scenario`].
 
 use super::Allocation;
+use super::messages::describe;
 use crate::channel::Pricing;
 use serde::Deserialize;
-use toml::Spanned;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+use toml::{Spanned, Value};
 
 /// The top level of a scenario file.
 #[derive(Debug, Deserialize)]
@@ -185,7 +188,7 @@ pub(super) struct RawPolicy {
     #[serde(default)]
     pub name: Option<Spanned<String>>,
     #[serde(default)]
-    pub shares: Option<Spanned<Vec<f64>>>,
+    pub shares: Option<Spanned<RawShares>>,
     #[serde(default)]
     pub epsilon: Option<Spanned<f64>>,
     #[serde(default)]
@@ -226,5 +229,141 @@ impl RawPolicy {
         note("discount", self.discount.as_ref().map(Spanned::span));
         note("window", self.window.as_ref().map(Spanned::span));
         present
+    }
+}
+
+/// A fixed policy's `shares` as written: by channel order, by channel name, or neither.
+///
+/// Read by hand rather than as an untagged enum, so that every shape reaches validation, which
+/// names the policy, says both accepted forms and points at the offending value.
+#[derive(Debug)]
+pub(super) enum RawShares {
+    /// `shares = [0.5, 0.3, 0.2]`: one value per channel, in channel order.
+    List(Vec<Spanned<Value>>),
+    /// `shares = { search = 0.5, social = 0.5 }`: channel names and their values, in file order.
+    Table(Vec<(Spanned<String>, Spanned<Value>)>),
+    /// Anything else, described for the message ("5", "text \"half\"").
+    Other(String),
+}
+
+impl<'de> Deserialize<'de> for RawShares {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(SharesVisitor)
+    }
+}
+
+struct SharesVisitor;
+
+impl<'de> Visitor<'de> for SharesVisitor {
+    type Value = RawShares;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of numbers in channel order or a table of channel = share")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawShares, E> {
+        Ok(RawShares::Other(describe(&Value::Boolean(v))))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawShares, E> {
+        Ok(RawShares::Other(describe(&Value::Integer(v))))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawShares, E> {
+        Ok(RawShares::Other(v.to_string()))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<RawShares, E> {
+        Ok(RawShares::Other(v.to_string()))
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<RawShares, E> {
+        Ok(RawShares::Other(v.to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawShares, E> {
+        Ok(RawShares::Other(describe(&Value::Float(v))))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<RawShares, E> {
+        Ok(RawShares::Other(describe(&Value::String(v.to_owned()))))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawShares, A::Error> {
+        let mut values = Vec::new();
+        while let Some(value) = seq.next_element()? {
+            values.push(value);
+        }
+        Ok(RawShares::List(values))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawShares, A::Error> {
+        let mut entries = Vec::new();
+        loop {
+            let key = match map.next_key::<Spanned<String>>() {
+                Ok(Some(key)) => key,
+                Ok(None) => break,
+                // Every key of a TOML table has a position; the one thing read as a map whose
+                // key has none is a date (`shares = 2024-05-01`).
+                Err(_) if entries.is_empty() => return Ok(RawShares::Other("a date".into())),
+                Err(error) => return Err(error),
+            };
+            entries.push((key, map.next_value()?));
+        }
+        Ok(RawShares::Table(entries))
+    }
+}
+
+/// The field names of a raw table, read from its derived `Deserialize`, so that no second list
+/// can drift from the struct (used to tell where a misplaced key belongs).
+pub(super) fn field_names<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(FieldNames(&mut fields));
+    fields
+}
+
+/// A deserializer that only records the field names a struct asks for.
+struct FieldNames<'a>(&'a mut &'static [&'static str]);
+
+impl<'de> Deserializer<'de> for FieldNames<'_> {
+    type Error = de::value::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(de::Error::custom("only structs have field names"))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Self::Error> {
+        *self.0 = fields;
+        Err(de::Error::custom("field names read"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
+}
+
+/// The words a word-valued field accepts, as serde lists them ("one of `cpm`, `cpc`, `cpl`,
+/// `cpa`" or "`revenue` or `profit`"), read from the enum itself; `None` for other fields.
+pub(super) fn choices(field: &str) -> Option<String> {
+    fn of<'de, T: Deserialize<'de>>() -> Option<String> {
+        let no_word = de::value::StrDeserializer::<de::value::Error>::new("");
+        let message = T::deserialize(no_word).err()?.to_string();
+        let (_, list) = message.split_once(", expected ")?;
+        Some(list.to_owned())
+    }
+    match field {
+        "allocation" => of::<Allocation>(),
+        "objective" => of::<RawObjective>(),
+        "start_weekday" => of::<Weekday>(),
+        "pricing" => of::<Pricing>(),
+        "kind" => of::<RawPolicyKind>(),
+        _ => None,
     }
 }

@@ -146,7 +146,7 @@ fn numbers_out_of_range() {
     );
     assert_error(
         &minimal_with("days = 10", "days = 10.5"),
-        &["invalid type: floating point"],
+        &["t.toml:3:8: days must be a whole number, got 10.5"],
         3,
     );
 }
@@ -171,7 +171,7 @@ fn channel_lists_and_names() {
     );
     assert_error(
         &minimal_with("pricing = \"cpc\"", "pricing = \"cpx\""),
-        &["unknown variant `cpx`", "`cpm`, `cpc`, `cpl`, `cpa`"],
+        &["pricing must be one of \"cpm\", \"cpc\", \"cpl\", \"cpa\", got \"cpx\""],
         8,
     );
 }
@@ -211,7 +211,11 @@ fn policy_errors() {
     let two = format!(
         "{MINIMAL}\n[[channels]]\nname = \"aff\"\npricing = \"cpa\"\nprice = 3.0\nvalue = 9.0\n\n[[policies]]\nkind = \"fixed\"\nshares = [0.5, 0.6]\n"
     );
-    assert_error(&two, &["policy 'fixed': shares must sum to 1, got 1.1"], 21);
+    assert_error(
+        &two,
+        &["policy 'fixed': shares must sum to 1, got 1.1; a sum within 0.001 of 1 is normalised"],
+        21,
+    );
     assert_error(
         &with_policy("kind = \"epsilon-greedy\"\nepsilon = 1.5"),
         &["policy 'epsilon-greedy': epsilon must be in [0, 1], got 1.5"],
@@ -231,7 +235,10 @@ fn policy_errors() {
     );
     assert_error(
         &with_policy("kind = \"ucb-9\""),
-        &["unknown variant `ucb-9`"],
+        &[
+            "kind must be one of \"fixed\", \"epsilon-greedy\"",
+            "got \"ucb-9\"",
+        ],
         14,
     );
     assert_error(
@@ -504,7 +511,7 @@ fn objective_errors() {
     );
     assert_error_at(
         &minimal_with("days = 10", "days = 10\nobjective = \"margin\""),
-        &["unknown variant `margin`, expected `revenue` or `profit`"],
+        &["objective must be \"revenue\" or \"profit\", got \"margin\""],
         (4, 13),
     );
 }
@@ -796,4 +803,397 @@ fn the_baseline_is_named_or_the_first_fixed_policy() {
         None
     );
     assert_eq!(only(&["today", "thompson"]).baseline_index(), Some(0));
+}
+
+/// `two_channels()` with a third channel, "social", and one fixed policy whose `shares = ...`
+/// is line 28 (its value at column 10).
+fn three_channels_with_shares(shares: &str) -> String {
+    format!(
+        "{}\n[[channels]]\nname = \"social\"\npricing = \"cpc\"\nprice = 1.0\ncvr = 0.05\nvalue = 20.0\n\n[[policies]]\nkind = \"fixed\"\nshares = {shares}\n",
+        two_channels()
+    )
+}
+
+/// The shares of the scenario's first policy, which must be `fixed` with shares.
+fn fixed_shares(scenario: &Scenario) -> Vec<f64> {
+    match &scenario.policies[0].kind {
+        crate::policy::PolicyKind::Fixed(params) => params.shares.clone().expect("shares given"),
+        other => panic!("not a fixed policy: {other:?}"),
+    }
+}
+
+#[test]
+fn shares_by_channel_name_or_by_position() {
+    let split = |shares: &str| {
+        fixed_shares(&Scenario::from_toml("t.toml", &three_channels_with_shares(shares)).unwrap())
+    };
+    // By name in any order, channels not named getting 0; by position, the same split.
+    assert_eq!(split("{ social = 0.25, search = 0.75 }"), [0.75, 0.0, 0.25]);
+    assert_eq!(split("[0.75, 0, 0.25]"), [0.75, 0.0, 0.25]);
+    assert_eq!(split("{ search = 1 }"), [1.0, 0.0, 0.0]);
+    // Sums within 0.1% of 1 are normalised: three times 0.3333 is a valid split.
+    for thirds in [
+        split("{ search = 0.3333, affiliate = 0.3333, social = 0.3333 }"),
+        split("[0.3333, 0.3333, 0.3333]"),
+    ] {
+        assert!(
+            thirds.iter().all(|s| (s - 1.0 / 3.0).abs() < 1e-12),
+            "{thirds:?}"
+        );
+    }
+    // A [policies.shares] table reads like an inline one.
+    let table = three_channels_with_shares("{}").replace(
+        "shares = {}",
+        "[policies.shares]\nsocial = 0.5\nsearch = 0.5",
+    );
+    let scenario = Scenario::from_toml("t.toml", &table).unwrap();
+    assert_eq!(fixed_shares(&scenario), [0.5, 0.0, 0.5]);
+    // The source as run after overrides replays to the same split.
+    let overridden = Scenario::from_toml("t.toml", &three_channels_with_shares("{ social = 1 }"))
+        .unwrap()
+        .with_overrides(&Overrides {
+            days: Some(5),
+            policies: Some(vec!["fixed".into()]),
+            ..Overrides::default()
+        })
+        .unwrap();
+    let replayed = Scenario::from_toml("as-run", overridden.source()).unwrap();
+    assert_eq!(fixed_shares(&replayed), [0.0, 0.0, 1.0]);
+}
+
+#[test]
+fn shares_errors_name_the_policy_and_point_at_the_value() {
+    let at = |shares: &str, parts: &[&str], position: (usize, usize)| {
+        assert_error_at(&three_channels_with_shares(shares), parts, position);
+    };
+    at(
+        "{ search = 0.5, socal = 0.5 }",
+        &[
+            "policy 'fixed': shares names no channel of this scenario: 'socal'; its channels are \
+             search, affiliate, social",
+        ],
+        (28, 26),
+    );
+    at(
+        "{ search = 0.5, social = 0.4 }",
+        &["policy 'fixed': shares must sum to 1, got 0.9; a sum within 0.001 of 1 is normalised"],
+        (28, 10),
+    );
+    at(
+        "[0.15, 0.8, 0]",
+        &["policy 'fixed': shares must sum to 1, got 0.95;"],
+        (28, 10),
+    );
+    let shape = "policy 'fixed': shares must be a list of numbers in channel order or a table of \
+                 channel = share, got";
+    at("5", &[&format!("{shape} 5")], (28, 10));
+    at("\"half\"", &[&format!("{shape} text \"half\"")], (28, 10));
+    at("true", &[&format!("{shape} true")], (28, 10));
+    at("2024-05-01", &[&format!("{shape} a date")], (28, 10));
+    at(
+        "{ search = { share = 1 } }",
+        &[&format!("{shape} a table")],
+        (28, 21),
+    );
+    at(
+        "{ search = \"all\" }",
+        &[&format!("{shape} text \"all\"")],
+        (28, 21),
+    );
+    at("[0.5, [0.5], 0]", &[&format!("{shape} a list")], (28, 16));
+    at(
+        "{ search = -0.5, social = 1.5 }",
+        &["policy 'fixed': shares gives 'search' -0.5, but a share must be a finite number ≥ 0"],
+        (28, 21),
+    );
+    at(
+        "[0.5, nan, 0.5]",
+        &["policy 'fixed': shares gives 'affiliate' NaN, but a share must be a finite number"],
+        (28, 16),
+    );
+    at(
+        "{ search = 1, \"search \" = 0 }",
+        &["policy 'fixed': shares names 'search' twice"],
+        (28, 24),
+    );
+    at(
+        "[0.5, 0.5]",
+        &["policy 'fixed': shares must have one share per channel (3, in channel order), got 2"],
+        (28, 10),
+    );
+}
+
+#[test]
+fn numbers_in_messages_read_as_written() {
+    // Parsed numbers: as written, large ones in exponent form.
+    assert_error_at(
+        &minimal_with("price = 2.0", "price = 1e300"),
+        &["channel 'search': price must be a number above 0 and at most 1e12, got 1e300"],
+        (9, 9),
+    );
+    assert_error_at(
+        &minimal_with("cvr = 0.1", "cvr = 0.1\nvalue_cv = 0.0000001"),
+        &["channel 'search': value_cv must be 0 (no noise) or in [1e-6, 10], got 1e-7"],
+        (11, 12),
+    );
+    // Computed numbers: without the noise of arithmetic (0.35 × 3 is 1.0499999999999998).
+    assert_error_at(
+        &minimal_with(
+            "cvr = 0.1",
+            "cvr = 0.35\nweekday = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 3.0]",
+        ),
+        &["weekday: cvr 0.35 × the largest weekday multiplier 3 is 1.05, above 1"],
+        (11, 11),
+    );
+}
+
+#[test]
+fn type_errors_in_the_users_words() {
+    let cases: [(&str, &str, &str, (usize, usize)); 13] = [
+        (
+            "price = 2.0",
+            "price = \"abc\"",
+            "price must be a number, got text \"abc\"",
+            (9, 9),
+        ),
+        (
+            "price = 2.0",
+            "price = true",
+            "price must be a number, got true",
+            (9, 9),
+        ),
+        (
+            "days = 10",
+            "days = 10.5",
+            "days must be a whole number, got 10.5",
+            (3, 8),
+        ),
+        (
+            "days = 10",
+            "days = 2024-01-01",
+            "days must be a whole number, got a date",
+            (3, 8),
+        ),
+        (
+            "name = \"t\"",
+            "name = 5",
+            "name must be text in quotes, got 5",
+            (2, 8),
+        ),
+        (
+            "days = 10",
+            "days = 10\ndescription = [\"a\"]",
+            "description must be text in quotes, got a list",
+            (4, 15),
+        ),
+        (
+            "cvr = 0.1",
+            "cvr = 0.1\nweekday = [1, 1, \"high\", 1, 1, 1, 1]",
+            "each value in weekday must be a number, got text \"high\"",
+            (11, 18),
+        ),
+        (
+            "cvr = 0.1",
+            "cvr = 0.1\nweekday = 1.2",
+            "weekday must be a list, got 1.2",
+            (11, 11),
+        ),
+        (
+            "cvr = 0.1",
+            "cvr = 0.1\nfatigue = 0.5",
+            "fatigue must be a table, got 0.5",
+            (11, 11),
+        ),
+        (
+            "cvr = 0.1",
+            "cvr = 0.1\nlag = [3]",
+            "lag must be a table, got a list",
+            (11, 7),
+        ),
+        (
+            "days = 10",
+            "days = 10\nallocation = 1",
+            "allocation must be \"proportional\" or \"winner-takes-all\", got 1",
+            (4, 14),
+        ),
+        (
+            "days = 10",
+            "days = 10\nstart_weekday = \"someday\"",
+            "start_weekday must be one of \"monday\", \"tuesday\"",
+            (4, 17),
+        ),
+        (
+            "days = 10",
+            "days = 10\nseed = 99999999999999999999",
+            "seed must be a whole number from -9223372036854775808 to 9223372036854775807 (the \
+             whole numbers TOML can hold), got 99999999999999999999",
+            (4, 8),
+        ),
+    ];
+    for (from, to, message, position) in cases {
+        assert_error_at(&minimal_with(from, to), &[message], position);
+    }
+    assert_error_at(
+        &format!("{MINIMAL}\n[[policies]]\nkind = \"thompson\"\ndraws = 2.5\n"),
+        &["draws must be a whole number, got 2.5"],
+        (15, 9),
+    );
+    assert_error_at(
+        &format!("{MINIMAL}\npolicies = 3\n"),
+        &["unknown field `policies` in a [[channels]] table"],
+        (13, 1),
+    );
+    assert_error_at(
+        &minimal_with(
+            "days = 10",
+            "days = 10\npolicies = [{ kind = \"fixed\" }, 7]",
+        ),
+        &["each value in policies must be a table, got 7"],
+        (4, 33),
+    );
+}
+
+#[test]
+fn top_level_fields_below_a_table_header_get_a_hint() {
+    let hint = |table: &str, field: &str| {
+        format!(
+            "unknown field `{field}` in a {table} table: TOML puts every key written below a \
+             table header into that table, so the scenario's `{field}` belongs above the first \
+             table ([[channels]] on line 6); move this line up there"
+        )
+    };
+    assert_error_at(
+        &format!("{MINIMAL}\n[[policies]]\nkind = \"thompson\"\nseed = 5\n"),
+        &[&hint("[[policies]]", "seed")],
+        (15, 1),
+    );
+    assert_error_at(
+        &format!("{MINIMAL}days = 30\n"),
+        &[&hint("[[channels]]", "days")],
+        (12, 1),
+    );
+    assert_error_at(
+        &format!("{MINIMAL}\n[[channels.shifts]]\nday = 3\nprice = 2.0\n  replications = 9\n"),
+        &[&hint("[[channels.shifts]]", "replications")],
+        (16, 3),
+    );
+    // A channel's field below its shifts belongs to the channel.
+    assert_error_at(
+        &format!(
+            "{MINIMAL}\n[[channels.shifts]]\nday = 3\nprice = 2.0\n\n[[channels.shifts]]\nday = \
+             5\ncvr = 0.5\nmin_share = 0.1\n"
+        ),
+        &[
+            "unknown field `min_share` in a [[channels.shifts]] table: TOML puts every key \
+             written below a [[channels.shifts]] header into that shift, so the channel's \
+             `min_share` belongs above its first shift ([[channels.shifts]] on line 13); move \
+             this line up there",
+        ],
+        (20, 1),
+    );
+    // Fields that belong nowhere, or inside an inline table, keep serde's list of fields.
+    assert_error_at(
+        &format!("{MINIMAL}\n[[policies]]\nkind = \"thompson\"\nbudget = 5\n"),
+        &["unknown field `budget`, expected one of `kind`, `name`, `shares`"],
+        (15, 1),
+    );
+    assert_error_at(
+        &minimal_with(
+            "cvr = 0.1",
+            "cvr = 0.1\nlag = { mean_days = 1.0, max_days = 3, seed = 1 }",
+        ),
+        &["unknown field `seed`, expected `mean_days` or `max_days`"],
+        (11, 40),
+    );
+}
+
+#[test]
+fn shifts_after_the_horizon_are_warnings_recomputed_after_overrides() {
+    let source = format!(
+        "{MINIMAL}\n[[channels.shifts]]\nday = 8\nprice = 2.0\n\n[[channels.shifts]]\nday = 12\nprice = 0.5\n"
+    );
+    let scenario = Scenario::from_toml("t.toml", &source).unwrap();
+    assert_eq!(
+        scenario.warnings(),
+        [
+            "t.toml:18:7: channel 'search': the shift on day 12 comes after the horizon of 10 days \
+          and never takes effect"
+        ]
+    );
+    let days = |days: u64| {
+        scenario
+            .clone()
+            .with_overrides(&Overrides {
+                days: Some(days),
+                ..Overrides::default()
+            })
+            .unwrap()
+            .warnings()
+    };
+    assert_eq!(
+        days(12),
+        Vec::<String>::new(),
+        "a shift on the last day takes effect"
+    );
+    assert_eq!(
+        days(1),
+        [
+            "t.toml:14:7: channel 'search': the shift on day 8 comes after the horizon of 1 day \
+             and never takes effect",
+            "t.toml:18:7: channel 'search': the shift on day 12 comes after the horizon of 1 day \
+             and never takes effect",
+        ]
+    );
+    assert!(
+        Scenario::from_toml("t.toml", MINIMAL)
+            .unwrap()
+            .warnings()
+            .is_empty()
+    );
+}
+
+#[test]
+fn leaving_out_a_named_baseline_is_a_warning() {
+    let named = format!(
+        "baseline = \"today\"\n{MINIMAL}\n[[policies]]\nkind = \"thompson\"\n[[policies]]\nkind = \"fixed\"\nname = \"today\"\n"
+    );
+    let only = |source: &str, names: &[&str]| {
+        Scenario::from_toml("t.toml", source)
+            .unwrap()
+            .with_overrides(&Overrides {
+                policies: Some(names.iter().map(|n| n.to_string()).collect()),
+                ..Overrides::default()
+            })
+            .unwrap()
+            .warnings()
+    };
+    assert_eq!(
+        only(&named, &["thompson"]),
+        [
+            "t.toml: --policies leaves out the baseline 'today'; no differences to a baseline are \
+          shown"
+        ]
+    );
+    assert!(only(&named, &["today"]).is_empty());
+    // The first fixed policy, a baseline by default, may be left out silently.
+    assert!(only(MINIMAL, &["thompson"]).is_empty());
+}
+
+#[test]
+fn no_cut_or_stray_character_makes_validation_panic() {
+    // Messages read the source around an error's position: every cut of a scenario, and every
+    // stray character at every position, must give a scenario or an error.
+    let source = three_channels_with_shares("{ search = 0.5, social = 0.5 }")
+        + "\n[[channels.shifts]]\nday = 2\nvalue = 0.9\nseed = 4\n";
+    let boundaries: Vec<usize> = (0..=source.len())
+        .filter(|&i| source.is_char_boundary(i))
+        .collect();
+    for &cut in &boundaries {
+        let _ = Scenario::from_toml("t.toml", &source[..cut]);
+        for stray in ["é", "[", "\"", "=", ",", "{", "]", "1"] {
+            let mut changed = source.clone();
+            changed.insert_str(cut, stray);
+            let _ = Scenario::from_toml("t.toml", &changed);
+        }
+    }
 }

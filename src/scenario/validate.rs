@@ -3,14 +3,16 @@
 //! Each check names the channel or policy and the field, says what is allowed, and points at
 //! the value's line and column.
 
+use super::messages::{describe, shown, toml_error};
 use super::raw::{
-    RawChannel, RawFatigue, RawLag, RawObjective, RawPolicy, RawPolicyKind, RawScenario, RawShift,
+    RawChannel, RawFatigue, RawLag, RawObjective, RawPolicy, RawPolicyKind, RawScenario, RawShares,
+    RawShift,
 };
-use super::{Allocation, Scenario};
+use super::{Allocation, Scenario, ShiftSite};
 use crate::channel::{Channel, Pricing};
 use crate::constraints::{Bounds, Constraints};
 use crate::dynamics::{Dynamics, Fatigue, Lag, Levels, Shift};
-use crate::error::ScenarioError;
+use crate::error::{ScenarioError, line_and_column};
 use crate::objective::Objective;
 use crate::policy::discounted_thompson::DiscountedThompsonParams;
 use crate::policy::epsilon_greedy::EpsilonGreedyParams;
@@ -21,12 +23,15 @@ use crate::policy::thompson::ThompsonParams;
 use crate::policy::ucb::UcbParams;
 use crate::policy::{PolicyKind, PolicySpec};
 use std::ops::Range;
-use toml::Spanned;
+use toml::{Spanned, Value};
 
 /// Longest horizon a scenario may have, in days.
-pub(super) const MAX_DAYS: u64 = 100_000;
+pub const MAX_DAYS: u64 = 100_000;
 /// Most replications a scenario may ask for.
-pub(super) const MAX_REPLICATIONS: u64 = 10_000_000;
+pub const MAX_REPLICATIONS: u64 = 10_000_000;
+/// Largest seed: 2^63 − 1, the largest whole number a TOML file can hold, so that the seed of
+/// any run can be written into the scenario file next to its results.
+pub const MAX_SEED: u64 = i64::MAX as u64;
 /// Most paid units one day's budget may buy on one channel (keeps counts exact in `f64`).
 const MAX_UNITS_PER_DAY: f64 = 1e12;
 /// Most cells (days × channels) of a scenario's daily tables, which are held in memory per
@@ -41,8 +46,9 @@ const MAX_CV: f64 = 10.0;
 const MIN_CV: f64 = 1e-6;
 /// Most posterior draws per day for Thompson sampling's probability matching.
 const MAX_DRAWS: i64 = 1_000_000;
-/// How far `shares` may sum from 1.
-const SHARE_SUM_TOLERANCE: f64 = 1e-6;
+/// How far `shares` may sum from 1 and still be normalised: 0.1%, so that three times 0.3333
+/// is a valid split.
+const SHARE_SUM_TOLERANCE: f64 = 1e-3;
 /// Range of a shift's or a weekday's multiplier.
 const MULTIPLIER_RANGE: (f64, f64) = (1e-3, 1e3);
 /// Longest conversion lag, in days.
@@ -56,7 +62,7 @@ pub const RESERVED_CHANNEL_NAME: &str = "total";
 pub(super) fn parse(origin: &str, source: &str) -> Result<Scenario, ScenarioError> {
     let check = Checker { origin, source };
     let raw: RawScenario = toml::from_str(source)
-        .map_err(|e| check.error(e.span(), e.message().trim_end().to_owned()))?;
+        .map_err(|e| check.error(e.span(), toml_error(source, e.span(), e.message())))?;
     check.scenario(raw)
 }
 
@@ -87,7 +93,10 @@ impl Checker<'_> {
         if v.is_finite() && (low..=high).contains(&v) {
             Ok(v)
         } else {
-            self.fail(value.span(), format!("{what} must be {allowed}, got {v}"))
+            self.fail(
+                value.span(),
+                format!("{what} must be {allowed}, got {}", shown(v)),
+            )
         }
     }
 
@@ -98,7 +107,10 @@ impl Checker<'_> {
         if v > 0.0 {
             Ok(v)
         } else {
-            self.fail(value.span(), format!("{what} must be {allowed}, got {v}"))
+            self.fail(
+                value.span(),
+                format!("{what} must be {allowed}, got {}", shown(v)),
+            )
         }
     }
 
@@ -119,7 +131,10 @@ impl Checker<'_> {
         if v == 0.0 || v >= MIN_CV {
             Ok(v)
         } else {
-            self.fail(value.span(), format!("{what} must be {allowed}, got {v:e}"))
+            self.fail(
+                value.span(),
+                format!("{what} must be {allowed}, got {}", shown(v)),
+            )
         }
     }
 
@@ -171,7 +186,7 @@ impl Checker<'_> {
             None => "EUR".to_owned(),
         };
         let seed = match &raw.seed {
-            Some(seed) => self.whole("seed", seed, 0, i64::MAX)? as u64,
+            Some(seed) => self.whole("seed", seed, 0, MAX_SEED as i64)? as u64,
             None => 1,
         };
         let replications = match &raw.replications {
@@ -238,7 +253,7 @@ impl Checker<'_> {
             Some(policies) => {
                 let mut checked: Vec<PolicySpec> = Vec::new();
                 for policy in policies.get_ref() {
-                    let spec = self.policy(policy.get_ref(), channels.len())?;
+                    let spec = self.policy(policy.get_ref(), &channels)?;
                     if checked.iter().any(|p| p.name == spec.name) {
                         let span = policy
                             .get_ref()
@@ -278,6 +293,7 @@ impl Checker<'_> {
             None => super::default_baseline(&policies),
         };
 
+        let shift_sites = self.shift_sites(&raw, &channels);
         Ok(Scenario {
             name,
             description: raw.description.unwrap_or_default().trim().to_owned(),
@@ -296,7 +312,28 @@ impl Checker<'_> {
             baseline,
             origin: self.origin.to_owned(),
             source: self.source.to_owned(),
+            shift_sites,
+            left_out_baseline: None,
         })
+    }
+
+    /// Where each channel's shifts are written, in file order, for warnings about shifts the
+    /// horizon never reaches (recomputed when `--days` changes it).
+    fn shift_sites(&self, raw: &RawScenario, channels: &[Channel]) -> Vec<ShiftSite> {
+        let mut sites = Vec::new();
+        for (raw_channel, channel) in raw.channels.get_ref().iter().zip(channels) {
+            for shift in &raw_channel.get_ref().shifts {
+                let day = &shift.get_ref().day;
+                let (line, column) = line_and_column(self.source, day.span().start);
+                sites.push(ShiftSite {
+                    channel: channel.name.clone(),
+                    day: *day.get_ref() as usize,
+                    line,
+                    column,
+                });
+            }
+        }
+        sites
     }
 
     /// A channel, its market dynamics and its spend floor and cap.
@@ -462,8 +499,11 @@ impl Checker<'_> {
                 ),
                 (Some(share), None) => {
                     let money = self.rate(&what(share_name), share)? * daily_budget;
-                    let given =
-                        format!("{share_name} {} ({} a day)", share.get_ref(), amount(money));
+                    let given = format!(
+                        "{share_name} {} ({} a day)",
+                        shown(*share.get_ref()),
+                        shown(money)
+                    );
                     Ok(Some((money, given, share.span())))
                 }
                 (None, Some(spend)) => {
@@ -476,7 +516,7 @@ impl Checker<'_> {
                     )?;
                     Ok(Some((
                         money,
-                        format!("{spend_name} {}", amount(money)),
+                        format!("{spend_name} {}", shown(money)),
                         spend.span(),
                     )))
                 }
@@ -506,7 +546,7 @@ impl Checker<'_> {
                 format!(
                     "{} is more than daily_budget {}: no day can spend it; lower it",
                     what(given),
-                    amount(daily_budget)
+                    shown(daily_budget)
                 ),
             );
         }
@@ -545,7 +585,7 @@ impl Checker<'_> {
                 .iter()
                 .zip(values)
                 .filter(|(_, v)| **v != skip)
-                .map(|(c, v)| format!("{} {}", c.get_ref().name.get_ref().trim(), amount(*v)))
+                .map(|(c, v)| format!("{} {}", c.get_ref().name.get_ref().trim(), shown(*v)))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -670,8 +710,9 @@ impl Checker<'_> {
                     return self.fail(
                         values.span(),
                         format!(
-                            "{} multipliers must be from {low} to {high}, got {bad}",
-                            what("weekday")
+                            "{} multipliers must be from {low} to {high}, got {}",
+                            what("weekday"),
+                            shown(*bad)
                         ),
                     );
                 }
@@ -721,17 +762,18 @@ impl Checker<'_> {
                 return self.fail(
                     values.span(),
                     format!(
-                        "{}: cvr {} × the largest weekday multiplier {weekday_peak} is {}, above \
-                         1: a rate cannot exceed 1; lower the multipliers or the cvr",
+                        "{}: cvr {} × the largest weekday multiplier {} is {}, above 1: a \
+                         rate cannot exceed 1; lower the multipliers or the cvr",
                         what("weekday"),
-                        channel.cvr,
-                        amount(reached)
+                        shown(channel.cvr),
+                        shown(weekday_peak),
+                        shown(reached)
                     ),
                 );
             }
         }
         let weekday_factor = if raw.weekday.is_some() {
-            format!(" × the largest weekday multiplier {weekday_peak}")
+            format!(" × the largest weekday multiplier {}", shown(weekday_peak))
         } else {
             String::new()
         };
@@ -753,12 +795,13 @@ impl Checker<'_> {
             cheapest = cheapest.min(level.price);
             let above_one = |rate: &str, base: f64, multiplier: f64, factor: &str, reached| {
                 format!(
-                    "{}: {rate} {base} × the {rate} multipliers of the shifts up to day {day} \
+                    "{}: {rate} {} × the {rate} multipliers of the shifts up to day {day} \
                      ({}){factor} is {}, above 1: a rate cannot exceed 1; lower the multipliers \
                      or the {rate}",
                     what(&format!("shift on day {}", shift.day)),
-                    amount(multiplier),
-                    amount(reached),
+                    shown(base),
+                    shown(multiplier),
+                    shown(reached),
                     day = shift.day,
                 )
             };
@@ -890,7 +933,7 @@ impl Checker<'_> {
         Ok(Lag::new(mean_days, max_days))
     }
 
-    fn policy(&self, raw: &RawPolicy, channel_count: usize) -> Result<PolicySpec, ScenarioError> {
+    fn policy(&self, raw: &RawPolicy, channels: &[Channel]) -> Result<PolicySpec, ScenarioError> {
         let kind = *raw.kind.get_ref();
         let name = match &raw.name {
             Some(name) => self.name("policy name", name)?,
@@ -917,7 +960,7 @@ impl Checker<'_> {
             RawPolicyKind::Fixed => {
                 let shares = match &raw.shares {
                     None => None,
-                    Some(shares) => Some(self.shares(&what("shares"), shares, channel_count)?),
+                    Some(shares) => Some(self.shares(&what("shares"), shares, channels)?),
                 };
                 PolicyKind::Fixed(FixedParams { shares })
             }
@@ -966,8 +1009,9 @@ impl Checker<'_> {
                             return self.fail(
                                 d.span(),
                                 format!(
-                                    "{} must be above 0 and below 1 (1 would never forget), got {v}",
-                                    what("discount")
+                                    "{} must be above 0 and below 1 (1 would never forget), got {}",
+                                    what("discount"),
+                                    shown(v)
                                 ),
                             );
                         }
@@ -1025,48 +1069,110 @@ impl Checker<'_> {
         })
     }
 
+    /// A fixed split, by channel order or by channel name (channels not named get 0), summing
+    /// to 1 within [`SHARE_SUM_TOLERANCE`] and normalised.
     fn shares(
         &self,
         what: &str,
-        shares: &Spanned<Vec<f64>>,
-        channel_count: usize,
+        shares: &Spanned<RawShares>,
+        channels: &[Channel],
     ) -> Result<Vec<f64>, ScenarioError> {
-        let values = shares.get_ref();
-        if values.len() != channel_count {
+        let values = match shares.get_ref() {
+            RawShares::Other(given) => {
+                return self.fail(shares.span(), shares_shape(what, given));
+            }
+            RawShares::List(list) => {
+                if list.len() != channels.len() {
+                    return self.fail(
+                        shares.span(),
+                        format!(
+                            "{what} must have one share per channel ({}, in channel order), got {}",
+                            channels.len(),
+                            list.len()
+                        ),
+                    );
+                }
+                list.iter()
+                    .zip(channels)
+                    .map(|(value, channel)| self.share(what, &channel.name, value))
+                    .collect::<Result<Vec<f64>, _>>()?
+            }
+            RawShares::Table(entries) => {
+                let mut values = vec![0.0; channels.len()];
+                let mut named = vec![false; channels.len()];
+                for (key, value) in entries {
+                    let name = key.get_ref().trim();
+                    let Some(index) = channels.iter().position(|c| c.name == name) else {
+                        let known: Vec<&str> = channels.iter().map(|c| c.name.as_str()).collect();
+                        return self.fail(
+                            key.span(),
+                            format!(
+                                "{what} names no channel of this scenario: '{name}'; its \
+                                 channels are {}",
+                                known.join(", ")
+                            ),
+                        );
+                    };
+                    if named[index] {
+                        return self.fail(key.span(), format!("{what} names '{name}' twice"));
+                    }
+                    named[index] = true;
+                    values[index] = self.share(what, name, value)?;
+                }
+                values
+            }
+        };
+        let sum: f64 = values.iter().sum();
+        if (sum - 1.0).abs() > SHARE_SUM_TOLERANCE {
             return self.fail(
                 shares.span(),
                 format!(
-                    "{what} must have one share per channel ({channel_count}, in channel order), got {}",
-                    values.len()
+                    "{what} must sum to 1, got {}; a sum within {SHARE_SUM_TOLERANCE} of 1 is \
+                     normalised",
+                    shown(sum)
                 ),
             );
         }
-        if let Some(bad) = values.iter().find(|s| !(s.is_finite() && **s >= 0.0)) {
-            return self.fail(
-                shares.span(),
-                format!("{what} must all be finite and ≥ 0, got {bad}"),
-            );
-        }
-        let sum: f64 = values.iter().sum();
-        if (sum - 1.0).abs() > SHARE_SUM_TOLERANCE {
-            return self.fail(shares.span(), format!("{what} must sum to 1, got {sum}"));
-        }
         Ok(values.iter().map(|s| s / sum).collect())
+    }
+
+    /// The share of `channel` in a fixed split: a finite number ≥ 0. `what` names the split.
+    fn share(
+        &self,
+        what: &str,
+        channel: &str,
+        value: &Spanned<Value>,
+    ) -> Result<f64, ScenarioError> {
+        let v = match value.get_ref() {
+            Value::Float(v) => *v,
+            Value::Integer(v) => *v as f64,
+            other => return self.fail(value.span(), shares_shape(what, &describe(other))),
+        };
+        if v.is_finite() && v >= 0.0 {
+            Ok(v)
+        } else {
+            self.fail(
+                value.span(),
+                format!(
+                    "{what} gives '{channel}' {}, but a share must be a finite number ≥ 0",
+                    shown(v)
+                ),
+            )
+        }
     }
 }
 
-/// Money as people write it: rounded to 10 significant digits, so that a share times the
-/// budget reads 7 rather than 7.000000000000001.
-fn amount(value: f64) -> String {
-    match format!("{value:.9e}").parse::<f64>() {
-        Ok(rounded) if rounded.is_finite() => rounded.to_string(),
-        _ => value.to_string(),
-    }
+/// The message for `shares` of the wrong shape.
+fn shares_shape(what: &str, given: &str) -> String {
+    format!(
+        "{what} must be a list of numbers in channel order or a table of channel = share, got \
+         {given}"
+    )
 }
 
 /// Two amounts that differ, each rounded unless rounding would make them read the same.
 fn amounts_apart(a: f64, b: f64) -> (String, String) {
-    let (a_text, b_text) = (amount(a), amount(b));
+    let (a_text, b_text) = (shown(a), shown(b));
     if a != b && a_text == b_text {
         (a.to_string(), b.to_string())
     } else {
