@@ -190,16 +190,27 @@ fn load_scenarios(args: &RunArgs) -> Result<Vec<Scenario>, CliError> {
     };
     let mut scenarios: Vec<Scenario> = Vec::new();
     for scenario in loaded {
-        if let Some(earlier) = scenarios.iter().find(|s| s.name == scenario.name) {
-            return Err(ScenarioError::whole_file(
-                &scenario.origin,
+        // Names are ASCII (checked in validation); case-insensitive file systems would put
+        // `Shop` and `shop` in one folder.
+        let clash = scenarios
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(&scenario.name));
+        if let Some(earlier) = clash {
+            let message = if earlier.name == scenario.name {
                 format!(
                     "scenario name '{}' is also used by {}; each scenario writes the results \
                      folder of its name, so names must differ",
                     scenario.name, earlier.origin
-                ),
-            )
-            .into());
+                )
+            } else {
+                format!(
+                    "scenario name '{}' is also used by {}, as '{}'; each scenario writes the \
+                     results folder of its name, and names that differ only in letter case \
+                     share one folder on case-insensitive file systems",
+                    scenario.name, earlier.origin, earlier.name
+                )
+            };
+            return Err(scenario.name_error(message).into());
         }
         scenarios.push(scenario.with_overrides(&overrides)?);
     }

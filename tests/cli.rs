@@ -217,6 +217,19 @@ fn bad_scenarios_exit_2_with_a_message_and_write_nothing() {
             format!("{GOOD}\n[[policies]]\nkind = \"fixed\"\nshares = [0.5, 0.4]\n"),
             vec![":22:10:", "policy 'fixed': shares must sum to 1, got 0.9"],
         ),
+        (
+            "run",
+            good_with("name = \"shop\"", "name = \"Index.HTML\""),
+            vec![
+                "bad.toml:1:8:",
+                "'Index.HTML' is the index page a run writes beside the results folders",
+            ],
+        ),
+        (
+            "validate",
+            good_with("name = \"shop\"", "name = \"index.html\""),
+            vec!["bad.toml:1:8:", "'index.html' is the index page"],
+        ),
     ];
     for (command, source, parts) in cases {
         assert_rejected(command, &source, &parts);
@@ -584,4 +597,60 @@ fn run_help_lists_every_flag() {
             output.stdout
         );
     }
+}
+
+#[test]
+fn scenario_names_differing_only_in_case_exit_2_with_line_and_column() {
+    let dir = TempDir::new().unwrap();
+    let lower = dir.path().join("lower.toml");
+    let upper = dir.path().join("upper.toml");
+    fs::write(&lower, GOOD).unwrap();
+    fs::write(
+        &upper,
+        format!("# the same shop\n{}", good_with("\"shop\"", "\"Shop\"")),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let output = budget_bandit(&[
+        "run",
+        path_str(&lower),
+        path_str(&upper),
+        "--out",
+        path_str(&out),
+        "-q",
+    ]);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    let message = format!(
+        "{}:2:8: scenario name 'Shop' is also used by {}, as 'shop'; each scenario writes the \
+         results folder of its name, and names that differ only in letter case share one folder \
+         on case-insensitive file systems",
+        path_str(&upper),
+        path_str(&lower)
+    );
+    assert!(output.stderr.contains(&message), "{}", output.stderr);
+    assert!(
+        output.stderr.contains("2 | name = \"Shop\""),
+        "{}",
+        output.stderr
+    );
+    assert!(!out.exists(), "a rejected run wrote {}", out.display());
+
+    let output = budget_bandit(&[
+        "run",
+        path_str(&lower),
+        path_str(&lower),
+        "--out",
+        path_str(&out),
+        "-q",
+    ]);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(
+        output.stderr.contains(&format!(
+            "{}:1:8: scenario name 'shop' is also used by",
+            path_str(&lower)
+        )),
+        "{}",
+        output.stderr
+    );
+    assert!(!out.exists(), "a rejected run wrote {}", out.display());
 }

@@ -40,7 +40,7 @@
 mod raw;
 mod validate;
 
-pub use validate::RESERVED_CHANNEL_NAME;
+pub use validate::{INDEX_PAGE, RESERVED_CHANNEL_NAME};
 
 use crate::channel::Channel;
 use crate::constraints::Constraints;
@@ -167,6 +167,17 @@ impl Scenario {
                 .map(|d| d.lag.as_ref().map_or_else(Vec::new, |l| l.cdf()))
                 .collect(),
             memory,
+        )
+    }
+
+    /// An error about the scenario's `name`, pointing at its line and column. Call it on the
+    /// scenario as loaded: overrides rewrite [`Scenario::source`], where the name is looked up.
+    pub fn name_error(&self, message: String) -> ScenarioError {
+        ScenarioError::new(
+            &self.origin,
+            &self.source,
+            validate::name_span(&self.source),
+            message,
         )
     }
 
