@@ -6,9 +6,9 @@
 
 use crate::error::ScenarioError;
 use crate::output::table::{money, ranked_table, thousands};
-use crate::output::write_results;
+use crate::report::ReportError;
 use crate::report::data::LoadError;
-use crate::report::{ReportError, redraw, write_index};
+use crate::results_folder::{Claim, FolderError, NotOurs, redraw};
 use crate::runner::run_scenario;
 use crate::scenario::{Overrides, Scenario};
 use crate::simulation::Simulation;
@@ -126,6 +126,9 @@ pub enum CliError {
     /// A results folder given to `chart` is missing or damaged: exit code 2.
     #[error("{0}")]
     Results(#[from] LoadError),
+    /// Something budget-bandit did not write is where results would go: exit code 2.
+    #[error("{0}")]
+    NotOurs(#[from] NotOurs),
     /// Results, charts or the report could not be written or drawn: exit code 1.
     #[error("{0}")]
     Output(ReportError),
@@ -138,8 +141,21 @@ impl CliError {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Input(_) | CliError::InputsReported(_) | CliError::Results(_) => 2,
+            CliError::Input(_)
+            | CliError::InputsReported(_)
+            | CliError::Results(_)
+            | CliError::NotOurs(_) => 2,
             CliError::Output(_) | CliError::Threads(_) => 1,
+        }
+    }
+}
+
+impl From<FolderError> for CliError {
+    fn from(error: FolderError) -> Self {
+        match error {
+            FolderError::NotOurs(error) => CliError::NotOurs(error),
+            FolderError::Report(ReportError::Load(error)) => CliError::Results(error),
+            FolderError::Report(error) => CliError::Output(error),
         }
     }
 }
@@ -232,6 +248,13 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
 
 fn run_command(args: RunArgs) -> Result<(), CliError> {
     let scenarios = load_scenarios(&args)?;
+    // Before any simulation: the output folder is writable and nothing foreign is in the way.
+    let mut claim = Claim::prepare(&args.out, &scenarios, !args.no_charts)?;
+    if !args.quiet {
+        for tidied in claim.tidied() {
+            eprintln!("{tidied}");
+        }
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.map_or(0, usize::from))
         .build()?;
@@ -245,8 +268,7 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
         bar.set_message(scenario.name.clone());
         let results = pool.install(|| run_scenario(scenario, &|| bar.inc(1)));
         let elapsed = started.elapsed();
-        let folder =
-            write_results(&args.out, &results, !args.no_charts).map_err(CliError::Output)?;
+        let folder = claim.write(&results)?;
         bar.suspend(|| {
             print(&ranked_table(&results));
             print("\n");
@@ -260,19 +282,16 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
         });
     }
     bar.finish_and_clear();
-    if !args.no_charts {
-        write_index(&args.out).map_err(|e| CliError::Output(e.into()))?;
-    }
+    claim.finish()?;
     Ok(())
 }
 
 fn chart_command(args: ChartArgs) -> Result<(), CliError> {
     for folder in &args.folders {
-        match redraw(folder) {
-            Ok(_) => eprintln!("redrew {}", folder.join("report.html").display()),
-            Err(ReportError::Load(error)) => return Err(error.into()),
-            Err(error) => return Err(CliError::Output(error)),
+        for tidied in redraw(folder)? {
+            eprintln!("{tidied}");
         }
+        eprintln!("redrew {}", folder.join("report.html").display());
     }
     Ok(())
 }
