@@ -1,8 +1,9 @@
 //! The command-line interface: arguments become checked settings, then the library does the
 //! work. `main` only calls [`main`] here.
 //!
-//! Exit codes: 0 on success, 2 for bad input (a scenario file, a flag value), 1 when results
-//! cannot be written. A closed standard output (`budget-bandit run | head`) is not an error.
+//! Exit codes: 0 on success, 2 for bad input (a scenario file, a flag value, something in the
+//! output folder that budget-bandit did not write), 1 when results cannot be written. A closed
+//! standard output (`budget-bandit run | head`) is not an error.
 
 use crate::error::ScenarioError;
 use crate::output::table::{money, ranked_table, thousands};
@@ -39,7 +40,8 @@ Scenario files (TOML; full reference in the README):
               sliding-window-thompson (window, + thompson's) |
               saturation-thompson (prior_alpha, prior_beta) | oracle; optional name
 
-Exit codes: 0 success, 2 bad input (nothing is written), 1 results could not be written.";
+Exit codes: 0 success; 2 bad input, or something in --out that budget-bandit did not write
+(nothing is run or written); 1 results could not be written.";
 
 /// Split a daily marketing budget across channels with multi-armed bandits, and measure what
 /// learning costs against an oracle that knows the truth.
@@ -56,6 +58,11 @@ pub struct Cli {
 pub enum Command {
     /// Simulate every policy of each scenario, print a ranked table and write
     /// OUT/<scenario>/ (summary.csv, channels.csv, daily.csv, summary.json, scenario.toml).
+    ///
+    /// An earlier results folder of that name is replaced whole once the new one is complete.
+    /// Anything there that budget-bandit did not write (a folder without its .budget-bandit
+    /// marker, a file, a link), or an index.html it did not write, stops the run before any
+    /// simulation.
     #[command(after_help = SCENARIO_REFERENCE)]
     Run(RunArgs),
     /// Check scenario files and print each one's channels, oracle split and expected ROAS.
@@ -80,7 +87,8 @@ pub struct RunArgs {
     /// Scenario TOML files; without any, the built-in default scenario
     /// (the same as scenarios/default.toml).
     pub scenarios: Vec<PathBuf>,
-    /// Folder that receives one results folder per scenario.
+    /// Folder that receives one results folder per scenario, and index.html; created if
+    /// missing.
     #[arg(long, value_name = "DIR", default_value = "results")]
     pub out: PathBuf,
     /// Replications per policy, replacing the scenario's `replications`.
