@@ -13,7 +13,7 @@
 //!   [`LEGACY_INDEX_START`]).
 //!
 //! Anything else of that name (a folder without the marker, a file, a symbolic link, a device)
-//! is [`Occupant::Foreign`], and the caller refuses to replace it.
+//! is foreign, and the caller refuses to replace it.
 
 use crate::error::{WriteError, at_path};
 use crate::report::html::{GENERATOR, LEGACY_INDEX_START};

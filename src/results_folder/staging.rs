@@ -10,9 +10,9 @@
 //! | `.index.html.partial-<pid>` | the output folder | the index page being written |
 //! | `.redraw-<pid>` | a results folder | charts and report being redrawn by `chart` |
 //!
-//! A [`Staged`] path is removed when it is dropped, so every error return (and a panic) takes
+//! A staged path is removed when it is dropped, so every error return (and a panic) takes
 //! its staging with it; once moved into place there is nothing left to remove. A process that
-//! is killed leaves its staging behind; the next run in that place removes it with [`tidy`],
+//! is killed leaves its staging behind; the next run in that place removes it (`tidy`),
 //! but only when the process that made it is gone and the leftover is recognisably ours. A
 //! results folder set aside by a killed run is moved back when nothing replaced it.
 //!
