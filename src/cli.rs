@@ -1,15 +1,16 @@
 //! The command-line interface: arguments become checked settings, then the library does the
 //! work. `main` only calls [`main`] here.
 //!
-//! Exit codes: 0 on success, 2 for bad input (a scenario file, a flag value), 1 when results
-//! cannot be written. A closed standard output (`budget-bandit run | head`) is not an error.
+//! Exit codes: 0 on success, 2 for bad input (a scenario file, a flag value, something in the
+//! output folder that budget-bandit did not write), 1 when results cannot be written. A closed
+//! standard output (`budget-bandit run | head`) is not an error.
 
 use crate::benchmark::BenchmarkKind;
 use crate::error::ScenarioError;
 use crate::output::table::{TableView, money, ranked_table, thousands};
-use crate::output::write_results;
+use crate::report::ReportError;
 use crate::report::data::LoadError;
-use crate::report::{ReportError, redraw, write_index};
+use crate::results_folder::{Claim, FolderError, NotOurs, redraw};
 use crate::runner::run_scenario;
 use crate::scenario::{
     MAX_DAYS, MAX_REPLICATIONS, MAX_SEED, Overrides, Scenario, seed_range_message,
@@ -48,7 +49,8 @@ Scenario files (TOML; full reference in the README):
 Warnings (stderr, also with --quiet; the run goes on): a shift dated after the horizon
 (after --days), and --policies leaving out the baseline the file names.
 
-Exit codes: 0 success, 2 bad input (nothing is written), 1 results could not be written.";
+Exit codes: 0 success; 2 bad input, or something in --out that budget-bandit did not write
+(nothing is run or written); 1 results could not be written.";
 
 /// Split a daily marketing budget across channels with multi-armed bandits, and measure what
 /// learning costs against an oracle that knows the truth.
@@ -65,6 +67,11 @@ pub struct Cli {
 pub enum Command {
     /// Simulate every policy of each scenario, print a ranked table and write
     /// OUT/<scenario>/ (summary.csv, channels.csv, daily.csv, summary.json, scenario.toml).
+    ///
+    /// An earlier results folder of that name is replaced whole once the new one is complete.
+    /// Anything there that budget-bandit did not write (a folder without its .budget-bandit
+    /// marker, a file, a link), or an index.html it did not write, stops the run before any
+    /// simulation.
     #[command(after_help = SCENARIO_REFERENCE)]
     Run(RunArgs),
     /// Check scenario files and print each one's channels, oracle split and expected ROAS.
@@ -89,7 +96,8 @@ pub struct RunArgs {
     /// Scenario TOML files; without any, the built-in default scenario
     /// (the same as scenarios/default.toml).
     pub scenarios: Vec<PathBuf>,
-    /// Folder that receives one results folder per scenario.
+    /// Folder that receives one results folder per scenario, and index.html; created if
+    /// missing.
     #[arg(long, value_name = "DIR", default_value = "results")]
     pub out: PathBuf,
     /// Replications per policy, replacing the scenario's `replications`.
@@ -174,6 +182,9 @@ pub enum CliError {
     /// A results folder given to `chart` is missing or damaged: exit code 2.
     #[error("{0}")]
     Results(#[from] LoadError),
+    /// Something budget-bandit did not write is where results would go: exit code 2.
+    #[error("{0}")]
+    NotOurs(#[from] NotOurs),
     /// Results, charts or the report could not be written or drawn: exit code 1.
     #[error("{0}")]
     Output(ReportError),
@@ -186,8 +197,21 @@ impl CliError {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Input(_) | CliError::InputsReported(_) | CliError::Results(_) => 2,
+            CliError::Input(_)
+            | CliError::InputsReported(_)
+            | CliError::Results(_)
+            | CliError::NotOurs(_) => 2,
             CliError::Output(_) | CliError::Threads(_) => 1,
+        }
+    }
+}
+
+impl From<FolderError> for CliError {
+    fn from(error: FolderError) -> Self {
+        match error {
+            FolderError::NotOurs(error) => CliError::NotOurs(error),
+            FolderError::Report(ReportError::Load(error)) => CliError::Results(error),
+            FolderError::Report(error) => CliError::Output(error),
         }
     }
 }
@@ -238,16 +262,27 @@ fn load_scenarios(args: &RunArgs) -> Result<Vec<Scenario>, CliError> {
     };
     let mut scenarios: Vec<Scenario> = Vec::new();
     for scenario in loaded {
-        if let Some(earlier) = scenarios.iter().find(|s| s.name == scenario.name) {
-            return Err(ScenarioError::whole_file(
-                &scenario.origin,
+        // Names are ASCII (checked in validation); case-insensitive file systems would put
+        // `Shop` and `shop` in one folder.
+        let clash = scenarios
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(&scenario.name));
+        if let Some(earlier) = clash {
+            let message = if earlier.name == scenario.name {
                 format!(
                     "scenario name '{}' is also used by {}; each scenario writes the results \
                      folder of its name, so names must differ",
                     scenario.name, earlier.origin
-                ),
-            )
-            .into());
+                )
+            } else {
+                format!(
+                    "scenario name '{}' is also used by {}, as '{}'; each scenario writes the \
+                     results folder of its name, and names that differ only in letter case \
+                     share one folder on case-insensitive file systems",
+                    scenario.name, earlier.origin, earlier.name
+                )
+            };
+            return Err(scenario.name_error(message).into());
         }
         let scenario = scenario.with_overrides(&overrides)?;
         print_warnings(&scenario);
@@ -271,6 +306,13 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
 
 fn run_command(args: RunArgs) -> Result<(), CliError> {
     let scenarios = load_scenarios(&args)?;
+    // Before any simulation: the output folder is writable and nothing foreign is in the way.
+    let mut claim = Claim::prepare(&args.out, &scenarios, !args.no_charts)?;
+    if !args.quiet {
+        for tidied in claim.tidied() {
+            eprintln!("{tidied}");
+        }
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.map_or(0, usize::from))
         .build()?;
@@ -284,8 +326,7 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
         bar.set_message(scenario.name.clone());
         let results = pool.install(|| run_scenario(scenario, &|| bar.inc(1)));
         let elapsed = started.elapsed();
-        let folder =
-            write_results(&args.out, &results, !args.no_charts).map_err(CliError::Output)?;
+        let folder = claim.write(&results)?;
         bar.suspend(|| {
             print(&ranked_table(
                 &results,
@@ -304,19 +345,16 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
         });
     }
     bar.finish_and_clear();
-    if !args.no_charts {
-        write_index(&args.out).map_err(|e| CliError::Output(e.into()))?;
-    }
+    claim.finish()?;
     Ok(())
 }
 
 fn chart_command(args: ChartArgs) -> Result<(), CliError> {
     for folder in &args.folders {
-        match redraw(folder) {
-            Ok(_) => eprintln!("redrew {}", folder.join("report.html").display()),
-            Err(ReportError::Load(error)) => return Err(error.into()),
-            Err(error) => return Err(CliError::Output(error)),
+        for tidied in redraw(folder)? {
+            eprintln!("{tidied}");
         }
+        eprintln!("redrew {}", folder.join("report.html").display());
     }
     Ok(())
 }

@@ -1,11 +1,34 @@
-//! Errors a user can cause, and where they point.
+//! Errors a user can cause, and where they point; and the error of a file that cannot be
+//! written.
 //!
 //! A [`ScenarioError`] names the scenario file and, where the TOML source gives it, the line and
 //! column, and prints the offending line with a caret under it, the way compilers do. The
-//! command-line tool exits with code 2 on these errors and code 1 on everything else.
+//! command-line tool exits with code 2 on these errors. A [`WriteError`] names the path the
+//! file system refused (exit code 1); it lives here because the results files, the charts and
+//! the results folder all write, and none of them should depend on another for that.
 
 use std::fmt;
 use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// A results file or folder that could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {}: {source}", path.display())]
+pub struct WriteError {
+    /// The path being written.
+    pub path: PathBuf,
+    /// What the file system said.
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// Adds the path to an I/O error.
+pub(crate) fn at_path<T>(path: &Path, result: std::io::Result<T>) -> Result<T, WriteError> {
+    result.map_err(|source| WriteError {
+        path: path.to_owned(),
+        source,
+    })
+}
 
 /// A problem with a scenario file or a command-line override of it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

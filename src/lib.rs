@@ -16,7 +16,10 @@
 //! - [`policy`]: the allocation policies behind one [`policy::Policy`] trait;
 //! - [`simulation`]: the day loop of one replication;
 //! - [`runner`] and [`aggregate`]: replications in parallel, folded in a fixed order;
-//! - [`output`]: the results folder (CSV, JSON, the scenario as run) and the ranked table;
+//! - [`output`]: the results files (CSV, JSON, the scenario as run) and the ranked table;
+//! - [`report`]: the charts and the report page, drawn from the results files;
+//! - [`results_folder`]: writing a results folder all or nothing, never over what
+//!   budget-bandit did not write;
 //! - [`cli`]: the command-line tool.
 //!
 //! ```
@@ -46,6 +49,7 @@ pub mod oracle;
 pub mod output;
 pub mod policy;
 pub mod report;
+pub mod results_folder;
 pub mod runner;
 pub mod scenario;
 pub mod simulate;

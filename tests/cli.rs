@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 struct Output {
@@ -24,6 +25,20 @@ fn budget_bandit(args: &[&str]) -> Output {
         stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
     }
 }
+
+/// Runs the binary and measures how long it took.
+fn timed(args: &[&str]) -> (Output, Duration) {
+    let started = Instant::now();
+    let output = budget_bandit(args);
+    (output, started.elapsed())
+}
+
+/// Flags that make `GOOD` take seconds to simulate (1,000 replications of a year, 4 policies),
+/// so a run that returns within [`QUICK`] cannot have simulated it.
+const LONG: [&str; 4] = ["--replications", "1000", "--days", "365"];
+
+/// How fast a run that stops before simulating returns, with room for a busy machine.
+const QUICK: Duration = Duration::from_secs(1);
 
 fn path_str(path: &Path) -> &str {
     path.to_str().expect("temporary paths are UTF-8")
@@ -216,6 +231,19 @@ fn bad_scenarios_exit_2_with_a_message_and_write_nothing() {
             "run",
             format!("{GOOD}\n[[policies]]\nkind = \"fixed\"\nshares = [0.5, 0.4]\n"),
             vec![":22:10:", "policy 'fixed': shares must sum to 1, got 0.9"],
+        ),
+        (
+            "run",
+            good_with("name = \"shop\"", "name = \"Index.HTML\""),
+            vec![
+                "bad.toml:1:8:",
+                "'Index.HTML' is the index page a run writes beside the results folders",
+            ],
+        ),
+        (
+            "validate",
+            good_with("name = \"shop\"", "name = \"index.html\""),
+            vec!["bad.toml:1:8:", "'index.html' is the index page"],
         ),
     ];
     for (command, source, parts) in cases {
@@ -468,6 +496,7 @@ fn default_run_writes_every_file_and_ranks_every_policy() {
     assert_eq!(
         entries(&dir.path().join("default")),
         [
+            ".budget-bandit",
             "channels.csv",
             "charts",
             "daily.csv",
@@ -518,6 +547,7 @@ fn no_charts_writes_exactly_the_data_files() {
     assert_eq!(
         entries(&dir.path().join("default")),
         [
+            ".budget-bandit",
             "channels.csv",
             "daily.csv",
             "scenario.toml",
@@ -680,4 +710,324 @@ fn run_help_lists_every_flag() {
             output.stdout
         );
     }
+}
+
+#[test]
+fn scenario_names_differing_only_in_case_exit_2_with_line_and_column() {
+    let dir = TempDir::new().unwrap();
+    let lower = dir.path().join("lower.toml");
+    let upper = dir.path().join("upper.toml");
+    fs::write(&lower, GOOD).unwrap();
+    fs::write(
+        &upper,
+        format!("# the same shop\n{}", good_with("\"shop\"", "\"Shop\"")),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let output = budget_bandit(&[
+        "run",
+        path_str(&lower),
+        path_str(&upper),
+        "--out",
+        path_str(&out),
+        "-q",
+    ]);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    let message = format!(
+        "{}:2:8: scenario name 'Shop' is also used by {}, as 'shop'; each scenario writes the \
+         results folder of its name, and names that differ only in letter case share one folder \
+         on case-insensitive file systems",
+        path_str(&upper),
+        path_str(&lower)
+    );
+    assert!(output.stderr.contains(&message), "{}", output.stderr);
+    assert!(
+        output.stderr.contains("2 | name = \"Shop\""),
+        "{}",
+        output.stderr
+    );
+    assert!(!out.exists(), "a rejected run wrote {}", out.display());
+
+    let output = budget_bandit(&[
+        "run",
+        path_str(&lower),
+        path_str(&lower),
+        "--out",
+        path_str(&out),
+        "-q",
+    ]);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(
+        output.stderr.contains(&format!(
+            "{}:1:8: scenario name 'shop' is also used by",
+            path_str(&lower)
+        )),
+        "{}",
+        output.stderr
+    );
+    assert!(!out.exists(), "a rejected run wrote {}", out.display());
+}
+
+/// Runs `GOOD` (as scenario `shop`) with [`LONG`] into `out` and checks that it is refused at
+/// once with exit code 2, naming `path` and the remedies, and that `out` did not change.
+fn assert_refused_before_simulating(dir: &Path, out: &Path, path: &Path, extra: &[&str]) {
+    let scenario = dir.join("shop.toml");
+    fs::write(&scenario, GOOD).unwrap();
+    let before = files(out);
+    let names_before = entries(out);
+    let mut args = vec!["run", path_str(&scenario), "--out", path_str(out)];
+    args.extend(LONG);
+    args.extend(extra);
+    let (output, took) = timed(&args);
+    assert_eq!(output.code, 2, "stderr: {}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains(&format!("error: {} is ", path_str(path))),
+        "the path is not named: {}",
+        output.stderr
+    );
+    assert!(
+        output
+            .stderr
+            .contains("budget-bandit replaces only what it wrote itself, so nothing was run"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("Give --out another folder"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stdout.is_empty(),
+        "a table was printed: {}",
+        output.stdout
+    );
+    assert!(took < QUICK, "refused after {took:?}: it simulated first");
+    assert_eq!(
+        files(out),
+        before,
+        "the refused run changed {}",
+        out.display()
+    );
+    assert_eq!(entries(out), names_before, "no staging is left behind");
+}
+
+#[test]
+fn a_folder_budget_bandit_did_not_write_is_kept_and_the_run_refused_at_once() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("p");
+    fs::create_dir_all(out.join("shop")).unwrap();
+    fs::write(out.join("shop/notes.md"), "notes\n").unwrap();
+    assert_refused_before_simulating(dir.path(), &out, &out.join("shop"), &[]);
+    assert_eq!(fs::read(out.join("shop/notes.md")).unwrap(), b"notes\n");
+
+    // A summary.json of some other tool does not make a folder ours either.
+    fs::write(
+        out.join("shop/summary.json"),
+        r#"{"tool": {"name": "other-tool"}}"#,
+    )
+    .unwrap();
+    assert_refused_before_simulating(dir.path(), &out, &out.join("shop"), &["--no-charts"]);
+}
+
+#[test]
+fn a_file_named_like_the_scenario_is_kept_and_the_run_refused_at_once() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("p");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("shop"), "my shop's notes").unwrap();
+    assert_refused_before_simulating(dir.path(), &out, &out.join("shop"), &[]);
+    assert_eq!(fs::read(out.join("shop")).unwrap(), b"my shop's notes");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_named_like_the_scenario_is_kept_and_the_run_refused_at_once() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("p");
+    fs::create_dir(&out).unwrap();
+    let elsewhere = dir.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    fs::write(elsewhere.join("plan.txt"), "keep me").unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out.join("shop")).unwrap();
+    assert_refused_before_simulating(dir.path(), &out, &out.join("shop"), &[]);
+    assert!(fs::symlink_metadata(out.join("shop")).unwrap().is_symlink());
+    assert_eq!(entries(&elsewhere), ["plan.txt"]);
+}
+
+#[test]
+fn an_index_page_budget_bandit_did_not_write_is_kept_byte_for_byte() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("p");
+    fs::create_dir(&out).unwrap();
+    let mine = b"<!DOCTYPE html>\n<title>My campaigns</title>\n\xff binary tail";
+    fs::write(out.join("index.html"), mine).unwrap();
+    assert_refused_before_simulating(dir.path(), &out, &out.join("index.html"), &[]);
+    let (output, _) = timed(&[
+        "run",
+        path_str(&dir.path().join("shop.toml")),
+        "--out",
+        path_str(&out),
+        "-q",
+    ]);
+    assert!(output.stderr.contains("--no-charts"), "{}", output.stderr);
+
+    // Without charts no index is written, so the run goes ahead and leaves the page alone.
+    let output = budget_bandit(&[
+        "run",
+        path_str(&dir.path().join("shop.toml")),
+        "--out",
+        path_str(&out),
+        "--no-charts",
+        "-q",
+    ]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert_eq!(fs::read(out.join("index.html")).unwrap(), mine);
+    assert_eq!(entries(&out), ["index.html", "shop"]);
+}
+
+#[test]
+fn results_folders_and_index_pages_of_earlier_versions_are_still_replaced() {
+    let dir = TempDir::new().unwrap();
+    let scenario = dir.path().join("shop.toml");
+    fs::write(&scenario, GOOD).unwrap();
+    let out = dir.path().join("out");
+    let run = || budget_bandit(&["run", path_str(&scenario), "--out", path_str(&out), "-q"]);
+    assert_eq!(run().code, 0);
+    let before = files(&out.join("shop"));
+    let index = fs::read_to_string(out.join("index.html")).unwrap();
+    let generator = "<meta name=\"generator\" content=\"budget-bandit\">";
+    assert!(index.contains(generator), "{index}");
+
+    // As written before the marker: no .budget-bandit, an index page without the generator.
+    fs::remove_file(out.join("shop/.budget-bandit")).unwrap();
+    fs::write(out.join("shop/stale.txt"), "from an older version").unwrap();
+    fs::write(out.join("index.html"), index.replace(generator, "")).unwrap();
+    let output = run();
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert_eq!(
+        files(&out.join("shop")),
+        before,
+        "replaced whole, marked again"
+    );
+    assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), index);
+    assert_eq!(entries(&out), ["index.html", "shop"]);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn staging_left_by_killed_runs_is_removed_once_their_process_is_gone() {
+    let dir = TempDir::new().unwrap();
+    let scenario = dir.path().join("shop.toml");
+    fs::write(&scenario, GOOD).unwrap();
+    let out = dir.path().join("out");
+    assert_eq!(
+        budget_bandit(&["run", path_str(&scenario), "--out", path_str(&out), "-q"]).code,
+        0
+    );
+    let marker = fs::read(out.join("shop/.budget-bandit")).unwrap();
+    let mut child = Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let live = std::process::id();
+    let make = |name: String, files: &[&str]| {
+        let folder = out.join(name);
+        fs::create_dir(&folder).unwrap();
+        for file in files {
+            let bytes = if *file == ".budget-bandit" {
+                marker.clone()
+            } else {
+                b"partial".to_vec()
+            };
+            fs::write(folder.join(file), bytes).unwrap();
+        }
+    };
+    // Killed while writing, and killed between setting an earlier folder aside and moving the
+    // new one in.
+    make(
+        format!(".shop.partial-{dead}"),
+        &[".budget-bandit", "summary.csv"],
+    );
+    make(format!(".other.partial-{dead}"), &[]);
+    make(
+        format!(".old.replaced-{dead}"),
+        &[".budget-bandit", "summary.csv"],
+    );
+    fs::write(out.join(format!(".index.html.partial-{dead}")), "").unwrap();
+    // Still running, or not ours: left alone.
+    make(format!(".shop.partial-{live}"), &[".budget-bandit"]);
+    make(format!(".notes.partial-{dead}"), &["mine.txt"]);
+
+    let output = budget_bandit(&["run", path_str(&scenario), "--out", path_str(&out)]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(
+        output.stderr.contains(&format!(
+            "removed {}, left by an interrupted run (process {dead})",
+            path_str(&out.join(format!(".shop.partial-{dead}")))
+        )),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains(&format!(
+            "restored {} from {}",
+            path_str(&out.join("old")),
+            path_str(&out.join(format!(".old.replaced-{dead}")))
+        )),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(
+        entries(&out),
+        [
+            format!(".notes.partial-{dead}"),
+            format!(".shop.partial-{live}"),
+            "index.html".into(),
+            "old".into(),
+            "shop".into(),
+        ]
+    );
+    assert_eq!(
+        fs::read(out.join(format!(".notes.partial-{dead}/mine.txt"))).unwrap(),
+        b"partial"
+    );
+
+    // `chart` tidies its own staging inside a results folder the same way.
+    make(format!("shop/.redraw-{dead}"), &["charts.old"]);
+    make(format!("shop/.redraw-{live}"), &[]);
+    let output = budget_bandit(&["chart", path_str(&out.join("shop"))]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let hidden: Vec<String> = entries(&out.join("shop"))
+        .into_iter()
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert_eq!(
+        hidden,
+        [".budget-bandit".to_owned(), format!(".redraw-{live}")]
+    );
+}
+
+#[test]
+fn an_unwritable_output_fails_before_simulating() {
+    let dir = TempDir::new().unwrap();
+    let scenario = dir.path().join("shop.toml");
+    fs::write(&scenario, GOOD).unwrap();
+    let blocker = dir.path().join("a-file");
+    fs::write(&blocker, "not a folder").unwrap();
+    let out = blocker.join("results");
+    let mut args = vec!["run", path_str(&scenario), "--out", path_str(&out), "-q"];
+    args.extend(LONG);
+    let (output, took) = timed(&args);
+    assert_eq!(output.code, 1, "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains(&format!("cannot write {}", path_str(&out))),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stdout.is_empty(), "{}", output.stdout);
+    assert!(took < QUICK, "failed after {took:?}: it simulated first");
 }

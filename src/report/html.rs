@@ -155,10 +155,17 @@ pub fn report(data: &ReportData, charts: &[InlineChart]) -> String {
     page
 }
 
+/// The mark in the head of the index page that says budget-bandit wrote it, so a run rewrites
+/// an `index.html` only when it carries this (or starts like [`LEGACY_INDEX_START`]).
+pub const GENERATOR: &str = "<meta name=\"generator\" content=\"budget-bandit\">";
+
+/// How index pages written before [`GENERATOR`] was added begin.
+pub const LEGACY_INDEX_START: &str = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>budget-bandit results</title>";
+
 /// The index page linking each scenario's report.
 pub fn index(scenarios: &[(String, String)]) -> String {
     let mut page = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>budget-bandit results</title>\
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">{GENERATOR}<title>budget-bandit results</title>\
          <style>{STYLE}</style></head><body>\n<h1>budget-bandit results</h1>\n<ul>\n"
     );
     for (name, description) in scenarios {

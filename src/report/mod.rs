@@ -4,13 +4,15 @@
 //! and `chart` (which redraws an earlier run) share one path and the pictures always show
 //! what the files hold. Each chart is written as PNG and SVG at 1200 × 800 under `charts/`;
 //! `report.html` puts the tables and every chart (inline SVG) on one self-contained page.
+//! Where they are drawn (a staging folder) and how they are moved into place is the job of
+//! [`crate::results_folder`].
 
 pub mod charts;
 pub mod data;
 pub mod html;
 pub mod style;
 
-use crate::output::{WriteError, at_path, swap_into};
+use crate::error::{WriteError, at_path};
 use charts::allocation::{Allocation, AllocationCompare};
 use charts::channels::Channels;
 use charts::roas::Roas;
@@ -187,48 +189,6 @@ impl<C: Chart> Chart for Renamed<C> {
     {
         self.chart.draw(area)
     }
-}
-
-/// Writes `index.html` in `out_root`, linking every results folder there that has a report.
-pub fn write_index(out_root: &Path) -> Result<(), WriteError> {
-    let mut scenarios = Vec::new();
-    for entry in at_path(out_root, fs::read_dir(out_root))? {
-        let path = at_path(out_root, entry)?.path();
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        if name.starts_with('.') || !path.join("report.html").is_file() {
-            continue;
-        }
-        let description = data::description(&path).unwrap_or_default();
-        scenarios.push((name, description));
-    }
-    scenarios.sort();
-    let index = out_root.join("index.html");
-    let staging = out_root.join(format!(".index.html.partial-{}", std::process::id()));
-    at_path(&staging, fs::write(&staging, html::index(&scenarios)))?;
-    at_path(&index, fs::rename(&staging, &index))
-}
-
-/// Redraws the charts and the report of an earlier run from its files, replacing the old ones
-/// only once every new one is drawn.
-pub fn redraw(folder: &Path) -> Result<ReportData, ReportError> {
-    // Check the folder before making anything in it.
-    data::load(folder)?;
-    let staging = folder.join(format!(".redraw-{}", std::process::id()));
-    if staging.exists() {
-        at_path(&staging, fs::remove_dir_all(&staging))?;
-    }
-    at_path(&staging, fs::create_dir(&staging))?;
-    let drawn = draw_report(folder, &staging).and_then(|data| {
-        swap_into(&staging, folder, CHARTS_DIR)?;
-        swap_into(&staging, folder, "report.html")?;
-        Ok(data)
-    });
-    let _ = fs::remove_dir_all(&staging);
-    drawn
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ mod messages;
 mod raw;
 mod validate;
 
-pub use validate::{MAX_DAYS, MAX_REPLICATIONS, MAX_SEED, RESERVED_CHANNEL_NAME};
+pub use validate::{INDEX_PAGE, MAX_DAYS, MAX_REPLICATIONS, MAX_SEED, RESERVED_CHANNEL_NAME};
 
 use crate::channel::Channel;
 use crate::constraints::Constraints;
@@ -185,6 +185,17 @@ impl Scenario {
                 .map(|d| d.lag.as_ref().map_or_else(Vec::new, |l| l.cdf()))
                 .collect(),
             memory,
+        )
+    }
+
+    /// An error about the scenario's `name`, pointing at its line and column. Call it on the
+    /// scenario as loaded: overrides rewrite [`Scenario::source`], where the name is looked up.
+    pub fn name_error(&self, message: String) -> ScenarioError {
+        ScenarioError::new(
+            &self.origin,
+            &self.source,
+            validate::name_span(&self.source),
+            message,
         )
     }
 

@@ -57,6 +57,21 @@ const MAX_LAG_DAYS: i64 = 365;
 const MAX_WINDOW: i64 = 100_000;
 /// Name reserved for the per-day totals rows of `daily.csv`.
 pub const RESERVED_CHANNEL_NAME: &str = "total";
+/// The index page a run writes into the output folder, beside the results folders: no
+/// scenario may be named like it, in any letter case (case-insensitive file systems would
+/// merge the two).
+pub const INDEX_PAGE: &str = "index.html";
+
+/// The span of the top-level `name` of a scenario's source, which parsed before.
+pub(super) fn name_span(source: &str) -> Option<Range<usize>> {
+    #[derive(serde::Deserialize)]
+    struct NameOnly {
+        name: Spanned<String>,
+    }
+    toml::from_str::<NameOnly>(source)
+        .ok()
+        .map(|n| n.name.span())
+}
 
 /// Parses and validates `source`.
 pub(super) fn parse(origin: &str, source: &str) -> Result<Scenario, ScenarioError> {
@@ -176,6 +191,16 @@ impl Checker<'_> {
                 format!(
                     "name is also the results folder: use up to 64 letters, digits, '-', '_' \
                      or '.', not starting with '.', got '{name}'"
+                ),
+            );
+        }
+        if name.eq_ignore_ascii_case(INDEX_PAGE) {
+            return self.fail(
+                raw.name.span(),
+                format!(
+                    "name is also the results folder, and '{name}' is the index page a run \
+                     writes beside the results folders (letter case aside); give the scenario \
+                     another name"
                 ),
             );
         }
