@@ -275,3 +275,29 @@ fn bad_chart_input_exits_2_with_a_message() {
         "{stderr}"
     );
 }
+
+#[test]
+fn pngs_are_palette_images_identical_run_to_run() {
+    let dir = TempDir::new().unwrap();
+    let first = dir.path().join("first");
+    let second = dir.path().join("second");
+    run_into(&first, &["--days", "12"]);
+    run_into(&second, &["--days", "12"]);
+    let charts = first.join("default/charts");
+    for entry in fs::read_dir(&charts).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "png") {
+            continue;
+        }
+        let bytes = fs::read(&path).unwrap();
+        assert_eq!(png_size(&bytes), (1200, 800));
+        assert_eq!((bytes[24], bytes[25]), (8, 3), "8-bit palette colour");
+        let name = path.file_name().unwrap();
+        assert_eq!(
+            bytes,
+            fs::read(second.join("default/charts").join(name)).unwrap(),
+            "{name:?} differs between runs"
+        );
+        assert!(bytes.len() < 60_000, "{name:?}: {} bytes", bytes.len());
+    }
+}

@@ -9,9 +9,12 @@
 //! | `regret` (and `regret-log`) | [`series`] | cumulative regret per policy with its 95% band |
 //! | `roas` | [`roas`] | final ROAS per policy with its interval, oracle as reference |
 //! | `channels` | [`channels`] | spend and ROAS per channel under each policy |
+//!
+//! PNGs are written by [`palette_png`].
 
 pub mod allocation;
 pub mod channels;
+pub mod palette_png;
 pub mod roas;
 pub mod series;
 
@@ -37,7 +40,8 @@ pub trait Chart {
         DB::ErrorType: 'static;
 }
 
-/// Draws `chart` as `<stem>.svg` and `<stem>.png` in `folder`; returns the SVG's path.
+/// Draws `chart` as `<stem>.svg` and `<stem>.png` in `folder`; returns the SVG's path. The PNG
+/// is drawn into a buffer and written as a palette image ([`palette_png`]).
 pub fn save<C: Chart>(chart: &C, folder: &Path) -> Result<PathBuf, Box<dyn Error>> {
     let svg = folder.join(format!("{}.svg", chart.stem()));
     {
@@ -45,12 +49,15 @@ pub fn save<C: Chart>(chart: &C, folder: &Path) -> Result<PathBuf, Box<dyn Error
         draw_titled(chart, &root)?;
         root.present()?;
     }
-    let png = folder.join(format!("{}.png", chart.stem()));
+    let (width, height) = SIZE;
+    let mut rgb = vec![0u8; width as usize * height as usize * 3];
     {
-        let root = BitMapBackend::new(&png, SIZE).into_drawing_area();
+        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
         draw_titled(chart, &root)?;
         root.present()?;
     }
+    let png = folder.join(format!("{}.png", chart.stem()));
+    std::fs::write(&png, palette_png::encode(&rgb, width, height)?)?;
     Ok(svg)
 }
 
