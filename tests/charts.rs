@@ -584,6 +584,10 @@ fn profit_scenarios_get_a_cumulative_profit_chart_and_a_target_line() {
     assert!(!default_roas.contains("target ROAS"));
 
     let report = fs::read_to_string(dir.path().join("profit-target/report.html")).unwrap();
+    assert!(report.contains("profit (NOK, 95% interval)"));
+    assert!(report.contains("vs fixed (NOK, 95% interval)"));
+    assert!(report.contains("<td>baseline</td>"));
+    assert!(report.contains("a profit of"));
     assert_eq!(
         report.matches("<svg").count(),
         6 + 5,
@@ -634,10 +638,14 @@ fn a_results_folder_of_format_1_still_redraws() {
         assert_eq!(png_size(&png), (1200, 800), "{stem}.png");
     }
     assert!(!charts.join("profit.svg").exists());
-    // Format 1 recorded the oracle's revenue per budget: not called a ROAS.
+    // Format 1 recorded the oracle's revenue per budget and its split of day 1: said so.
     let roas = fs::read_to_string(charts.join("roas.svg")).unwrap();
     assert!(roas.contains("revenue / budget 2.01"), "not called a ROAS");
     assert!(!roas.contains("oracle, expected ROAS"));
+    let report = fs::read_to_string(folder.join("report.html")).unwrap();
+    assert!(report.contains("oracle share on day 1"));
+    assert!(report.contains("revenue per NOK of budget"));
+    assert!(!report.contains("<th>vs "), "no baseline before format 2");
 }
 
 #[test]

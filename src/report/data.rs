@@ -106,6 +106,10 @@ pub struct OracleInfo {
     /// Expected spend per day (absent before format version 2, which spent the budget).
     #[serde(default)]
     pub expected_daily_spend: Option<f64>,
+    /// Expected value of the objective per day: revenue, or profit for profit scenarios
+    /// (absent before format version 2).
+    #[serde(default)]
+    pub expected_daily_value: Option<f64>,
     /// Expected ROAS: revenue per money spent (per budget before format version 2).
     pub expected_roas: f64,
     /// Per channel, in scenario order: the mean split over the horizon (day 1's before
@@ -219,6 +223,12 @@ impl ReportData {
     /// Whether the oracle's `expected_roas` is revenue per money spent (format version 2 on);
     /// earlier versions recorded revenue per unit of budget.
     pub fn oracle_roas_is_per_spend(&self) -> bool {
+        self.format_version >= 2
+    }
+
+    /// Whether the oracle's `split` is its mean over the horizon (format version 2 on);
+    /// earlier versions recorded its split of day 1.
+    pub fn oracle_split_is_mean(&self) -> bool {
         self.format_version >= 2
     }
 }
