@@ -27,8 +27,21 @@ fn unpack(colour: Packed) -> [u8; 3] {
 /// [`MAX_COLOURS`], most frequent first and ties by colour value.
 pub fn palette(rgb: &[u8]) -> Vec<[u8; 3]> {
     let mut counts: HashMap<Packed, u64> = HashMap::new();
+    // Charts are mostly runs of one colour: count runs, not pixels, in the map.
+    let mut run: Option<(Packed, u64)> = None;
     for pixel in rgb.chunks_exact(3) {
-        *counts.entry(pack(pixel)).or_default() += 1;
+        let colour = pack(pixel);
+        match &mut run {
+            Some((current, length)) if *current == colour => *length += 1,
+            _ => {
+                if let Some((current, length)) = run.replace((colour, 1)) {
+                    *counts.entry(current).or_default() += length;
+                }
+            }
+        }
+    }
+    if let Some((current, length)) = run {
+        *counts.entry(current).or_default() += length;
     }
     let mut by_count: Vec<(Packed, u64)> = counts.into_iter().collect();
     by_count.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -53,9 +66,16 @@ pub fn indices(rgb: &[u8], palette: &[[u8; 3]]) -> Vec<u8> {
         .enumerate()
         .map(|(i, &c)| (pack(&c), i as u8))
         .collect();
+    let mut last: Option<(Packed, u8)> = None;
     rgb.chunks_exact(3)
         .map(|pixel| {
-            *index.entry(pack(pixel)).or_insert_with(|| {
+            let colour = pack(pixel);
+            if let Some((previous, i)) = last
+                && previous == colour
+            {
+                return i;
+            }
+            let i = *index.entry(colour).or_insert_with(|| {
                 let colour = [pixel[0], pixel[1], pixel[2]];
                 // min_by_key keeps the first of equal distances: ties go to the earlier entry.
                 palette
@@ -63,7 +83,9 @@ pub fn indices(rgb: &[u8], palette: &[[u8; 3]]) -> Vec<u8> {
                     .enumerate()
                     .min_by_key(|&(_, &p)| distance(p, colour))
                     .map_or(0, |(i, _)| i as u8)
-            })
+            });
+            last = Some((colour, i));
+            i
         })
         .collect()
 }
