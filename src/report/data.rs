@@ -106,6 +106,10 @@ pub struct OracleInfo {
     /// Expected spend per day (absent before format version 2, which spent the budget).
     #[serde(default)]
     pub expected_daily_spend: Option<f64>,
+    /// Expected value of the objective per day: revenue, or profit for profit scenarios
+    /// (absent before format version 2).
+    #[serde(default)]
+    pub expected_daily_value: Option<f64>,
     /// Expected ROAS: revenue per money spent (per budget before format version 2).
     pub expected_roas: f64,
     /// Per channel, in scenario order: the mean split over the horizon (day 1's before
@@ -160,6 +164,9 @@ pub struct PolicyDaily {
 /// Everything the charts and the report need.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportData {
+    /// The layout version of `summary.json` (1 for folders written before the oracle's
+    /// figures became means over the horizon).
+    pub format_version: u32,
     /// Scenario settings.
     pub scenario: ScenarioInfo,
     /// The oracle's split.
@@ -206,6 +213,24 @@ impl ReportData {
     pub fn maximises_profit(&self) -> bool {
         self.scenario.objective == "profit"
     }
+
+    /// Whether `daily.csv` holds cumulative profit (files written before it was recorded do
+    /// not).
+    pub fn has_cumulative_profit(&self) -> bool {
+        !self.daily.is_empty() && self.daily.iter().all(|d| !d.cumulative_profit.is_empty())
+    }
+
+    /// Whether the oracle's `expected_roas` is revenue per money spent (format version 2 on);
+    /// earlier versions recorded revenue per unit of budget.
+    pub fn oracle_roas_is_per_spend(&self) -> bool {
+        self.format_version >= 2
+    }
+
+    /// Whether the oracle's `split` is its mean over the horizon (format version 2 on);
+    /// earlier versions recorded its split of day 1.
+    pub fn oracle_split_is_mean(&self) -> bool {
+        self.format_version >= 2
+    }
 }
 
 /// Reads `summary.json` and `daily.csv` of a results folder.
@@ -244,6 +269,7 @@ pub fn load(folder: &Path) -> Result<ReportData, LoadError> {
         &summary.oracle,
     )?;
     Ok(ReportData {
+        format_version: summary.format_version,
         scenario: summary.scenario,
         oracle: summary.oracle,
         ranked: summary.policies,

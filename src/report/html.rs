@@ -4,6 +4,7 @@
 
 use super::data::ReportData;
 use crate::output::table::{money, thousands};
+use crate::stats::Interval;
 use std::fmt::Write;
 
 /// Escapes text for HTML.
@@ -53,59 +54,8 @@ pub fn report(data: &ReportData, charts: &[InlineChart]) -> String {
         seed = scenario.seed,
     );
 
-    page += "<h2>Channels</h2>\n<table><tr><th>channel</th><th>pricing</th><th>price</th><th>value</th><th>audience</th><th>oracle share</th></tr>\n";
-    for (channel, oracle) in scenario.channels.iter().zip(&data.oracle.split) {
-        let _ = writeln!(
-            page,
-            "<tr><td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1}%</td></tr>",
-            escape(&channel.name),
-            escape(&channel.pricing),
-            thousands(channel.price, 2),
-            money(channel.value),
-            optional(channel.audience, 0),
-            100.0 * oracle.share
-        );
-    }
-    let _ = writeln!(
-        page,
-        "</table>\n<p>The oracle expects {} {currency} of revenue a day, a ROAS of {:.3}.</p>",
-        money(data.oracle.expected_daily_revenue),
-        data.oracle.expected_roas
-    );
-
-    let _ = writeln!(
-        page,
-        "<h2>Policies, best first</h2>\n<table><tr><th>rank</th><th>policy</th><th>revenue ({currency})</th>\
-         <th>95% interval</th><th>spend ({currency})</th><th>ROAS</th><th>CPA ({currency})</th><th>regret ({currency})</th><th>95% interval</th></tr>"
-    );
-    for row in &data.ranked {
-        let _ = writeln!(
-            page,
-            "<tr><td>{}</td><td class=\"name\">{}</td><td>{}</td><td>{} – {}</td><td>{}</td><td>{:.3} ({:.3} – {:.3})</td><td>{}</td><td>{}</td><td>{} – {}</td></tr>",
-            row.rank,
-            escape(&row.policy),
-            money(row.revenue.mean),
-            money(row.revenue.low),
-            money(row.revenue.high),
-            money(row.spend.mean),
-            row.roas.mean,
-            row.roas.low,
-            row.roas.high,
-            row.cpa.map_or_else(
-                || "–".to_owned(),
-                |c| format!(
-                    "{} ({} – {})",
-                    thousands(c.mean, 2),
-                    thousands(c.low, 2),
-                    thousands(c.high, 2)
-                )
-            ),
-            money(row.regret.mean),
-            money(row.regret.low),
-            money(row.regret.high),
-        );
-    }
-    page += "</table>\n";
+    channel_table(&mut page, data);
+    policy_table(&mut page, data);
 
     let _ = writeln!(
         page,
@@ -161,6 +111,184 @@ pub const GENERATOR: &str = "<meta name=\"generator\" content=\"budget-bandit\">
 
 /// How index pages written before [`GENERATOR`] was added begin.
 pub const LEGACY_INDEX_START: &str = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>budget-bandit results</title>";
+
+/// What the channel table's oracle column describes, and a note on it when it needs one.
+fn oracle_column(data: &ReportData) -> (&'static str, Option<&'static str>) {
+    if !data.oracle_split_is_mean() {
+        return (
+            "oracle share on day 1",
+            Some(
+                "These results were written by an earlier version, which recorded the oracle's split of day 1 only.",
+            ),
+        );
+    }
+    if data.oracle.benchmark == "best-constant-split" {
+        return (
+            "oracle share (constant)",
+            Some(
+                "The oracle here is the best constant split over the horizon, with ad fatigue planned for: it rests the channels that the best split of each day on its own would wear out, and so earns more over the horizon.",
+            ),
+        );
+    }
+    if data.oracle.varies {
+        (
+            "oracle share, mean over the horizon",
+            Some(
+                "The oracle's split changes during the horizon (market shifts or weekdays): the column gives its mean over the days, and the budget-shift charts draw its split of each day.",
+            ),
+        )
+    } else {
+        ("oracle share (every day)", None)
+    }
+}
+
+fn channel_table(page: &mut String, data: &ReportData) {
+    let (oracle_header, oracle_note) = oracle_column(data);
+    let _ = writeln!(
+        page,
+        "<h2>Channels</h2>\n<table><tr><th>channel</th><th>pricing</th><th>price</th><th>value</th><th>audience</th><th>{oracle_header}</th></tr>"
+    );
+    for (channel, oracle) in data.scenario.channels.iter().zip(&data.oracle.split) {
+        let _ = writeln!(
+            page,
+            "<tr><td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1}%</td></tr>",
+            escape(&channel.name),
+            escape(&channel.pricing),
+            thousands(channel.price, 2),
+            money(channel.value),
+            optional(channel.audience, 0),
+            100.0 * oracle.share
+        );
+    }
+    page.push_str("</table>\n");
+    if let Some(note) = oracle_note {
+        let _ = writeln!(page, "<p class=\"muted\">{note}</p>");
+    }
+    let _ = writeln!(page, "<p>{}</p>", oracle_sentence(data));
+}
+
+/// What the oracle expects, in words: a ROAS only where it is revenue per money spent.
+fn oracle_sentence(data: &ReportData) -> String {
+    let oracle = &data.oracle;
+    let currency = escape(&data.scenario.currency);
+    let revenue = money(oracle.expected_daily_revenue);
+    match oracle.expected_daily_spend {
+        Some(spend) if data.oracle_roas_is_per_spend() => {
+            let mut sentence = format!(
+                "On average the oracle expects {revenue} {currency} of revenue a day from {} {currency} spent: a ROAS of {:.3} ({currency} of revenue per {currency} spent)",
+                money(spend),
+                oracle.expected_roas
+            );
+            if data.maximises_profit() {
+                let _ = write!(
+                    sentence,
+                    ", and a profit of {} {currency} a day",
+                    money(oracle.expected_daily_value.unwrap_or(f64::NAN))
+                );
+            }
+            sentence + "."
+        }
+        _ => format!(
+            "The oracle expects {revenue} {currency} of revenue a day: {:.3} {currency} of revenue per {currency} of budget.",
+            oracle.expected_roas
+        ),
+    }
+}
+
+fn interval(value: &Interval, sign: bool) -> String {
+    let number = |v: f64| {
+        let text = money(v);
+        if sign && v > 0.0 && text != "0" {
+            format!("+{text}")
+        } else {
+            text
+        }
+    };
+    format!(
+        "{} ({} – {})",
+        number(value.mean),
+        number(value.low),
+        number(value.high)
+    )
+}
+
+fn policy_table(page: &mut String, data: &ReportData) {
+    let currency = escape(&data.scenario.currency);
+    let profit = data.maximises_profit();
+    let baseline = data.scenario.baseline.as_deref();
+    let mut header = String::from("<tr><th>rank</th><th>policy</th>");
+    if profit {
+        let _ = write!(header, "<th>profit ({currency}, 95% interval)</th>");
+    }
+    let _ = write!(
+        header,
+        "<th>revenue ({currency})</th><th>95% interval</th><th>spend ({currency})</th><th>ROAS</th>\
+         <th>CPA ({currency})</th><th>regret ({currency})</th><th>95% interval</th>"
+    );
+    if let Some(baseline) = baseline {
+        let _ = write!(
+            header,
+            "<th>vs {} ({currency}, 95% interval)</th>",
+            escape(baseline)
+        );
+    }
+    let _ = writeln!(page, "<h2>Policies, best first</h2>\n<table>{header}</tr>");
+    for row in &data.ranked {
+        let mut line = format!(
+            "<tr><td>{}</td><td class=\"name\">{}</td>",
+            row.rank,
+            escape(&row.policy)
+        );
+        if profit {
+            let cell = row
+                .profit
+                .map_or_else(|| "–".to_owned(), |p| interval(&p, false));
+            let _ = write!(line, "<td>{cell}</td>");
+        }
+        let _ = write!(
+            line,
+            "<td>{}</td><td>{} – {}</td><td>{}</td><td>{:.3} ({:.3} – {:.3})</td><td>{}</td><td>{}</td><td>{} – {}</td>",
+            money(row.revenue.mean),
+            money(row.revenue.low),
+            money(row.revenue.high),
+            money(row.spend.mean),
+            row.roas.mean,
+            row.roas.low,
+            row.roas.high,
+            row.cpa.map_or_else(
+                || "–".to_owned(),
+                |c| format!(
+                    "{} ({} – {})",
+                    thousands(c.mean, 2),
+                    thousands(c.low, 2),
+                    thousands(c.high, 2)
+                )
+            ),
+            money(row.regret.mean),
+            money(row.regret.low),
+            money(row.regret.high),
+        );
+        if let Some(baseline) = baseline {
+            let cell = if row.policy == baseline {
+                "baseline".to_owned()
+            } else {
+                row.vs_baseline
+                    .map_or_else(|| "–".to_owned(), |d| interval(&d, true))
+            };
+            let _ = write!(line, "<td>{cell}</td>");
+        }
+        let _ = writeln!(page, "{line}</tr>");
+    }
+    page.push_str("</table>\n");
+    if let Some(baseline) = baseline {
+        let objective = if profit { "profit" } else { "revenue" };
+        let _ = writeln!(
+            page,
+            "<p class=\"muted\">vs {}: the policy's {objective} over the horizon minus the baseline's, paired by replication (both faced the same market draws), with its 95% interval.</p>",
+            escape(baseline)
+        );
+    }
+}
 
 /// The index page linking each scenario's report.
 pub fn index(scenarios: &[(String, String)]) -> String {

@@ -105,7 +105,7 @@ pub fn draw_report(source: &Path, target: &Path) -> Result<ReportData, ReportErr
     let mut drawn = Drawn { charts: Vec::new() };
     drawn.add(
         &AllocationCompare { data: &data },
-        "Each panel stacks the channels' mean shares of the daily budget for one policy; dashed lines mark the oracle's split.",
+        "Each panel stacks the channels' mean shares of the daily budget for one policy; dashed lines mark the oracle's split of each day.",
         &folder,
     )?;
     let mut stems: Vec<String> = Vec::new();
@@ -118,7 +118,7 @@ pub fn draw_report(source: &Path, target: &Path) -> Result<ReportData, ReportErr
         let named = Renamed { chart, stem };
         drawn.add(
             &named,
-            "How this policy moved the budget between channels day by day, against the oracle's split (dashed).",
+            "How this policy moved the budget between channels day by day, against the oracle's split of each day (dashed).",
             &folder,
         )?;
     }
@@ -144,6 +144,13 @@ pub fn draw_report(source: &Path, target: &Path) -> Result<ReportData, ReportErr
         drawn.add(
             &Cumulative { data: &data, measure: Measure::Regret, log_days: true },
             "The same regret with days on a log scale: logarithmic regret shows as a straight line.",
+            &folder,
+        )?;
+    }
+    if data.maximises_profit() && data.has_cumulative_profit() {
+        drawn.add(
+            &Cumulative { data: &data, measure: Measure::Profit, log_days: false },
+            "Profit so far (revenue / target ROAS − spend), day by day: the mean over replications with its 95% band.",
             &folder,
         )?;
     }

@@ -1,9 +1,13 @@
-//! The look shared by every chart: size, font, palettes, number formats.
+//! The look shared by every chart: sizes, font, palettes, line patterns, number formats.
 //!
 //! Channels take colours from the Okabe–Ito palette followed by Paul Tol's muted palette, both
 //! designed to stay distinguishable with colour-vision deficiencies; a channel keeps its colour
-//! (by scenario order) in every chart of a run. Policies take Paul Tol's bright palette by
-//! scenario order, and the oracle is always a dark grey dashed line.
+//! in every chart of a run. Past [`MAX_CHANNEL_BANDS`] channels the budget-shift charts name the
+//! largest ones and pool the rest as "other" in [`OTHER_COLOUR`], a neutral grey. Policies take
+//! twelve distinct colours (Paul Tol's bright palette, then colours of his vibrant, muted, light
+//! YlOrBr and dark palettes) by scenario order; a thirteenth policy reuses the first colour with a
+//! dotted line (and a hollow bar), so 24 policies still look different. The oracle is always a
+//! dark grey dashed line.
 
 use plotters::style::{FontStyle, RGBColor, register_font};
 use std::sync::Once;
@@ -20,6 +24,29 @@ pub const TITLE_SIZE: u32 = 30;
 pub const LABEL_SIZE: u32 = 20;
 /// Tick label size in pixels.
 pub const TICK_SIZE: u32 = 16;
+/// Size of category names turned to read upwards (a little smaller than level ones, so
+/// longer names fit).
+pub const TURNED_TEXT_SIZE: u32 = 14;
+/// Smallest text a legend or an axis shrinks to before it leaves entries out or shortens them.
+pub const MIN_TEXT_SIZE: u32 = 12;
+/// Width of an average character as a fraction of the text size, for planning layouts without
+/// a font: DejaVu Sans (which bitmaps use) averages about 0.48 on names such as
+/// `saturation-thompson` (browsers draw SVG text smaller still), so names of ordinary letters
+/// fit the room planned for them (a test checks typical names against the font).
+pub const CHAR_WIDTH: f64 = 0.52;
+/// The same for bold text (legend headings): DejaVu Sans Bold is about a tenth wider.
+pub const BOLD_CHAR_WIDTH: f64 = 0.58;
+/// Most channel bands a budget-shift chart stacks: past it, the largest
+/// `MAX_CHANNEL_BANDS - 1` channels are named and the rest pooled as "other".
+pub const MAX_CHANNEL_BANDS: usize = 12;
+/// Most pixels rotated category labels may take below an axis; longer names are shortened.
+pub const MAX_ROTATED_LABEL_HEIGHT: u32 = 150;
+/// Dash and gap of the oracle's dashed lines, in pixels.
+pub const DASH: (u32, u32) = (12, 8);
+/// Dash and gap of dotted lines, in pixels.
+pub const DOT: (u32, u32) = (3, 6);
+/// Dash and gap of the oracle's lines in small multiples, where a day is a few pixels wide.
+pub const SMALL_DASH: (u32, u32) = (5, 3);
 
 const CHANNEL_COLOURS: [RGBColor; 15] = [
     RGBColor(0, 114, 178),   // blue
@@ -39,30 +66,82 @@ const CHANNEL_COLOURS: [RGBColor; 15] = [
     RGBColor(136, 34, 85),   // wine
 ];
 
-const POLICY_COLOURS: [RGBColor; 6] = [
-    RGBColor(68, 119, 170),  // blue
-    RGBColor(238, 102, 119), // red
-    RGBColor(34, 136, 51),   // green
-    RGBColor(204, 187, 68),  // yellow
-    RGBColor(102, 204, 238), // cyan
-    RGBColor(170, 51, 119),  // purple
+/// The colour of the channels pooled as "other" in the budget-shift charts.
+pub const OTHER_COLOUR: RGBColor = RGBColor(187, 187, 187);
+/// The outline of the legend entry for budget left unspent (white in the budget-shift charts).
+pub const UNSPENT_COLOUR: RGBColor = RGBColor(150, 150, 150);
+
+/// Twelve colours at least 28 apart (CIE76) from each other and from the oracle's grey.
+const POLICY_COLOURS: [RGBColor; 12] = [
+    RGBColor(68, 119, 170),  // blue (Tol bright)
+    RGBColor(238, 102, 119), // red (Tol bright)
+    RGBColor(34, 136, 51),   // green (Tol bright)
+    RGBColor(204, 187, 68),  // yellow (Tol bright)
+    RGBColor(102, 204, 238), // cyan (Tol bright)
+    RGBColor(170, 51, 119),  // purple (Tol bright)
+    RGBColor(238, 119, 51),  // orange (Tol vibrant)
+    RGBColor(51, 34, 136),   // indigo (Tol muted)
+    RGBColor(68, 170, 153),  // teal (Tol muted)
+    RGBColor(255, 170, 187), // pink (Tol light)
+    RGBColor(153, 52, 4),    // brown (Tol YlOrBr)
+    RGBColor(34, 85, 34),    // dark green (Tol dark)
 ];
+
+/// Line patterns of successive rounds through [`POLICY_COLOURS`].
+const POLICY_STROKES: [Stroke; 2] = [Stroke::Solid, Stroke::Dotted];
 
 /// The oracle's colour.
 pub const ORACLE_COLOUR: RGBColor = RGBColor(60, 60, 60);
 
-/// The colour of the channel at `index` in scenario order.
+/// The colour of the zero line of charts whose values can go below zero.
+pub const ZERO_COLOUR: RGBColor = RGBColor(110, 110, 110);
+
+/// The colour of the target-ROAS reference line of profit scenarios.
+pub const TARGET_COLOUR: RGBColor = RGBColor(136, 34, 85);
+
+/// The colour of the channel band at `index` (scenario order, or rank among the named channels
+/// when some are pooled as "other").
 pub fn channel_colour(index: usize) -> RGBColor {
     CHANNEL_COLOURS[index % CHANNEL_COLOURS.len()]
 }
 
-/// How a policy is drawn: its colour, and whether its lines are dashed.
+/// How a line is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stroke {
+    /// A solid line (the learners of the first round of colours).
+    Solid,
+    /// Long dashes (the oracle, and reference lines).
+    Dashed,
+    /// Short dots (the learners of the second round of colours).
+    Dotted,
+}
+
+impl Stroke {
+    /// Dash and gap in pixels, or `None` for a solid line.
+    pub fn pattern(self) -> Option<(u32, u32)> {
+        match self {
+            Stroke::Solid => None,
+            Stroke::Dashed => Some(DASH),
+            Stroke::Dotted => Some(DOT),
+        }
+    }
+}
+
+/// How a policy is drawn: its colour and its line pattern.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PolicyLook {
     /// Line and bar colour.
     pub colour: RGBColor,
-    /// Dashed lines (the oracle) or solid (the learners).
-    pub dashed: bool,
+    /// Line pattern: dashed for the oracle, dotted for policies past the twelfth colour.
+    pub stroke: Stroke,
+}
+
+impl PolicyLook {
+    /// Whether bars of this policy are drawn hollow (an outline over a pale fill), which tells
+    /// apart two policies sharing a colour where lines have no pattern.
+    pub fn hollow_bars(&self) -> bool {
+        self.stroke == Stroke::Dotted
+    }
 }
 
 /// The look of the policy at `index` in scenario order, of the given kind.
@@ -70,12 +149,13 @@ pub fn policy_look(index: usize, kind: &str) -> PolicyLook {
     if kind == "oracle" {
         PolicyLook {
             colour: ORACLE_COLOUR,
-            dashed: true,
+            stroke: Stroke::Dashed,
         }
     } else {
+        let round = index / POLICY_COLOURS.len();
         PolicyLook {
             colour: POLICY_COLOURS[index % POLICY_COLOURS.len()],
-            dashed: false,
+            stroke: POLICY_STROKES[round % POLICY_STROKES.len()],
         }
     }
 }
@@ -90,6 +170,32 @@ pub fn register_fonts() {
         let _ = register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
         let _ = register_font(FONT, FontStyle::Bold, dejavu::sans::bold());
     });
+}
+
+/// The width in pixels that `text` is planned to take at `size`, from [`CHAR_WIDTH`]: an
+/// estimate that needs no font, so layouts are computed (and tested) without one.
+pub fn text_width(text: &str, size: u32) -> u32 {
+    (text.chars().count() as f64 * size as f64 * CHAR_WIDTH).ceil() as u32
+}
+
+/// The same as [`text_width`] for bold text.
+pub fn bold_text_width(text: &str, size: u32) -> u32 {
+    (text.chars().count() as f64 * size as f64 * BOLD_CHAR_WIDTH).ceil() as u32
+}
+
+/// The characters of text at `size` that fit in `width` pixels (at least one).
+pub fn chars_within(width: u32, size: u32) -> usize {
+    ((width as f64 / (size.max(1) as f64 * CHAR_WIDTH)).floor() as usize).max(1)
+}
+
+/// `text` cut to at most `max_chars` characters, ending in `…` when cut.
+pub fn shorten(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        text.to_owned()
+    } else {
+        let kept: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+        format!("{kept}…")
+    }
 }
 
 /// A number for an axis: `1.2M`, `45k`, `3,400`, `12`, `0.45`.
@@ -121,6 +227,7 @@ pub fn percent(share: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use plotters::style::IntoFont;
 
     #[test]
     fn numbers_are_human() {
@@ -135,14 +242,70 @@ mod tests {
     }
 
     #[test]
-    fn colours_are_stable_and_distinct() {
+    fn channel_colours_are_stable_and_distinct() {
         assert_eq!(channel_colour(0), channel_colour(15));
         for i in 0..15 {
             for j in 0..i {
                 assert_ne!(channel_colour(i), channel_colour(j));
             }
+            assert_ne!(channel_colour(i), OTHER_COLOUR);
         }
-        assert!(policy_look(3, "oracle").dashed);
-        assert!(!policy_look(0, "thompson").dashed);
+    }
+
+    #[test]
+    fn twenty_four_policies_look_different_and_the_oracle_stays_grey_dashed() {
+        let looks: Vec<PolicyLook> = (0..24).map(|i| policy_look(i, "thompson")).collect();
+        for i in 0..looks.len() {
+            for j in 0..i {
+                assert_ne!(looks[i], looks[j], "policies {i} and {j}");
+            }
+            assert_ne!(looks[i].colour, ORACLE_COLOUR);
+            assert_ne!(looks[i].stroke, Stroke::Dashed, "dashes are the oracle's");
+        }
+        // The first twelve differ by colour alone, so bars and bands tell them apart too.
+        for i in 0..12 {
+            for j in 0..i {
+                assert_ne!(looks[i].colour, looks[j].colour);
+            }
+            assert!(!looks[i].hollow_bars());
+        }
+        assert!(looks[12].hollow_bars());
+        let oracle = policy_look(13, "oracle");
+        assert_eq!(
+            (oracle.colour, oracle.stroke),
+            (ORACLE_COLOUR, Stroke::Dashed)
+        );
+    }
+
+    #[test]
+    fn text_is_shortened_with_an_ellipsis() {
+        assert_eq!(shorten("thompson", 8), "thompson");
+        assert_eq!(shorten("sliding-window-thompson", 10), "sliding-w…");
+        assert_eq!(shorten("x", 0), "…");
+        assert_eq!(chars_within(112, 20), 10);
+        assert_eq!(chars_within(0, 0), 1);
+        assert_eq!(text_width("", 20), 0);
+    }
+
+    #[test]
+    fn planned_widths_cover_the_embedded_font() {
+        register_fonts();
+        for size in [12, 16, 20] {
+            for text in [
+                "sliding-window-thompson",
+                "saturation-thompson",
+                "oracle, expected ROAS",
+                "other (49 channels)",
+                "sofa-competitor",
+                "b2b-leads",
+                "policy (band: 95%)",
+            ] {
+                let font = (FONT, size).into_font();
+                let (width, _) = font.box_size(text).unwrap();
+                assert!(width <= text_width(text, size), "{text} at {size}: {width}");
+                let (bold, _) = font.style(FontStyle::Bold).box_size(text).unwrap();
+                assert!(bold <= bold_text_width(text, size), "{text} bold: {bold}");
+            }
+        }
     }
 }

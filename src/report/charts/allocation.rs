@@ -1,12 +1,22 @@
 //! The budget-shift chart: a stacked area of each channel's mean share of the daily budget,
-//! day by day, with the oracle's split drawn over it as dashed lines at the oracle's
-//! cumulative shares, so the eye sees how fast a policy finds the right split.
+//! day by day, with the oracle's split of each day drawn over it as dashed lines at the
+//! oracle's cumulative shares, so the eye sees how fast a policy finds the right split and
+//! follows it when the market moves. Channels past [`MAX_CHANNEL_BANDS`] are pooled as
+//! "other" ([`shares`]).
+//!
+//! [`MAX_CHANNEL_BANDS`]: crate::report::style::MAX_CHANNEL_BANDS
 
-use super::{Chart, DrawResult, Mark, draw_legend, with_legend};
+use super::legend::{Legend, Mark, with_legend};
+use super::shares::{self, ChannelGroup, OracleLine, OracleNote};
+use super::{Chart, DrawResult, draw_line};
 use crate::report::data::{PolicyDaily, ReportData};
-use crate::report::style::{FONT, LABEL_SIZE, ORACLE_COLOUR, TICK_SIZE, channel_colour, percent};
+use crate::report::style::{
+    DASH, FONT, LABEL_SIZE, ORACLE_COLOUR, SMALL_DASH, Stroke, TICK_SIZE, UNSPENT_COLOUR,
+    chars_within, percent, shorten,
+};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use std::ops::Range;
 
 /// One policy's budget-shift chart.
 pub struct Allocation<'a> {
@@ -22,56 +32,91 @@ pub struct AllocationCompare<'a> {
     pub data: &'a ReportData,
 }
 
-/// The oracle's cumulative shares strictly inside (0, 1): where its split draws a boundary.
-fn oracle_boundaries(data: &ReportData) -> Vec<f64> {
-    let mut cumulative = 0.0;
-    let mut boundaries = Vec::new();
-    for share in data
-        .oracle
-        .split
-        .iter()
-        .take(data.oracle.split.len().saturating_sub(1))
-    {
-        cumulative += share.share;
-        if cumulative > 1e-9 && cumulative < 1.0 - 1e-9 && !boundaries.contains(&cumulative) {
-            boundaries.push(cumulative);
-        }
-    }
-    boundaries
+/// What every budget-shift chart of a run shares: the bands, the buckets of days and the
+/// oracle's lines.
+struct Frame {
+    groups: Vec<ChannelGroup>,
+    buckets: Vec<Range<usize>>,
+    /// The oracle's reference lines.
+    oracle_lines: Vec<OracleLine>,
+    oracle_note: OracleNote,
 }
 
-fn legend_entries(data: &ReportData) -> Vec<(String, Mark)> {
-    let mut entries: Vec<(String, Mark)> = data
-        .channel_names()
-        .iter()
-        .enumerate()
-        .map(|(i, name)| (name.to_string(), Mark::Swatch(channel_colour(i))))
-        .collect();
-    if !oracle_boundaries(data).is_empty() {
-        entries.push(("oracle split".into(), Mark::Line(ORACLE_COLOUR, true)));
-    } else if let Some(best) = data.oracle.split.iter().find(|s| s.share > 0.5) {
-        // The oracle funds one channel: there is no boundary to draw, so say which.
-        entries.push(("oracle: all on".into(), Mark::Blank));
-        entries.push((best.channel.clone(), Mark::Blank));
+impl Frame {
+    fn of(data: &ReportData) -> Self {
+        let groups = shares::run_groups(data);
+        let buckets = super::day_buckets(data.scenario.days);
+        let oracle = shares::bucket_shares(&data.oracle_daily, &groups, &buckets);
+        let oracle_lines = shares::boundary_lines(&oracle);
+        let oracle_note = shares::oracle_note(&oracle_lines, &oracle, &groups);
+        Frame {
+            groups,
+            buckets,
+            oracle_lines,
+            oracle_note,
+        }
     }
-    entries
+
+    fn legend(&self, data: &ReportData, note: Option<String>) -> Legend {
+        let mut entries: Vec<(String, Mark)> = self
+            .groups
+            .iter()
+            .map(|g| (g.label.clone(), Mark::Swatch(g.colour)))
+            .collect();
+        if data.maximises_profit() {
+            // A profit target can leave budget unspent: the white above the bands.
+            entries.push(("unspent".into(), Mark::Outline(UNSPENT_COLOUR)));
+        }
+        match &self.oracle_note {
+            OracleNote::Split => {
+                entries.push((
+                    "oracle split".into(),
+                    Mark::Line(ORACLE_COLOUR, Stroke::Dashed),
+                ));
+            }
+            OracleNote::AllOn(label) => {
+                // No boundary to draw: say where the oracle puts the budget instead.
+                entries.push(("oracle: all on".into(), Mark::Blank));
+                entries.push((label.clone(), Mark::Blank));
+            }
+            OracleNote::NoSpend => entries.push(("oracle: spends nothing".into(), Mark::Blank)),
+        }
+        Legend {
+            heading: "channel".into(),
+            entries,
+            note,
+        }
+    }
+}
+
+/// Columns of the small multiples of `count` policies: panels stay wider than tall.
+fn small_multiple_columns(count: usize) -> usize {
+    match count {
+        0 | 1 => 1,
+        2..=6 => 2,
+        7..=12 => 3,
+        _ => 4,
+    }
 }
 
 /// Draws one stacked-share panel; `caption` is the panel's own title (small multiples).
 fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &ReportData,
+    frame: &Frame,
     policy: &PolicyDaily,
     caption: Option<&str>,
-    compact: bool,
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
+    let compact = caption.is_some();
     let days = data.scenario.days;
     let mut builder = ChartBuilder::on(area);
     builder
         .margin(if compact { 8 } else { 16 })
+        // Room for half of the last day's number.
+        .margin_right(if compact { 20 } else { 16 })
         .x_label_area_size(if compact { 36 } else { 56 })
         .y_label_area_size(if compact { 56 } else { 80 });
     if let Some(caption) = caption {
@@ -96,40 +141,36 @@ where
         .draw()?;
 
     // Long horizons are drawn as the mean share over buckets of days, placed at their middle.
-    let buckets = super::day_buckets(days);
-    let xs: Vec<f64> = buckets
+    let xs: Vec<f64> = frame
+        .buckets
         .iter()
         .map(|b| (b.start + b.end + 1) as f64 / 2.0)
         .collect();
-    let mut lower = vec![0.0; buckets.len()];
-    for channel in 0..data.scenario.channels.len() {
+    let stacked = shares::bucket_shares(&policy.shares, &frame.groups, &frame.buckets);
+    let mut lower = vec![0.0; frame.buckets.len()];
+    for (index, group) in frame.groups.iter().enumerate() {
         let upper: Vec<f64> = lower
             .iter()
-            .zip(&buckets)
-            .map(|(low, bucket)| {
-                let share = policy.shares[bucket.clone()]
-                    .iter()
-                    .map(|s| s[channel])
-                    .sum::<f64>()
-                    / bucket.len() as f64;
-                (low + share).min(1.0)
-            })
+            .zip(&stacked)
+            .map(|(low, bucket)| (low + bucket[index]).min(1.0))
             .collect();
         let outline = super::band(&xs, &lower, &upper);
         chart.draw_series(std::iter::once(Polygon::new(
             outline,
-            channel_colour(channel).mix(0.85).filled(),
+            group.colour.mix(0.85).filled(),
         )))?;
         lower = upper;
     }
-    for boundary in oracle_boundaries(data) {
-        let line = [(1.0, boundary), (days.max(2) as f64, boundary)];
-        chart.draw_series(DashedLineSeries::new(
-            line,
-            10,
-            6,
-            ORACLE_COLOUR.stroke_width(2),
-        ))?;
+    // Small multiples give a day a few pixels: finer dashes keep the steps readable.
+    let (style, pattern) = if compact {
+        (ORACLE_COLOUR.stroke_width(1), SMALL_DASH)
+    } else {
+        (ORACLE_COLOUR.stroke_width(2), DASH)
+    };
+    for line in &frame.oracle_lines {
+        for path in shares::steps(line, &frame.buckets, days) {
+            draw_line(&mut chart, path, style, Some(pattern))?;
+        }
     }
     Ok(())
 }
@@ -150,9 +191,10 @@ impl Chart for Allocation<'_> {
     where
         DB::ErrorType: 'static,
     {
+        let frame = Frame::of(self.data);
         let (plot, legend) = with_legend(area);
-        draw_panel(&plot, self.data, self.policy, None, false)?;
-        draw_legend(&legend, "channel", &legend_entries(self.data))
+        draw_panel(&plot, self.data, &frame, self.policy, None)?;
+        frame.legend(self.data, None).draw(&legend)
     }
 }
 
@@ -169,23 +211,22 @@ impl Chart for AllocationCompare<'_> {
     where
         DB::ErrorType: 'static,
     {
+        let frame = Frame::of(self.data);
         let (plot, legend) = with_legend(area);
         let count = self.data.daily.len();
-        let columns = if count > 1 { 2 } else { 1 };
+        let columns = small_multiple_columns(count);
         let rows = count.div_ceil(columns);
         for (panel, policy) in plot
             .split_evenly((rows, columns))
             .iter()
             .zip(&self.data.daily)
         {
-            draw_panel(panel, self.data, policy, Some(&policy.policy), true)?;
+            let room = chars_within(panel.dim_in_pixel().0.saturating_sub(16), LABEL_SIZE);
+            let caption = shorten(&policy.policy, room);
+            draw_panel(panel, self.data, &frame, policy, Some(&caption))?;
         }
-        draw_legend(&legend, "channel", &legend_entries(self.data))?;
-        legend.draw(&Text::new(
-            "x: day, y: share".to_owned(),
-            (10, legend.dim_in_pixel().1 as i32 - 40),
-            (FONT, TICK_SIZE),
-        ))?;
-        Ok(())
+        frame
+            .legend(self.data, Some("x: day, y: share".to_owned()))
+            .draw(&legend)
     }
 }

@@ -7,17 +7,25 @@
 //! | `allocation-compare` | [`allocation`] | the same for every policy, as small multiples |
 //! | `revenue` | [`series`] | cumulative revenue per policy with its 95% band |
 //! | `regret` (and `regret-log`) | [`series`] | cumulative regret per policy with its 95% band |
-//! | `roas` | [`roas`] | final ROAS per policy with its interval, oracle as reference |
+//! | `profit` | [`series`] | cumulative profit per policy with its 95% band (profit scenarios) |
+//! | `roas` | [`roas`] | final ROAS per policy with its interval, oracle (and target) as reference |
 //! | `channels` | [`channels`] | spend and ROAS per channel under each policy |
+//!
+//! Shared parts: [`legend`] (legends fitted to their panel), [`axis`] (category names level or
+//! turned), [`shares`] (channel groups and the oracle's lines, computed apart from drawing) and
+//! [`palette_png`] (the PNG encoding).
 
 pub mod allocation;
+pub mod axis;
 pub mod channels;
+pub mod legend;
+pub mod palette_png;
 pub mod roas;
 pub mod series;
+pub mod shares;
 
-use super::data::ReportData;
-use super::style::{FONT, LABEL_SIZE, LEGEND_WIDTH, SIZE, TITLE_SIZE, policy_look};
-use plotters::coord::Shift;
+use super::style::{FONT, PolicyLook, SIZE, TITLE_SIZE};
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use std::error::Error;
 use std::path::{Path, PathBuf};
@@ -37,7 +45,8 @@ pub trait Chart {
         DB::ErrorType: 'static;
 }
 
-/// Draws `chart` as `<stem>.svg` and `<stem>.png` in `folder`; returns the SVG's path.
+/// Draws `chart` as `<stem>.svg` and `<stem>.png` in `folder`; returns the SVG's path. The PNG
+/// is drawn into a buffer and written as a palette image ([`palette_png`]).
 pub fn save<C: Chart>(chart: &C, folder: &Path) -> Result<PathBuf, Box<dyn Error>> {
     let svg = folder.join(format!("{}.svg", chart.stem()));
     {
@@ -45,12 +54,15 @@ pub fn save<C: Chart>(chart: &C, folder: &Path) -> Result<PathBuf, Box<dyn Error
         draw_titled(chart, &root)?;
         root.present()?;
     }
-    let png = folder.join(format!("{}.png", chart.stem()));
+    let (width, height) = SIZE;
+    let mut rgb = vec![0u8; width as usize * height as usize * 3];
     {
-        let root = BitMapBackend::new(&png, SIZE).into_drawing_area();
+        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
         draw_titled(chart, &root)?;
         root.present()?;
     }
+    let png = folder.join(format!("{}.png", chart.stem()));
+    std::fs::write(&png, palette_png::encode(&rgb, width, height)?)?;
     Ok(svg)
 }
 
@@ -64,96 +76,6 @@ where
         (FONT, TITLE_SIZE).into_font().style(FontStyle::Bold),
     )?;
     chart.draw(&body)
-}
-
-/// How a legend entry is marked.
-#[derive(Debug, Clone, Copy)]
-pub enum Mark {
-    /// A filled square (areas and bars).
-    Swatch(RGBColor),
-    /// A line, dashed or solid.
-    Line(RGBColor, bool),
-    /// No mark: a continuation of the entry above.
-    Blank,
-}
-
-/// Splits off the legend panel at the right, so that legends never cover data.
-pub fn with_legend<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-) -> (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>) {
-    let width = area.dim_in_pixel().0;
-    area.split_horizontally(width.saturating_sub(LEGEND_WIDTH))
-}
-
-/// Draws legend entries top-down in a legend panel.
-pub fn draw_legend<DB: DrawingBackend>(
-    panel: &DrawingArea<DB, Shift>,
-    heading: &str,
-    entries: &[(String, Mark)],
-) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
-    let style = (FONT, LABEL_SIZE).into_font();
-    let line_height = LABEL_SIZE as i32 + 12;
-    let mut y = 40;
-    panel.draw(&Text::new(
-        heading.to_owned(),
-        (10, y),
-        style.clone().style(FontStyle::Bold),
-    ))?;
-    y += line_height;
-    for (label, mark) in entries {
-        match *mark {
-            Mark::Blank => {}
-            Mark::Swatch(colour) => {
-                panel.draw(&Rectangle::new([(10, y), (34, y + 18)], colour.filled()))?;
-            }
-            Mark::Line(colour, dashed) => {
-                let stroke = colour.stroke_width(3);
-                if dashed {
-                    for x in [10, 22] {
-                        panel.draw(&PathElement::new(vec![(x, y + 9), (x + 8, y + 9)], stroke))?;
-                    }
-                } else {
-                    panel.draw(&PathElement::new(vec![(10, y + 9), (34, y + 9)], stroke))?;
-                }
-            }
-        }
-        panel.draw(&Text::new(label.clone(), (44, y), style.clone()))?;
-        y += line_height;
-    }
-    Ok(())
-}
-
-/// Legend entries for every policy in scenario order: a line in the policy's style for
-/// series charts, a swatch in its colour for bar charts.
-pub fn policy_entries(data: &ReportData, as_lines: bool) -> Vec<(String, Mark)> {
-    data.scenario
-        .policies
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let look = policy_look(i, &p.kind);
-            let mark = if as_lines {
-                Mark::Line(look.colour, look.dashed)
-            } else {
-                Mark::Swatch(look.colour)
-            };
-            (p.name.clone(), mark)
-        })
-        .collect()
-}
-
-/// The tick label of a categorical axis drawn on `-0.5..n - 0.5`: the name at a whole
-/// position, nothing between.
-pub fn category_label<S: AsRef<str>>(names: &[S], x: f64) -> String {
-    let i = x.round();
-    if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < names.len() {
-        names[i as usize].as_ref().to_owned()
-    } else {
-        String::new()
-    }
 }
 
 /// The closed outline of a band between `low` and `high` over `xs`, for a filled polygon.
@@ -185,6 +107,76 @@ pub fn axis_max(value: f64) -> f64 {
     }
 }
 
+/// An axis range holding 0 and every value of `values` (finite ones), with a little headroom
+/// at the ends away from 0: cumulative profit and regret can go below 0.
+pub fn axis_range(values: impl IntoIterator<Item = f64>) -> std::ops::Range<f64> {
+    let (low, high) = values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold((0.0f64, 0.0f64), |(l, h), v| (l.min(v), h.max(v)));
+    let span = high - low;
+    if span <= 0.0 {
+        return 0.0..1.0;
+    }
+    let low = if low < 0.0 { low - 0.08 * span } else { 0.0 };
+    let high = if high > 0.0 { high + 0.08 * span } else { 0.0 };
+    low..high
+}
+
+/// Draws a policy's bar between two corners: filled in its colour, or hollow (an outline over
+/// a pale fill) for policies that share a colour with an earlier one.
+pub fn draw_bar<DB, CT>(
+    chart: &mut ChartContext<'_, DB, CT>,
+    corners: [(f64, f64); 2],
+    look: PolicyLook,
+) -> DrawResult
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+    CT: CoordTranslate<From = (f64, f64)>,
+{
+    if look.hollow_bars() {
+        chart.draw_series(std::iter::once(Rectangle::new(
+            corners,
+            look.colour.mix(0.3).filled(),
+        )))?;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            corners,
+            look.colour.stroke_width(2),
+        )))?;
+    } else {
+        chart.draw_series(std::iter::once(Rectangle::new(
+            corners,
+            look.colour.mix(0.85).filled(),
+        )))?;
+    }
+    Ok(())
+}
+
+/// Draws a line through `points` in `style`, dashed with `(dash, gap)` pixels (see
+/// [`Stroke::pattern`]) or solid.
+pub fn draw_line<DB, CT>(
+    chart: &mut ChartContext<'_, DB, CT>,
+    points: Vec<(f64, f64)>,
+    style: ShapeStyle,
+    pattern: Option<(u32, u32)>,
+) -> DrawResult
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+    CT: CoordTranslate<From = (f64, f64)>,
+{
+    match pattern {
+        None => {
+            chart.draw_series(LineSeries::new(points, style))?;
+        }
+        Some((dash, gap)) => {
+            chart.draw_series(DashedLineSeries::new(points, dash, gap, style))?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,5 +191,14 @@ mod tests {
             assert!(buckets.windows(2).all(|w| w[0].end == w[1].start));
         }
         assert_eq!(day_buckets(90).len(), 90);
+    }
+
+    #[test]
+    fn axis_ranges_hold_zero_and_negative_values() {
+        assert_eq!(axis_range([0.0, 100.0]), 0.0..108.0);
+        assert_eq!(axis_range([-50.0, 50.0]), -58.0..58.0);
+        assert_eq!(axis_range([-10.0]), -10.8..0.0);
+        assert_eq!(axis_range([f64::NAN]), 0.0..1.0);
+        assert_eq!(axis_range([]), 0.0..1.0);
     }
 }

@@ -1,10 +1,12 @@
-//! Cumulative revenue and cumulative regret per policy over days, each a mean line with its
-//! 95% band across replications. `regret-log` puts days on a logarithmic axis, where
-//! logarithmic regret (Thompson sampling on a classic bandit) becomes a straight line.
+//! Cumulative revenue, regret and profit per policy over days, each a mean line with its 95%
+//! band across replications. `regret-log` puts days on a logarithmic axis, where logarithmic
+//! regret (Thompson sampling on a classic bandit) becomes a straight line. Profit
+//! (`revenue / target ROAS − spend`) is drawn for profit scenarios, and can go below zero.
 
-use super::{Chart, DrawResult, axis_max, band, draw_legend, policy_entries, with_legend};
+use super::legend::{Legend, policy_entries, with_legend};
+use super::{Chart, DrawResult, axis_range, band, draw_line};
 use crate::report::data::ReportData;
-use crate::report::style::{FONT, LABEL_SIZE, TICK_SIZE, human, policy_look};
+use crate::report::style::{FONT, LABEL_SIZE, TICK_SIZE, ZERO_COLOUR, human, policy_look};
 use crate::stats::Interval;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
@@ -17,6 +19,8 @@ pub enum Measure {
     Revenue,
     /// Cumulative pseudo-regret.
     Regret,
+    /// Cumulative profit (empty for files written before it was recorded).
+    Profit,
 }
 
 /// A cumulative series chart.
@@ -34,6 +38,7 @@ impl Cumulative<'_> {
         match self.measure {
             Measure::Revenue => &daily.cumulative_revenue,
             Measure::Regret => &daily.cumulative_regret,
+            Measure::Profit => &daily.cumulative_profit,
         }
     }
 
@@ -46,19 +51,21 @@ impl Cumulative<'_> {
     {
         let data = self.data;
         let days = data.scenario.days;
-        let top = data
-            .daily
-            .iter()
-            .flat_map(|d| self.series(d).iter().map(|i| i.high))
-            .fold(0.0, f64::max);
+        let y_range = axis_range(
+            data.daily
+                .iter()
+                .flat_map(|d| self.series(d).iter().flat_map(|i| [i.low, i.high])),
+        );
+        let below_zero = y_range.start < 0.0;
         let mut chart = ChartBuilder::on(area)
             .margin(16)
             .x_label_area_size(56)
             .y_label_area_size(90)
-            .build_cartesian_2d(x_range, 0f64..axis_max(top))?;
+            .build_cartesian_2d(x_range, y_range)?;
         let what = match self.measure {
             Measure::Revenue => "cumulative revenue",
             Measure::Regret => "cumulative regret",
+            Measure::Profit => "cumulative profit",
         };
         chart
             .configure_mesh()
@@ -78,10 +85,23 @@ impl Cumulative<'_> {
         // Cumulative series are smooth: long horizons are drawn at the end of each bucket.
         let ends: Vec<usize> = super::day_buckets(days).iter().map(|b| b.end - 1).collect();
         let xs: Vec<f64> = ends.iter().map(|&d| (d + 1) as f64).collect();
+        if below_zero {
+            // Where a loss turns into a gain.
+            let (first, last) = (1.0, days.max(2) as f64);
+            draw_line(
+                &mut chart,
+                vec![(first, 0.0), (last, 0.0)],
+                ZERO_COLOUR.stroke_width(1),
+                None,
+            )?;
+        }
         for (index, (daily, info)) in data.daily.iter().zip(&data.scenario.policies).enumerate() {
             let look = policy_look(index, &info.kind);
             let all = self.series(daily);
-            let series: Vec<Interval> = ends.iter().map(|&d| all[d]).collect();
+            let series: Vec<Interval> = ends.iter().filter_map(|&d| all.get(d).copied()).collect();
+            if series.len() != ends.len() {
+                continue;
+            }
             let low: Vec<f64> = series.iter().map(|i| i.low).collect();
             let high: Vec<f64> = series.iter().map(|i| i.high).collect();
             chart.draw_series(std::iter::once(Polygon::new(
@@ -89,12 +109,8 @@ impl Cumulative<'_> {
                 look.colour.mix(0.18).filled(),
             )))?;
             let line = xs.iter().copied().zip(series.iter().map(|i| i.mean));
-            let stroke = look.colour.stroke_width(3);
-            if look.dashed {
-                chart.draw_series(DashedLineSeries::new(line, 12, 8, stroke))?;
-            } else {
-                chart.draw_series(LineSeries::new(line, stroke))?;
-            }
+            let style = look.colour.stroke_width(3);
+            draw_line(&mut chart, line.collect(), style, look.stroke.pattern())?;
         }
         Ok(())
     }
@@ -106,6 +122,7 @@ impl Chart for Cumulative<'_> {
             (Measure::Revenue, _) => "revenue".into(),
             (Measure::Regret, false) => "regret".into(),
             (Measure::Regret, true) => "regret-log".into(),
+            (Measure::Profit, _) => "profit".into(),
         }
     }
 
@@ -121,6 +138,7 @@ impl Chart for Cumulative<'_> {
             Measure::Regret => {
                 format!("Cumulative regret by policy in {name} (vs the oracle), with 95% bands")
             }
+            Measure::Profit => format!("Cumulative profit by policy in {name}, with 95% bands"),
         }
     }
 
@@ -135,7 +153,6 @@ impl Chart for Cumulative<'_> {
         } else {
             self.draw_on(&plot, 1f64..end)?;
         }
-        let entries = policy_entries(self.data, true);
-        draw_legend(&legend, "policy (band: 95%)", &entries)
+        Legend::new("policy (band: 95%)", policy_entries(self.data, true)).draw(&legend)
     }
 }
