@@ -205,3 +205,21 @@ fn the_profit_objective_leaves_unprofitable_money_unspent() {
     assert!(learner.high < fixed.low, "{learner:?} vs {fixed:?}");
     assert!(oracle.regret.mean().abs() < 1e-6 * budget);
 }
+
+/// Under fatigue the benchmark plans for the wear: the oracle earns more than the even split
+/// over the horizon, paired by replication with its 95% interval above zero (the myopic oracle
+/// of earlier versions earned less than it).
+#[test]
+fn the_fatigue_benchmark_beats_the_even_split() {
+    let scenario = only(shipped("fatigue"), &["fixed", "oracle"]);
+    assert_eq!(scenario.baseline.as_deref(), Some("fixed"));
+    let results = run_scenario(&scenario, &|| {});
+    let oracle = results
+        .policies
+        .iter()
+        .find(|p| p.spec.name == "oracle")
+        .unwrap();
+    let difference = oracle.versus_baseline.unwrap().interval95();
+    assert!(difference.low > 0.0, "oracle minus fixed: {difference:?}");
+    assert!(policy(&results, "fixed").regret.mean() > 0.0);
+}
