@@ -34,7 +34,7 @@
 //! under the same floors and caps. `u / (1 + c u)` is concave and increasing in `u` and `u(s)`
 //! is concave, so without price or audience shifts each `J_i` is concave and the optimum has
 //! equal marginal returns `J_i'(s_i) / T = μ`: the oracle's own equal-marginal solver
-//! ([`crate::oracle::equal_marginals`]) finds it, with `J_i'` from the recursion's derivative.
+//! (`oracle::equal_marginals`) finds it, with `J_i'` from the recursion's derivative.
 //! With winner-takes-all allocation the plan funds the one channel with the largest `J_i(B)`.
 //!
 //! By construction the plan earns at least as much over the horizon as every constant split,

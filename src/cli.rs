@@ -66,7 +66,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Simulate every policy of each scenario, print a ranked table and write
-    /// OUT/<scenario>/ (summary.csv, channels.csv, daily.csv, summary.json, scenario.toml).
+    /// `OUT/<scenario>/` (summary.csv, channels.csv, daily.csv, summary.json, scenario.toml).
     ///
     /// An earlier results folder of that name is replaced whole once the new one is complete.
     /// Anything there that budget-bandit did not write (a folder without its .budget-bandit

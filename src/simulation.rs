@@ -8,18 +8,20 @@
 //! 2. asks the policy for a split and projects it onto the day's constraints (floors, caps,
 //!    pacing from yesterday's split; see [`crate::constraints`]);
 //! 3. draws every funded channel's outcome from its own stream
-//!    `(seed, scenario, replication, channel, t)` (so all policies of a replication face the same
-//!    draws: common random numbers) and spreads its conversions over the lag;
+//!    `(seed, replication, channel name, t)` (so all policies of a replication face the same
+//!    draws: common random numbers; see [`crate::streams`]) and spreads its conversions over the
+//!    lag;
 //! 4. shows the policy what the spend bought and the conversions that arrived today;
-//! 5. books the day's pseudo-regret in the day's true state,
+//! 5. books the day's pseudo-regret against the benchmark,
 //!
 //!    ```text
 //!    regret_t = V*_t − V_t(s_t),    V_t(s) = Σ_i R_{t,i}(s_i)   or   Σ_i R_{t,i}(s_i) / τ − Σ_i s_i
 //!    ```
 //!
-//!    for the revenue or the profit objective, with `V*_t` the oracle's best value under the
-//!    day's floors and caps (see [`crate::oracle`]). Pacing is a rule the policies live with, so its cost
-//!    shows in their regret;
+//!    for the revenue or the profit objective, `V_t` taken in the day's true state and `V*_t`
+//!    the benchmark's value of the day under the floors and caps (see [`crate::benchmark`]: the
+//!    day's optimum, or with fatigue the best constant split over the horizon). Pacing is a rule
+//!    the policies live with, so its cost shows in their regret;
 //! 6. updates each fatigued channel's exposure with the day's expected delivery.
 //!
 //! Revenue and conversions are attributed to the day they were bought and counted in full, also

@@ -21,7 +21,7 @@
 //! - `v_i`, value per conversion, mean `v̂_i = R_i / C_i`. Its posterior is approximated by a
 //!   Gamma with that mean and variance `σ̂_i² / C_i`, where `σ̂_i²` is the spread of a single
 //!   conversion's value estimated from the daily totals (see
-//!   [`ChannelObservations::value_variance`]); channels with conversions on fewer than two days
+//!   [`crate::policy::ChannelObservations::value_variance`]); channels with conversions on fewer than two days
 //!   borrow the pooled relative spread of the others, and channels with no conversion yet use
 //!   the pooled mean value of all channels. When values do not vary, `v_i` is a constant.
 //!

@@ -137,7 +137,7 @@ pub(super) fn replace_all(moves: &[Move]) -> Result<(), WriteError> {
     Ok(())
 }
 
-/// Something [`tidy`] cleaned up.
+/// Something the tidying of stale staging cleaned up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tidied {
     /// A staging folder or file of a process that is gone was removed.

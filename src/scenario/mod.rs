@@ -1,8 +1,8 @@
 //! Scenarios: what a strategist describes in a TOML file, parsed once and validated at the
 //! border.
 //!
-//! A file is read into raw serde structs that keep every value's position ([`raw`]), then
-//! [`validate`] turns them into a [`Scenario`] that cannot be invalid: nothing downstream checks
+//! A file is read into raw serde structs that keep every value's position (module `raw`), then
+//! module `validate` turns them into a [`Scenario`] that cannot be invalid: nothing downstream checks
 //! again. Every error names the file, the channel or policy, the field, the line and column, and
 //! what is allowed (see [`ScenarioError`]). The format is documented field by field in the
 //! README.

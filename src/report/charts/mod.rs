@@ -154,7 +154,7 @@ where
 }
 
 /// Draws a line through `points` in `style`, dashed with `(dash, gap)` pixels (see
-/// [`Stroke::pattern`]) or solid.
+/// [`crate::report::style::Stroke::pattern`]) or solid.
 pub fn draw_line<DB, CT>(
     chart: &mut ChartContext<'_, DB, CT>,
     points: Vec<(f64, f64)>,
