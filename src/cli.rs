@@ -5,7 +5,7 @@
 //! output folder that budget-bandit did not write), 1 when results cannot be written. A closed
 //! standard output (`budget-bandit run | head`) is not an error.
 
-use crate::benchmark::BenchmarkKind;
+use crate::benchmark::{Benchmark, BenchmarkKind};
 use crate::error::ScenarioError;
 use crate::output::table::{TableView, money, ranked_table, thousands};
 use crate::report::ReportError;
@@ -15,7 +15,6 @@ use crate::runner::run_scenario;
 use crate::scenario::{
     MAX_DAYS, MAX_REPLICATIONS, MAX_SEED, Overrides, Scenario, seed_range_message,
 };
-use crate::simulation::Simulation;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -430,8 +429,7 @@ fn constraint_summary(scenario: &Scenario) -> String {
 /// A scenario's channels and the oracle's split, as printed by `validate`.
 pub fn describe(scenario: &Scenario) -> String {
     use std::fmt::Write as _;
-    let simulation = Simulation::new(scenario);
-    let benchmark = simulation.benchmark();
+    let benchmark = Benchmark::new(scenario);
     let first = benchmark.spend(0);
     let mean = benchmark.mean_spend();
     let currency = &scenario.currency;

@@ -84,11 +84,6 @@ pub fn run_scenario(scenario: &Scenario, progress: &(dyn Fn() + Sync)) -> Scenar
     let channels = scenario.channels.len();
     let policies = scenario.policies.len();
     let baseline = scenario.baseline_index();
-    let objective_total = |record: &ReplicationRecord| {
-        scenario
-            .objective
-            .value(record.revenue_total(), record.spend_total())
-    };
     let mut aggregates: Vec<PolicyAggregate> = (0..policies)
         .map(|_| PolicyAggregate::new(scenario.days, channels))
         .collect();
@@ -113,9 +108,9 @@ pub fn run_scenario(scenario: &Scenario, progress: &(dyn Fn() + Sync)) -> Scenar
                 aggregate.push(record);
             }
             if let Some(b) = baseline {
-                let base = objective_total(&replication[b]);
+                let base = replication[b].objective_total();
                 for (difference, record) in differences.iter_mut().zip(replication) {
-                    difference.push(objective_total(record) - base);
+                    difference.push(record.objective_total() - base);
                 }
             }
         }

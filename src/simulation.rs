@@ -97,6 +97,13 @@ impl ReplicationRecord {
             .profit(self.revenue_total(), self.spend_total())
     }
 
+    /// The objective's value over the horizon: revenue, or the profit under the profit
+    /// objective (what policies are ranked and compared by).
+    pub fn objective_total(&self) -> f64 {
+        self.objective
+            .value(self.revenue_total(), self.spend_total())
+    }
+
     /// Conversions over the horizon.
     pub fn conversions_total(&self) -> u64 {
         self.totals.iter().map(|t| t.conversions).sum()

@@ -8,25 +8,33 @@ use budget_bandit::output::csv_files;
 use budget_bandit::runner::run_scenario;
 use budget_bandit::scenario::Scenario;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The committed results folders: those under `results/` with a `scenario.toml`, hidden
+/// staging folders aside.
+fn committed_folders() -> Vec<PathBuf> {
+    let results = Path::new(env!("CARGO_MANIFEST_DIR")).join("results");
+    let mut folders: Vec<PathBuf> = fs::read_dir(&results)
+        .expect("results/ is committed")
+        .map(|entry| entry.unwrap().path())
+        .filter(|folder| {
+            folder.join("scenario.toml").is_file()
+                && !folder
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with('.')
+        })
+        .collect();
+    folders.sort();
+    folders
+}
 
 #[test]
 fn committed_results_match_the_code() {
-    let results = Path::new(env!("CARGO_MANIFEST_DIR")).join("results");
     let mut checked = 0;
-    for entry in fs::read_dir(&results).expect("results/ is committed") {
-        let folder = entry.unwrap().path();
-        let scenario_file = folder.join("scenario.toml");
-        if !scenario_file.is_file()
-            || folder
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with('.')
-        {
-            continue;
-        }
-        let scenario = Scenario::load(&scenario_file).unwrap();
+    for folder in committed_folders() {
+        let scenario = Scenario::load(&folder.join("scenario.toml")).unwrap();
         let fresh = run_scenario(&scenario, &|| {});
         for (file, bytes) in [
             ("summary.csv", Some(csv_files::summary(&fresh))),
@@ -85,13 +93,8 @@ fn objective_rows(folder: &Path, measure: &str) -> Vec<(String, String, f64, f64
 /// benchmark plans for the channels' wear).
 #[test]
 fn no_policy_beats_the_oracle_beyond_its_interval() {
-    let results = Path::new(env!("CARGO_MANIFEST_DIR")).join("results");
     let mut checked = 0;
-    for entry in fs::read_dir(&results).expect("results/ is committed") {
-        let folder = entry.unwrap().path();
-        if !folder.join("summary.csv").is_file() {
-            continue;
-        }
+    for folder in committed_folders() {
         let summary: serde_json::Value =
             serde_json::from_str(&fs::read_to_string(folder.join("summary.json")).unwrap())
                 .unwrap();

@@ -48,14 +48,23 @@ fn with_interval(interval: &Interval, decimals: usize) -> String {
     )
 }
 
-/// A difference with its sign always shown: `+106,000 ± 9,000`.
-fn signed_with_interval(interval: &Interval, decimals: usize) -> String {
-    let text = with_interval(interval, decimals);
-    if interval.mean > 0.0 && !text.starts_with('0') {
+/// `text`, a number as formatted, with a `+` in front when it is positive and does not read as
+/// zero, so that a difference shows its sign either way (a negative one has its `-` already).
+pub fn with_sign(value: f64, text: String) -> String {
+    if value > 0.0 && text.chars().any(|c| matches!(c, '1'..='9')) {
         format!("+{text}")
     } else {
         text
     }
+}
+
+/// A difference with its sign always shown: `+106,000 ± 9,000`.
+fn signed_with_interval(interval: &Interval, decimals: usize) -> String {
+    format!(
+        "{} ± {}",
+        with_sign(interval.mean, thousands(interval.mean, decimals)),
+        thousands((interval.high - interval.low) / 2.0, decimals)
+    )
 }
 
 /// How the ranked table shows money.
@@ -217,5 +226,13 @@ mod tests {
         assert_eq!(thousands(-1000.0, 0), "-1,000");
         assert_eq!(thousands(-0.0001, 2), "0.00");
         assert_eq!(thousands(f64::NAN, 0), "-");
+    }
+
+    #[test]
+    fn differences_show_their_sign_unless_they_read_as_zero() {
+        assert_eq!(with_sign(1234.0, thousands(1234.0, 0)), "+1,234");
+        assert_eq!(with_sign(0.5, thousands(0.5, 2)), "+0.50");
+        assert_eq!(with_sign(0.001, thousands(0.001, 2)), "0.00");
+        assert_eq!(with_sign(-3.0, thousands(-3.0, 0)), "-3");
     }
 }

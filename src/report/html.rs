@@ -3,7 +3,7 @@
 //! and `index.html`, which links the reports of a results folder.
 
 use super::data::ReportData;
-use crate::output::table::{money, thousands};
+use crate::output::table::{money, thousands, with_sign};
 use crate::stats::Interval;
 use std::fmt::Write;
 
@@ -197,11 +197,10 @@ fn oracle_sentence(data: &ReportData) -> String {
 
 fn interval(value: &Interval, sign: bool) -> String {
     let number = |v: f64| {
-        let text = money(v);
-        if sign && v > 0.0 && text != "0" {
-            format!("+{text}")
+        if sign {
+            with_sign(v, money(v))
         } else {
-            text
+            money(v)
         }
     };
     format!(
