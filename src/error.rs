@@ -55,6 +55,35 @@ impl ScenarioError {
         }
     }
 
+    /// An error at a known one-based line (row) and column of a file that is not TOML, such
+    /// as an account's history CSV, with that line of the file shown under the message and a
+    /// caret under the field (`field` is the field's byte range within `line_text`).
+    pub fn at(
+        origin: &str,
+        line: usize,
+        column: usize,
+        line_text: Option<(&str, Range<usize>)>,
+        message: String,
+    ) -> Self {
+        let excerpt = line_text.map(|(text, field)| {
+            let text = text.trim_end_matches(['\r', '\n']);
+            let start = floor_char_boundary(text, field.start.min(text.len()));
+            let end = floor_char_boundary(text, field.end.clamp(start, text.len()));
+            let gutter = " ".repeat(line.to_string().len());
+            format!(
+                "{gutter} |\n{line} | {text}\n{gutter} | {}{}",
+                " ".repeat(text[..start].chars().count()),
+                "^".repeat(text[start..end].chars().count().max(1))
+            )
+        });
+        ScenarioError {
+            origin: origin.to_owned(),
+            position: Some((line, column)),
+            message,
+            excerpt,
+        }
+    }
+
     /// An error about the file as a whole (cannot be read, or an override is out of range).
     pub fn whole_file(origin: &str, message: String) -> Self {
         ScenarioError::new(origin, "", None, message)
@@ -134,6 +163,16 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "s.toml:3:7: bad\n  |\n3 | cvr = 1.4\n  |       ^^^"
+        );
+    }
+
+    #[test]
+    fn csv_errors_point_at_row_and_field() {
+        let line = "2026-11-02,search,12x,40";
+        let error = ScenarioError::at("h.csv", 3, 3, Some((line, 18..21)), "bad".into());
+        assert_eq!(
+            error.to_string(),
+            "h.csv:3:3: bad\n  |\n3 | 2026-11-02,search,12x,40\n  |                   ^^^"
         );
     }
 

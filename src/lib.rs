@@ -37,6 +37,7 @@
 //! # Ok::<(), budget_bandit::error::ScenarioError>(())
 //! ```
 
+pub mod account;
 pub mod aggregate;
 pub mod benchmark;
 pub mod channel;

@@ -1,0 +1,5 @@
+//! A real advertising account: its channels, limits and daily history, read from an account
+//! TOML file and the CSV it names. The room of `recommend`, `fit` and `history`.
+
+pub mod date;
+pub mod history;
