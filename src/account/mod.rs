@@ -3,3 +3,4 @@
 
 pub mod date;
 pub mod history;
+pub mod file;

@@ -85,6 +85,44 @@ pub trait Policy: Send {
     /// day's (projected) spend `bought` and the conversions that `arrived`; for policies that
     /// keep state of their own. The default ignores it.
     fn observe(&mut self, _day: &Day, _bought: &[Outcome], _arrived: &[Arrival]) {}
+
+    /// One joint draw of every channel's expected response curve from the policy's posterior,
+    /// written into `curves` (one [`Channel`] per channel, in scenario order, in the curve
+    /// family of [`crate::channel`] that the [oracle's solver](crate::oracle) maximises; names
+    /// are left empty). Returns `false`, leaving `curves` alone, for a policy without a
+    /// posterior of its own (fixed, epsilon-greedy, UCB, the oracle).
+    ///
+    /// `recommend` averages many draws into the posterior expected response, and optimises
+    /// each draw for the uncertainty of the optimal split.
+    fn draw_curves(
+        &mut self,
+        _observed: &Observations,
+        _rng: &mut StreamRng,
+        _curves: &mut Vec<Channel>,
+    ) -> bool {
+        false
+    }
+}
+
+/// A channel whose expected revenue is `roas · s` (no audience cap): the curve of a posterior
+/// draw of a constant return on ad spend. A draw that is not a positive number becomes the
+/// smallest positive one.
+pub(crate) fn linear_curve(roas: f64) -> Channel {
+    Channel {
+        name: String::new(),
+        pricing: crate::channel::Pricing::Cpa,
+        price: 1.0,
+        price_cv: 0.0,
+        ctr: 1.0,
+        cvr: 1.0,
+        value: if roas.is_finite() && roas > 0.0 {
+            roas
+        } else {
+            f64::MIN_POSITIVE
+        },
+        value_cv: 0.0,
+        audience: None,
+    }
 }
 
 /// A named, validated policy configuration from a scenario.

@@ -61,7 +61,7 @@ const PRIOR_SHAPE: f64 = 1.0;
 const PRIOR_SCALE: f64 = 0.04;
 
 /// Parameters of saturation Thompson sampling.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct SaturationThompsonParams {
     /// Prior of the conversion rate and posterior draws, as for Thompson sampling (`draws` is
     /// unused: one curve a day is drawn).
@@ -199,19 +199,9 @@ impl SaturationThompson {
     }
 }
 
-impl Policy for SaturationThompson {
-    fn allocate(
-        &mut self,
-        day: &Day,
-        observed: &Observations,
-        rng: &mut StreamRng,
-        spend: &mut [f64],
-    ) {
-        if observed.channels().iter().all(|c| c.is_untried()) {
-            // Nothing known: an even test split gives every curve its first point.
-            spend.fill(day.budget / spend.len() as f64);
-            return;
-        }
+impl SaturationThompson {
+    /// Draws one curve per channel into `self.drawn` (see the module docs).
+    fn draw_market(&mut self, observed: &Observations, rng: &mut StreamRng) {
         build_beliefs(&self.params.thompson, observed, &mut self.beliefs);
         for ((curve, belief), drawn) in self.curves.iter().zip(&self.beliefs).zip(&mut self.drawn) {
             let roas_or_unit_revenue = belief.draw(rng);
@@ -234,6 +224,23 @@ impl Policy for SaturationThompson {
                 drawn.value = f64::MIN_POSITIVE;
             }
         }
+    }
+}
+
+impl Policy for SaturationThompson {
+    fn allocate(
+        &mut self,
+        day: &Day,
+        observed: &Observations,
+        rng: &mut StreamRng,
+        spend: &mut [f64],
+    ) {
+        if observed.channels().iter().all(|c| c.is_untried()) {
+            // Nothing known: an even test split gives every curve its first point.
+            spend.fill(day.budget / spend.len() as f64);
+            return;
+        }
+        self.draw_market(observed, rng);
         let split = optimal_constrained(&self.drawn, day.bounds, day.budget, day.objective);
         spend.copy_from_slice(&split.spend);
     }
@@ -242,6 +249,17 @@ impl Policy for SaturationThompson {
         for (curve, outcome) in self.curves.iter_mut().zip(bought) {
             curve.observe(&self.rates, outcome.allocated, outcome.units);
         }
+    }
+
+    fn draw_curves(
+        &mut self,
+        observed: &Observations,
+        rng: &mut StreamRng,
+        curves: &mut Vec<Channel>,
+    ) -> bool {
+        self.draw_market(observed, rng);
+        curves.clone_from(&self.drawn);
+        true
     }
 }
 

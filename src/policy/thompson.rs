@@ -46,7 +46,10 @@
 //! `τ λ v = 1` for every channel and the policy is exactly Beta-Bernoulli Thompson sampling
 //! with a `Beta(α₀, β₀)` prior, so its regret grows like `log T` (Agrawal and Goyal, 2012).
 
-use super::{Arrival, Day, Memory, Observations, Policy, all_on, argmax_random_ties};
+use super::{
+    Arrival, Day, Memory, Observations, Policy, all_on, argmax_random_ties, linear_curve,
+};
+use crate::channel::Channel;
 use crate::channel::Pricing;
 use crate::scenario::Allocation;
 use crate::scenario::Scenario;
@@ -285,6 +288,20 @@ impl Policy for Thompson {
         if let Some(memory) = &mut self.memory {
             memory.record(day.index, bought, arrived);
         }
+    }
+
+    /// A constant return per channel, `θ_i` drawn from its posterior: a linear curve.
+    fn draw_curves(
+        &mut self,
+        observed: &Observations,
+        rng: &mut StreamRng,
+        curves: &mut Vec<Channel>,
+    ) -> bool {
+        self.update_beliefs(observed);
+        self.draw_all(rng);
+        curves.clear();
+        curves.extend(self.draws.iter().map(|&roas| linear_curve(roas)));
+        true
     }
 }
 

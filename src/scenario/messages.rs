@@ -17,7 +17,7 @@ use toml::Value;
 /// drops the noise of arithmetic (a sum of shares reads 0.95, not 0.9500000000000001) and keeps
 /// every digit a person writes; very large and very small numbers in exponent form (1e300,
 /// 1e-7).
-pub(super) fn shown(value: f64) -> String {
+pub(crate) fn shown(value: f64) -> String {
     let rounded = match format!("{value:.14e}").parse::<f64>() {
         Ok(rounded) if rounded.is_finite() => rounded,
         _ => return value.to_string(),
@@ -31,7 +31,7 @@ pub(super) fn shown(value: f64) -> String {
 }
 
 /// What a TOML value is, for "got ..." in a message.
-pub(super) fn describe(value: &Value) -> String {
+pub(crate) fn describe(value: &Value) -> String {
     match value {
         Value::String(text) => format!("text {text:?}"),
         Value::Integer(n) => n.to_string(),
@@ -45,7 +45,7 @@ pub(super) fn describe(value: &Value) -> String {
 
 /// The message of a TOML reading error at `span` of `source`, in the user's words where it is
 /// one of the errors serde words for programmers; otherwise as the reader gave it.
-pub(super) fn toml_error(source: &str, span: Option<Range<usize>>, message: &str) -> String {
+pub(crate) fn toml_error(source: &str, span: Option<Range<usize>>, message: &str) -> String {
     let message = message.trim_end();
     span.and_then(|span| reworded(source, span, message))
         .unwrap_or_else(|| message.to_owned())

@@ -37,9 +37,9 @@
 //! assert!(error.to_string().starts_with("inline:2:8: days must be"));
 //! ```
 
-mod messages;
-mod raw;
-mod validate;
+pub(crate) mod messages;
+pub(crate) mod raw;
+pub(crate) mod validate;
 
 pub use validate::{INDEX_PAGE, MAX_DAYS, MAX_REPLICATIONS, MAX_SEED, RESERVED_CHANNEL_NAME};
 

@@ -13,7 +13,7 @@ use toml::{Spanned, Value};
 /// The top level of a scenario file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawScenario {
+pub(crate) struct RawScenario {
     pub name: Spanned<String>,
     #[serde(default)]
     pub description: Option<String>,
@@ -45,7 +45,7 @@ pub(super) struct RawScenario {
 /// One `[[channels]]` table.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawChannel {
+pub(crate) struct RawChannel {
     pub name: Spanned<String>,
     pub pricing: Pricing,
     pub price: Spanned<f64>,
@@ -78,10 +78,32 @@ pub(super) struct RawChannel {
     pub shifts: Vec<Spanned<RawShift>>,
 }
 
+/// A channel's floor and cap as written: a share of the daily budget or money, each at most
+/// once (shared by scenario and account files).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SpendLimits<'a> {
+    pub min_share: Option<&'a Spanned<f64>>,
+    pub max_share: Option<&'a Spanned<f64>>,
+    pub min_spend: Option<&'a Spanned<f64>>,
+    pub max_spend: Option<&'a Spanned<f64>>,
+}
+
+impl RawChannel {
+    /// The channel's floor and cap fields.
+    pub fn limits(&self) -> SpendLimits<'_> {
+        SpendLimits {
+            min_share: self.min_share.as_ref(),
+            max_share: self.max_share.as_ref(),
+            min_spend: self.min_spend.as_ref(),
+            max_spend: self.max_spend.as_ref(),
+        }
+    }
+}
+
 /// The objective names a scenario can give.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub(super) enum RawObjective {
+pub(crate) enum RawObjective {
     Revenue,
     Profit,
 }
@@ -89,7 +111,7 @@ pub(super) enum RawObjective {
 /// Days of the week, for `start_weekday`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub(super) enum Weekday {
+pub(crate) enum Weekday {
     Monday,
     Tuesday,
     Wednesday,
@@ -102,7 +124,7 @@ pub(super) enum Weekday {
 /// A channel's `fatigue` table.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawFatigue {
+pub(crate) struct RawFatigue {
     pub strength: Spanned<f64>,
     pub recovery: Spanned<f64>,
 }
@@ -110,7 +132,7 @@ pub(super) struct RawFatigue {
 /// A channel's `lag` table.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawLag {
+pub(crate) struct RawLag {
     pub mean_days: Spanned<f64>,
     pub max_days: Spanned<i64>,
 }
@@ -118,7 +140,7 @@ pub(super) struct RawLag {
 /// One `[[channels.shifts]]` table.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawShift {
+pub(crate) struct RawShift {
     pub day: Spanned<i64>,
     #[serde(default)]
     pub price: Option<Spanned<f64>>,
@@ -135,7 +157,7 @@ pub(super) struct RawShift {
 /// The policy kinds a scenario can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub(super) enum RawPolicyKind {
+pub(crate) enum RawPolicyKind {
     Fixed,
     EpsilonGreedy,
     Thompson,
@@ -183,7 +205,7 @@ impl RawPolicyKind {
 /// so that a misplaced field gets a message naming the kind and its fields.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawPolicy {
+pub(crate) struct RawPolicy {
     pub kind: Spanned<RawPolicyKind>,
     #[serde(default)]
     pub name: Option<Spanned<String>>,
@@ -208,6 +230,23 @@ pub(super) struct RawPolicy {
 }
 
 impl RawPolicy {
+    /// A policy of `kind` with every parameter at its default (an account's `policy = "kind"`).
+    pub fn bare(kind: RawPolicyKind) -> RawPolicy {
+        RawPolicy {
+            kind: Spanned::new(0..0, kind),
+            name: None,
+            shares: None,
+            epsilon: None,
+            decay: None,
+            prior_alpha: None,
+            prior_beta: None,
+            draws: None,
+            loglog_factor: None,
+            discount: None,
+            window: None,
+        }
+    }
+
     /// The parameter fields present in the file, with their spans.
     pub fn present_fields(&self) -> Vec<(&'static str, std::ops::Range<usize>)> {
         let mut present = Vec::new();
@@ -237,7 +276,7 @@ impl RawPolicy {
 /// Read by hand rather than as an untagged enum, so that every shape reaches validation, which
 /// names the policy, says both accepted forms and points at the offending value.
 #[derive(Debug)]
-pub(super) enum RawShares {
+pub(crate) enum RawShares {
     /// `shares = [0.5, 0.3, 0.2]`: one value per channel, in channel order.
     List(Vec<Spanned<Value>>),
     /// `shares = { search = 0.5, social = 0.5 }`: channel names and their values, in file order.
@@ -316,7 +355,7 @@ impl<'de> Visitor<'de> for SharesVisitor {
 
 /// The field names of a raw table, read from its derived `Deserialize`, so that no second list
 /// can drift from the struct (used to tell where a misplaced key belongs).
-pub(super) fn field_names<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+pub(crate) fn field_names<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
     let mut fields: &'static [&'static str] = &[];
     let _ = T::deserialize(FieldNames(&mut fields));
     fields
@@ -351,7 +390,7 @@ impl<'de> Deserializer<'de> for FieldNames<'_> {
 
 /// The words a word-valued field accepts, as serde lists them ("one of `cpm`, `cpc`, `cpl`,
 /// `cpa`" or "`revenue` or `profit`"), read from the enum itself; `None` for other fields.
-pub(super) fn choices(field: &str) -> Option<String> {
+pub(crate) fn choices(field: &str) -> Option<String> {
     fn of<'de, T: Deserialize<'de>>() -> Option<String> {
         let no_word = de::value::StrDeserializer::<de::value::Error>::new("");
         let message = T::deserialize(no_word).err()?.to_string();

@@ -5,6 +5,7 @@
 
 use super::messages::{describe, shown, toml_error};
 use super::raw::{
+    SpendLimits,
     RawChannel, RawFatigue, RawLag, RawObjective, RawPolicy, RawPolicyKind, RawScenario, RawShares,
     RawShift,
 };
@@ -81,22 +82,24 @@ pub(super) fn parse(origin: &str, source: &str) -> Result<Scenario, ScenarioErro
     check.scenario(raw)
 }
 
-struct Checker<'a> {
-    origin: &'a str,
-    source: &'a str,
+/// The checks of a file's values, each pointing at the value's line and column: shared by
+/// scenario and account files.
+pub(crate) struct Checker<'a> {
+    pub origin: &'a str,
+    pub source: &'a str,
 }
 
 impl Checker<'_> {
-    fn error(&self, span: Option<Range<usize>>, message: String) -> ScenarioError {
+    pub(crate) fn error(&self, span: Option<Range<usize>>, message: String) -> ScenarioError {
         ScenarioError::new(self.origin, self.source, span, message)
     }
 
-    fn fail<T>(&self, span: Range<usize>, message: String) -> Result<T, ScenarioError> {
+    pub(crate) fn fail<T>(&self, span: Range<usize>, message: String) -> Result<T, ScenarioError> {
         Err(self.error(Some(span), message))
     }
 
     /// A finite number in `[low, high]`; `what` names it in the message.
-    fn number(
+    pub(crate) fn number(
         &self,
         what: &str,
         value: &Spanned<f64>,
@@ -116,7 +119,7 @@ impl Checker<'_> {
     }
 
     /// A number above 0 and at most [`MAX_MAGNITUDE`].
-    fn positive(&self, what: &str, value: &Spanned<f64>) -> Result<f64, ScenarioError> {
+    pub(crate) fn positive(&self, what: &str, value: &Spanned<f64>) -> Result<f64, ScenarioError> {
         let allowed = format!("a number above 0 and at most {MAX_MAGNITUDE:e}");
         let v = self.number(what, value, 0.0, MAX_MAGNITUDE, &allowed)?;
         if v > 0.0 {
@@ -129,7 +132,7 @@ impl Checker<'_> {
         }
     }
 
-    fn rate(&self, what: &str, value: &Spanned<f64>) -> Result<f64, ScenarioError> {
+    pub(crate) fn rate(&self, what: &str, value: &Spanned<f64>) -> Result<f64, ScenarioError> {
         self.number(what, value, 0.0, 1.0, "in [0, 1]")
     }
 
@@ -153,7 +156,7 @@ impl Checker<'_> {
         }
     }
 
-    fn whole(
+    pub(crate) fn whole(
         &self,
         what: &str,
         value: &Spanned<i64>,
@@ -171,7 +174,7 @@ impl Checker<'_> {
         }
     }
 
-    fn name(&self, what: &str, value: &Spanned<String>) -> Result<String, ScenarioError> {
+    pub(crate) fn name(&self, what: &str, value: &Spanned<String>) -> Result<String, ScenarioError> {
         let name = value.get_ref().trim();
         if name.is_empty() {
             self.fail(value.span(), format!("{what} must not be empty"))
@@ -219,7 +222,11 @@ impl Checker<'_> {
             None => 100,
         };
         let allocation = raw.allocation.unwrap_or_default();
-        let objective = self.objective(&raw, allocation)?;
+        let objective = self.objective(
+            raw.objective.as_ref(),
+            raw.target_roas.as_ref(),
+            allocation,
+        )?;
         let start_weekday = raw
             .start_weekday
             .as_ref()
@@ -252,7 +259,15 @@ impl Checker<'_> {
             channels.push(checked);
         }
 
-        let constraints = self.constraints(&raw, bounds, daily_budget, objective, allocation)?;
+        let names: Vec<String> = channels.iter().map(|c| c.name.clone()).collect();
+        let constraints = self.constraints(
+            &raw.daily_budget,
+            raw.max_daily_change.as_ref(),
+            &names,
+            bounds,
+            objective,
+            allocation,
+        )?;
 
         let cells = days as u64 * channels.len() as u64;
         if cells > MAX_DAY_CHANNELS {
@@ -277,8 +292,9 @@ impl Checker<'_> {
             }
             Some(policies) => {
                 let mut checked: Vec<PolicySpec> = Vec::new();
+                let names: Vec<String> = channels.iter().map(|c| c.name.clone()).collect();
                 for policy in policies.get_ref() {
-                    let spec = self.policy(policy.get_ref(), &channels)?;
+                    let spec = self.policy(policy.get_ref(), &names)?;
                     if checked.iter().any(|p| p.name == spec.name) {
                         let span = policy
                             .get_ref()
@@ -461,18 +477,20 @@ impl Checker<'_> {
             audience,
         };
         let dynamics = self.dynamics(raw, &channel, daily_budget)?;
-        let (low, high) = self.spend_bounds(raw, &channel.name, daily_budget, allocation)?;
+        let (low, high) =
+            self.spend_bounds(&raw.limits(), &channel.name, daily_budget, allocation)?;
         Ok((channel, dynamics, low, high))
     }
 
     /// The objective and its target return.
-    fn objective(
+    pub(crate) fn objective(
         &self,
-        raw: &RawScenario,
+        objective: Option<&Spanned<RawObjective>>,
+        target_roas: Option<&Spanned<f64>>,
         allocation: Allocation,
     ) -> Result<Objective, ScenarioError> {
-        let kind = raw.objective.as_ref().map(|o| (*o.get_ref(), o.span()));
-        match (kind, &raw.target_roas) {
+        let kind = objective.map(|o| (*o.get_ref(), o.span()));
+        match (kind, target_roas) {
             (None | Some((RawObjective::Revenue, _)), Some(target)) => self.fail(
                 target.span(),
                 "target_roas applies only to objective = \"profit\" (the revenue objective spends \
@@ -499,17 +517,17 @@ impl Checker<'_> {
     }
 
     /// A channel's spend floor and cap from `min_share`/`min_spend` and `max_share`/`max_spend`.
-    fn spend_bounds(
+    pub(crate) fn spend_bounds(
         &self,
-        raw: &RawChannel,
+        raw: &SpendLimits<'_>,
         name: &str,
         daily_budget: f64,
         allocation: Allocation,
     ) -> Result<(f64, f64), ScenarioError> {
         let what = |field: &str| format!("channel '{name}': {field}");
         // The limit in money, how the file gave it, and its span.
-        let limit = |share: &Option<Spanned<f64>>,
-                     spend: &Option<Spanned<f64>>,
+        let limit = |share: Option<&Spanned<f64>>,
+                     spend: Option<&Spanned<f64>>,
                      share_name: &'static str,
                      spend_name: &'static str|
          -> Result<Option<(f64, String, Range<usize>)>, ScenarioError> {
@@ -548,8 +566,8 @@ impl Checker<'_> {
                 (None, None) => Ok(None),
             }
         };
-        let low = limit(&raw.min_share, &raw.min_spend, "min_share", "min_spend")?;
-        let high = limit(&raw.max_share, &raw.max_spend, "max_share", "max_spend")?;
+        let low = limit(raw.min_share, raw.min_spend, "min_share", "min_spend")?;
+        let high = limit(raw.max_share, raw.max_spend, "max_share", "max_spend")?;
         if let (Allocation::WinnerTakesAll, Some((_, given, span))) =
             (allocation, low.as_ref().or(high.as_ref()))
         {
@@ -594,30 +612,31 @@ impl Checker<'_> {
     }
 
     /// The scenario's constraints, checked for feasibility as a whole.
-    fn constraints(
+    pub(crate) fn constraints(
         &self,
-        raw: &RawScenario,
+        budget_field: &Spanned<f64>,
+        max_daily_change: Option<&Spanned<f64>>,
+        channels: &[String],
         bounds: Bounds,
-        daily_budget: f64,
         objective: Objective,
         allocation: Allocation,
     ) -> Result<Constraints, ScenarioError> {
+        let daily_budget = *budget_field.get_ref();
         let floors: f64 = bounds.low.iter().sum();
         let caps: f64 = bounds.high.iter().sum();
-        let channels = raw.channels.get_ref();
         let named = |values: &[f64], skip: f64| -> String {
             channels
                 .iter()
                 .zip(values)
                 .filter(|(_, v)| **v != skip)
-                .map(|(c, v)| format!("{} {}", c.get_ref().name.get_ref().trim(), shown(*v)))
+                .map(|(c, v)| format!("{c} {}", shown(*v)))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
         if floors > daily_budget * (1.0 + 1e-12) {
             let (floors, budget) = amounts_apart(floors, daily_budget);
             return self.fail(
-                raw.daily_budget.span(),
+                budget_field.span(),
                 format!(
                     "the channels' floors (min_share / min_spend) sum to {floors} a day, more \
                      than daily_budget {budget}: {}; lower them",
@@ -628,7 +647,7 @@ impl Checker<'_> {
         if objective.spends_all() && caps < daily_budget * (1.0 - 1e-12) {
             let (caps, budget) = amounts_apart(caps, daily_budget);
             return self.fail(
-                raw.daily_budget.span(),
+                budget_field.span(),
                 format!(
                     "the channels' caps (max_share / max_spend) sum to {caps} a day, less than \
                      daily_budget {budget}, so the revenue objective cannot spend it: {}; \
@@ -637,7 +656,7 @@ impl Checker<'_> {
                 ),
             );
         }
-        let max_daily_change = match &raw.max_daily_change {
+        let max_daily_change = match max_daily_change {
             None => None,
             Some(change) => {
                 if allocation == Allocation::WinnerTakesAll {
@@ -946,7 +965,7 @@ impl Checker<'_> {
         Ok(Fatigue { strength, recovery })
     }
 
-    fn lag(&self, raw: &RawLag, what: &dyn Fn(&str) -> String) -> Result<Lag, ScenarioError> {
+    pub(crate) fn lag(&self, raw: &RawLag, what: &dyn Fn(&str) -> String) -> Result<Lag, ScenarioError> {
         let mean_days = self.number(
             &what("lag.mean_days"),
             &raw.mean_days,
@@ -958,7 +977,12 @@ impl Checker<'_> {
         Ok(Lag::new(mean_days, max_days))
     }
 
-    fn policy(&self, raw: &RawPolicy, channels: &[Channel]) -> Result<PolicySpec, ScenarioError> {
+    /// A policy table; `channels` are the channel names, for a fixed split's shares.
+    pub(crate) fn policy(
+        &self,
+        raw: &RawPolicy,
+        channels: &[String],
+    ) -> Result<PolicySpec, ScenarioError> {
         let kind = *raw.kind.get_ref();
         let name = match &raw.name {
             Some(name) => self.name("policy name", name)?,
@@ -1100,7 +1124,7 @@ impl Checker<'_> {
         &self,
         what: &str,
         shares: &Spanned<RawShares>,
-        channels: &[Channel],
+        channels: &[String],
     ) -> Result<Vec<f64>, ScenarioError> {
         let values = match shares.get_ref() {
             RawShares::Other(given) => {
@@ -1119,7 +1143,7 @@ impl Checker<'_> {
                 }
                 list.iter()
                     .zip(channels)
-                    .map(|(value, channel)| self.share(what, &channel.name, value))
+                    .map(|(value, channel)| self.share(what, channel, value))
                     .collect::<Result<Vec<f64>, _>>()?
             }
             RawShares::Table(entries) => {
@@ -1127,8 +1151,8 @@ impl Checker<'_> {
                 let mut named = vec![false; channels.len()];
                 for (key, value) in entries {
                     let name = key.get_ref().trim();
-                    let Some(index) = channels.iter().position(|c| c.name == name) else {
-                        let known: Vec<&str> = channels.iter().map(|c| c.name.as_str()).collect();
+                    let Some(index) = channels.iter().position(|c| c == name) else {
+                        let known: Vec<&str> = channels.iter().map(String::as_str).collect();
                         return self.fail(
                             key.span(),
                             format!(

@@ -1,0 +1,456 @@
+//! The account file: TOML in the style of a scenario, describing a real account rather than a
+//! simulated market.
+//!
+//! ```toml
+//! name = "shop"                   # also the results folder
+//! currency = "NOK"
+//! daily_budget = 10000.0          # tomorrow's budget
+//! objective = "revenue"           # or "profit", with target_roas
+//! max_daily_change = 0.2          # pacing against the last day's split (optional)
+//! history = "shop.csv"            # the daily CSV, relative to this file
+//! policy = "saturation-thompson"  # or a [policy] table with kind and parameters
+//!
+//! [columns]                       # optional: the CSV's headers, when they differ
+//! spend = "Cost"
+//! revenue = "Conv. value"
+//!
+//! [channel_of]                    # optional: campaigns that belong to one channel
+//! "Brand search" = "search"
+//!
+//! [[channels]]
+//! name = "search"
+//! pricing = "cpc"
+//! min_share = 0.1                 # floors and caps as in scenarios
+//! freeze = false                  # true: keep at the last day's spend
+//! lag = { mean_days = 2.0, max_days = 7 }
+//! ```
+//!
+//! Validation reuses the scenario checks for the shared fields (objective, floors and caps,
+//! pacing, policy parameters, lag), so a message reads the same in both files and points at the
+//! value's line and column.
+
+use super::history::ColumnNames;
+use crate::channel::Pricing;
+use crate::constraints::{Bounds, Constraints};
+use crate::dynamics::Lag;
+use crate::error::ScenarioError;
+use crate::objective::Objective;
+use crate::policy::{PolicyKind, PolicySpec};
+use crate::scenario::Allocation;
+use crate::scenario::messages::toml_error;
+use crate::scenario::raw::{RawLag, RawObjective, RawPolicy, RawPolicyKind, SpendLimits};
+use crate::scenario::validate::Checker;
+use crate::scenario::{INDEX_PAGE, MAX_SEED};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// A validated account.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Account {
+    /// Name, also the results folder's.
+    pub name: String,
+    /// Currency of spend and revenue.
+    pub currency: String,
+    /// Tomorrow's budget.
+    pub daily_budget: f64,
+    /// What the budget should maximise.
+    pub objective: Objective,
+    /// Floors, caps (in money) and the pacing rule.
+    pub constraints: Constraints,
+    /// The learning policy whose posterior is read.
+    pub policy: PolicySpec,
+    /// The history CSV, resolved against the account file's folder.
+    pub history: PathBuf,
+    /// The history's headers.
+    pub columns: ColumnNames,
+    /// Campaign name to channel name, in file order.
+    pub channel_of: Vec<(String, String)>,
+    /// The channels, in file order.
+    pub channels: Vec<AccountChannel>,
+    /// Seed of the posterior draws (`--seed` replaces it).
+    pub seed: u64,
+    /// Where the account came from (its path).
+    pub origin: String,
+    /// The account file's text.
+    pub source: String,
+}
+
+/// One channel of an account.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountChannel {
+    /// Name, as the history (after `channel_of`) calls it.
+    pub name: String,
+    /// What one paid unit is.
+    pub pricing: Pricing,
+    /// Keep the channel at its last day's spend.
+    pub freeze: bool,
+    /// Conversion lag, when the account declares one.
+    pub lag: Option<Lag>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccount {
+    name: Spanned<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    currency: Option<Spanned<String>>,
+    daily_budget: Spanned<f64>,
+    #[serde(default)]
+    objective: Option<Spanned<RawObjective>>,
+    #[serde(default)]
+    target_roas: Option<Spanned<f64>>,
+    #[serde(default)]
+    max_daily_change: Option<Spanned<f64>>,
+    #[serde(default)]
+    seed: Option<Spanned<i64>>,
+    history: Spanned<String>,
+    #[serde(default)]
+    policy: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    columns: Option<Spanned<RawColumns>>,
+    #[serde(default)]
+    channel_of: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
+    channels: Spanned<Vec<Spanned<RawAccountChannel>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawColumns {
+    #[serde(default)]
+    date: Option<Spanned<String>>,
+    #[serde(default)]
+    channel: Option<Spanned<String>>,
+    #[serde(default)]
+    spend: Option<Spanned<String>>,
+    #[serde(default)]
+    impressions: Option<Spanned<String>>,
+    #[serde(default)]
+    clicks: Option<Spanned<String>>,
+    #[serde(default)]
+    leads: Option<Spanned<String>>,
+    #[serde(default)]
+    conversions: Option<Spanned<String>>,
+    #[serde(default)]
+    revenue: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccountChannel {
+    name: Spanned<String>,
+    pricing: Pricing,
+    #[serde(default)]
+    min_share: Option<Spanned<f64>>,
+    #[serde(default)]
+    max_share: Option<Spanned<f64>>,
+    #[serde(default)]
+    min_spend: Option<Spanned<f64>>,
+    #[serde(default)]
+    max_spend: Option<Spanned<f64>>,
+    #[serde(default)]
+    freeze: Option<bool>,
+    #[serde(default)]
+    lag: Option<Spanned<RawLag>>,
+}
+
+/// The `[policy]` table, read in a second pass for its spans.
+#[derive(Debug, Deserialize)]
+struct PolicyTable {
+    policy: Spanned<RawPolicy>,
+}
+
+impl Account {
+    /// Reads, parses and validates an account file; its history path is resolved against the
+    /// file's folder.
+    pub fn load(path: &Path) -> Result<Account, ScenarioError> {
+        let origin = path.display().to_string();
+        let source = std::fs::read_to_string(path)
+            .map_err(|e| ScenarioError::whole_file(&origin, format!("cannot read: {e}")))?;
+        let folder = path.parent().unwrap_or(Path::new(""));
+        Account::from_toml(&origin, &source, folder)
+    }
+
+    /// Parses and validates account TOML; `origin` names it in messages and `folder` is where
+    /// a relative history path starts.
+    pub fn from_toml(origin: &str, source: &str, folder: &Path) -> Result<Account, ScenarioError> {
+        let check = Checker { origin, source };
+        let raw: RawAccount = toml::from_str(source)
+            .map_err(|e| check.error(e.span(), toml_error(source, e.span(), e.message())))?;
+        let _ = raw.description;
+        let name = check.name("name", &raw.name)?;
+        let folder_safe = name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !folder_safe
+            || name.starts_with('.')
+            || name.len() > 64
+            || name.eq_ignore_ascii_case(INDEX_PAGE)
+        {
+            return check.fail(
+                raw.name.span(),
+                format!(
+                    "name is also the results folder: use up to 64 letters, digits, '-', '_' or \
+                     '.', not starting with '.' and not '{INDEX_PAGE}', got '{name}'"
+                ),
+            );
+        }
+        let currency = match &raw.currency {
+            Some(currency) => check.name("currency", currency)?,
+            None => "EUR".to_owned(),
+        };
+        let daily_budget = check.positive("daily_budget", &raw.daily_budget)?;
+        let objective = check.objective(
+            raw.objective.as_ref(),
+            raw.target_roas.as_ref(),
+            Allocation::Proportional,
+        )?;
+        let seed = match &raw.seed {
+            Some(seed) => check.whole("seed", seed, 0, MAX_SEED as i64)? as u64,
+            None => 1,
+        };
+        let history_name = check.name("history", &raw.history)?;
+        let history = folder.join(&history_name);
+
+        if raw.channels.get_ref().is_empty() {
+            return check.fail(
+                raw.channels.span(),
+                "channels must list at least one channel ([[channels]] tables)".into(),
+            );
+        }
+        let mut channels: Vec<AccountChannel> = Vec::new();
+        let mut bounds = Bounds::free(0, daily_budget);
+        for channel in raw.channels.get_ref() {
+            let channel = channel.get_ref();
+            let name = check.name("channel name", &channel.name)?;
+            if channels.iter().any(|c| c.name == name) {
+                return check.fail(
+                    channel.name.span(),
+                    format!("channel name '{name}' is used twice; names must be unique"),
+                );
+            }
+            let limits = SpendLimits {
+                min_share: channel.min_share.as_ref(),
+                max_share: channel.max_share.as_ref(),
+                min_spend: channel.min_spend.as_ref(),
+                max_spend: channel.max_spend.as_ref(),
+            };
+            let (low, high) =
+                check.spend_bounds(&limits, &name, daily_budget, Allocation::Proportional)?;
+            bounds.low.push(low);
+            bounds.high.push(high);
+            let what = |field: &str| format!("channel '{name}': {field}");
+            let lag = match &channel.lag {
+                Some(lag) => Some(check.lag(lag.get_ref(), &what)?),
+                None => None,
+            };
+            channels.push(AccountChannel {
+                name,
+                pricing: channel.pricing,
+                freeze: channel.freeze.unwrap_or(false),
+                lag,
+            });
+        }
+        let names: Vec<String> = channels.iter().map(|c| c.name.clone()).collect();
+        let constraints = check.constraints(
+            &raw.daily_budget,
+            raw.max_daily_change.as_ref(),
+            &names,
+            bounds,
+            objective,
+            Allocation::Proportional,
+        )?;
+        let policy = Account::policy(&check, raw.policy.as_ref(), &names)?;
+        let columns = Account::columns(&check, raw.columns.as_ref())?;
+        let mut channel_of = Vec::new();
+        if let Some(table) = &raw.channel_of {
+            for (campaign, channel) in table.get_ref() {
+                let target = channel.get_ref().trim();
+                if !names.iter().any(|n| n == target) {
+                    return check.fail(
+                        channel.span(),
+                        format!(
+                            "channel_of maps campaign '{campaign}' to '{target}', which is not a \
+                             channel of this account; its channels are {}",
+                            names.join(", ")
+                        ),
+                    );
+                }
+                channel_of.push((campaign.trim().to_owned(), target.to_owned()));
+            }
+        }
+        Ok(Account {
+            name,
+            currency,
+            daily_budget,
+            objective,
+            constraints,
+            policy,
+            history,
+            columns,
+            channel_of,
+            channels,
+            seed,
+            origin: origin.to_owned(),
+            source: source.to_owned(),
+        })
+    }
+
+    /// The learning policy: a kind's name, or a `[policy]` table with its parameters.
+    fn policy(
+        check: &Checker<'_>,
+        raw: Option<&Spanned<toml::Value>>,
+        names: &[String],
+    ) -> Result<PolicySpec, ScenarioError> {
+        let Some(raw) = raw else {
+            return Ok(PolicySpec {
+                name: "saturation-thompson".into(),
+                kind: PolicyKind::SaturationThompson(Default::default()),
+            });
+        };
+        let learning = "a learning policy: \"saturation-thompson\" (the default), \"thompson\", \
+                        \"epsilon-greedy\", \"ucb\", \"discounted-thompson\" or \
+                        \"sliding-window-thompson\", or a [policy] table with `kind` and its \
+                        parameters";
+        let spec = match raw.get_ref() {
+            toml::Value::String(kind) => {
+                let parsed = RawPolicyKind::deserialize(
+                    serde::de::value::StrDeserializer::<serde::de::value::Error>::new(kind.trim()),
+                );
+                let Ok(kind) = parsed else {
+                    return check.fail(
+                        raw.span(),
+                        format!("policy must be {learning}; got \"{kind}\""),
+                    );
+                };
+                let table = RawPolicy::bare(kind);
+                check.policy(&table, names)?
+            }
+            toml::Value::Table(_) => {
+                let table: PolicyTable = toml::from_str(check.source).map_err(|e| {
+                    check.error(e.span(), toml_error(check.source, e.span(), e.message()))
+                })?;
+                check.policy(table.policy.get_ref(), names)?
+            }
+            _ => {
+                return check.fail(raw.span(), format!("policy must be {learning}"));
+            }
+        };
+        if matches!(spec.kind, PolicyKind::Fixed(_) | PolicyKind::Oracle) {
+            return check.fail(
+                raw.span(),
+                format!(
+                    "policy must be {learning}; \"{}\" learns nothing from the history",
+                    spec.kind.as_str()
+                ),
+            );
+        }
+        Ok(spec)
+    }
+
+    /// The history's headers, the defaults where `[columns]` names none.
+    fn columns(
+        check: &Checker<'_>,
+        raw: Option<&Spanned<RawColumns>>,
+    ) -> Result<ColumnNames, ScenarioError> {
+        let mut columns = ColumnNames::default();
+        let Some(raw) = raw else {
+            return Ok(columns);
+        };
+        let raw = raw.get_ref();
+        let fields = [
+            (&raw.date, &mut columns.date, "date"),
+            (&raw.channel, &mut columns.channel, "channel"),
+            (&raw.spend, &mut columns.spend, "spend"),
+            (&raw.impressions, &mut columns.impressions, "impressions"),
+            (&raw.clicks, &mut columns.clicks, "clicks"),
+            (&raw.leads, &mut columns.leads, "leads"),
+            (&raw.conversions, &mut columns.conversions, "conversions"),
+            (&raw.revenue, &mut columns.revenue, "revenue"),
+        ];
+        for (given, column, field) in fields {
+            if let Some(header) = given {
+                *column = check.name(&format!("columns.{field}"), header)?;
+            }
+        }
+        Ok(columns)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHOP: &str = r#"
+name = "shop"
+currency = "NOK"
+daily_budget = 1000.0
+max_daily_change = 0.2
+history = "shop.csv"
+
+[columns]
+spend = "Cost"
+
+[channel_of]
+"Brand" = "search"
+"Generic" = "search"
+
+[[channels]]
+name = "search"
+pricing = "cpc"
+min_share = 0.1
+
+[[channels]]
+name = "social"
+pricing = "cpm"
+max_spend = 600.0
+freeze = true
+lag = { mean_days = 1.0, max_days = 5 }
+"#;
+
+    #[test]
+    fn a_full_account_reads() {
+        let account = Account::from_toml("shop.toml", SHOP, Path::new("data")).unwrap();
+        assert_eq!(account.history, Path::new("data/shop.csv"));
+        assert_eq!(account.columns.spend, "Cost");
+        assert_eq!(account.columns.clicks, "clicks");
+        assert_eq!(account.constraints.bounds.low, [100.0, 0.0]);
+        assert_eq!(account.constraints.bounds.high, [1000.0, 600.0]);
+        assert_eq!(account.constraints.max_daily_change, Some(0.2));
+        assert_eq!(account.policy.kind.as_str(), "saturation-thompson");
+        assert!(account.channels[1].freeze);
+        assert_eq!(account.channels[1].lag.as_ref().unwrap().max_days, 5);
+        assert_eq!(account.channel_of.len(), 2);
+    }
+
+    #[test]
+    fn policies_by_name_or_table() {
+        let named = SHOP.replace("history = \"shop.csv\"", "history = \"shop.csv\"\npolicy = \"thompson\"");
+        let account = Account::from_toml("a.toml", &named, Path::new("")).unwrap();
+        assert_eq!(account.policy.kind.as_str(), "thompson");
+        let table = format!("{SHOP}\n[policy]\nkind = \"discounted-thompson\"\ndiscount = 0.9\n");
+        let account = Account::from_toml("a.toml", &table, Path::new("")).unwrap();
+        assert_eq!(account.policy.kind.as_str(), "discounted-thompson");
+    }
+
+    #[test]
+    fn bad_accounts_point_at_the_value() {
+        let cases = [
+            (SHOP.replace("\"cpm\"", "\"cpx\""), "a.toml:22:11"),
+            (SHOP.replace("history = \"shop.csv\"", "history = \"shop.csv\"\npolicy = \"fixed\""), "learns nothing"),
+            (SHOP.replace("history = \"shop.csv\"", "history = \"shop.csv\"\npolicy = \"greedy\""), "a.toml:7:10"),
+            (SHOP.replace("\"Generic\" = \"search\"", "\"Generic\" = \"serch\""), "not a channel of this account"),
+            (SHOP.replace("spend = \"Cost\"", "cost = \"Cost\""), "a.toml:9:1"),
+            (SHOP.replace("min_share = 0.1", "min_share = 1.1"), "a.toml:18:13"),
+            (SHOP.replace("max_daily_change = 0.2", "max_daily_change = 0"), "a.toml:5:20"),
+            (SHOP.replace("name = \"shop\"", "name = \"my shop\""), "results folder"),
+        ];
+        for (source, expected) in cases {
+            let error = Account::from_toml("a.toml", &source, Path::new("")).unwrap_err();
+            assert!(error.to_string().contains(expected), "{expected}: {error}");
+        }
+    }
+}
