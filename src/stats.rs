@@ -112,6 +112,29 @@ fn t_quantile_975(degrees: u64) -> f64 {
     }
 }
 
+/// The `p`-quantile of sorted values by linear interpolation between order statistics
+/// (type 7 of Hyndman and Fan, as R and NumPy default to); `NaN` for no values.
+///
+/// ```
+/// use budget_bandit::stats::quantile;
+///
+/// assert_eq!(quantile(&[1.0, 2.0, 3.0, 4.0, 5.0], 0.5), 3.0);
+/// assert_eq!(quantile(&[1.0, 2.0], 0.25), 1.25);
+/// ```
+pub fn quantile(sorted: &[f64], p: f64) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        1 => sorted[0],
+        n => {
+            let position = p.clamp(0.0, 1.0) * (n - 1) as f64;
+            let below = position.floor() as usize;
+            let above = (below + 1).min(n - 1);
+            let weight = position - below as f64;
+            sorted[below] + weight * (sorted[above] - sorted[below])
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,3 +4,4 @@
 pub mod date;
 pub mod history;
 pub mod file;
+pub mod replay;

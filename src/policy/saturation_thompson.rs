@@ -71,21 +71,30 @@ pub struct SaturationThompsonParams {
 
 /// Sufficient statistics of `y = ln n − ln(1 − e^{−c s})` for one grid value of `c`.
 #[derive(Debug, Clone, Copy, Default)]
-struct GridPoint {
+pub(crate) struct GridPoint {
     sum: f64,
     sum_sq: f64,
 }
 
 /// One channel's posterior over its units curve.
 #[derive(Debug, Clone)]
-struct CurvePosterior {
+pub(crate) struct CurvePosterior {
     points: Vec<GridPoint>,
     days: f64,
     log_weights: Vec<f64>,
 }
 
+/// One draw of a units curve: saturation rate `c`, audience `A` and the day-to-day variance
+/// `σ²` of log units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct CurveDraw {
+    pub rate: f64,
+    pub audience: f64,
+    pub noise_variance: f64,
+}
+
 impl CurvePosterior {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         CurvePosterior {
             points: vec![GridPoint::default(); GRID],
             days: 0.0,
@@ -93,7 +102,8 @@ impl CurvePosterior {
         }
     }
 
-    fn observe(&mut self, rates: &[f64], spend: f64, units: u64) {
+    /// Adds a day that spent `spend` and bought `units` (days without units carry no `ln n`).
+    pub(crate) fn observe(&mut self, rates: &[f64], spend: f64, units: u64) {
         if spend <= 0.0 || units == 0 {
             return;
         }
@@ -111,8 +121,19 @@ impl CurvePosterior {
         }
     }
 
+    /// Days with units observed.
+    pub(crate) fn days(&self) -> f64 {
+        self.days
+    }
+
     /// Draws `(c, A)`.
     fn draw(&self, rates: &[f64], rng: &mut StreamRng) -> (f64, f64) {
+        let draw = self.draw_curve(rates, rng);
+        (draw.rate, draw.audience)
+    }
+
+    /// Draws `c`, then `σ²` and the intercept, and returns `(c, A, σ²)`.
+    pub(crate) fn draw_curve(&self, rates: &[f64], rng: &mut StreamRng) -> CurveDraw {
         let top = self
             .log_weights
             .iter()
@@ -136,12 +157,16 @@ impl CurvePosterior {
         let z: f64 = StandardNormal.sample(rng);
         let intercept = mean + z * (variance / (PRIOR_WEIGHT + self.days)).sqrt();
         let audience = (intercept + variance / 2.0).min(700.0).exp();
-        (rates[g], audience)
+        CurveDraw {
+            rate: rates[g],
+            audience,
+            noise_variance: variance,
+        }
     }
 }
 
 /// The grid of saturation rates `c` for a daily budget, log-spaced over [`GRID_RANGE`] / budget.
-fn saturation_grid(budget: f64) -> Vec<f64> {
+pub(crate) fn saturation_grid(budget: f64) -> Vec<f64> {
     let (low, high) = GRID_RANGE;
     (0..GRID)
         .map(|g| {

@@ -1,0 +1,517 @@
+//! Tomorrow's split from a real account's history, with its uncertainty.
+//!
+//! The account's learning policy is shown the history day by day, exactly as in simulation
+//! (see [`crate::account::replay`]). Its posterior over the channels' response curves then
+//! answers four questions for tomorrow, with `M` joint posterior draws `R^m` of every channel's
+//! curve (see [`crate::policy::Policy::draw_curves`]):
+//!
+//! - **`recommended_spend`**: the split that maximises the posterior expected objective,
+//!   `argmax_s (1/M) Σ_m V(R^m, s)` under tomorrow's bounds (see [`mean_curve`]);
+//! - **`explore_spend`**: the policy's own randomised split for tomorrow (a Thompson draw), for
+//!   an account that keeps learning;
+//! - **`spend_low` / `spend_high`**: the 5% and 95% quantiles of each channel's spend in the
+//!   optimal splits of the single draws, `argmax_s V(R^m, s)`: a 90% credible interval of the
+//!   optimal spend;
+//! - **outlook**: the expected revenue, ROAS (and profit) of the recommended split, of the last
+//!   [`RECENT_DAYS`] days' average split and of an even split, each with the 5% and 95%
+//!   quantiles of its value over the draws.
+//!
+//! **Tomorrow's bounds.** The account's floors and caps; `freeze = true` holds a channel at the
+//! last day's spend; the pacing rule `max_daily_change = δ` keeps each channel within `δ B` of
+//! the last day's spend. A channel whose daily spend barely varied in the history (coefficient
+//! of variation below [`IDENTIFIED_VARIATION`]) has unknown diminishing returns: the history
+//! cannot tell how its return falls as spend grows, so it is held within
+//! [`UNKNOWN_SATURATION_STEP`] of its last spend, and the output says so. Where the last day's
+//! spends make these bounds infeasible for tomorrow's budget, the pacing is taken against the
+//! last day's shares of tomorrow's budget, and a warning says so.
+//!
+//! Policies without a posterior of their own (epsilon-greedy, UCB) explore by their rule; their
+//! recommendation and intervals come from Thompson sampling's posterior of the same history.
+
+pub mod mean_curve;
+
+use crate::account::date::Date;
+use crate::account::file::Account;
+use crate::account::history::History;
+use crate::account::replay::replay;
+use crate::channel::{Channel, Pricing};
+use crate::constraints::{Bounds, project};
+use crate::error::ScenarioError;
+use crate::fit::{Estimate, Fit, RECENT_DAYS, fit};
+use crate::objective::Objective;
+use crate::oracle::optimal_constrained;
+use crate::policy::thompson::{Thompson, ThompsonParams};
+use crate::policy::{Day, Policy};
+use crate::scenario::Allocation;
+use crate::stats::quantile;
+use crate::streams::ReplicationStreams;
+use mean_curve::{best_mean_split, mean_marginal, mean_revenue};
+use serde::Serialize;
+
+/// Default number of joint posterior draws.
+pub const DEFAULT_DRAWS: usize = 1000;
+/// A channel whose funded days' spend varies by less than this coefficient of variation has
+/// unknown diminishing returns.
+pub const IDENTIFIED_VARIATION: f64 = 0.1;
+/// How far a channel with unknown diminishing returns may move from its last spend, as a share
+/// of it.
+pub const UNKNOWN_SATURATION_STEP: f64 = 0.2;
+/// Points of each channel's response band for the charts.
+const BAND_POINTS: usize = 61;
+
+/// How to recommend.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// Joint posterior draws.
+    pub draws: usize,
+    /// Seed of the draws and of the policy's own randomness.
+    pub seed: u64,
+}
+
+/// What `recommend` says about one channel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChannelAdvice {
+    /// The channel.
+    pub channel: String,
+    /// Its pricing model.
+    pub pricing: Pricing,
+    /// The last day's spend.
+    pub current_spend: f64,
+    /// The split that maximises the posterior expected objective.
+    pub recommended_spend: f64,
+    /// 5% quantile of the optimal spend over the posterior.
+    pub spend_low: f64,
+    /// 95% quantile of the optimal spend over the posterior.
+    pub spend_high: f64,
+    /// The policy's own randomised split for tomorrow.
+    pub explore_spend: f64,
+    /// Posterior mean of the return on the next currency unit at the current spend.
+    pub marginal_roas_current: f64,
+    /// Posterior mean of the return on the next currency unit at the recommended spend.
+    pub marginal_roas_recommended: f64,
+    /// Mean daily spend over the last days.
+    pub recent_spend: f64,
+    /// Tomorrow's least spend (floors, freeze, pacing).
+    pub min_spend: f64,
+    /// Tomorrow's most spend (caps, freeze, pacing).
+    pub max_spend: f64,
+    /// Held at the last day's spend by the account.
+    pub frozen: bool,
+    /// Whether the history varied the channel's spend enough to show its diminishing returns.
+    pub saturation_known: bool,
+    /// Coefficient of variation of the channel's daily spend on funded days.
+    pub spend_variation: f64,
+    /// Posterior mean ROAS of the recommended spend.
+    pub roas_recommended: f64,
+    /// A plain statement of what the history tells and what was done.
+    pub note: String,
+}
+
+/// The expected outcome of one split tomorrow.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outlook {
+    /// Which split: `recommended`, `last 7 days` or `even`.
+    pub split: String,
+    /// Money it spends.
+    pub spend: f64,
+    /// Expected revenue, with its 90% credible interval.
+    pub revenue: Estimate,
+    /// Expected ROAS.
+    pub roas: Estimate,
+    /// Expected profit `revenue / τ − spend` under the profit objective.
+    pub profit: Option<Estimate>,
+    /// Spend per channel.
+    pub spend_per_channel: Vec<f64>,
+}
+
+/// One channel's posterior expected revenue against spend, with its 90% band, for the charts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResponseBand {
+    /// Spends at which the curve is given.
+    pub spend: Vec<f64>,
+    /// Posterior mean revenue.
+    pub mean: Vec<f64>,
+    /// 5% quantile.
+    pub low: Vec<f64>,
+    /// 95% quantile.
+    pub high: Vec<f64>,
+    /// The history's days: spend and revenue.
+    pub history: Vec<(f64, f64)>,
+}
+
+/// Tomorrow's recommendation for an account.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Recommendation {
+    /// The account's name.
+    pub account: String,
+    /// Its currency.
+    pub currency: String,
+    /// The learning policy.
+    pub policy: String,
+    /// Whose posterior the recommendation reads.
+    pub posterior: String,
+    /// The first day of the history.
+    pub first_date: String,
+    /// The last day of the history.
+    pub last_date: String,
+    /// Days of history.
+    pub history_days: usize,
+    /// The day recommended for.
+    pub date: String,
+    /// Tomorrow's budget.
+    pub daily_budget: f64,
+    /// `revenue` or `profit`.
+    pub objective: String,
+    /// The target ROAS of the profit objective.
+    pub target_roas: Option<f64>,
+    /// Joint posterior draws.
+    pub draws: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Per channel, in account order.
+    pub channels: Vec<ChannelAdvice>,
+    /// The recommended, recent and even splits' expected outcomes.
+    pub outlook: Vec<Outlook>,
+    /// Per channel, the posterior response for the charts.
+    #[serde(skip)]
+    pub bands: Vec<ResponseBand>,
+    /// What was relaxed or assumed.
+    pub warnings: Vec<String>,
+    /// The fit of the history (estimates per channel).
+    #[serde(skip)]
+    pub fit: Fit,
+}
+
+/// Recommends tomorrow's split for `account` from its `history`.
+pub fn recommend(
+    account: &Account,
+    history: &History,
+    settings: Settings,
+) -> Result<Recommendation, ScenarioError> {
+    let fitted = fit(account, history, settings.seed)?;
+    let market = fitted.scenario(account, history.days.clamp(1, 100_000))?;
+    let mut learned = replay(account, history, &market);
+    let channels = account.channels.len();
+    let budget = account.daily_budget;
+    let last = history.day(history.days - 1);
+    let current: Vec<f64> = last.iter().map(|f| f.spend).collect();
+    let recent_days = history.days.min(RECENT_DAYS);
+    let recent: Vec<f64> = (0..channels)
+        .map(|i| {
+            (history.days - recent_days..history.days)
+                .map(|d| history.day(d)[i].spend)
+                .sum::<f64>()
+                / recent_days as f64
+        })
+        .collect();
+    let mut warnings = Vec::new();
+    let known: Vec<bool> = fitted
+        .channels
+        .iter()
+        .map(|c| c.spend_variation >= IDENTIFIED_VARIATION)
+        .collect();
+    let bounds = tomorrow(account, &current, &known, &mut warnings)?;
+
+    let streams = ReplicationStreams::new(settings.seed, 0);
+    let mut draw_rng = streams.policy("recommend:posterior");
+    let mut fallback: Option<Thompson> = None;
+    let mut curves: Vec<Channel> = Vec::new();
+    let mut draws: Vec<Vec<Channel>> = Vec::with_capacity(settings.draws);
+    let mut posterior = account.policy.name.clone();
+    for _ in 0..settings.draws.max(1) {
+        let drawn = learned
+            .policy
+            .draw_curves(&learned.observations, &mut draw_rng, &mut curves);
+        if !drawn {
+            let thompson =
+                fallback.get_or_insert_with(|| Thompson::new(ThompsonParams::default()));
+            thompson.draw_curves(&learned.observations, &mut draw_rng, &mut curves);
+            posterior = format!(
+                "thompson (policy '{}' holds no posterior)",
+                account.policy.name
+            );
+        }
+        draws.push(curves.clone());
+    }
+
+    let objective = account.objective;
+    let recommended = best_mean_split(&draws, &bounds, budget, objective);
+    let mut optimal: Vec<Vec<f64>> = vec![Vec::with_capacity(draws.len()); channels];
+    for draw in &draws {
+        let split = optimal_constrained(draw, &bounds, budget, objective);
+        for (spends, s) in optimal.iter_mut().zip(&split.spend) {
+            spends.push(*s);
+        }
+    }
+    for spends in &mut optimal {
+        spends.sort_by(f64::total_cmp);
+    }
+
+    let mut explore = vec![0.0; channels];
+    let day = Day {
+        index: history.days,
+        budget,
+        allocation: Allocation::Proportional,
+        objective,
+        bounds: &bounds,
+        truth: None,
+    };
+    let mut policy_rng = streams.policy(&account.policy.name);
+    learned
+        .policy
+        .allocate(&day, &learned.observations, &mut policy_rng, &mut explore);
+    project(&mut explore, &bounds, budget, objective.spends_all());
+
+    let mut even = vec![budget / channels as f64; channels];
+    project(
+        &mut even,
+        &account.constraints.bounds,
+        budget,
+        objective.spends_all(),
+    );
+    let outlook = vec![
+        outlook("recommended", &recommended, &draws, objective),
+        outlook(
+            &format!("last {recent_days} days"),
+            &recent,
+            &draws,
+            objective,
+        ),
+        outlook("even", &even, &draws, objective),
+    ];
+
+    let advice = (0..channels)
+        .map(|i| {
+            let channel = &account.channels[i];
+            let spend_variation = fitted.channels[i].spend_variation;
+            let note = if channel.freeze {
+                "frozen at the last day's spend".to_owned()
+            } else if !known[i] {
+                format!(
+                    "diminishing returns unknown: its daily spend barely varied (±{:.0}%), so \
+                     the history cannot tell how its return falls as spend grows; kept within \
+                     {:.0}% of its last spend",
+                    100.0 * spend_variation,
+                    100.0 * UNKNOWN_SATURATION_STEP
+                )
+            } else if fitted.channels[i].audience.is_some() {
+                "diminishing returns identified from the history".to_owned()
+            } else {
+                "no diminishing returns within the spends of the history".to_owned()
+            };
+            let revenue = mean_revenue(&draws, i, recommended[i]);
+            ChannelAdvice {
+                channel: channel.name.clone(),
+                pricing: channel.pricing,
+                current_spend: current[i],
+                recommended_spend: recommended[i],
+                spend_low: quantile(&optimal[i], 0.05),
+                spend_high: quantile(&optimal[i], 0.95),
+                explore_spend: explore[i],
+                marginal_roas_current: mean_marginal(&draws, i, current[i]),
+                marginal_roas_recommended: mean_marginal(&draws, i, recommended[i]),
+                recent_spend: recent[i],
+                min_spend: bounds.low[i],
+                max_spend: bounds.high[i],
+                frozen: channel.freeze,
+                saturation_known: known[i],
+                spend_variation,
+                roas_recommended: if recommended[i] > 0.0 {
+                    revenue / recommended[i]
+                } else {
+                    0.0
+                },
+                note,
+            }
+        })
+        .collect();
+    let bands = (0..channels)
+        .map(|i| band(&draws, i, history, &bounds, &recommended, budget))
+        .collect();
+
+    let date = Date::parse(&fitted.last_date).map_or_else(String::new, |d| d.plus(1).to_string());
+    Ok(Recommendation {
+        account: account.name.clone(),
+        currency: account.currency.clone(),
+        policy: account.policy.name.clone(),
+        posterior,
+        first_date: fitted.first_date.clone(),
+        last_date: fitted.last_date.clone(),
+        history_days: history.days,
+        date,
+        daily_budget: budget,
+        objective: objective.as_str().to_owned(),
+        target_roas: objective.target_roas(),
+        draws: draws.len(),
+        seed: settings.seed,
+        channels: advice,
+        outlook,
+        bands,
+        warnings,
+        fit: fitted,
+    })
+}
+
+/// Tomorrow's feasible spend per channel (see the module docs).
+fn tomorrow(
+    account: &Account,
+    current: &[f64],
+    known: &[bool],
+    warnings: &mut Vec<String>,
+) -> Result<Bounds, ScenarioError> {
+    let budget = account.daily_budget;
+    let spends_all = account.objective.spends_all();
+    let feasible = |b: &Bounds| {
+        let low: f64 = b.low.iter().sum();
+        let high: f64 = b.high.iter().sum();
+        low <= budget * (1.0 + 1e-12) && (!spends_all || high >= budget * (1.0 - 1e-12))
+    };
+    let build = |reference: &[f64], hold_unknown: bool| -> Bounds {
+        let mut bounds = account.constraints.bounds.clone();
+        for (i, channel) in account.channels.iter().enumerate() {
+            let (low, high) = (&mut bounds.low[i], &mut bounds.high[i]);
+            if channel.freeze {
+                *low = current[i].min(budget);
+                *high = *low;
+                continue;
+            }
+            if let Some(change) = account.constraints.max_daily_change {
+                *low = low.max(reference[i] - change * budget);
+                *high = high.min(reference[i] + change * budget);
+            }
+            if hold_unknown && !known[i] {
+                *low = low.max(reference[i] * (1.0 - UNKNOWN_SATURATION_STEP));
+                *high = high.min(reference[i] * (1.0 + UNKNOWN_SATURATION_STEP));
+            }
+            if *low > *high {
+                *high = *low;
+            }
+        }
+        bounds
+    };
+    let bounds = build(current, true);
+    if feasible(&bounds) {
+        return Ok(bounds);
+    }
+    let total: f64 = current.iter().sum();
+    let scaled: Vec<f64> = current
+        .iter()
+        .map(|s| if total > 0.0 { s * budget / total } else { 0.0 })
+        .collect();
+    for (reference, hold, what) in [
+        (
+            &scaled,
+            true,
+            "the last day's spends do not fit tomorrow's budget: pacing and holds are taken \
+             against the last day's shares of it",
+        ),
+        (
+            &scaled,
+            false,
+            "holding channels of unknown diminishing returns near their last spend does not fit \
+             tomorrow's budget: they are left free within the pacing rule",
+        ),
+    ] {
+        let bounds = build(reference, hold);
+        if feasible(&bounds) {
+            warnings.push(what.to_owned());
+            return Ok(bounds);
+        }
+    }
+    let frozen: f64 = account
+        .channels
+        .iter()
+        .zip(current)
+        .filter(|(c, _)| c.freeze)
+        .map(|(_, s)| s)
+        .sum();
+    Err(ScenarioError::whole_file(
+        &account.origin,
+        format!(
+            "tomorrow's limits cannot meet daily_budget {budget}: the frozen channels keep {frozen:.2} \
+             of the last day's spend and the floors and caps leave no split that spends the \
+             budget; unfreeze a channel or change the budget"
+        ),
+    ))
+}
+
+/// The expected outcome of `split` over the draws.
+fn outlook(name: &str, split: &[f64], draws: &[Vec<Channel>], objective: Objective) -> Outlook {
+    let spend: f64 = split.iter().sum();
+    let mut revenue: Vec<f64> = draws
+        .iter()
+        .map(|draw| {
+            draw.iter()
+                .zip(split)
+                .map(|(c, &s)| c.expected_revenue(s))
+                .sum()
+        })
+        .collect();
+    revenue.sort_by(f64::total_cmp);
+    let estimate = |values: &[f64]| Estimate {
+        mean: values.iter().sum::<f64>() / values.len() as f64,
+        low: quantile(values, 0.05),
+        high: quantile(values, 0.95),
+    };
+    let per_spend = |x: f64| if spend > 0.0 { x / spend } else { 0.0 };
+    let revenue_estimate = estimate(&revenue);
+    Outlook {
+        split: name.to_owned(),
+        spend,
+        roas: Estimate {
+            mean: per_spend(revenue_estimate.mean),
+            low: per_spend(revenue_estimate.low),
+            high: per_spend(revenue_estimate.high),
+        },
+        profit: objective.target_roas().map(|_| {
+            let profit = |r: f64| objective.profit(r, spend);
+            Estimate {
+                mean: profit(revenue_estimate.mean),
+                low: profit(revenue_estimate.low),
+                high: profit(revenue_estimate.high),
+            }
+        }),
+        revenue: revenue_estimate,
+        spend_per_channel: split.to_vec(),
+    }
+}
+
+/// Channel `i`'s posterior response from zero to beyond every spend of interest.
+fn band(
+    draws: &[Vec<Channel>],
+    i: usize,
+    history: &History,
+    bounds: &Bounds,
+    recommended: &[f64],
+    budget: f64,
+) -> ResponseBand {
+    let points: Vec<(f64, f64)> = (0..history.days)
+        .map(|d| history.day(d)[i])
+        .filter(|f| f.spend > 0.0)
+        .map(|f| (f.spend, f.revenue))
+        .collect();
+    let most = points
+        .iter()
+        .map(|p| p.0)
+        .fold(bounds.high[i].min(budget).max(recommended[i]), f64::max);
+    let top = 1.2 * most.max(f64::MIN_POSITIVE);
+    let mut band = ResponseBand {
+        spend: Vec::with_capacity(BAND_POINTS),
+        mean: Vec::with_capacity(BAND_POINTS),
+        low: Vec::with_capacity(BAND_POINTS),
+        high: Vec::with_capacity(BAND_POINTS),
+        history: points,
+    };
+    let mut values = Vec::with_capacity(draws.len());
+    for k in 0..BAND_POINTS {
+        let spend = top * k as f64 / (BAND_POINTS - 1) as f64;
+        values.clear();
+        values.extend(draws.iter().map(|d| d[i].expected_revenue(spend)));
+        values.sort_by(f64::total_cmp);
+        band.spend.push(spend);
+        band.mean.push(values.iter().sum::<f64>() / values.len() as f64);
+        band.low.push(quantile(&values, 0.05));
+        band.high.push(quantile(&values, 0.95));
+    }
+    band
+}
