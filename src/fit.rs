@@ -210,8 +210,7 @@ pub fn fit(account: &Account, history: &History, seed: u64) -> Result<Fit, Scena
         }
         let price = Estimate::of_draws(&mut prices);
         let mean_noise = noise.iter().sum::<f64>() / noise.len() as f64;
-        let audience =
-            (2 * bent > CURVE_DRAWS).then(|| Estimate::of_draws(&mut audiences));
+        let audience = (2 * bent > CURVE_DRAWS).then(|| Estimate::of_draws(&mut audiences));
         let value_mean = totals.value_per_conversion().unwrap_or(pooled_value);
         let value_sd = totals.value_variance().map_or(0.0, f64::sqrt);
         let half = Z90 * value_sd / totals.conversions.max(1.0).sqrt();
@@ -323,11 +322,21 @@ impl Fit {
         let _ = writeln!(text, "seed = {}", account.seed);
         let _ = writeln!(text, "replications = 100");
         if let Objective::Profit { target_roas } = account.objective {
-            let _ = writeln!(text, "objective = \"profit\"\ntarget_roas = {}", float(target_roas));
+            let _ = writeln!(
+                text,
+                "objective = \"profit\"\ntarget_roas = {}",
+                float(target_roas)
+            );
         }
         if let Some(weekday) = Date::parse(&self.last_date).map(|d| d.plus(1).weekday()) {
             const NAMES: [&str; 7] = [
-                "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                "monday",
+                "tuesday",
+                "wednesday",
+                "thursday",
+                "friday",
+                "saturday",
+                "sunday",
             ];
             let _ = writeln!(text, "start_weekday = \"{}\"", NAMES[weekday]);
         }

@@ -317,9 +317,9 @@ impl Account {
                         parameters";
         let spec = match raw.get_ref() {
             toml::Value::String(kind) => {
-                let parsed = RawPolicyKind::deserialize(
-                    serde::de::value::StrDeserializer::<serde::de::value::Error>::new(kind.trim()),
-                );
+                let parsed = RawPolicyKind::deserialize(serde::de::value::StrDeserializer::<
+                    serde::de::value::Error,
+                >::new(kind.trim()));
                 let Ok(kind) = parsed else {
                     return check.fail(
                         raw.span(),
@@ -428,7 +428,10 @@ lag = { mean_days = 1.0, max_days = 5 }
 
     #[test]
     fn policies_by_name_or_table() {
-        let named = SHOP.replace("history = \"shop.csv\"", "history = \"shop.csv\"\npolicy = \"thompson\"");
+        let named = SHOP.replace(
+            "history = \"shop.csv\"",
+            "history = \"shop.csv\"\npolicy = \"thompson\"",
+        );
         let account = Account::from_toml("a.toml", &named, Path::new("")).unwrap();
         assert_eq!(account.policy.kind.as_str(), "thompson");
         let table = format!("{SHOP}\n[policy]\nkind = \"discounted-thompson\"\ndiscount = 0.9\n");
@@ -440,13 +443,40 @@ lag = { mean_days = 1.0, max_days = 5 }
     fn bad_accounts_point_at_the_value() {
         let cases = [
             (SHOP.replace("\"cpm\"", "\"cpx\""), "a.toml:22:11"),
-            (SHOP.replace("history = \"shop.csv\"", "history = \"shop.csv\"\npolicy = \"fixed\""), "learns nothing"),
-            (SHOP.replace("history = \"shop.csv\"", "history = \"shop.csv\"\npolicy = \"greedy\""), "a.toml:7:10"),
-            (SHOP.replace("\"Generic\" = \"search\"", "\"Generic\" = \"serch\""), "not a channel of this account"),
-            (SHOP.replace("spend = \"Cost\"", "cost = \"Cost\""), "a.toml:9:1"),
-            (SHOP.replace("min_share = 0.1", "min_share = 1.1"), "a.toml:18:13"),
-            (SHOP.replace("max_daily_change = 0.2", "max_daily_change = 0"), "a.toml:5:20"),
-            (SHOP.replace("name = \"shop\"", "name = \"my shop\""), "results folder"),
+            (
+                SHOP.replace(
+                    "history = \"shop.csv\"",
+                    "history = \"shop.csv\"\npolicy = \"fixed\"",
+                ),
+                "learns nothing",
+            ),
+            (
+                SHOP.replace(
+                    "history = \"shop.csv\"",
+                    "history = \"shop.csv\"\npolicy = \"greedy\"",
+                ),
+                "a.toml:7:10",
+            ),
+            (
+                SHOP.replace("\"Generic\" = \"search\"", "\"Generic\" = \"serch\""),
+                "not a channel of this account",
+            ),
+            (
+                SHOP.replace("spend = \"Cost\"", "cost = \"Cost\""),
+                "a.toml:9:1",
+            ),
+            (
+                SHOP.replace("min_share = 0.1", "min_share = 1.1"),
+                "a.toml:18:13",
+            ),
+            (
+                SHOP.replace("max_daily_change = 0.2", "max_daily_change = 0"),
+                "a.toml:5:20",
+            ),
+            (
+                SHOP.replace("name = \"shop\"", "name = \"my shop\""),
+                "results folder",
+            ),
         ];
         for (source, expected) in cases {
             let error = Account::from_toml("a.toml", &source, Path::new("")).unwrap_err();

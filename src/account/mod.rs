@@ -2,6 +2,6 @@
 //! TOML file and the CSV it names. The room of `recommend`, `fit` and `history`.
 
 pub mod date;
-pub mod history;
 pub mod file;
+pub mod history;
 pub mod replay;

@@ -79,8 +79,7 @@ pub fn replay(account: &Account, history: &History, market: &Scenario) -> Replay
     let mut arrivals = Vec::with_capacity(channels);
     for index in 0..history.days {
         arrivals.clear();
-        for (i, (channel, figures)) in account.channels.iter().zip(history.day(index)).enumerate()
-        {
+        for (i, (channel, figures)) in account.channels.iter().zip(history.day(index)).enumerate() {
             outcomes[i] = outcome(channel.pricing, figures);
             if outcomes[i].conversions > 0 {
                 arrivals.push(Arrival {

@@ -46,9 +46,7 @@
 //! `τ λ v = 1` for every channel and the policy is exactly Beta-Bernoulli Thompson sampling
 //! with a `Beta(α₀, β₀)` prior, so its regret grows like `log T` (Agrawal and Goyal, 2012).
 
-use super::{
-    Arrival, Day, Memory, Observations, Policy, all_on, argmax_random_ties, linear_curve,
-};
+use super::{Arrival, Day, Memory, Observations, Policy, all_on, argmax_random_ties, linear_curve};
 use crate::channel::Channel;
 use crate::channel::Pricing;
 use crate::scenario::Allocation;

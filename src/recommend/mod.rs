@@ -29,6 +29,7 @@
 //! recommendation and intervals come from Thompson sampling's posterior of the same history.
 
 pub mod mean_curve;
+pub mod output;
 
 use crate::account::date::Date;
 use crate::account::file::Account;
@@ -223,8 +224,7 @@ pub fn recommend(
             .policy
             .draw_curves(&learned.observations, &mut draw_rng, &mut curves);
         if !drawn {
-            let thompson =
-                fallback.get_or_insert_with(|| Thompson::new(ThompsonParams::default()));
+            let thompson = fallback.get_or_insert_with(|| Thompson::new(ThompsonParams::default()));
             thompson.draw_curves(&learned.observations, &mut draw_rng, &mut curves);
             posterior = format!(
                 "thompson (policy '{}' holds no posterior)",
@@ -509,7 +509,8 @@ fn band(
         values.extend(draws.iter().map(|d| d[i].expected_revenue(spend)));
         values.sort_by(f64::total_cmp);
         band.spend.push(spend);
-        band.mean.push(values.iter().sum::<f64>() / values.len() as f64);
+        band.mean
+            .push(values.iter().sum::<f64>() / values.len() as f64);
         band.low.push(quantile(&values, 0.05));
         band.high.push(quantile(&values, 0.95));
     }

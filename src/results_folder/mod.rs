@@ -98,24 +98,54 @@ fn describe(kind: Foreign, page: bool) -> String {
     }
 }
 
-/// Where a scenario's results folder goes, checked: `Err` when something foreign is there.
+/// What a results folder is written for: a scenario run or an account's recommendation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// `scenario` or `account`.
+    pub kind: &'static str,
+    /// Its name, the results folder's.
+    pub name: String,
+    /// Where it came from (a path).
+    pub origin: String,
+}
+
+impl Source {
+    /// The results folder of a scenario.
+    pub fn scenario(scenario: &Scenario) -> Source {
+        Source {
+            kind: "scenario",
+            name: scenario.name.clone(),
+            origin: scenario.origin.clone(),
+        }
+    }
+}
+
+/// Where a results folder goes, checked: `Err` when something foreign is there.
 fn check_results_target(
     out: &Path,
-    scenario: &str,
-    origin: &str,
+    source: &Source,
     outcome: &'static str,
 ) -> Result<PathBuf, FolderError> {
+    let Source {
+        kind: source_kind,
+        name: scenario,
+        origin,
+    } = source;
     let target = out.join(scenario);
     match ownership::results_folder_at(&target)? {
         Occupant::Absent | Occupant::Ours => Ok(target),
         Occupant::Foreign(kind) => Err(NotOurs {
             found: describe(kind, false),
             purpose: format!(
-                "the results folder of scenario '{scenario}' ({origin}) would replace it"
+                "the results folder of {source_kind} '{scenario}' ({origin}) would replace it"
             ),
             path: target,
             outcome,
-            hint: "Give --out another folder, or the scenario another name.",
+            hint: if *source_kind == "scenario" {
+                "Give --out another folder, or the scenario another name."
+            } else {
+                "Give --out another folder, or the account another name."
+            },
         }
         .into()),
     }
@@ -155,17 +185,23 @@ impl Claim {
     /// Claims `out` for `scenarios` (whose names differ, letter case aside): see the module
     /// docs. With `charts`, `index.html` is claimed too.
     pub fn prepare(out: &Path, scenarios: &[Scenario], charts: bool) -> Result<Claim, FolderError> {
+        let sources: Vec<Source> = scenarios.iter().map(Source::scenario).collect();
+        Claim::prepare_for(out, &sources, charts)
+    }
+
+    /// Claims `out` for the results folders of `sources` (scenarios or accounts).
+    pub fn prepare_for(out: &Path, sources: &[Source], charts: bool) -> Result<Claim, FolderError> {
         at_path(out, fs::create_dir_all(out))?;
-        for scenario in scenarios {
-            check_results_target(out, &scenario.name, &scenario.origin, BEFORE_RUNNING)?;
+        for source in sources {
+            check_results_target(out, source, BEFORE_RUNNING)?;
         }
         if charts {
             check_index_target(out, BEFORE_RUNNING)?;
         }
         let tidied = tidy(out, Place::Output);
         let mut staged = Vec::new();
-        for scenario in scenarios {
-            staged.push((scenario.name.clone(), stage(out, &scenario.name)?));
+        for source in sources {
+            staged.push((source.name.clone(), stage(out, &source.name)?));
         }
         Ok(Claim {
             out: out.to_owned(),
@@ -184,22 +220,35 @@ impl Claim {
     /// and the report) and moves it into place, replacing an earlier results folder of that
     /// name only once the new one is complete. Returns the folder's path.
     pub fn write(&mut self, results: &ScenarioResults) -> Result<PathBuf, FolderError> {
-        let scenario = &results.scenario;
-        let name = scenario.name.clone();
+        let charts = self.charts;
+        self.write_with(&Source::scenario(&results.scenario), |folder| {
+            write_files(folder, results)?;
+            if charts {
+                draw_report(folder, folder)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Writes the results folder of `source` with `fill`, which writes every file into the
+    /// staging folder it is given, and moves it into place once `fill` succeeded.
+    pub fn write_with(
+        &mut self,
+        source: &Source,
+        fill: impl FnOnce(&Path) -> Result<(), FolderError>,
+    ) -> Result<PathBuf, FolderError> {
+        let name = source.name.clone();
         let staged = match self.staged.iter().position(|(n, _)| *n == name) {
             Some(at) => self.staged.remove(at).1,
-            // A scenario the claim was not prepared for is checked and staged now.
+            // A folder the claim was not prepared for is checked and staged now.
             None => {
-                check_results_target(&self.out, &name, &scenario.origin, BEFORE_RUNNING)?;
+                check_results_target(&self.out, source, BEFORE_RUNNING)?;
                 stage(&self.out, &name)?
             }
         };
-        write_files(staged.path(), results)?;
-        if self.charts {
-            draw_report(staged.path(), staged.path())?;
-        }
-        // Checked again: something may have appeared while the scenario was simulated.
-        let target = check_results_target(&self.out, &name, &scenario.origin, RESULTS_KEPT_OUT)?;
+        fill(staged.path())?;
+        // Checked again: something may have appeared while the folder was being written.
+        let target = check_results_target(&self.out, source, RESULTS_KEPT_OUT)?;
         let aside = self.out.join(staging::replaced_name(&name));
         replace_all(&[Move {
             new: staged.path(),

@@ -5,9 +5,8 @@
 
 use super::messages::{describe, shown, toml_error};
 use super::raw::{
-    SpendLimits,
     RawChannel, RawFatigue, RawLag, RawObjective, RawPolicy, RawPolicyKind, RawScenario, RawShares,
-    RawShift,
+    RawShift, SpendLimits,
 };
 use super::{Allocation, Scenario, ShiftSite};
 use crate::channel::{Channel, Pricing};
@@ -174,7 +173,11 @@ impl Checker<'_> {
         }
     }
 
-    pub(crate) fn name(&self, what: &str, value: &Spanned<String>) -> Result<String, ScenarioError> {
+    pub(crate) fn name(
+        &self,
+        what: &str,
+        value: &Spanned<String>,
+    ) -> Result<String, ScenarioError> {
         let name = value.get_ref().trim();
         if name.is_empty() {
             self.fail(value.span(), format!("{what} must not be empty"))
@@ -222,11 +225,8 @@ impl Checker<'_> {
             None => 100,
         };
         let allocation = raw.allocation.unwrap_or_default();
-        let objective = self.objective(
-            raw.objective.as_ref(),
-            raw.target_roas.as_ref(),
-            allocation,
-        )?;
+        let objective =
+            self.objective(raw.objective.as_ref(), raw.target_roas.as_ref(), allocation)?;
         let start_weekday = raw
             .start_weekday
             .as_ref()
@@ -965,7 +965,11 @@ impl Checker<'_> {
         Ok(Fatigue { strength, recovery })
     }
 
-    pub(crate) fn lag(&self, raw: &RawLag, what: &dyn Fn(&str) -> String) -> Result<Lag, ScenarioError> {
+    pub(crate) fn lag(
+        &self,
+        raw: &RawLag,
+        what: &dyn Fn(&str) -> String,
+    ) -> Result<Lag, ScenarioError> {
         let mean_days = self.number(
             &what("lag.mean_days"),
             &raw.mean_days,

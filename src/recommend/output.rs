@@ -1,0 +1,213 @@
+//! The recommendation's files and its table: `recommendation.csv`, `recommendation.json` and
+//! the ranked table printed on standard output.
+//!
+//! `recommendation.csv` has one row per channel, its first columns fixed as a promise to
+//! spreadsheets and scripts: `channel`, `current_spend`, `recommended_spend`, `spend_low`,
+//! `spend_high`, `explore_spend`, `marginal_roas_current`, `marginal_roas_recommended`; then
+//! `recent_spend`, `min_spend`, `max_spend`, `change`, `roas_recommended`, `pricing`, `frozen`,
+//! `saturation_known`, `spend_variation` and `note`. Money is in the account's currency per day.
+
+use super::{Outlook, Recommendation};
+use crate::fit::Estimate;
+use crate::output::csv_files::number;
+use crate::output::table::{money, thousands, with_sign};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// The header of `recommendation.csv`.
+pub const CSV_HEADER: [&str; 18] = [
+    "channel",
+    "current_spend",
+    "recommended_spend",
+    "spend_low",
+    "spend_high",
+    "explore_spend",
+    "marginal_roas_current",
+    "marginal_roas_recommended",
+    "recent_spend",
+    "min_spend",
+    "max_spend",
+    "change",
+    "roas_recommended",
+    "pricing",
+    "frozen",
+    "saturation_known",
+    "spend_variation",
+    "note",
+];
+
+/// Version of `recommendation.json`'s layout.
+pub const JSON_FORMAT: u32 = 1;
+
+/// `recommendation.csv`.
+pub fn csv(recommendation: &Recommendation) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let write = |writer: &mut csv::Writer<Vec<u8>>, row: &[String]| {
+        writer
+            .write_record(row)
+            .expect("writing CSV into memory cannot fail");
+    };
+    write(
+        &mut writer,
+        &CSV_HEADER.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+    );
+    for c in &recommendation.channels {
+        write(
+            &mut writer,
+            &[
+                c.channel.clone(),
+                number(c.current_spend),
+                number(c.recommended_spend),
+                number(c.spend_low),
+                number(c.spend_high),
+                number(c.explore_spend),
+                number(c.marginal_roas_current),
+                number(c.marginal_roas_recommended),
+                number(c.recent_spend),
+                number(c.min_spend),
+                number(c.max_spend),
+                number(c.recommended_spend - c.current_spend),
+                number(c.roas_recommended),
+                c.pricing.as_str().to_owned(),
+                c.frozen.to_string(),
+                c.saturation_known.to_string(),
+                number(c.spend_variation),
+                c.note.clone(),
+            ],
+        );
+    }
+    writer
+        .into_inner()
+        .expect("flushing CSV into memory cannot fail")
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    format: u32,
+    generator: &'static str,
+    #[serde(flatten)]
+    recommendation: &'a Recommendation,
+    estimates: &'a [crate::fit::ChannelFit],
+}
+
+/// `recommendation.json`: the recommendation, its outlooks and the history's estimates.
+pub fn json(recommendation: &Recommendation) -> Vec<u8> {
+    let document = Document {
+        format: JSON_FORMAT,
+        generator: concat!("budget-bandit ", env!("CARGO_PKG_VERSION")),
+        recommendation,
+        estimates: &recommendation.fit.channels,
+    };
+    let mut text = serde_json::to_vec_pretty(&document).expect("the recommendation serialises");
+    text.push(b'\n');
+    text
+}
+
+fn interval(estimate: &Estimate, format: impl Fn(f64) -> String) -> String {
+    format!(
+        "{} ({} to {})",
+        format(estimate.mean),
+        format(estimate.low),
+        format(estimate.high)
+    )
+}
+
+fn outlook_line(outlook: &Outlook, currency: &str) -> String {
+    let mut line = format!(
+        "  {:<13} spends {:>9} {currency}: revenue {}, ROAS {}",
+        outlook.split,
+        money(outlook.spend),
+        interval(&outlook.revenue, money),
+        interval(&outlook.roas, |x| thousands(x, 2)),
+    );
+    if let Some(profit) = &outlook.profit {
+        let _ = write!(line, ", profit {}", interval(profit, money));
+    }
+    line
+}
+
+/// The table printed by `recommend`: channels ranked by recommended spend, each with its
+/// 90% interval, the change from the last day and the marginal returns; then the outlooks
+/// and the notes.
+pub fn table(recommendation: &Recommendation) -> String {
+    let r = recommendation;
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "{}: split for {} of {} {} ({} objective), from {} days of history ({} to {}), policy {}",
+        r.account,
+        r.date,
+        money(r.daily_budget),
+        r.currency,
+        r.objective,
+        r.history_days,
+        r.first_date,
+        r.last_date,
+        r.posterior
+    );
+    let width = r
+        .channels
+        .iter()
+        .map(|c| c.channel.len())
+        .max()
+        .unwrap_or(0)
+        .max(7);
+    let _ = writeln!(
+        text,
+        "  {:<width$}  {:>10}  {:>11}  {:>8}  {:>21}  {:>10}  {:>13}",
+        "channel",
+        "current",
+        "recommended",
+        "change",
+        "90% optimal interval",
+        "explore",
+        "mROAS now→rec"
+    );
+    let mut order: Vec<usize> = (0..r.channels.len()).collect();
+    order.sort_by(|&a, &b| {
+        r.channels[b]
+            .recommended_spend
+            .total_cmp(&r.channels[a].recommended_spend)
+    });
+    for i in order {
+        let c = &r.channels[i];
+        let change = c.recommended_spend - c.current_spend;
+        let marker = if c.frozen {
+            " (frozen)"
+        } else if !c.saturation_known {
+            " *"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            text,
+            "  {:<width$}  {:>10}  {:>11}  {:>8}  {:>21}  {:>10}  {:>13}{marker}",
+            c.channel,
+            money(c.current_spend),
+            money(c.recommended_spend),
+            with_sign(change, money(change)),
+            format!("{} – {}", money(c.spend_low), money(c.spend_high)),
+            money(c.explore_spend),
+            format!(
+                "{}→{}",
+                thousands(c.marginal_roas_current, 2),
+                thousands(c.marginal_roas_recommended, 2)
+            ),
+        );
+    }
+    let _ = writeln!(text, "  expected tomorrow (mean, 90% interval):");
+    for outlook in &r.outlook {
+        let _ = writeln!(text, "{}", outlook_line(outlook, &r.currency));
+    }
+    for c in r
+        .channels
+        .iter()
+        .filter(|c| !c.saturation_known && !c.frozen)
+    {
+        let _ = writeln!(text, "  * {}: {}", c.channel, c.note);
+    }
+    for warning in &r.warnings {
+        let _ = writeln!(text, "  note: {warning}");
+    }
+    text
+}
