@@ -2,4 +2,5 @@
 //! TOML file and the CSV it names. The room of `recommend`, `fit` and `history`.
 
 pub mod date;
+pub mod export;
 pub mod history;
