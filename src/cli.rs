@@ -5,6 +5,10 @@
 //! output folder that budget-bandit did not write), 1 when results cannot be written. A closed
 //! standard output (`budget-bandit run | head`) is not an error.
 
+use crate::account::date::Date;
+use crate::account::export::{
+    ForeignFile, HistoryWriteError, default_start, export_history, write_history,
+};
 use crate::benchmark::{Benchmark, BenchmarkKind};
 use crate::error::ScenarioError;
 use crate::output::table::{TableView, money, ranked_table, thousands};
@@ -79,6 +83,40 @@ pub enum Command {
     /// Redraw the charts and report.html of earlier runs from their CSV and JSON files,
     /// without simulating again.
     Chart(ChartArgs),
+    /// Write the daily history one replication of a policy would have produced on a scenario,
+    /// as an account's files: `OUT/<scenario>.csv` (date, channel, spend, impressions, clicks,
+    /// leads, conversions, revenue) and the account file `OUT/<scenario>.toml` that reads it.
+    ///
+    /// Conversions are those of each day's spend that arrived by the last day, so under
+    /// conversion lag the last days are incomplete, as in a real export. Earlier files of that
+    /// name are replaced only if `history` wrote them.
+    History(HistoryArgs),
+}
+
+/// Options of `history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The scenario TOML file whose market the history comes from.
+    pub scenario: PathBuf,
+    /// The policy of the scenario that spends the budget, by name.
+    #[arg(long, value_name = "NAME")]
+    pub policy: String,
+    /// Which replication of the policy (its random draws), from 0 to 2^63 − 1.
+    #[arg(long, value_name = "R", default_value_t = 0, allow_negative_numbers = true, value_parser = replication_flag)]
+    pub replication: u64,
+    /// Days of history, replacing the scenario's `days`.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = days_flag)]
+    pub days: Option<u64>,
+    /// Date of the first day, YYYY-MM-DD (default: the first date from 2026-01-05 on the
+    /// scenario's `start_weekday`).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = date_flag)]
+    pub start: Option<Date>,
+    /// Folder that receives the two files; created if missing.
+    #[arg(long, value_name = "DIR", default_value = "history")]
+    pub out: PathBuf,
+    /// Say nothing on stderr about what was written (warnings and errors still show).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Options of `chart`.
@@ -135,6 +173,23 @@ fn seed_flag(text: &str) -> Result<u64, String> {
         .ok_or_else(|| seed_range_message(text))
 }
 
+/// `--replication`: a whole number from 0 to 2^63 − 1, as replication streams are keyed.
+fn replication_flag(text: &str) -> Result<u64, String> {
+    text.parse::<u64>()
+        .ok()
+        .filter(|replication| *replication <= MAX_SEED)
+        .ok_or_else(|| {
+            format!(
+                "the replication must be a whole number from 0 to {MAX_SEED} (2^63 − 1), got {text}"
+            )
+        })
+}
+
+/// `--start`: a calendar date.
+fn date_flag(text: &str) -> Result<Date, String> {
+    Date::parse(text).ok_or_else(|| format!("the start must be a date YYYY-MM-DD, got {text}"))
+}
+
 /// `--days`: a whole number. Its range is checked with the scenario, which also bounds days ×
 /// channels.
 fn days_flag(text: &str) -> Result<u64, String> {
@@ -184,6 +239,9 @@ pub enum CliError {
     /// Something budget-bandit did not write is where results would go: exit code 2.
     #[error("{0}")]
     NotOurs(#[from] NotOurs),
+    /// A file budget-bandit did not write is where a history would go: exit code 2.
+    #[error("{0}")]
+    ForeignFile(#[from] ForeignFile),
     /// Results, charts or the report could not be written or drawn: exit code 1.
     #[error("{0}")]
     Output(ReportError),
@@ -199,7 +257,8 @@ impl CliError {
             CliError::Input(_)
             | CliError::InputsReported(_)
             | CliError::Results(_)
-            | CliError::NotOurs(_) => 2,
+            | CliError::NotOurs(_)
+            | CliError::ForeignFile(_) => 2,
             CliError::Output(_) | CliError::Threads(_) => 1,
         }
     }
@@ -211,6 +270,15 @@ impl From<FolderError> for CliError {
             FolderError::NotOurs(error) => CliError::NotOurs(error),
             FolderError::Report(ReportError::Load(error)) => CliError::Results(error),
             FolderError::Report(error) => CliError::Output(error),
+        }
+    }
+}
+
+impl From<HistoryWriteError> for CliError {
+    fn from(error: HistoryWriteError) -> Self {
+        match error {
+            HistoryWriteError::Foreign(error) => CliError::ForeignFile(error),
+            HistoryWriteError::Write(error) => CliError::Output(error.into()),
         }
     }
 }
@@ -233,6 +301,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Run(args) => run_command(args),
         Command::Validate(args) => validate_command(args),
         Command::Chart(args) => chart_command(args),
+        Command::History(args) => history_command(args),
     }
 }
 
@@ -354,6 +423,41 @@ fn chart_command(args: ChartArgs) -> Result<(), CliError> {
             eprintln!("{tidied}");
         }
         eprintln!("redrew {}", folder.join("report.html").display());
+    }
+    Ok(())
+}
+
+fn history_command(args: HistoryArgs) -> Result<(), CliError> {
+    let scenario = Scenario::load(&args.scenario)?.with_overrides(&Overrides {
+        days: args.days,
+        ..Overrides::default()
+    })?;
+    let Some(policy) = scenario.policies.iter().find(|p| p.name == args.policy) else {
+        let names: Vec<&str> = scenario.policies.iter().map(|p| p.name.as_str()).collect();
+        return Err(ScenarioError::whole_file(
+            &scenario.origin,
+            format!(
+                "--policy names no policy of this scenario: '{}'; its policies are {}",
+                args.policy,
+                names.join(", ")
+            ),
+        )
+        .into());
+    };
+    print_warnings(&scenario);
+    let start = args
+        .start
+        .unwrap_or_else(|| default_start(scenario.start_weekday));
+    let history = export_history(&scenario, policy, args.replication, start);
+    let written = write_history(&args.out, &history)?;
+    if !args.quiet {
+        eprintln!(
+            "wrote {} ({} days x {} channels) and {}",
+            written.csv.display(),
+            history.days,
+            history.channels,
+            written.account.display()
+        );
     }
     Ok(())
 }

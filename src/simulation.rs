@@ -27,6 +27,10 @@
 //! Revenue and conversions are attributed to the day they were bought and counted in full, also
 //! those arriving after the horizon. The loop owns the record; policies see nothing but their
 //! observations (and the oracle, the day's truth).
+//!
+//! [`Simulation::run_recording`] shows an observer each day as it ends (the split, the
+//! outcomes, the arrivals), for writing the history an account would have had; it is the same
+//! loop, so a replication's record does not depend on whether it was watched.
 
 use crate::benchmark::{Benchmark, advance_exposure, set_day};
 use crate::constraints::{Bounds, project};
@@ -68,6 +72,23 @@ pub struct ReplicationRecord {
     pub spend: Vec<f64>,
     /// Per day, the pseudo-regret of the day's allocation.
     pub regret: Vec<f64>,
+}
+
+/// One day of a replication as it ends, shown to the observer of
+/// [`Simulation::run_recording`].
+#[derive(Debug, Clone, Copy)]
+pub struct RecordedDay<'a> {
+    /// Zero-based day of the horizon.
+    pub index: usize,
+    /// Per channel, the money the policy allocated after projection onto the day's
+    /// constraints.
+    pub spend: &'a [f64],
+    /// Per channel, what the day's spend bought: conversions and revenue of the day's cohort
+    /// in full, also those that arrive on later days (or after the horizon) under lag.
+    pub outcomes: &'a [Outcome],
+    /// The conversions that arrived this day, of this and earlier cohorts (what the policy
+    /// saw).
+    pub arrivals: &'a [Arrival],
 }
 
 impl ReplicationRecord {
@@ -141,6 +162,35 @@ impl<'a> Simulation<'a> {
 
     /// Runs replication `replication` of `policy` over the scenario's horizon.
     pub fn run(&self, policy: &PolicySpec, replication: u64) -> ReplicationRecord {
+        self.run_recording(policy, replication, |_| {})
+    }
+
+    /// Runs replication `replication` of `policy` like [`Simulation::run`] (with exactly its
+    /// results), showing `on_day` each day as it ends: the split, the channels' outcomes and
+    /// the conversions that arrived (see [`RecordedDay`]). Observing draws nothing, so the
+    /// record is the same whatever `on_day` does; `run` passes a closure that does nothing,
+    /// which compiles away.
+    ///
+    /// ```
+    /// use budget_bandit::scenario::Scenario;
+    /// use budget_bandit::simulation::Simulation;
+    ///
+    /// let scenario = Scenario::builtin_default();
+    /// let simulation = Simulation::new(&scenario);
+    /// let policy = &scenario.policies[0];
+    /// let mut revenue = 0.0;
+    /// let record = simulation.run_recording(policy, 0, |day| {
+    ///     revenue += day.outcomes.iter().map(|o| o.revenue).sum::<f64>();
+    /// });
+    /// assert_eq!(record, simulation.run(policy, 0));
+    /// assert!((revenue - record.revenue_total()).abs() < 1e-6 * revenue);
+    /// ```
+    pub fn run_recording(
+        &self,
+        policy: &PolicySpec,
+        replication: u64,
+        mut on_day: impl FnMut(&RecordedDay<'_>),
+    ) -> ReplicationRecord {
         let scenario = self.scenario;
         let channels = scenario.channels.len();
         let budget = scenario.daily_budget;
@@ -251,6 +301,12 @@ impl<'a> Simulation<'a> {
             pending[index % slots].clear();
             observed.record(index, &outcomes, &arrived);
             learner.observe(&day, &outcomes, &arrived);
+            on_day(&RecordedDay {
+                index,
+                spend: &spend,
+                outcomes: &outcomes,
+                arrivals: &arrived,
+            });
             arrived.clear();
 
             let value = objective.value(

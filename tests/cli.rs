@@ -1031,3 +1031,228 @@ fn an_unwritable_output_fails_before_simulating() {
     assert!(output.stdout.is_empty(), "{}", output.stdout);
     assert!(took < QUICK, "failed after {took:?}: it simulated first");
 }
+
+/// `GOOD` with a lagged search channel and two policies, for `history`.
+fn history_scenario(dir: &Path) -> PathBuf {
+    let source = good_with(
+        "value = 850.0\n",
+        "value = 850.0\nlag = { mean_days = 2.0, max_days = 4 }\n",
+    ) + "\n[[policies]]\nkind = \"fixed\"\n\n[[policies]]\nkind = \"thompson\"\n";
+    let path = dir.join("shop.toml");
+    fs::write(&path, source).unwrap();
+    path
+}
+
+#[test]
+fn history_writes_the_csv_and_the_account_file_and_replaces_its_own() {
+    let dir = TempDir::new().unwrap();
+    let scenario = history_scenario(dir.path());
+    let out = dir.path().join("accounts");
+    let args = [
+        "history",
+        path_str(&scenario),
+        "--policy",
+        "thompson",
+        "--days",
+        "12",
+        "--out",
+        path_str(&out),
+    ];
+    let output = budget_bandit(&args);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(output.stdout.is_empty(), "{}", output.stdout);
+    assert_eq!(
+        output.stderr,
+        format!(
+            "wrote {} (12 days x 2 channels) and {}\n",
+            path_str(&out.join("shop.csv")),
+            path_str(&out.join("shop.toml"))
+        )
+    );
+    assert_eq!(entries(&out), ["shop.csv", "shop.toml"]);
+    let csv = fs::read_to_string(out.join("shop.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "date,channel,spend,impressions,clicks,leads,conversions,revenue"
+    );
+    assert_eq!(lines.len(), 1 + 12 * 2);
+    // The scenario starts on a Monday by default: 2026-01-05.
+    assert!(lines[1].starts_with("2026-01-05,search,"), "{}", lines[1]);
+    assert!(
+        lines[2].starts_with("2026-01-05,affiliate,"),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[24].starts_with("2026-01-16,affiliate,"),
+        "{}",
+        lines[24]
+    );
+    let account = fs::read_to_string(out.join("shop.toml")).unwrap();
+    assert!(
+        account.starts_with(
+            "# Account file written by `budget-bandit history` from scenario 'shop' (policy \
+             'thompson', replication 0).\n"
+        ),
+        "{account}"
+    );
+    assert!(account.contains("\nhistory = \"shop.csv\"\n"), "{account}");
+    assert!(
+        account.contains("\nlag = { mean_days = 2.0, max_days = 4 }\n"),
+        "{account}"
+    );
+
+    // Again, quietly: the same files, replaced, and no staging left behind.
+    let files_before = files(&out);
+    let mut quiet = args.to_vec();
+    quiet.push("-q");
+    let output = budget_bandit(&quiet);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(output.stderr.is_empty(), "{}", output.stderr);
+    assert_eq!(files(&out), files_before);
+
+    // Another replication and start date replace them.
+    let mut other = quiet.clone();
+    other.extend(["--replication", "3", "--start", "2026-11-25"]);
+    let output = budget_bandit(&other);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert_eq!(entries(&out), ["shop.csv", "shop.toml"]);
+    let csv = fs::read_to_string(out.join("shop.csv")).unwrap();
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("2026-11-25,search,")
+    );
+    assert!(
+        fs::read_to_string(out.join("shop.toml"))
+            .unwrap()
+            .contains("replication 3)")
+    );
+}
+
+#[test]
+fn history_never_replaces_a_file_it_did_not_write() {
+    let dir = TempDir::new().unwrap();
+    let scenario = history_scenario(dir.path());
+    let out = dir.path().join("accounts");
+    let run = || {
+        budget_bandit(&[
+            "history",
+            path_str(&scenario),
+            "--policy",
+            "fixed",
+            "--out",
+            path_str(&out),
+            "-q",
+        ])
+    };
+    let refused = |path: &Path| {
+        let before = files(&out);
+        let output = run();
+        assert_eq!(output.code, 2, "{}", output.stderr);
+        assert!(
+            output
+                .stderr
+                .starts_with(&format!("error: {} is ", path_str(path)))
+                && output
+                    .stderr
+                    .contains("Choose another --out, or move the file away."),
+            "{}",
+            output.stderr
+        );
+        assert_eq!(files(&out), before, "nothing changed");
+    };
+    fs::create_dir(&out).unwrap();
+
+    // A foreign account file.
+    let account = out.join("shop.toml");
+    fs::write(&account, "name = \"shop\"\nhistory = \"shop.csv\"\n").unwrap();
+    refused(&account);
+    fs::remove_file(&account).unwrap();
+
+    // A CSV without our account file beside it, even with our header.
+    let csv = out.join("shop.csv");
+    fs::write(
+        &csv,
+        "date,channel,spend,impressions,clicks,leads,conversions,revenue\n",
+    )
+    .unwrap();
+    refused(&csv);
+
+    // Our account file beside a CSV with another header.
+    assert_eq!(run().code, 2);
+    fs::remove_file(&csv).unwrap();
+    assert_eq!(run().code, 0);
+    fs::write(&csv, "day,campaign,cost\n2026-01-05,search,100\n").unwrap();
+    refused(&csv);
+
+    // A folder in the way.
+    fs::remove_file(&csv).unwrap();
+    fs::create_dir(&csv).unwrap();
+    refused(&csv);
+    assert!(
+        run().stderr.contains("is a folder;"),
+        "the message says what is there"
+    );
+}
+
+#[test]
+fn history_of_an_unknown_policy_exits_2_listing_the_scenarios_policies() {
+    let dir = TempDir::new().unwrap();
+    let scenario = history_scenario(dir.path());
+    let out = dir.path().join("accounts");
+    let output = budget_bandit(&[
+        "history",
+        path_str(&scenario),
+        "--policy",
+        "ucb",
+        "--out",
+        path_str(&out),
+    ]);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(
+        output.stderr.contains(
+            "--policy names no policy of this scenario: 'ucb'; its policies are fixed, thompson"
+        ),
+        "{}",
+        output.stderr
+    );
+    assert!(!out.exists(), "nothing was written");
+
+    for (flag, value, message) in [
+        (
+            "--start",
+            "2026-02-30",
+            "the start must be a date YYYY-MM-DD",
+        ),
+        (
+            "--replication",
+            "9223372036854775808",
+            "the replication must be",
+        ),
+        ("--days", "0", "days"),
+    ] {
+        let output = budget_bandit(&[
+            "history",
+            path_str(&scenario),
+            "--policy",
+            "fixed",
+            "--out",
+            path_str(&out),
+            flag,
+            value,
+        ]);
+        assert_eq!(output.code, 2, "{flag}: {}", output.stderr);
+        assert!(output.stderr.contains(message), "{flag}: {}", output.stderr);
+        assert!(!out.exists(), "{flag}: nothing was written");
+    }
+    let output = budget_bandit(&["history", path_str(&scenario), "--out", path_str(&out)]);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(
+        output.stderr.contains("--policy <NAME>"),
+        "{}",
+        output.stderr
+    );
+}

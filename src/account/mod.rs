@@ -2,6 +2,7 @@
 //! TOML file and the CSV it names. The room of `recommend`, `fit` and `history`.
 
 pub mod date;
+pub mod export;
 pub mod file;
 pub mod history;
 pub mod replay;

@@ -9,12 +9,16 @@
 //! | `.<scenario>.replaced-<pid>` | the output folder | the earlier results folder, set aside while the new one moves in |
 //! | `.index.html.partial-<pid>` | the output folder | the index page being written |
 //! | `.redraw-<pid>` | a results folder | charts and report being redrawn by `chart` |
+//! | `.<scenario>.csv.partial-<pid>`, `.<scenario>.toml.partial-<pid>` | `history`'s folder | an account history and its account file being written ([`crate::account::export`]) |
+//! | `.<scenario>.csv.replaced-<pid>`, `.<scenario>.toml.replaced-<pid>` | `history`'s folder | the earlier files, set aside while the new ones move in |
 //!
 //! A staged path is removed when it is dropped, so every error return (and a panic) takes
 //! its staging with it; once moved into place there is nothing left to remove. A process that
 //! is killed leaves its staging behind; the next run in that place removes it (`tidy`),
 //! but only when the process that made it is gone and the leftover is recognisably ours. A
-//! results folder set aside by a killed run is moved back when nothing replaced it.
+//! results folder set aside by a killed run is moved back when nothing replaced it. `history`
+//! stages two small files for an instant and does not tidy: what a killed `history` leaves is
+//! hidden and never read.
 //!
 //! Whether a process is gone is read from `/proc` on Linux. Elsewhere no process is assumed
 //! gone, so leftovers are kept (and are harmless: they are hidden and never listed).
@@ -29,12 +33,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// The staging name of `name` (a scenario, or the index page) for this process.
-pub(super) fn partial_name(name: &str) -> String {
+pub(crate) fn partial_name(name: &str) -> String {
     format!(".{name}.{PARTIAL}-{}", std::process::id())
 }
 
 /// The name the earlier results folder `name` is set aside under while the new one moves in.
-pub(super) fn replaced_name(name: &str) -> String {
+pub(crate) fn replaced_name(name: &str) -> String {
     format!(".{name}.{REPLACED}-{}", std::process::id())
 }
 
@@ -49,7 +53,7 @@ const REDRAW: &str = "redraw";
 
 /// A staging folder or file, removed when dropped unless it has been moved away.
 #[derive(Debug)]
-pub(super) struct Staged {
+pub(crate) struct Staged {
     path: PathBuf,
 }
 
@@ -61,14 +65,14 @@ impl Staged {
     }
 
     /// Writes the staging file `path`; it is removed again if writing fails.
-    pub(super) fn file(path: PathBuf, bytes: &[u8]) -> Result<Staged, WriteError> {
+    pub(crate) fn file(path: PathBuf, bytes: &[u8]) -> Result<Staged, WriteError> {
         let staged = Staged { path };
         at_path(&staged.path, fs::write(&staged.path, bytes))?;
         Ok(staged)
     }
 
     /// The staged path.
-    pub(super) fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 }
@@ -91,7 +95,7 @@ fn remove(path: &Path) -> std::io::Result<()> {
 
 /// One replacement: `new` goes where `target` is, and the old `target` (if any) is first moved
 /// to `aside`.
-pub(super) struct Move<'a> {
+pub(crate) struct Move<'a> {
     /// The complete new folder or file.
     pub new: &'a Path,
     /// Where it goes.
@@ -103,7 +107,7 @@ pub(super) struct Move<'a> {
 /// Moves every `new` into place, all or none: the old targets are set aside first, then the
 /// new ones moved in; if any step fails, what was moved is moved back and the error names the
 /// path that failed. Renames within one folder, so each step is atomic.
-pub(super) fn replace_all(moves: &[Move]) -> Result<(), WriteError> {
+pub(crate) fn replace_all(moves: &[Move]) -> Result<(), WriteError> {
     let mut set_aside: Vec<&Move> = Vec::new();
     let undo_asides = |set_aside: &[&Move]| {
         for step in set_aside.iter().rev() {
