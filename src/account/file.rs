@@ -378,6 +378,27 @@ impl Account {
         }
         Ok(columns)
     }
+
+    /// The account's channels as the history reader needs them.
+    pub fn channel_specs(&self) -> Vec<super::history::ChannelSpec<'_>> {
+        self.channels
+            .iter()
+            .map(|c| super::history::ChannelSpec {
+                name: &c.name,
+                pricing: c.pricing,
+            })
+            .collect()
+    }
+
+    /// Reads the account's history CSV (see [`super::history`]).
+    pub fn read_history(&self) -> Result<super::history::History, ScenarioError> {
+        super::history::read_history(
+            &self.history,
+            &self.columns,
+            &self.channel_of,
+            &self.channel_specs(),
+        )
+    }
 }
 
 #[cfg(test)]
