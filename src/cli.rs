@@ -83,6 +83,15 @@ pub enum Command {
     /// Redraw the charts and report.html of earlier runs from their CSV and JSON files,
     /// without simulating again.
     Chart(ChartArgs),
+    /// Recommend tomorrow's split of a real account from its daily history: the split that
+    /// maximises the posterior expected objective, the learner's exploring split, and a 90%
+    /// interval of each channel's optimal spend. Writes `OUT/<account>/` (recommendation.csv,
+    /// recommendation.json, account.toml, charts/, report.html) all or nothing.
+    Recommend(RecommendArgs),
+    /// Calibrate a scenario from an account's history (price, rates, value, audience: posterior
+    /// means, each with its 90% interval in a comment), so that `run` compares policies on a
+    /// market like the account's own. Prints the scenario TOML, or writes it with --out.
+    Fit(FitArgs),
     /// Write the daily history one replication of a policy would have produced on a scenario,
     /// as an account's files: `OUT/<scenario>.csv` (date, channel, spend, impressions, clicks,
     /// leads, conversions, revenue) and the account file `OUT/<scenario>.toml` that reads it.
@@ -117,6 +126,61 @@ pub struct HistoryArgs {
     /// Say nothing on stderr about what was written (warnings and errors still show).
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Options of `recommend`.
+#[derive(Debug, Args)]
+pub struct RecommendArgs {
+    /// The account TOML file (its `history` CSV is read relative to it).
+    pub account: PathBuf,
+    /// Folder that receives the results folder `<account name>/`; created if missing.
+    #[arg(long, value_name = "DIR", default_value = "results")]
+    pub out: PathBuf,
+    /// Seed of the posterior draws, replacing the account's `seed`.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = seed_flag)]
+    pub seed: Option<u64>,
+    /// Joint posterior draws of the response curves.
+    #[arg(long, value_name = "N", default_value_t = crate::recommend::DEFAULT_DRAWS,
+          value_parser = draws_flag)]
+    pub draws: usize,
+    /// Also plan the next N days (plan.csv): each day's posterior-best split, paced from the
+    /// day before, and the total budget it spends.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=3660))]
+    pub days: Option<u16>,
+    /// No status lines on stderr (the table still goes to stdout, warnings and errors to
+    /// stderr).
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Write only the CSV and JSON files: no charts/ or report.html.
+    #[arg(long)]
+    pub no_charts: bool,
+}
+
+/// Options of `fit`.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// The account TOML file (its `history` CSV is read relative to it).
+    pub account: PathBuf,
+    /// Write the scenario to this file instead of standard output (a file `fit` did not
+    /// write is never replaced).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Horizon of the fitted scenario, in days.
+    #[arg(long, value_name = "N", default_value_t = 90, value_parser = days_flag)]
+    pub days: u64,
+    /// Seed of the response curves' posterior draws, replacing the account's `seed`.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = seed_flag)]
+    pub seed: Option<u64>,
+}
+
+/// `--draws`: a whole number from 10 to 100,000.
+fn draws_flag(text: &str) -> Result<usize, String> {
+    text.parse::<usize>()
+        .ok()
+        .filter(|n| (10..=100_000).contains(n))
+        .ok_or_else(|| {
+            format!("the posterior draws must be a whole number from 10 to 100000, got {text}")
+        })
 }
 
 /// Options of `chart`.
@@ -302,6 +366,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Validate(args) => validate_command(args),
         Command::Chart(args) => chart_command(args),
         Command::History(args) => history_command(args),
+        Command::Recommend(args) => recommend_command(args),
+        Command::Fit(args) => fit_command(args),
     }
 }
 
@@ -458,6 +524,79 @@ fn history_command(args: HistoryArgs) -> Result<(), CliError> {
             history.channels,
             written.account.display()
         );
+    }
+    Ok(())
+}
+
+fn recommend_command(args: RecommendArgs) -> Result<(), CliError> {
+    use crate::account::file::Account;
+    use crate::recommend::{Settings, output, recommend};
+    use crate::results_folder::Source;
+    let started = Instant::now();
+    let account = Account::load(&args.account)?;
+    let history = account.read_history()?;
+    let source = Source {
+        kind: "account",
+        name: account.name.clone(),
+        origin: account.origin.clone(),
+    };
+    // Before any work: the output folder is writable and nothing foreign is in the way.
+    let mut claim = Claim::prepare_for(&args.out, std::slice::from_ref(&source), false)?;
+    if !args.quiet {
+        for tidied in claim.tidied() {
+            eprintln!("{tidied}");
+        }
+    }
+    let settings = Settings {
+        draws: args.draws,
+        seed: args.seed.unwrap_or(account.seed),
+        plan_days: args.days.map_or(0, usize::from),
+    };
+    let recommendation = recommend(&account, &history, settings)?;
+    let charts = !args.no_charts;
+    let folder = claim.write_with(&source, |folder| {
+        let write = |name: &str, bytes: &[u8]| {
+            let path = folder.join(name);
+            crate::error::at_path(&path, std::fs::write(&path, bytes))
+        };
+        write("recommendation.csv", &output::csv(&recommendation))?;
+        write("recommendation.json", &output::json(&recommendation))?;
+        write("account.toml", account.source.as_bytes())?;
+        if !recommendation.plan.is_empty() {
+            write("plan.csv", &output::plan_csv(&recommendation))?;
+        }
+        if charts {
+            // Charts arrive with the report module.
+        }
+        Ok(())
+    })?;
+    claim.finish()?;
+    print(&output::table(&recommendation));
+    if !args.quiet {
+        eprintln!(
+            "wrote {} in {:.1} s",
+            folder.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+fn fit_command(args: FitArgs) -> Result<(), CliError> {
+    use crate::account::file::Account;
+    let account = Account::load(&args.account)?;
+    let history = account.read_history()?;
+    let fitted = crate::fit::fit(&account, &history, args.seed.unwrap_or(account.seed))?;
+    let text = fitted.scenario_toml(&account, args.days as usize);
+    // The scenario must load as written (the history's figures could fall outside what a
+    // scenario accepts).
+    Scenario::from_toml(&format!("{} (fitted)", account.origin), &text)?;
+    match &args.out {
+        None => print(&text),
+        Some(path) => {
+            crate::fit::write_scenario(path, &text)?;
+            eprintln!("wrote {}", path.display());
+        }
     }
     Ok(())
 }

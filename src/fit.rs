@@ -434,3 +434,36 @@ impl Fit {
         Scenario::from_toml(&origin, &self.scenario_toml(account, days))
     }
 }
+
+/// How the first line of every scenario `fit` writes begins: what lets it replace its own
+/// earlier output and nothing else.
+pub const FIT_MARK: &str = "# Scenario fitted by `budget-bandit fit`";
+
+/// Writes a fitted scenario to `path` through a staging file beside it, replacing an existing
+/// file only when `fit` wrote it (its first line is [`FIT_MARK`]).
+pub fn write_scenario(path: &std::path::Path, text: &str) -> Result<(), crate::cli::CliError> {
+    use crate::error::at_path;
+    let origin = path.display().to_string();
+    if let Ok(metadata) = std::fs::symlink_metadata(path) {
+        let ours = metadata.is_file()
+            && std::fs::read_to_string(path).is_ok_and(|old| old.starts_with(FIT_MARK));
+        if !ours {
+            return Err(ScenarioError::whole_file(
+                &origin,
+                "is in the way and was not written by `budget-bandit fit`, so it was left as it                  is; choose another --out, or move it away"
+                    .into(),
+            )
+            .into());
+        }
+    }
+    let file_name = path
+        .file_name()
+        .map_or_else(|| "fit.toml".into(), |n| n.to_string_lossy().into_owned());
+    let staging = path.with_file_name(format!(".{file_name}.partial-{}", std::process::id()));
+    let result = at_path(&staging, std::fs::write(&staging, text))
+        .and_then(|()| at_path(path, std::fs::rename(&staging, path)));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&staging);
+    }
+    result.map_err(|e| crate::cli::CliError::Output(e.into()))
+}

@@ -53,7 +53,16 @@ fn account_history(scenario: &Scenario, policy: &str, replication: u64) -> (Acco
 }
 
 fn recommend_for(account: &Account, history: &History, seed: u64) -> Recommendation {
-    recommend(account, history, Settings { draws: DRAWS, seed }).unwrap()
+    recommend(
+        account,
+        history,
+        Settings {
+            draws: DRAWS,
+            seed,
+            plan_days: 0,
+        },
+    )
+    .unwrap()
 }
 
 /// Acceptance: on 90-day histories played by a policy that varies its spends, the true

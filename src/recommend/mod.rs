@@ -67,6 +67,8 @@ pub struct Settings {
     pub draws: usize,
     /// Seed of the draws and of the policy's own randomness.
     pub seed: u64,
+    /// Days of the plan after tomorrow's split (0: tomorrow only).
+    pub plan_days: usize,
 }
 
 /// What `recommend` says about one channel.
@@ -140,6 +142,17 @@ pub struct ResponseBand {
     pub history: Vec<(f64, f64)>,
 }
 
+/// One day of a plan: the posterior-best split of that day, paced from the day before.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanDay {
+    /// The day, `YYYY-MM-DD`.
+    pub date: String,
+    /// Spend per channel, in account order.
+    pub spend: Vec<f64>,
+    /// The day's total spend.
+    pub total: f64,
+}
+
 /// Tomorrow's recommendation for an account.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Recommendation {
@@ -178,6 +191,8 @@ pub struct Recommendation {
     pub bands: Vec<ResponseBand>,
     /// What was relaxed or assumed.
     pub warnings: Vec<String>,
+    /// The plan for the next days (`recommend --days N`), empty without one.
+    pub plan: Vec<PlanDay>,
     /// The fit of the history (estimates per channel).
     #[serde(skip)]
     pub fit: Fit,
@@ -211,7 +226,7 @@ pub fn recommend(
         .iter()
         .map(|c| c.spend_variation >= IDENTIFIED_VARIATION)
         .collect();
-    let bounds = tomorrow(account, &current, &known, &mut warnings)?;
+    let bounds = tomorrow(account, &current, &current, &known, &mut warnings)?;
 
     let streams = ReplicationStreams::new(settings.seed, 0);
     let mut draw_rng = streams.policy("recommend:posterior");
@@ -329,7 +344,26 @@ pub fn recommend(
         .map(|i| band(&draws, i, history, &bounds, &recommended, budget))
         .collect();
 
-    let date = Date::parse(&fitted.last_date).map_or_else(String::new, |d| d.plus(1).to_string());
+    let first = Date::parse(&fitted.last_date).map(|d| d.plus(1));
+    let date = first.map_or_else(String::new, |d| d.to_string());
+    let mut plan = Vec::with_capacity(settings.plan_days);
+    let mut previous = recommended.clone();
+    for k in 0..settings.plan_days {
+        let spend = if k == 0 {
+            recommended.clone()
+        } else {
+            // Paced from the plan's day before; channels of unknown returns stay held near
+            // their last actual spend, as nothing new is learned about them.
+            let bounds = tomorrow(account, &previous, &current, &known, &mut Vec::new())?;
+            best_mean_split(&draws, &bounds, budget, objective)
+        };
+        plan.push(PlanDay {
+            date: first.map_or_else(String::new, |d| d.plus(k as i64).to_string()),
+            total: spend.iter().sum(),
+            spend: spend.clone(),
+        });
+        previous = spend;
+    }
     Ok(Recommendation {
         account: account.name.clone(),
         currency: account.currency.clone(),
@@ -348,13 +382,17 @@ pub fn recommend(
         outlook,
         bands,
         warnings,
+        plan,
         fit: fitted,
     })
 }
 
-/// Tomorrow's feasible spend per channel (see the module docs).
+/// A day's feasible spend per channel (see the module docs): paced from `previous` (the day
+/// before's split), with frozen channels and channels of unknown returns held at or near
+/// `current` (the last day's actual spend).
 fn tomorrow(
     account: &Account,
+    previous: &[f64],
     current: &[f64],
     known: &[bool],
     warnings: &mut Vec<String>,
@@ -366,7 +404,7 @@ fn tomorrow(
         let high: f64 = b.high.iter().sum();
         low <= budget * (1.0 + 1e-12) && (!spends_all || high >= budget * (1.0 - 1e-12))
     };
-    let build = |reference: &[f64], hold_unknown: bool| -> Bounds {
+    let build = |reference: &[f64], held: &[f64], hold_unknown: bool| -> Bounds {
         let mut bounds = account.constraints.bounds.clone();
         for (i, channel) in account.channels.iter().enumerate() {
             let (low, high) = (&mut bounds.low[i], &mut bounds.high[i]);
@@ -380,8 +418,8 @@ fn tomorrow(
                 *high = high.min(reference[i] + change * budget);
             }
             if hold_unknown && !known[i] {
-                *low = low.max(reference[i] * (1.0 - UNKNOWN_SATURATION_STEP));
-                *high = high.min(reference[i] * (1.0 + UNKNOWN_SATURATION_STEP));
+                *low = low.max(held[i] * (1.0 - UNKNOWN_SATURATION_STEP));
+                *high = high.min(held[i] * (1.0 + UNKNOWN_SATURATION_STEP));
             }
             if *low > *high {
                 *high = *low;
@@ -389,15 +427,18 @@ fn tomorrow(
         }
         bounds
     };
-    let bounds = build(current, true);
+    let bounds = build(previous, current, true);
     if feasible(&bounds) {
         return Ok(bounds);
     }
-    let total: f64 = current.iter().sum();
-    let scaled: Vec<f64> = current
-        .iter()
-        .map(|s| if total > 0.0 { s * budget / total } else { 0.0 })
-        .collect();
+    let scale = |split: &[f64]| -> Vec<f64> {
+        let total: f64 = split.iter().sum();
+        split
+            .iter()
+            .map(|s| if total > 0.0 { s * budget / total } else { 0.0 })
+            .collect()
+    };
+    let (scaled, held) = (scale(previous), scale(current));
     for (reference, hold, what) in [
         (
             &scaled,
@@ -412,7 +453,7 @@ fn tomorrow(
              tomorrow's budget: they are left free within the pacing rule",
         ),
     ] {
-        let bounds = build(reference, hold);
+        let bounds = build(reference, &held, hold);
         if feasible(&bounds) {
             warnings.push(what.to_owned());
             return Ok(bounds);

@@ -209,5 +209,37 @@ pub fn table(recommendation: &Recommendation) -> String {
     for warning in &r.warnings {
         let _ = writeln!(text, "  note: {warning}");
     }
+    if let (Some(first), Some(last)) = (r.plan.first(), r.plan.last()) {
+        let total: f64 = r.plan.iter().map(|d| d.total).sum();
+        let _ = writeln!(
+            text,
+            "  plan: {} days from {} to {} spend {} {} in total (plan.csv)",
+            r.plan.len(),
+            first.date,
+            last.date,
+            money(total),
+            r.currency
+        );
+    }
     text
+}
+
+/// `plan.csv`: one row per planned day and channel, `date,channel,spend`, in the history's
+/// default columns (the spends of `recommend --days N`).
+pub fn plan_csv(recommendation: &Recommendation) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut write = |row: [String; 3]| {
+        writer
+            .write_record(row)
+            .expect("writing CSV into memory cannot fail");
+    };
+    write(["date".into(), "channel".into(), "spend".into()]);
+    for day in &recommendation.plan {
+        for (channel, spend) in recommendation.channels.iter().zip(&day.spend) {
+            write([day.date.clone(), channel.channel.clone(), number(*spend)]);
+        }
+    }
+    writer
+        .into_inner()
+        .expect("flushing CSV into memory cannot fail")
 }
