@@ -82,6 +82,9 @@ pub(crate) struct CurvePosterior {
     points: Vec<GridPoint>,
     days: f64,
     log_weights: Vec<f64>,
+    /// `exp(w − max w)` per grid point and their sum, computed once per observed day.
+    weights: Vec<f64>,
+    total_weight: f64,
 }
 
 /// One draw of a units curve: saturation rate `c`, audience `A` and the day-to-day variance
@@ -99,6 +102,8 @@ impl CurvePosterior {
             points: vec![GridPoint::default(); GRID],
             days: 0.0,
             log_weights: vec![0.0; GRID],
+            weights: vec![1.0; GRID],
+            total_weight: GRID as f64,
         }
     }
 
@@ -119,6 +124,14 @@ impl CurvePosterior {
             let (_, scale) = posterior(point, self.days);
             *weight = 0.5 * (PRIOR_WEIGHT / kappa).ln() - shape * scale.ln();
         }
+        let top = self
+            .log_weights
+            .iter()
+            .fold(f64::NEG_INFINITY, |m, &w| m.max(w));
+        for (weight, log_weight) in self.weights.iter_mut().zip(&self.log_weights) {
+            *weight = (log_weight - top).exp();
+        }
+        self.total_weight = self.weights.iter().sum();
     }
 
     /// Days with units observed.
@@ -134,15 +147,10 @@ impl CurvePosterior {
 
     /// Draws `c`, then `σ²` and the intercept, and returns `(c, A, σ²)`.
     pub(crate) fn draw_curve(&self, rates: &[f64], rng: &mut StreamRng) -> CurveDraw {
-        let top = self
-            .log_weights
-            .iter()
-            .fold(f64::NEG_INFINITY, |m, &w| m.max(w));
-        let total: f64 = self.log_weights.iter().map(|w| (w - top).exp()).sum();
-        let mut pick = rng.random::<f64>() * total;
+        let mut pick = rng.random::<f64>() * self.total_weight;
         let mut g = GRID - 1;
-        for (i, w) in self.log_weights.iter().enumerate() {
-            pick -= (w - top).exp();
+        for (i, w) in self.weights.iter().enumerate() {
+            pick -= w;
             if pick <= 0.0 {
                 g = i;
                 break;

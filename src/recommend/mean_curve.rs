@@ -55,9 +55,23 @@ impl Table {
         } else {
             0.0
         };
-        let marginal = (0..points)
-            .map(|k| mean_marginal(draws, i, low + step * k as f64))
-            .collect();
+        // R'(low + k·step) = R'(low) · q^k with q = exp(−step / (price · A)): one exponential
+        // per draw instead of one per point.
+        let mut marginal = vec![0.0; points];
+        for draw in draws {
+            let curve = &draw[i];
+            let mut value = curve.marginal_revenue(low);
+            let ratio = match curve.audience {
+                Some(audience) => (-step / (curve.price * audience)).exp(),
+                None => 1.0,
+            };
+            for m in &mut marginal {
+                *m += value;
+                value *= ratio;
+            }
+        }
+        let count = draws.len() as f64;
+        marginal.iter_mut().for_each(|m| *m /= count);
         Table {
             low,
             step,

@@ -1,0 +1,250 @@
+//! `recommend` and `fit` on the command line: every class of bad history exits 2 with
+//! `file:row:column` and writes nothing; a good account writes its results folder; a history
+//! of constant spends says which channels' diminishing returns are unknown and keeps them
+//! within the pacing rule.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use tempfile::TempDir;
+
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn budget_bandit(args: &[&str]) -> Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_budget-bandit"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    Output {
+        code: output.status.code().expect("the binary exits normally"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("temporary paths are UTF-8")
+}
+
+const ACCOUNT: &str = r#"
+name = "shop"
+currency = "NOK"
+daily_budget = 300.0
+history = "shop.csv"
+
+[channel_of]
+"Brand" = "search"
+"Generic" = "search"
+
+[[channels]]
+name = "search"
+pricing = "cpc"
+
+[[channels]]
+name = "social"
+pricing = "cpm"
+"#;
+
+/// A small good history: two search campaigns and social, four days with varied spends.
+const HISTORY: &str = "\
+date,channel,spend,impressions,clicks,leads,conversions,revenue
+2026-11-01,Brand,100,,40,,3,300
+2026-11-01,Generic,50,,20,,1,90
+2026-11-01,social,150,20000,60,,2,180
+2026-11-02,Brand,120,,45,,2,210
+2026-11-02,Generic,30,,12,,1,95
+2026-11-02,social,150,21000,58,,1,100
+2026-11-03,Brand,60,,25,,1,100
+2026-11-03,Generic,40,,15,,0,0
+2026-11-03,social,200,26000,70,,3,260
+2026-11-04,Brand,150,,55,,4,420
+2026-11-04,Generic,60,,22,,1,80
+2026-11-04,social,90,13000,40,,1,95
+";
+
+/// Writes the account and `history` into a fresh folder.
+fn account_with(history: &str) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    fs::write(dir.path().join("shop.toml"), ACCOUNT).unwrap();
+    fs::write(dir.path().join("shop.csv"), history).unwrap();
+    dir
+}
+
+#[test]
+fn a_good_account_writes_its_recommendation() {
+    let dir = account_with(HISTORY);
+    let out = dir.path().join("out");
+    let account = dir.path().join("shop.toml");
+    let run = budget_bandit(&[
+        "recommend",
+        path_str(&account),
+        "--out",
+        path_str(&out),
+        "--draws",
+        "200",
+        "--days",
+        "3",
+        "--no-charts",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("shop: split for 2026-11-05"),
+        "{}",
+        run.stdout
+    );
+    let csv = fs::read_to_string(out.join("shop/recommendation.csv")).unwrap();
+    assert!(csv.starts_with(
+        "channel,current_spend,recommended_spend,spend_low,spend_high,explore_spend,\
+         marginal_roas_current,marginal_roas_recommended,"
+    ));
+    assert_eq!(csv.lines().count(), 3);
+    assert!(csv.contains("\nsearch,210,"), "{csv}");
+    let plan = fs::read_to_string(out.join("shop/plan.csv")).unwrap();
+    assert_eq!(plan.lines().count(), 1 + 3 * 2);
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("shop/recommendation.json")).unwrap()).unwrap();
+    assert_eq!(json["account"], "shop");
+    assert_eq!(json["outlook"].as_array().unwrap().len(), 3);
+    assert!(out.join("shop/.budget-bandit").is_file());
+}
+
+/// Every class of bad input: exit 2, the message points at `file:row:column` (or names the
+/// file), and nothing is written.
+#[test]
+fn bad_histories_exit_2_with_row_and_column_and_write_nothing() {
+    let replace = |from: &str, to: &str| HISTORY.replacen(from, to, 1);
+    let cases: Vec<(String, &str, &str)> = vec![
+        (
+            HISTORY.replace("conversions", "orders"),
+            "shop.csv:1:1",
+            "conversions",
+        ),
+        (
+            replace("2026-11-02,Brand", "2026-13-02,Brand"),
+            "shop.csv:5:1",
+            "2026-13-02",
+        ),
+        (replace("120,,45", "12o,,45"), "shop.csv:5:3", "12o"),
+        (replace("120,,45", "-120,,45"), "shop.csv:5:3", "negative"),
+        (
+            replace(",40,,3,300", ",40,,41,300"),
+            "shop.csv:2:7",
+            "clicks",
+        ),
+        (
+            format!("{HISTORY}2026-11-04,Brand,150,,55,,4,420\n"),
+            "shop.csv:14:",
+            "2026-11-04",
+        ),
+        (
+            replace("social,200", "Display,200"),
+            "shop.csv:10:2",
+            "Display",
+        ),
+        (
+            HISTORY
+                .lines()
+                .filter(|l| !l.contains("social"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            "shop.csv",
+            "social",
+        ),
+        (String::new(), "shop.csv", "is empty"),
+        (
+            "date,channel,spend,impressions,clicks,leads,conversions,revenue\n".into(),
+            "shop.csv",
+            "no data rows",
+        ),
+    ];
+    for (history, position, phrase) in cases {
+        let dir = account_with(&history);
+        let out = dir.path().join("out");
+        let account = dir.path().join("shop.toml");
+        let run = budget_bandit(&["recommend", path_str(&account), "--out", path_str(&out)]);
+        assert_eq!(run.code, 2, "{position} {phrase}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(position) && run.stderr.contains(phrase),
+            "expected {position} and '{phrase}' in:\n{}",
+            run.stderr
+        );
+        assert!(!out.exists(), "{position}: something was written");
+        let fit = budget_bandit(&["fit", path_str(&account)]);
+        assert_eq!(fit.code, 2, "fit, {position}: {}", fit.stderr);
+        assert!(fit.stdout.is_empty());
+    }
+}
+
+#[test]
+fn a_bad_account_file_exits_2_with_line_and_column() {
+    let dir = account_with(HISTORY);
+    let account = dir.path().join("shop.toml");
+    fs::write(&account, ACCOUNT.replace("\"cpm\"", "\"cpx\"")).unwrap();
+    let run = budget_bandit(&["recommend", path_str(&account)]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("shop.toml:17:11"), "{}", run.stderr);
+    fs::write(&account, ACCOUNT.replace("shop.csv", "missing.csv")).unwrap();
+    let run = budget_bandit(&["recommend", path_str(&account)]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("missing.csv"), "{}", run.stderr);
+}
+
+/// Acceptance: a history of constant spends. Every channel's diminishing returns are unknown,
+/// the output says so, and no channel moves by more than the pacing rule.
+#[test]
+fn constant_spends_leave_saturation_unknown_and_moves_within_the_pacing_rule() {
+    let dir = TempDir::new().unwrap();
+    let histories = dir.path().join("h");
+    let made = budget_bandit(&[
+        "history",
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios/default.toml")
+            .display()
+            .to_string(),
+        "--policy",
+        "fixed",
+        "--days",
+        "60",
+        "--out",
+        path_str(&histories),
+        "--quiet",
+    ]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let account = histories.join("default.toml");
+    let paced = fs::read_to_string(&account).unwrap().replace(
+        "objective = \"revenue\"",
+        "objective = \"revenue\"\nmax_daily_change = 0.03",
+    );
+    fs::write(&account, paced).unwrap();
+    let out = dir.path().join("out");
+    let run = budget_bandit(&[
+        "recommend",
+        path_str(&account),
+        "--out",
+        path_str(&out),
+        "--draws",
+        "200",
+        "--no-charts",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("diminishing returns unknown"),
+        "{}",
+        run.stdout
+    );
+    let csv = fs::read_to_string(out.join("default/recommendation.csv")).unwrap();
+    let mut rows = csv.lines();
+    let header: Vec<&str> = rows.next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    for row in rows {
+        let cells: Vec<&str> = row.split(',').collect();
+        let number = |name: &str| cells[column(name)].parse::<f64>().unwrap();
+        assert_eq!(cells[column("saturation_known")], "false", "{row}");
+        let moved = (number("recommended_spend") - number("current_spend")).abs();
+        assert!(moved <= 0.03 * 10_000.0 + 1e-6, "{row}");
+    }
+}
