@@ -236,7 +236,7 @@ fn constant_spends_leave_saturation_unknown_and_moves_within_the_pacing_rule() {
         "{}",
         run.stdout
     );
-    let csv = fs::read_to_string(out.join("default/recommendation.csv")).unwrap();
+    let csv = fs::read_to_string(out.join("default-account/recommendation.csv")).unwrap();
     let mut rows = csv.lines();
     let header: Vec<&str> = rows.next().unwrap().split(',').collect();
     let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
@@ -247,4 +247,51 @@ fn constant_spends_leave_saturation_unknown_and_moves_within_the_pacing_rule() {
         let moved = (number("recommended_spend") - number("current_spend")).abs();
         assert!(moved <= 0.03 * 10_000.0 + 1e-6, "{row}");
     }
+}
+
+/// A scenario's results and an account's recommendation of the same name never replace each
+/// other: the second command exits 2 and the first folder is kept byte for byte.
+#[test]
+fn recommendations_and_scenario_results_never_replace_each_other() {
+    let dir = account_with(&HISTORY.replace("shop", "default"));
+    let out = dir.path().join("out");
+    let account = dir.path().join("shop.toml");
+    fs::write(
+        &account,
+        ACCOUNT.replace("name = \"shop\"", "name = \"default\""),
+    )
+    .unwrap();
+    let run = budget_bandit(&[
+        "run",
+        "--out",
+        path_str(&out),
+        "--replications",
+        "2",
+        "--days",
+        "5",
+        "--no-charts",
+        "-q",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let before = fs::read(out.join("default/summary.csv")).unwrap();
+    let recommend = budget_bandit(&["recommend", path_str(&account), "--out", path_str(&out)]);
+    assert_eq!(recommend.code, 2, "{}", recommend.stderr);
+    assert!(
+        recommend.stderr.contains("scenario run"),
+        "{}",
+        recommend.stderr
+    );
+    assert_eq!(fs::read(out.join("default/summary.csv")).unwrap(), before);
+
+    let other = dir.path().join("other");
+    let recommend = budget_bandit(&["recommend", path_str(&account), "--out", path_str(&other)]);
+    assert_eq!(recommend.code, 0, "{}", recommend.stderr);
+    let run = budget_bandit(&["run", "--out", path_str(&other), "--no-charts", "-q"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("recommendation of an account"),
+        "{}",
+        run.stderr
+    );
+    assert!(other.join("default/recommendation.csv").is_file());
 }

@@ -101,6 +101,14 @@ pub fn default_start(start_weekday: usize) -> Date {
         .plus((start_weekday % 7) as i64)
 }
 
+/// The name of the account a scenario's history belongs to: `<scenario>-account` (the
+/// scenario's name cut to 56 characters), so that its recommendation's results folder does not
+/// meet the scenario's own results folder in one `--out`.
+pub fn account_name(scenario: &str) -> String {
+    let cut: String = scenario.chars().take(56).collect();
+    format!("{cut}-account")
+}
+
 /// One replication's history as an account's files, and the replication it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportedHistory {
@@ -266,7 +274,7 @@ fn account_toml(scenario: &Scenario, policy: &str, replication: u64, csv_name: &
     let mut line = |key: &str, value: String| {
         let _ = writeln!(text, "{key} = {value}");
     };
-    line("name", toml_value(scenario.name.as_str()));
+    line("name", toml_value(account_name(&scenario.name).as_str()));
     line("currency", toml_value(scenario.currency.as_str()));
     line("daily_budget", toml_value(scenario.daily_budget));
     line("objective", toml_value(scenario.objective.as_str()));
@@ -758,7 +766,7 @@ mod tests {
              'fixed', replication 2).\n"
         ));
         let account: toml::Table = toml::from_str(text).unwrap();
-        assert_eq!(account["name"].as_str(), Some("four"));
+        assert_eq!(account["name"].as_str(), Some("four-account"));
         assert_eq!(account["currency"].as_str(), Some("EUR"));
         assert_eq!(account["daily_budget"].as_float(), Some(4000.0));
         assert_eq!(account["objective"].as_str(), Some("profit"));

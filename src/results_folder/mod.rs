@@ -132,7 +132,33 @@ fn check_results_target(
         origin,
     } = source;
     let target = out.join(scenario);
+    // A scenario's results and an account's recommendation are both ours, but neither
+    // replaces the other: that would lose a run's results to a same-named account.
+    let other = match *source_kind {
+        "scenario" => (
+            "recommendation.json",
+            "the recommendation of an account (not a scenario's results)",
+        ),
+        _ => (
+            "summary.json",
+            "the results folder of a scenario run (not an account's recommendation)",
+        ),
+    };
     match ownership::results_folder_at(&target)? {
+        Occupant::Ours if target.join(other.0).exists() => Err(NotOurs {
+            found: other.1.to_owned(),
+            purpose: format!(
+                "the results folder of {source_kind} '{scenario}' ({origin}) would replace it"
+            ),
+            path: target,
+            outcome,
+            hint: if *source_kind == "scenario" {
+                "Give --out another folder, or the scenario another name."
+            } else {
+                "Give --out another folder, or the account another name."
+            },
+        }
+        .into()),
         Occupant::Absent | Occupant::Ours => Ok(target),
         Occupant::Foreign(kind) => Err(NotOurs {
             found: describe(kind, false),
