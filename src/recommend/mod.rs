@@ -30,6 +30,7 @@
 
 pub mod mean_curve;
 pub mod output;
+pub mod report;
 
 use crate::account::date::Date;
 use crate::account::file::Account;

@@ -1,6 +1,8 @@
 //! `report.html`: one self-contained page per scenario (no network, no scripts) with the
 //! scenario, the ranked policy table, the per-channel KPIs and every chart inlined as SVG;
-//! and `index.html`, which links the reports of a results folder.
+//! and `index.html`, which links the reports of a results folder. The building blocks
+//! ([`head`], [`figure`], [`escape`]) serve the recommendation's page too
+//! ([`crate::recommend::report`]).
 
 use super::data::ReportData;
 use crate::output::table::{money, thousands, with_sign};
@@ -34,15 +36,40 @@ pub struct InlineChart {
     pub svg: String,
 }
 
+/// The start of a page, up to and with its `<body>` tag: the shared style sheet, `title`
+/// (escaped here) and, when `generator`, the [`GENERATOR`] mark.
+pub fn head(title: &str, generator: bool) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">{}<title>{}</title>\
+         <style>{STYLE}</style></head><body>\n",
+        if generator { GENERATOR } else { "" },
+        escape(title)
+    )
+}
+
+/// A chart as a `<figure>`: its SVG inline (without the XML declaration) and a caption of its
+/// title and explanation.
+pub fn figure(chart: &InlineChart) -> String {
+    let svg = chart.svg.trim_start();
+    let svg = svg
+        .strip_prefix("<?xml")
+        .map_or(svg, |rest| rest.split_once("?>").map_or(rest, |(_, s)| s));
+    format!(
+        "<figure>{}<figcaption><b>{}</b>. {}</figcaption></figure>",
+        svg.trim(),
+        escape(&chart.title),
+        escape(&chart.explanation)
+    )
+}
+
 /// The report page of one scenario.
 pub fn report(data: &ReportData, charts: &[InlineChart]) -> String {
     let scenario = &data.scenario;
     let currency = escape(&scenario.currency);
-    let mut page = String::new();
+    let mut page = head(&format!("{}: budget-bandit report", scenario.name), false);
     let _ = write!(
         page,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{name}: budget-bandit report</title>\
-         <style>{STYLE}</style></head><body>\n<h1>{name}</h1>\n<p>{description}</p>\n\
+        "<h1>{name}</h1>\n<p>{description}</p>\n\
          <p class=\"muted\">{days} days × {budget} {currency} a day, {replications} replications per policy, \
          {allocation} allocation, seed {seed}. Intervals are 95% across replications.</p>\n",
         name = escape(&scenario.name),
@@ -89,17 +116,7 @@ pub fn report(data: &ReportData, charts: &[InlineChart]) -> String {
     }
     page += "</table>\n<h2>Charts</h2>\n";
     for chart in charts {
-        let svg = chart.svg.trim_start();
-        let svg = svg
-            .strip_prefix("<?xml")
-            .map_or(svg, |rest| rest.split_once("?>").map_or(rest, |(_, s)| s));
-        let _ = writeln!(
-            page,
-            "<figure>{}<figcaption><b>{}</b>. {}</figcaption></figure>",
-            svg.trim(),
-            escape(&chart.title),
-            escape(&chart.explanation)
-        );
+        let _ = writeln!(page, "{}", figure(chart));
     }
     page += "</body></html>\n";
     page
@@ -291,10 +308,8 @@ fn policy_table(page: &mut String, data: &ReportData) {
 
 /// The index page linking each scenario's report.
 pub fn index(scenarios: &[(String, String)]) -> String {
-    let mut page = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">{GENERATOR}<title>budget-bandit results</title>\
-         <style>{STYLE}</style></head><body>\n<h1>budget-bandit results</h1>\n<ul>\n"
-    );
+    let mut page = head("budget-bandit results", true);
+    page += "<h1>budget-bandit results</h1>\n<ul>\n";
     for (name, description) in scenarios {
         let _ = writeln!(
             page,

@@ -69,6 +69,26 @@ fn unique_stem(taken: &mut Vec<String>, name: &str) -> String {
     stem
 }
 
+/// Draws `chart` into `folder` ([`save`]) and returns it ready to inline in a page, with
+/// `explanation` as its caption.
+pub fn draw_inline<C: Chart>(
+    chart: &C,
+    explanation: &str,
+    folder: &Path,
+) -> Result<InlineChart, ReportError> {
+    let failed = |reason: String| ReportError::Draw {
+        chart: chart.stem(),
+        reason,
+    };
+    let svg_path = save(chart, folder).map_err(|e| failed(e.to_string()))?;
+    let svg = at_path(&svg_path, fs::read_to_string(&svg_path))?;
+    Ok(InlineChart {
+        title: chart.title(),
+        explanation: explanation.to_owned(),
+        svg,
+    })
+}
+
 struct Drawn {
     charts: Vec<InlineChart>,
 }
@@ -80,17 +100,7 @@ impl Drawn {
         explanation: &str,
         folder: &Path,
     ) -> Result<(), ReportError> {
-        let failed = |reason: String| ReportError::Draw {
-            chart: chart.stem(),
-            reason,
-        };
-        let svg_path = save(chart, folder).map_err(|e| failed(e.to_string()))?;
-        let svg = at_path(&svg_path, fs::read_to_string(&svg_path))?;
-        self.charts.push(InlineChart {
-            title: chart.title(),
-            explanation: explanation.to_owned(),
-            svg,
-        });
+        self.charts.push(draw_inline(chart, explanation, folder)?);
         Ok(())
     }
 }

@@ -1,8 +1,9 @@
 //! Legends: a panel at the right of every chart, never over data, whose entries are fitted to
 //! the panel: the largest text that fits in one column, then two columns of smaller text, then
 //! shortened labels, and as a last resort the entries that fit and a row saying how many more
-//! there are. The layout is planned from estimated text widths ([`text_width`]), so it is
-//! computed, and tested, without a font.
+//! there are. Small multiples that need the whole width write theirs in centred rows under
+//! the panels instead ([`draw_rows`]). The layout is planned from estimated text widths
+//! ([`text_width`]), so it is computed, and tested, without a font.
 
 use crate::report::data::ReportData;
 use crate::report::style::{
@@ -36,6 +37,8 @@ pub enum Mark {
     Outline(RGBColor),
     /// A line in a pattern.
     Line(RGBColor, Stroke),
+    /// A filled dot (points of a scatter, markers).
+    Dot(RGBColor),
     /// No mark: a continuation of the entry above.
     Blank,
 }
@@ -254,6 +257,14 @@ where
                 colour.stroke_width(2),
             ))?;
         }
+        Mark::Dot(colour) => {
+            let radius = (size as i32 / 3).max(2);
+            panel.draw(&Circle::new(
+                (x + width / 2, middle),
+                radius,
+                colour.filled(),
+            ))?;
+        }
         Mark::Line(colour, stroke) => {
             let style = colour.stroke_width(3);
             // The legend's mark is short: dashes at two thirds, so two of them fit.
@@ -271,6 +282,108 @@ where
                 ))?;
                 start = end + gap as i32;
             }
+        }
+    }
+    Ok(())
+}
+
+/// Text sizes tried for a legend written in rows, largest first.
+const ROW_SIZES: [u32; 3] = [TICK_SIZE, 14, MIN_TEXT_SIZE];
+/// Room between two entries of a legend written in rows.
+const ENTRY_GAP: u32 = 24;
+
+/// How a legend written in rows under a chart is placed: entries left to right, each row
+/// centred.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowLayout {
+    /// Text size of the entries.
+    pub text_size: u32,
+    /// Height of a row.
+    pub row_height: u32,
+    /// The entries of each row, as indices.
+    pub rows: Vec<std::ops::Range<usize>>,
+}
+
+impl RowLayout {
+    /// Height of every row together.
+    pub fn height(&self) -> u32 {
+        self.rows.len() as u32 * self.row_height
+    }
+}
+
+/// The width an entry labelled `label` takes in a row legend of text `size`, with the gap
+/// after it.
+fn row_entry_width(label: &str, size: u32) -> u32 {
+    size + 14 + text_width(label, size) + ENTRY_GAP
+}
+
+/// Fits `labels` in rows of `width` pixels: one row of the largest text that fits, else rows
+/// of about equal length at the smallest text that lets no row be longer than `width`.
+pub fn row_layout(labels: &[&str], width: u32) -> RowLayout {
+    let rows_of = |size: u32, per_row: usize| -> Option<Vec<std::ops::Range<usize>>> {
+        let rows: Vec<std::ops::Range<usize>> = (0..labels.len())
+            .step_by(per_row.max(1))
+            .map(|start| start..(start + per_row.max(1)).min(labels.len()))
+            .collect();
+        rows.iter()
+            .all(|row| {
+                labels[row.clone()]
+                    .iter()
+                    .map(|l| row_entry_width(l, size))
+                    .sum::<u32>()
+                    <= width + ENTRY_GAP
+            })
+            .then_some(rows)
+    };
+    for rows in 1..=labels.len().max(1) {
+        let per_row = labels.len().div_ceil(rows);
+        for size in ROW_SIZES {
+            if let Some(rows) = rows_of(size, per_row) {
+                return RowLayout {
+                    text_size: size,
+                    row_height: row_height(size),
+                    rows,
+                };
+            }
+        }
+    }
+    // A label wider than the panel on its own: one entry a row, cut by the panel's edge.
+    RowLayout {
+        text_size: MIN_TEXT_SIZE,
+        row_height: row_height(MIN_TEXT_SIZE),
+        rows: (0..labels.len()).map(|i| i..i + 1).collect(),
+    }
+}
+
+/// Draws `entries` as a legend in rows ([`row_layout`]), from the top of `panel`.
+pub fn draw_rows<DB: DrawingBackend>(
+    panel: &DrawingArea<DB, Shift>,
+    entries: &[(String, Mark)],
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let (width, _) = panel.dim_in_pixel();
+    let labels: Vec<&str> = entries.iter().map(|(l, _)| l.as_str()).collect();
+    let layout = row_layout(&labels, width);
+    let size = layout.text_size;
+    let style = (FONT, size).into_font();
+    for (r, row) in layout.rows.iter().enumerate() {
+        let length = labels[row.clone()]
+            .iter()
+            .map(|l| row_entry_width(l, size))
+            .sum::<u32>()
+            .saturating_sub(ENTRY_GAP);
+        let mut x = (width.saturating_sub(length) / 2) as i32;
+        let y = (r as u32 * layout.row_height + 4) as i32;
+        for (label, mark) in &entries[row.clone()] {
+            draw_mark(panel, *mark, (x, y), size)?;
+            panel.draw(&Text::new(
+                label.clone(),
+                (x + size as i32 + 14, y),
+                style.clone(),
+            ))?;
+            x += row_entry_width(label, size) as i32;
         }
     }
     Ok(())
@@ -386,6 +499,36 @@ mod tests {
             layout.max_chars < "lamp-long-tail-00".len(),
             "labels shortened"
         );
+    }
+
+    #[test]
+    fn row_legends_take_one_row_when_they_fit_and_more_when_not() {
+        let labels = [
+            "mean",
+            "90% band",
+            "days of history",
+            "current",
+            "recommended",
+        ];
+        let layout = row_layout(&labels, 1200);
+        assert_eq!((layout.text_size, layout.rows.len()), (TICK_SIZE, 1));
+        assert_eq!(layout.rows[0], 0..5);
+        let layout = row_layout(&labels, 400);
+        assert!(layout.rows.len() > 1);
+        for row in &layout.rows {
+            let width: u32 = labels[row.clone()]
+                .iter()
+                .map(|l| row_entry_width(l, layout.text_size))
+                .sum();
+            assert!(width <= 400 + ENTRY_GAP, "{row:?}");
+        }
+        assert_eq!(
+            layout.rows.iter().map(|r| r.len()).sum::<usize>(),
+            5,
+            "every entry once"
+        );
+        assert_eq!(row_layout(&["a very long label indeed"], 10).rows.len(), 1);
+        assert!(row_layout(&[], 100).rows.is_empty());
     }
 
     #[test]
