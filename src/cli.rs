@@ -566,7 +566,7 @@ fn recommend_command(args: RecommendArgs) -> Result<(), CliError> {
             write("plan.csv", &output::plan_csv(&recommendation))?;
         }
         if charts {
-            // Charts arrive with the report module.
+            crate::recommend::report::draw_report(folder, &recommendation)?;
         }
         Ok(())
     })?;

@@ -10,7 +10,7 @@
 //! and each `R̄_i` is concave (a mean of concave curves), so the best split under the floors,
 //! caps and budget is again the equal-marginal split of [`crate::oracle`]: the same solver,
 //! with each channel's demand `s_i(μ)` the spend at which `R̄_i'` falls to `μ`. The marginal
-//! `R̄_i'` is tabulated once on [`TABLE`] points between the channel's bounds, and the demand
+//! `R̄_i'` is tabulated once on `TABLE` points between the channel's bounds, and the demand
 //! read from the table by bisection and linear interpolation (a table step is a
 //! thousandth of the channel's range: the objective it loses is of second order in it).
 
