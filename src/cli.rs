@@ -561,7 +561,17 @@ fn recommend_command(args: RecommendArgs) -> Result<(), CliError> {
         };
         write("recommendation.csv", &output::csv(&recommendation))?;
         write("recommendation.json", &output::json(&recommendation))?;
-        write("account.toml", account.source.as_bytes())?;
+        // The account as run beside a copy of its history: the folder alone replays it.
+        write(
+            "account.toml",
+            account.source_with_history("history.csv").as_bytes(),
+        )?;
+        let history_text =
+            std::fs::read(&account.history).map_err(|source| crate::error::WriteError {
+                path: account.history.clone(),
+                source,
+            })?;
+        write("history.csv", &history_text)?;
         if !recommendation.plan.is_empty() {
             write("plan.csv", &output::plan_csv(&recommendation))?;
         }

@@ -3,8 +3,16 @@
 //! match byte for byte (the two largest `daily.csv` are not committed, see
 //! `results/.gitignore`; where one is present it is checked too). Regenerate them with
 //! `cargo run --release -- run scenarios/*.toml`.
+//!
+//! The committed recommendation (`results/default-account/`) is replayed from its own
+//! `account.toml` and `history.csv` with the seed and draws its `recommendation.json` records,
+//! and its `recommendation.csv` must match byte for byte. Regenerate it with
+//! `cargo run --release -- history scenarios/default.toml --policy epsilon-greedy --out /tmp/h`
+//! and `cargo run --release -- recommend /tmp/h/default.toml`.
 
+use budget_bandit::account::file::Account;
 use budget_bandit::output::csv_files;
+use budget_bandit::recommend::{Settings, output, recommend};
 use budget_bandit::runner::run_scenario;
 use budget_bandit::scenario::Scenario;
 use std::fs;
@@ -118,4 +126,37 @@ fn no_policy_beats_the_oracle_beyond_its_interval() {
         checked += 1;
     }
     assert!(checked >= 10, "every committed scenario runs the oracle");
+}
+
+#[test]
+fn committed_recommendations_match_the_code() {
+    let results = Path::new(env!("CARGO_MANIFEST_DIR")).join("results");
+    let mut checked = 0;
+    for entry in fs::read_dir(&results).unwrap() {
+        let folder = entry.unwrap().path();
+        if !folder.join("recommendation.json").is_file() {
+            continue;
+        }
+        let recorded: serde_json::Value =
+            serde_json::from_slice(&fs::read(folder.join("recommendation.json")).unwrap()).unwrap();
+        let account = Account::load(&folder.join("account.toml")).unwrap();
+        let history = account.read_history().unwrap();
+        let fresh = recommend(
+            &account,
+            &history,
+            Settings {
+                draws: recorded["draws"].as_u64().unwrap() as usize,
+                seed: recorded["seed"].as_u64().unwrap(),
+                plan_days: recorded["plan"].as_array().map_or(0, Vec::len),
+            },
+        )
+        .unwrap();
+        assert!(
+            fs::read(folder.join("recommendation.csv")).unwrap() == output::csv(&fresh),
+            "{}/recommendation.csv is stale: regenerate it as the module docs say",
+            folder.display()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 1, "no committed recommendation found");
 }

@@ -75,6 +75,8 @@ pub struct Account {
     pub origin: String,
     /// The account file's text.
     pub source: String,
+    /// Where the `history` value is written in `source`.
+    history_span: std::ops::Range<usize>,
 }
 
 /// One channel of an account.
@@ -296,6 +298,7 @@ impl Account {
             seed,
             origin: origin.to_owned(),
             source: source.to_owned(),
+            history_span: raw.history.span(),
         })
     }
 
@@ -379,6 +382,17 @@ impl Account {
         Ok(columns)
     }
 
+    /// The account file's text with its `history` naming `file` instead (comments and layout
+    /// kept): the account as written into a results folder beside a copy of its history.
+    pub fn source_with_history(&self, file: &str) -> String {
+        let mut text = self.source.clone();
+        text.replace_range(
+            self.history_span.clone(),
+            &toml::Value::String(file.to_owned()).to_string(),
+        );
+        text
+    }
+
     /// The account's channels as the history reader needs them.
     pub fn channel_specs(&self) -> Vec<super::history::ChannelSpec<'_>> {
         self.channels
@@ -445,6 +459,11 @@ lag = { mean_days = 1.0, max_days = 5 }
         assert!(account.channels[1].freeze);
         assert_eq!(account.channels[1].lag.as_ref().unwrap().max_days, 5);
         assert_eq!(account.channel_of.len(), 2);
+        let moved = account.source_with_history("history.csv");
+        assert!(moved.contains("history = \"history.csv\"\n"), "{moved}");
+        let reread = Account::from_toml("shop.toml", &moved, Path::new("r")).unwrap();
+        assert_eq!(reread.history, Path::new("r/history.csv"));
+        assert_eq!(reread.channels, account.channels);
     }
 
     #[test]
