@@ -837,6 +837,7 @@ mod tests {
             ],
             bands,
             warnings: vec!["pacing taken against the last day's shares <of> the budget".into()],
+            plan: Vec::new(),
             fit: Fit {
                 first_date: "2025-01-01".to_owned(),
                 last_date: "2025-03-01".to_owned(),
@@ -973,6 +974,7 @@ pricing = "cpc"
         let settings = crate::recommend::Settings {
             draws: 200,
             seed: 3,
+            plan_days: 0,
         };
         crate::recommend::recommend(&account, &history, settings).unwrap()
     }
