@@ -179,3 +179,49 @@ fn diagnose() {
         );
     }
 }
+
+/// With weekday multipliers declared, each day of a plan is solved for its weekday: on
+/// `seasonality` LinkedIn converts at 1.3 on Mondays and 0.4 on Saturdays, social at 0.8 and 1.5,
+/// so the plan moves money from LinkedIn to social for the weekend.
+#[test]
+fn a_plan_follows_the_weekday_multipliers() {
+    let scenario = scenario("seasonality", 84);
+    let (account, history) = account_history(&scenario, "thompson", 0);
+    assert!(account.channels.iter().any(|c| c.weekday.is_some()));
+    let recommendation = recommend(
+        &account,
+        &history,
+        Settings {
+            draws: DRAWS,
+            seed: 1,
+            plan_days: 7,
+        },
+    )
+    .unwrap();
+    let linkedin = account
+        .channels
+        .iter()
+        .position(|c| c.name == "linkedin")
+        .unwrap();
+    let day = |weekday: usize| {
+        recommendation
+            .plan
+            .iter()
+            .find(|d| {
+                budget_bandit::account::date::Date::parse(&d.date)
+                    .unwrap()
+                    .weekday()
+                    == weekday
+            })
+            .unwrap()
+    };
+    let (monday, saturday) = (day(0), day(5));
+    assert!(
+        saturday.spend[linkedin] < 0.8 * monday.spend[linkedin],
+        "LinkedIn: Monday {:.0}, Saturday {:.0}",
+        monday.spend[linkedin],
+        saturday.spend[linkedin]
+    );
+    let total: f64 = recommendation.plan.iter().map(|d| d.total).sum();
+    assert!((total - 7.0 * account.daily_budget).abs() < 1e-6 * total);
+}

@@ -33,7 +33,8 @@
 //! the scenario's name, currency, daily budget, objective (with `target_roas` under the profit
 //! objective), `max_daily_change` when the scenario paces, the CSV (`history`, relative to the
 //! account file) and the policy to recommend with; then each channel's name and pricing, its
-//! floor (`min_spend`) and cap (`max_spend`) in money when it has them, and its conversion lag.
+//! floor (`min_spend`) and cap (`max_spend`) in money when it has them, its conversion lag and
+//! its weekday multipliers.
 //!
 //! ## Writing
 //!
@@ -307,6 +308,10 @@ fn account_toml(scenario: &Scenario, policy: &str, replication: u64, csv_name: &
                 toml_value(lag.mean_days),
                 toml_value(lag.max_days as i64)
             );
+        }
+        if let Some(weekday) = &dynamics.weekday {
+            let values: Vec<String> = weekday.iter().map(|w| toml_value(*w).to_string()).collect();
+            let _ = writeln!(text, "weekday = [{}]", values.join(", "));
         }
     }
     text

@@ -23,6 +23,7 @@
 //! min_share = 0.1                 # floors and caps as in scenarios
 //! freeze = false                  # true: keep at the last day's spend
 //! lag = { mean_days = 2.0, max_days = 7 }
+//! weekday = [1.0, 1.0, 1.0, 1.0, 1.1, 0.8, 0.8]   # conversion rate by weekday, Monday first
 //! ```
 //!
 //! Validation reuses the scenario checks for the shared fields (objective, floors and caps,
@@ -90,6 +91,9 @@ pub struct AccountChannel {
     pub freeze: bool,
     /// Conversion lag, when the account declares one.
     pub lag: Option<Lag>,
+    /// Weekday multipliers of the conversion rate, Monday first, when the account declares
+    /// them.
+    pub weekday: Option<[f64; 7]>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -157,6 +161,8 @@ struct RawAccountChannel {
     freeze: Option<bool>,
     #[serde(default)]
     lag: Option<Spanned<RawLag>>,
+    #[serde(default)]
+    weekday: Option<Spanned<Vec<f64>>>,
 }
 
 /// The `[policy]` table, read in a second pass for its spans.
@@ -249,11 +255,13 @@ impl Account {
                 Some(lag) => Some(check.lag(lag.get_ref(), &what)?),
                 None => None,
             };
+            let weekday = check.weekday(channel.weekday.as_ref(), channel.pricing, &what)?;
             channels.push(AccountChannel {
                 name,
                 pricing: channel.pricing,
                 freeze: channel.freeze.unwrap_or(false),
                 lag,
+                weekday,
             });
         }
         let names: Vec<String> = channels.iter().map(|c| c.name.clone()).collect();

@@ -25,6 +25,11 @@
 //! spends make these bounds infeasible for tomorrow's budget, the pacing is taken against the
 //! last day's shares of tomorrow's budget, and a warning says so.
 //!
+//! **Weekdays.** A channel with `weekday` multipliers `w` converts at `w_d / w̄` times the
+//! history's average rate on weekday `d`, where `w̄ = Σ_t s_t w_{d(t)} / Σ_t s_t` is the
+//! spend-weighted mean multiplier of the days the posterior learned from; each day's draws are
+//! scaled by it, so tomorrow's split and each day of a plan are solved for their weekday.
+//!
 //! Policies without a posterior of their own (epsilon-greedy, UCB) explore by their rule; their
 //! recommendation and intervals come from Thompson sampling's posterior of the same history.
 
@@ -250,6 +255,11 @@ pub fn recommend(
         draws.push(curves.clone());
     }
 
+    let scales = weekday_scales(account, history);
+    let first = Date::parse(&fitted.last_date).map(|d| d.plus(1));
+    let tomorrow_weekday = first.map_or(0, Date::weekday);
+    let unscaled = draws;
+    let draws = on_weekday(&unscaled, &scales, tomorrow_weekday);
     let objective = account.objective;
     let recommended = best_mean_split(&draws, &bounds, budget, objective);
     let mut optimal: Vec<Vec<f64>> = vec![Vec::with_capacity(draws.len()); channels];
@@ -345,7 +355,6 @@ pub fn recommend(
         .map(|i| band(&draws, i, history, &bounds, &recommended, budget))
         .collect();
 
-    let first = Date::parse(&fitted.last_date).map(|d| d.plus(1));
     let date = first.map_or_else(String::new, |d| d.to_string());
     let mut plan = Vec::with_capacity(settings.plan_days);
     let mut previous = recommended.clone();
@@ -356,7 +365,13 @@ pub fn recommend(
             // Paced from the plan's day before; channels of unknown returns stay held near
             // their last actual spend, as nothing new is learned about them.
             let bounds = tomorrow(account, &previous, &current, &known, &mut Vec::new())?;
-            best_mean_split(&draws, &bounds, budget, objective)
+            let weekday = (tomorrow_weekday + k) % 7;
+            best_mean_split(
+                &on_weekday(&unscaled, &scales, weekday),
+                &bounds,
+                budget,
+                objective,
+            )
         };
         plan.push(PlanDay {
             date: first.map_or_else(String::new, |d| d.plus(k as i64).to_string()),
@@ -475,6 +490,47 @@ fn tomorrow(
              budget; unfreeze a channel or change the budget"
         ),
     ))
+}
+
+/// Per channel, the multiplier of each weekday relative to the history's average day (see the
+/// module docs); all 1 for a channel without weekday multipliers.
+fn weekday_scales(account: &Account, history: &History) -> Vec<[f64; 7]> {
+    account
+        .channels
+        .iter()
+        .enumerate()
+        .map(|(i, channel)| {
+            let Some(weekday) = channel.weekday else {
+                return [1.0; 7];
+            };
+            let (mut weighted, mut spend) = (0.0, 0.0);
+            for day in 0..history.days {
+                let s = history.day(day)[i].spend;
+                weighted += s * weekday[history.first_date.plus(day as i64).weekday()];
+                spend += s;
+            }
+            let average = if spend > 0.0 {
+                weighted / spend
+            } else {
+                weekday.iter().sum::<f64>() / 7.0
+            };
+            weekday.map(|w| w / average)
+        })
+        .collect()
+}
+
+/// The draws as they respond on `weekday`: each channel's value scaled by its multiplier.
+fn on_weekday(draws: &[Vec<Channel>], scales: &[[f64; 7]], weekday: usize) -> Vec<Vec<Channel>> {
+    let mut scaled = draws.to_vec();
+    if scales.iter().all(|s| s[weekday] == 1.0) {
+        return scaled;
+    }
+    for draw in &mut scaled {
+        for (curve, scale) in draw.iter_mut().zip(scales) {
+            curve.value *= scale[weekday];
+        }
+    }
+    scaled
 }
 
 /// The expected outcome of `split` over the draws.

@@ -703,37 +703,25 @@ impl Checker<'_> {
         )
     }
 
-    /// A channel's shifts, weekday seasonality, fatigue and lag.
-    fn dynamics(
+    /// A channel's `weekday` multipliers: seven, Monday first, each in [`MULTIPLIER_RANGE`];
+    /// not for cpa channels, whose every paid unit is a conversion.
+    pub(crate) fn weekday(
         &self,
-        raw: &RawChannel,
-        channel: &Channel,
-        daily_budget: f64,
-    ) -> Result<Dynamics, ScenarioError> {
-        let name = &channel.name;
-        let what = |field: &str| format!("channel '{name}': {field}");
-        let cpa_refusal = |field: &str, why: &str| {
-            format!("{} does not apply to cpa pricing: {why}", what(field))
-        };
-        // Each shift with its table in the file, in the order they take effect.
-        let mut shifts = Vec::new();
-        for shift in &raw.shifts {
-            shifts.push((self.shift(shift.get_ref(), channel)?, shift.get_ref()));
-        }
-        shifts.sort_by_key(|(s, _): &(Shift, &RawShift)| s.day);
-
-        let weekday = match &raw.weekday {
-            None => None,
-            Some(_) if channel.pricing == Pricing::Cpa => {
-                return self.fail(
-                    raw.weekday.as_ref().map_or(0..0, Spanned::span),
-                    cpa_refusal(
-                        "weekday",
-                        "weekday seasonality scales the conversion rate, and every paid unit of a \
-                         cpa channel is a conversion (use [[channels.shifts]] on its audience)",
-                    ),
-                );
-            }
+        raw: Option<&Spanned<Vec<f64>>>,
+        pricing: Pricing,
+        what: &dyn Fn(&str) -> String,
+    ) -> Result<Option<[f64; 7]>, ScenarioError> {
+        match raw {
+            None => Ok(None),
+            Some(values) if pricing == Pricing::Cpa => self.fail(
+                values.span(),
+                format!(
+                    "{} does not apply to cpa pricing: weekday seasonality scales the conversion \
+                     rate, and every paid unit of a cpa channel is a conversion (use \
+                     [[channels.shifts]] on its audience)",
+                    what("weekday")
+                ),
+            ),
             Some(values) => {
                 let list = values.get_ref();
                 if list.len() != 7 {
@@ -760,9 +748,31 @@ impl Checker<'_> {
                         ),
                     );
                 }
-                Some(std::array::from_fn(|i| list[i]))
+                Ok(Some(std::array::from_fn(|i| list[i])))
             }
+        }
+    }
+
+    /// A channel's shifts, weekday seasonality, fatigue and lag.
+    fn dynamics(
+        &self,
+        raw: &RawChannel,
+        channel: &Channel,
+        daily_budget: f64,
+    ) -> Result<Dynamics, ScenarioError> {
+        let name = &channel.name;
+        let what = |field: &str| format!("channel '{name}': {field}");
+        let cpa_refusal = |field: &str, why: &str| {
+            format!("{} does not apply to cpa pricing: {why}", what(field))
         };
+        // Each shift with its table in the file, in the order they take effect.
+        let mut shifts = Vec::new();
+        for shift in &raw.shifts {
+            shifts.push((self.shift(shift.get_ref(), channel)?, shift.get_ref()));
+        }
+        shifts.sort_by_key(|(s, _): &(Shift, &RawShift)| s.day);
+
+        let weekday = self.weekday(raw.weekday.as_ref(), channel.pricing, &what)?;
 
         let fatigue = match &raw.fatigue {
             None => None,
