@@ -77,7 +77,9 @@ pub enum Command {
     /// simulation.
     #[command(after_help = SCENARIO_REFERENCE)]
     Run(RunArgs),
-    /// Check scenario files and print each one's channels, oracle split and expected ROAS.
+    /// Check scenario files and print each one's channels, oracle split and expected ROAS;
+    /// account files (those with a `history`) are checked with their history CSV, and their
+    /// history summarised per channel.
     #[command(after_help = SCENARIO_REFERENCE)]
     Validate(ValidateArgs),
     /// Redraw the charts and report.html of earlier runs from their CSV and JSON files,
@@ -283,7 +285,7 @@ fn print_warnings(scenario: &Scenario) {
 /// Options of `validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Scenario TOML files to check.
+    /// Scenario or account TOML files to check.
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
 }
@@ -614,21 +616,86 @@ fn fit_command(args: FitArgs) -> Result<(), CliError> {
 fn validate_command(args: ValidateArgs) -> Result<(), CliError> {
     let mut failures = 0;
     for path in &args.scenarios {
-        match Scenario::load(path) {
-            Ok(scenario) => {
+        let checked = if is_account_file(path) {
+            crate::account::file::Account::load(path).and_then(|account| {
+                let history = account.read_history()?;
+                print(&describe_account(&account, &history));
+                Ok(())
+            })
+        } else {
+            Scenario::load(path).map(|scenario| {
                 print_warnings(&scenario);
                 print(&describe(&scenario));
-            }
-            Err(error) => {
-                failures += 1;
-                eprintln!("error: {error}");
-            }
+            })
+        };
+        if let Err(error) = checked {
+            failures += 1;
+            eprintln!("error: {error}");
         }
     }
     match failures {
         0 => Ok(()),
         n => Err(CliError::InputsReported(n)),
     }
+}
+
+/// Whether `path` holds an account file: a TOML table with a `history` and no `days`.
+fn is_account_file(path: &std::path::Path) -> bool {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .is_some_and(|table| table.contains_key("history") && !table.contains_key("days"))
+}
+
+/// An account and its history per channel, as printed by `validate`.
+fn describe_account(
+    account: &crate::account::file::Account,
+    history: &crate::account::history::History,
+) -> String {
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "{} ({}): ok\n  history {}: {} days, {} to {}; tomorrow's budget {} {}, policy {}",
+        account.name,
+        account.origin,
+        account.history.display(),
+        history.days,
+        history.first_date,
+        history.last_date(),
+        money(account.daily_budget),
+        account.currency,
+        account.policy.name
+    );
+    let width = account
+        .channels
+        .iter()
+        .map(|c| c.name.len())
+        .max()
+        .unwrap_or(0)
+        .max(7);
+    let _ = writeln!(
+        text,
+        "  {:<width$}  pricing  {:>11}  {:>12}  {:>12}  {:>6}",
+        "channel", "days funded", "spend", "revenue", "ROAS"
+    );
+    for (i, channel) in account.channels.iter().enumerate() {
+        let days = (0..history.days).map(|d| history.day(d)[i]);
+        let funded = days.clone().filter(|f| f.spend > 0.0).count();
+        let spend: f64 = days.clone().map(|f| f.spend).sum();
+        let revenue: f64 = days.map(|f| f.revenue).sum();
+        let _ = writeln!(
+            text,
+            "  {:<width$}  {:<7}  {:>11}  {:>12}  {:>12}  {:>6.2}",
+            channel.name,
+            channel.pricing.as_str(),
+            funded,
+            money(spend),
+            money(revenue),
+            if spend > 0.0 { revenue / spend } else { 0.0 }
+        );
+    }
+    text
 }
 
 /// One phrase per moving part of the scenario's market, for `validate`.

@@ -295,3 +295,21 @@ fn recommendations_and_scenario_results_never_replace_each_other() {
     );
     assert!(other.join("default/recommendation.csv").is_file());
 }
+
+#[test]
+fn validate_checks_an_account_with_its_history() {
+    let dir = account_with(HISTORY);
+    let account = dir.path().join("shop.toml");
+    let run = budget_bandit(&["validate", path_str(&account)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("shop ("), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("4 days, 2026-11-01 to 2026-11-04"),
+        "{}",
+        run.stdout
+    );
+    let broken = account_with(&HISTORY.replacen("120,,45", "12o,,45", 1));
+    let run = budget_bandit(&["validate", path_str(&broken.path().join("shop.toml"))]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("shop.csv:5:3"), "{}", run.stderr);
+}
