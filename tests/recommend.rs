@@ -225,3 +225,24 @@ fn a_plan_follows_the_weekday_multipliers() {
     let total: f64 = recommendation.plan.iter().map(|d| d.total).sum();
     assert!((total - 7.0 * account.daily_budget).abs() < 1e-6 * total);
 }
+
+/// A recommendation that changes nothing says why instead of returning the last split silently.
+#[test]
+fn an_unchanged_split_says_why() {
+    let scenario = scenario("default", 30);
+    let (mut account, history) = account_history(&scenario, "epsilon-greedy", 0);
+    account.channels.iter_mut().for_each(|c| c.freeze = true);
+    let recommendation = recommend_for(&account, &history, 1);
+    for channel in &recommendation.channels {
+        assert_eq!(channel.recommended_spend, channel.current_spend);
+        assert_eq!(channel.note, "frozen at the last day's spend");
+    }
+    assert!(
+        recommendation
+            .warnings
+            .iter()
+            .any(|w| w.contains("every channel is frozen")),
+        "{:?}",
+        recommendation.warnings
+    );
+}

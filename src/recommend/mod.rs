@@ -273,6 +273,24 @@ pub fn recommend(
         spends.sort_by(f64::total_cmp);
     }
 
+    let largest_move = recommended
+        .iter()
+        .zip(&current)
+        .map(|(r, c)| (r - c).abs())
+        .fold(0.0, f64::max);
+    if largest_move <= 1e-3 * budget {
+        let pinned = (0..channels).all(|i| bounds.high[i] - bounds.low[i] <= 1e-9 * budget);
+        warnings.push(if pinned {
+            "the recommendation keeps the last day's split: every channel is frozen or held by \
+             its limits"
+                .to_owned()
+        } else {
+            "the recommendation keeps the last day's split: within tomorrow's limits it is \
+             already the posterior-best split"
+                .to_owned()
+        });
+    }
+
     let mut explore = vec![0.0; channels];
     let day = Day {
         index: history.days,
