@@ -126,60 +126,6 @@ fn recommendations_come_close_to_the_oracle_and_their_intervals_are_calibrated()
     }
 }
 
-#[test]
-#[ignore]
-fn diagnose() {
-    let name = std::env::var("SCN").unwrap_or("default".into());
-    let policy = std::env::var("POL").unwrap_or("thompson".into());
-    let scenario = scenario(&name, 90);
-    let oracle = optimal_constrained(
-        &scenario.channels,
-        &scenario.constraints.bounds,
-        scenario.daily_budget,
-        scenario.objective,
-    );
-    println!(
-        "oracle {:?}",
-        oracle.spend.iter().map(|s| s.round()).collect::<Vec<_>>()
-    );
-    for replication in 0..12 {
-        let (account, history) = account_history(&scenario, &policy, replication);
-        let r = recommend_for(&account, &history, replication);
-        let spend: Vec<f64> = r.channels.iter().map(|c| c.recommended_spend).collect();
-        let ratio = expected_revenue(&scenario.channels, &spend) / oracle.expected_revenue;
-        print!("rep {replication} ratio {ratio:.4}:");
-        for (c, o) in r.channels.iter().zip(&oracle.spend) {
-            print!(
-                " {}[{:.0} {:.0}-{:.0} o{:.0}{}{}]",
-                &c.channel[..4.min(c.channel.len())],
-                c.recommended_spend,
-                c.spend_low,
-                c.spend_high,
-                o,
-                if c.saturation_known { "" } else { " U" },
-                if c.spend_low <= *o && *o <= c.spend_high {
-                    ""
-                } else {
-                    " X"
-                }
-            );
-        }
-        println!();
-        let f = &r.fit.channels[4];
-        println!(
-            "   b2b fit: days {} spend {:.0} rev {:.0} price {:?} cvr {:?} value {:?} aud {:?} var {:.2}",
-            f.days_funded,
-            f.spend,
-            f.revenue,
-            f.price,
-            f.cvr,
-            f.value,
-            f.audience,
-            f.spend_variation
-        );
-    }
-}
-
 /// With weekday multipliers declared, each day of a plan is solved for its weekday: on
 /// `seasonality` LinkedIn converts at 1.3 on Mondays and 0.4 on Saturdays, social at 0.8 and 1.5,
 /// so the plan moves money from LinkedIn to social for the weekend.
