@@ -1,0 +1,1042 @@
+//! Reading an account's daily history: a long CSV, one row per day and campaign.
+//!
+//! # The file
+//!
+//! ```text
+//! date,channel,spend,impressions,clicks,leads,conversions,revenue
+//! 2026-11-02,Brand search,120.50,,310,,14,1890.00
+//! 2026-11-02,Generic search,"1,204.10",,2210,,31.5,3920.00
+//! 2026-11-02,Display,80,41200,95,,2,260
+//! ```
+//!
+//! A header line names the columns, then each row gives one campaign's figures of one day.
+//! Platform exports are read as they are:
+//!
+//! - **Header.** The header is the first line that has the date column, among the first 50
+//!   lines that are not blank, so that an export's title lines above it are skipped (failing
+//!   that, the first line where the date header matches ignoring case, so that the error
+//!   about its columns can point out the case; failing that, the first line that is not
+//!   blank). Headers match exactly once the spaces around them are trimmed;
+//!   `[columns]` in the account file renames them (`spend = "Cost"`). Columns the reader does
+//!   not use are ignored.
+//! - **Delimiter.** Comma, semicolon or tab: whichever splits the header into the most fields
+//!   among those that find the date column. Fields may be quoted (`"1,204.10"`, `""` for a
+//!   quote inside); spaces around fields are trimmed. A UTF-8 byte-order mark is skipped, and
+//!   [`read_history`] also reads UTF-16 files that start with a byte-order mark.
+//! - **Required columns.** `date`, `channel`, `spend`, `conversions` and `revenue` always;
+//!   `clicks` when a channel of the account is cpc or cpm, `impressions` when one is cpm,
+//!   `leads` when one is cpl. A count the account does not need may be absent (all `None`).
+//! - **Dates** are `YYYY-MM-DD`.
+//! - **Numbers** may carry a currency and thousands separators: `1,234.56`, `$1,234.56`,
+//!   `€1.234,56`, `1 234,56 kr`, `NOK 1234`, `US$ 12`, `1'234.5`. A currency before or after
+//!   the digits is dropped: signs, three-letter codes, a sign with letters (`US$`, `R$`) or a
+//!   local abbreviation (`kr`, `zł`, `Rs.`); other letters (`12x`, `12 clicks`) are refused.
+//!   A leading `-` (or parentheses) makes a number negative. Between digits, spaces (also non-breaking ones) and
+//!   apostrophes separate thousands. When both `,` and `.` occur, the last one is the decimal
+//!   separator. A lone kind of separator is resolved by the file's other numbers: a file
+//!   that writes `12,5` or `1.234,56` anywhere (and never `12.5` or `1,234.56`) writes
+//!   decimals with a comma, so its `1.500` is 1500 and its `1,500` is 1.5, and the other way
+//!   round. A file that shows no convention reads a comma followed by groups of three digits
+//!   (`1,234`, `12,345,678`) as thousands and any other comma (`12,5`, `0,500`) as a decimal
+//!   comma; a single dot is a decimal point. Thousands groups must have three digits.
+//!   Counts may be fractional (data-driven attribution).
+//! - **Not reported.** An empty cell, `-`, `--` or `n/a` (any case) is a count the platform
+//!   did not report (`None`); a currency with a dash (`$ -`, a zero in a spreadsheet's
+//!   accounting format) is zero. Spend must be on every row. Conversions and revenue may be
+//!   empty only on rows without spend (they are then zero), and so may the counts a
+//!   channel's pricing needs (clicks for cpc; impressions and clicks for cpm; leads for cpl).
+//! - **Consistency.** Nothing is negative; conversions do not exceed clicks (cpc, cpm) or
+//!   leads (cpl), and clicks do not exceed impressions (cpm), row by row.
+//! - **Channels.** A row's channel cell is looked up in `[channel_of]` (campaign → channel);
+//!   a campaign not found there is itself the channel's name. Every name must be a channel
+//!   of the account: all the names that are not are reported together. A day and campaign
+//!   appears once; the campaigns of one channel and day are summed figure by figure (a count
+//!   not reported by one campaign takes the others' sum).
+//! - **Days.** The history covers every day from its first to its last date; days without
+//!   rows are days without spend ([`DayFigures::default`]). It spans at most
+//!   [`MAX_HISTORY_DAYS`] days, so that a mistyped year cannot ask for a giant table. Every
+//!   channel of the account must have some spend in it, or nothing could be learned about it.
+//!
+//! Blank lines and lines whose fields are all empty are skipped. Every problem is a
+//! [`ScenarioError`] at the file's line and the field's one-based column, with the line shown
+//! and the field underlined; it says what was found and what is allowed.
+
+mod columns;
+mod numbers;
+mod records;
+mod rows;
+
+use std::collections::{HashMap, hash_map};
+use std::ops::Range;
+use std::path::Path;
+
+use self::columns::{Figure, Layout};
+use self::records::{Source, decode, find_header, read_rows};
+use self::rows::{Entry, RowReader, assemble, file_decimal};
+use super::date::Date;
+use crate::channel::Pricing;
+use crate::error::ScenarioError;
+
+/// The CSV header of each figure the history reads (`[columns]` in the account file renames
+/// them, so that a platform export is read as it is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnNames {
+    /// The day, `YYYY-MM-DD`.
+    pub date: String,
+    /// The campaign or channel of the row (mapped to a channel by `channel_of`).
+    pub channel: String,
+    /// Money spent that day.
+    pub spend: String,
+    /// Impressions served (needed for cpm channels).
+    pub impressions: String,
+    /// Clicks (needed for cpc and cpm channels).
+    pub clicks: String,
+    /// Leads (needed for cpl channels).
+    pub leads: String,
+    /// Conversions (always needed).
+    pub conversions: String,
+    /// Revenue of the conversions (always needed).
+    pub revenue: String,
+}
+
+impl Default for ColumnNames {
+    fn default() -> Self {
+        ColumnNames {
+            date: "date".into(),
+            channel: "channel".into(),
+            spend: "spend".into(),
+            impressions: "impressions".into(),
+            clicks: "clicks".into(),
+            leads: "leads".into(),
+            conversions: "conversions".into(),
+            revenue: "revenue".into(),
+        }
+    }
+}
+
+/// One channel's figures of one day, summed over its campaigns; counts the history does not
+/// report are `None`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct DayFigures {
+    /// Money spent.
+    pub spend: f64,
+    /// Impressions served, if reported.
+    pub impressions: Option<f64>,
+    /// Clicks, if reported.
+    pub clicks: Option<f64>,
+    /// Leads, if reported.
+    pub leads: Option<f64>,
+    /// Conversions.
+    pub conversions: f64,
+    /// Revenue of the conversions.
+    pub revenue: f64,
+}
+
+/// An account's history as a dense table: every day from the first to the last date of the
+/// file, every channel of the account (in account order); days without a row are zero.
+#[derive(Debug, Clone, PartialEq)]
+pub struct History {
+    /// The first day of the history.
+    pub first_date: Date,
+    /// Days from the first to the last date, inclusive.
+    pub days: usize,
+    /// Channels per day (the account's channels).
+    pub channels: usize,
+    /// `days × channels` figures, day-major.
+    pub figures: Vec<DayFigures>,
+}
+
+impl History {
+    /// The figures of zero-based day `day` (one per channel).
+    pub fn day(&self, day: usize) -> &[DayFigures] {
+        &self.figures[day * self.channels..(day + 1) * self.channels]
+    }
+
+    /// The last day of the history.
+    pub fn last_date(&self) -> Date {
+        self.first_date.plus(self.days as i64 - 1)
+    }
+}
+
+/// The most days a history may span, first to last date inclusive (about 270 years): a
+/// mistyped year is refused instead of allocating a giant table.
+pub const MAX_HISTORY_DAYS: usize = 100_000;
+
+/// How many names a message lists before it says how many more there are.
+const LISTED_NAMES: usize = 20;
+
+/// One channel of the account as the reader needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChannelSpec<'a> {
+    /// The channel's name, as rows (directly or through `[channel_of]`) name it.
+    pub name: &'a str,
+    /// Its pricing, which says which counts its rows need.
+    pub pricing: Pricing,
+}
+
+/// Reads the history CSV at `path` (UTF-8, or UTF-16 with a byte-order mark) and checks it
+/// against the account; errors name the file as `path.display()` shows it.
+///
+/// `channel_of` maps campaign names to channel names (rows whose campaign is not in it name
+/// their channel directly); `channels` are the account's channels, in the order each day of
+/// the history lists them. See the [module documentation](self) for the format and its rules.
+pub fn read_history(
+    path: &Path,
+    columns: &ColumnNames,
+    channel_of: &[(String, String)],
+    channels: &[ChannelSpec<'_>],
+) -> Result<History, ScenarioError> {
+    let origin = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| ScenarioError::whole_file(&origin, format!("cannot read the history: {e}")))?;
+    let text = decode(&origin, &bytes)?;
+    parse_history(&origin, &text, columns, channel_of, channels)
+}
+
+/// Reads a history from its text; `origin` names it in errors. This is [`read_history`]
+/// without the file.
+///
+/// ```
+/// use budget_bandit::account::history::{parse_history, ChannelSpec, ColumnNames};
+/// use budget_bandit::channel::Pricing;
+///
+/// let text = "date,channel,spend,clicks,conversions,revenue\n\
+///             2026-11-02,Brand,\"$1,200.50\",900,30,4500\n\
+///             2026-11-02,Generic,300,250,5.5,700\n\
+///             2026-11-04,Brand,1000,700,20,3000\n";
+/// let channel_of = [("Brand".to_string(), "search".to_string()),
+///                   ("Generic".to_string(), "search".to_string())];
+/// let channels = [ChannelSpec { name: "search", pricing: Pricing::Cpc }];
+/// let history = parse_history("h.csv", text, &ColumnNames::default(), &channel_of, &channels)?;
+/// assert_eq!(history.days, 3);
+/// assert_eq!(history.day(0)[0].spend, 1500.5);
+/// assert_eq!(history.day(0)[0].conversions, 35.5);
+/// assert_eq!(history.day(1)[0].spend, 0.0); // no rows on 2026-11-03
+/// # Ok::<(), budget_bandit::error::ScenarioError>(())
+/// ```
+pub fn parse_history(
+    origin: &str,
+    text: &str,
+    columns: &ColumnNames,
+    channel_of: &[(String, String)],
+    channels: &[ChannelSpec<'_>],
+) -> Result<History, ScenarioError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let source = Source { origin, text };
+    let header = find_header(&source, &columns.date)?;
+    let layout = Layout::resolve(&source, &header, columns, channels)?;
+    let rows = read_rows(&source, header.next, header.delimiter)?;
+    if rows.is_empty() {
+        return Err(source.error(
+            header.span(),
+            1,
+            "has a header but no data rows: a history has one row per day and campaign under \
+             its header"
+                .into(),
+        ));
+    }
+    let reader = RowReader {
+        source: &source,
+        layout: &layout,
+        columns,
+        decimal: file_decimal(&rows, &layout),
+    };
+    let mut campaign_channel: HashMap<&str, &str> = HashMap::new();
+    for (campaign, channel) in channel_of {
+        campaign_channel
+            .entry(campaign.trim())
+            .or_insert(channel.trim());
+    }
+    let mut channel_index: HashMap<&str, usize> = HashMap::new();
+    for (index, channel) in channels.iter().enumerate() {
+        channel_index.entry(channel.name).or_insert(index);
+    }
+
+    let mut seen: HashMap<(Date, &str), usize> = HashMap::new();
+    let mut unknown: Vec<UnknownChannel> = Vec::new();
+    let mut unknown_index: HashMap<&str, usize> = HashMap::new();
+    let mut entries: Vec<Entry> = Vec::new();
+    for row in &rows {
+        let (date_field, date_column) = reader.cell(row, Figure::Date)?;
+        let date = reader.date(date_field, date_column)?;
+        let (channel_field, channel_column) = reader.cell(row, Figure::Channel)?;
+        let campaign = channel_field.value.as_ref();
+        if campaign.is_empty() {
+            return Err(source.error(
+                channel_field.span.clone(),
+                channel_column,
+                format!(
+                    "{} is empty: every row names its campaign or channel",
+                    reader.label(Figure::Channel)
+                ),
+            ));
+        }
+        match seen.entry((date, campaign)) {
+            hash_map::Entry::Occupied(first) => {
+                return Err(source.error(
+                    channel_field.span.clone(),
+                    channel_column,
+                    format!(
+                        "a second row for {date} and `{campaign}` (the first is line {}): each \
+                         day and campaign appears once",
+                        source.line_of(*first.get())
+                    ),
+                ));
+            }
+            hash_map::Entry::Vacant(slot) => {
+                slot.insert(channel_field.span.start);
+            }
+        }
+        let mapped = campaign_channel.get(campaign).copied();
+        let name = mapped.unwrap_or(campaign);
+        let Some(&channel) = channel_index.get(name) else {
+            match unknown_index.get(name) {
+                Some(&known) => unknown[known].rows += 1,
+                None => {
+                    unknown_index.insert(name, unknown.len());
+                    unknown.push(UnknownChannel {
+                        name: name.to_owned(),
+                        campaign: mapped.map(|_| campaign.to_owned()),
+                        rows: 1,
+                        span: channel_field.span.clone(),
+                        column: channel_column,
+                    });
+                }
+            }
+            continue;
+        };
+        let figures = reader.figures(row, &channels[channel])?;
+        entries.push(Entry {
+            date,
+            channel,
+            figures,
+            at: (date_field.span.clone(), date_column),
+        });
+    }
+    if let Some(first) = unknown.first() {
+        return Err(source.error(
+            first.span.clone(),
+            first.column,
+            unknown_channels_message(&unknown, channels),
+        ));
+    }
+    assemble(&source, entries, channels)
+}
+
+/// Names joined by commas, the first [`LISTED_NAMES`] of them and how many more.
+fn list(names: impl Iterator<Item = String>) -> String {
+    let names: Vec<String> = names.collect();
+    let mut text = names
+        .iter()
+        .take(LISTED_NAMES)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > LISTED_NAMES {
+        text.push_str(&format!(" and {} more", names.len() - LISTED_NAMES));
+    }
+    text
+}
+
+/// A channel name rows give that the account does not list.
+struct UnknownChannel {
+    name: String,
+    /// The first campaign `[channel_of]` maps to it, when rows name it through a campaign.
+    campaign: Option<String>,
+    rows: usize,
+    span: Range<usize>,
+    column: usize,
+}
+
+fn unknown_channels_message(unknown: &[UnknownChannel], channels: &[ChannelSpec<'_>]) -> String {
+    let names = list(unknown.iter().map(|u| {
+        let rows = if u.rows == 1 {
+            "1 row".to_owned()
+        } else {
+            format!("{} rows", u.rows)
+        };
+        let mut text = match &u.campaign {
+            Some(campaign) => format!(
+                "'{}' (campaign `{campaign}` maps to it in [channel_of]; {rows})",
+                u.name
+            ),
+            None => format!("'{}' ({rows})", u.name),
+        };
+        let folded = u.name.to_lowercase();
+        if let Some(same) = channels.iter().find(|c| c.name.to_lowercase() == folded) {
+            text.push_str(&format!(
+                " differs from channel '{}' only in case",
+                same.name
+            ));
+        }
+        text
+    }));
+    let account = if channels.is_empty() {
+        "the account has no channels".to_owned()
+    } else {
+        format!(
+            "the account's channels are {}",
+            list(channels.iter().map(|c| format!("'{}'", c.name)))
+        )
+    };
+    let example = unknown
+        .iter()
+        .find(|u| u.campaign.is_none())
+        .zip(channels.first())
+        .map(|(u, c)| format!(", e.g. `\"{}\" = \"{}\"`", u.name, c.name))
+        .unwrap_or_default();
+    let (count, them, their) = if unknown.len() == 1 {
+        ("a channel".to_owned(), "it", "its")
+    } else {
+        (format!("{} channels", unknown.len()), "each", "their")
+    };
+    format!(
+        "rows name {count} the account does not have: {names}; {account}; list {them} under \
+         [[channels]], or map {their} campaigns to a channel of the account in \
+         [channel_of]{example}"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numbers::{Decimal, decimal_evidence, parse_number};
+    use super::*;
+
+    const SEARCH: ChannelSpec<'static> = ChannelSpec {
+        name: "search",
+        pricing: Pricing::Cpc,
+    };
+    const DISPLAY: ChannelSpec<'static> = ChannelSpec {
+        name: "display",
+        pricing: Pricing::Cpm,
+    };
+    const FORMS: ChannelSpec<'static> = ChannelSpec {
+        name: "forms",
+        pricing: Pricing::Cpl,
+    };
+    const AFFILIATE: ChannelSpec<'static> = ChannelSpec {
+        name: "affiliate",
+        pricing: Pricing::Cpa,
+    };
+
+    fn parse_with(
+        text: &str,
+        columns: &ColumnNames,
+        channel_of: &[(&str, &str)],
+        channels: &[ChannelSpec<'_>],
+    ) -> Result<History, ScenarioError> {
+        let channel_of: Vec<(String, String)> = channel_of
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        parse_history("h.csv", text, columns, &channel_of, channels)
+    }
+
+    fn parse(text: &str, channels: &[ChannelSpec<'_>]) -> Result<History, ScenarioError> {
+        parse_with(text, &ColumnNames::default(), &[], channels)
+    }
+
+    /// Asserts that reading fails at `at` (`h.csv:line:column`) with every phrase in the message.
+    fn assert_fails(result: Result<History, ScenarioError>, at: &str, phrases: &[&str]) {
+        let message = result
+            .expect_err("the history should be refused")
+            .to_string();
+        assert!(message.starts_with(&format!("{at}: ")), "{message}");
+        for phrase in phrases {
+            assert!(message.contains(phrase), "{phrase:?} not in:\n{message}");
+        }
+    }
+
+    const HEADER: &str = "date,channel,spend,impressions,clicks,leads,conversions,revenue\n";
+
+    fn with_header(rows: &str) -> String {
+        format!("{HEADER}{rows}")
+    }
+
+    #[test]
+    fn campaigns_of_a_channel_are_summed_and_missing_days_are_zero() {
+        let text = with_header(
+            "2026-11-01,Brand,100,,200,,10,1000\n\
+             2026-11-01,Generic,50.5,,100,,2.5,300\n\
+             2026-11-01,display,40,20000,30,,1,90\n\
+             2026-11-03,Brand,80,,150,,8,800\n\
+             2026-11-03,Generic,0,,,,,\n\
+             2026-11-04,display,30,15000,20,,0,0\n",
+        );
+        let history = parse_with(
+            &text,
+            &ColumnNames::default(),
+            &[("Brand", "search"), ("Generic", "search")],
+            &[SEARCH, DISPLAY],
+        )
+        .unwrap();
+        assert_eq!(history.first_date, Date::parse("2026-11-01").unwrap());
+        assert_eq!(history.days, 4);
+        assert_eq!(history.channels, 2);
+        assert_eq!(history.last_date().to_string(), "2026-11-04");
+        let search = history.day(0)[0];
+        assert_eq!(search.spend, 150.5);
+        assert_eq!(search.clicks, Some(300.0));
+        assert_eq!(search.impressions, None);
+        assert_eq!(search.leads, None);
+        assert_eq!(search.conversions, 12.5);
+        assert_eq!(search.revenue, 1300.0);
+        let display = history.day(0)[1];
+        assert_eq!(display.impressions, Some(20000.0));
+        assert_eq!(display.clicks, Some(30.0));
+        // No rows on 2026-11-02, none for display on 2026-11-03.
+        assert_eq!(history.day(1), &[DayFigures::default(); 2]);
+        assert_eq!(history.day(2)[1], DayFigures::default());
+        // A campaign without spend and without counts adds nothing and keeps the clicks.
+        assert_eq!(
+            history.day(2)[0],
+            DayFigures {
+                spend: 80.0,
+                clicks: Some(150.0),
+                conversions: 8.0,
+                revenue: 800.0,
+                ..DayFigures::default()
+            }
+        );
+        assert_eq!(history.day(3)[1].spend, 30.0);
+        assert_eq!(history.figures.len(), 8);
+    }
+
+    #[test]
+    fn the_files_decimal_separator_settles_ambiguous_numbers() {
+        assert_eq!(
+            parse_number("1.500", Some(Decimal::Comma)),
+            Ok(Some(1500.0))
+        );
+        assert_eq!(parse_number("1,500", Some(Decimal::Comma)), Ok(Some(1.5)));
+        assert_eq!(
+            parse_number("1,500", Some(Decimal::Point)),
+            Ok(Some(1500.0))
+        );
+        assert_eq!(parse_number("1.500", Some(Decimal::Point)), Ok(Some(1.5)));
+        assert_eq!(decimal_evidence("12,5"), Some(Decimal::Comma));
+        assert_eq!(decimal_evidence("1.234,56"), Some(Decimal::Comma));
+        assert_eq!(decimal_evidence("1.234.567"), Some(Decimal::Comma));
+        assert_eq!(decimal_evidence("12.5"), Some(Decimal::Point));
+        assert_eq!(decimal_evidence("1,234,567"), Some(Decimal::Point));
+        for shows_nothing in ["1,500", "1.500", "12", "1 234", "", "n/a", "12x"] {
+            assert_eq!(decimal_evidence(shows_nothing), None, "{shows_nothing:?}");
+        }
+        // A European export: `1.500` impressions are fifteen hundred, `2,500` conversions two
+        // and a half.
+        let text = "date;channel;spend;impressions;clicks;conversions;revenue\n\
+                    2026-11-01;display;12,50;1.500;20;2,500;100\n";
+        let history = parse(text, &[DISPLAY]).unwrap();
+        let day = history.day(0)[0];
+        assert_eq!(day.spend, 12.5);
+        assert_eq!(day.impressions, Some(1500.0));
+        assert_eq!(day.conversions, 2.5);
+        // A file without a sign of either convention reads `1,500` as thousands.
+        let text = with_header("2026-11-01,display,12,\"1,500\",20,,2,100\n");
+        assert_eq!(
+            parse(&text, &[DISPLAY]).unwrap().day(0)[0].impressions,
+            Some(1500.0)
+        );
+    }
+
+    #[test]
+    fn the_delimiter_is_found_from_the_header() {
+        let semicolon = "date;channel;spend;clicks;conversions;revenue\n\
+                         2026-11-01;search;1.234,50;200;10,5;1.000\n";
+        let day = parse(semicolon, &[SEARCH]).unwrap().day(0)[0];
+        assert_eq!(day.spend, 1234.5);
+        assert_eq!(day.conversions, 10.5);
+        assert_eq!(day.revenue, 1000.0);
+
+        let tab = "date\tchannel\tspend\tclicks\tconversions\trevenue\n\
+                   2026-11-01\tsearch\t1,234.50\t200\t10\t900\n";
+        let day = parse(tab, &[SEARCH]).unwrap().day(0)[0];
+        assert_eq!(day.spend, 1234.5);
+        assert_eq!(day.clicks, Some(200.0));
+
+        // Commas inside quoted fields do not split them, and spaces around fields go.
+        let quoted = "date , channel ,spend,clicks,conversions,revenue\r\n\
+                      2026-11-01, \"search\" ,\"$1,234.50\", 200 ,10,\"9,000\"\r\n";
+        let day = parse(quoted, &[SEARCH]).unwrap().day(0)[0];
+        assert_eq!(day.spend, 1234.5);
+        assert_eq!(day.revenue, 9000.0);
+    }
+
+    #[test]
+    fn a_byte_order_mark_title_lines_and_blank_lines_are_skipped() {
+        let text = "\u{feff}Campaign report\nNovember 2026\n\n\
+                    Day,Campaign,Cost,Clicks,Conversions,Conv. value,Ctr\n\
+                    2026-11-01,search,10,20,1,50,1%\n\
+                    ,,,,,,\n\
+                    \n\
+                    2026-11-02,search,oops,20,1,50,1%\n";
+        let columns = ColumnNames {
+            date: "Day".into(),
+            channel: "Campaign".into(),
+            spend: "Cost".into(),
+            clicks: "Clicks".into(),
+            conversions: "Conversions".into(),
+            revenue: "Conv. value".into(),
+            ..ColumnNames::default()
+        };
+        assert_fails(
+            parse_with(text, &columns, &[], &[SEARCH]),
+            "h.csv:8:3",
+            &["spend (`Cost`) `oops` is not a number", "1,234.50"],
+        );
+        let fixed = text.replace("oops", "12");
+        let history = parse_with(&fixed, &columns, &[], &[SEARCH]).unwrap();
+        assert_eq!(history.days, 2);
+        assert_eq!(history.day(1)[0].spend, 12.0);
+        // Only a byte-order mark is nothing.
+        assert_fails(parse("\u{feff}", &[SEARCH]), "h.csv", &["is empty"]);
+    }
+
+    #[test]
+    fn errors_show_the_line_and_underline_the_field() {
+        let text = with_header("2026-11-01,search,12x,,20,,1,50\n");
+        let message = parse(&text, &[SEARCH]).unwrap_err().to_string();
+        let first_line = message.lines().next().unwrap();
+        assert!(first_line.starts_with("h.csv:2:3: spend `12x` is not a number: "));
+        let excerpt: Vec<&str> = message.lines().skip(1).collect();
+        assert_eq!(
+            excerpt,
+            [
+                "  |",
+                "2 | 2026-11-01,search,12x,,20,,1,50",
+                "  |                   ^^^"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_column_names_its_key_and_the_files_headers() {
+        let text = "Day,Campaign,Cost,Clicks,Conversions,Revenue\n2026-11-01,search,1,1,1,1\n";
+        let columns = ColumnNames {
+            date: "Day".into(),
+            channel: "Campaign".into(),
+            ..ColumnNames::default()
+        };
+        assert_fails(
+            parse_with(text, &columns, &[], &[SEARCH]),
+            "h.csv:1:1",
+            &[
+                "no column `spend` (the money spent; if the file's `Cost` holds it, set \
+                 `spend = \"Cost\"` under [columns])",
+                "`clicks` (the clicks, needed because channel 'search' is cpc; the file's \
+                 `Clicks` differs only in case: set `clicks = \"Clicks\"` under [columns])",
+                "`revenue`",
+                "the file's columns are `Day`, `Campaign`, `Cost`, `Clicks`, `Conversions`, \
+                 `Revenue`",
+            ],
+        );
+        // Counts only some pricing needs.
+        let base = "date,channel,spend,conversions,revenue\n2026-11-01,x,1,1,1\n";
+        let only = |pricing| ChannelSpec { name: "x", pricing };
+        assert!(parse(base, &[only(Pricing::Cpa)]).is_ok());
+        assert_fails(
+            parse(base, &[only(Pricing::Cpl)]),
+            "h.csv:1:1",
+            &["no column `leads`", "channel 'x' is cpl"],
+        );
+        assert_fails(
+            parse(base, &[only(Pricing::Cpm)]),
+            "h.csv:1:1",
+            &["no column `impressions`", "and no column `clicks`"],
+        );
+        // A header named twice is ambiguous.
+        let twice = "date,channel,spend,spend,conversions,revenue\n2026-11-01,x,1,1,1,1\n";
+        assert_fails(
+            parse(twice, &[only(Pricing::Cpa)]),
+            "h.csv:1:4",
+            &["two columns `spend` (columns 3 and 4)"],
+        );
+    }
+
+    #[test]
+    fn dates_must_be_iso() {
+        for (date, phrase) in [
+            (
+                "11/02/2026",
+                "`11/02/2026` is not a date: dates are written YYYY-MM-DD",
+            ),
+            ("2026-02-30", "`2026-02-30` is not a day of the calendar"),
+            ("", "the date is empty"),
+        ] {
+            let text = with_header(&format!("{date},search,1,,1,,1,1\n"));
+            assert_fails(parse(&text, &[SEARCH]), "h.csv:2:1", &[phrase]);
+        }
+    }
+
+    #[test]
+    fn bad_and_negative_figures_are_refused() {
+        let cases = [
+            (
+                "2026-11-01,search,-5,,1,,1,1",
+                "h.csv:2:3",
+                "negative spend `-5`",
+            ),
+            (
+                "2026-11-01,search,5,,1,,-1,1",
+                "h.csv:2:7",
+                "negative conversions `-1`: conversions is a count",
+            ),
+            (
+                "2026-11-01,search,5,,1,,1,-1",
+                "h.csv:2:8",
+                "negative revenue",
+            ),
+            (
+                "2026-11-01,search,5,,lots,,1,1",
+                "h.csv:2:5",
+                "clicks `lots` is not a number",
+            ),
+            (
+                "2026-11-01,search,5,,1,,1,NaN",
+                "h.csv:2:8",
+                "`NaN` is not a number",
+            ),
+            ("2026-11-01,search,,,1,,1,1", "h.csv:2:3", "spend is empty"),
+            (
+                "2026-11-01,search,n/a,,1,,1,1",
+                "h.csv:2:3",
+                "spend is empty",
+            ),
+            (
+                "2026-11-01,search,5,,1,,,1",
+                "h.csv:2:7",
+                "every row with spend needs its conversions",
+            ),
+            (
+                "2026-11-01,search,5,,1,,1,--",
+                "h.csv:2:8",
+                "every row with spend needs its revenue",
+            ),
+            (
+                "2026-11-01,search,5,,,,1,1",
+                "h.csv:2:5",
+                "clicks is empty on a row with spend: channel 'search' is cpc",
+            ),
+            (
+                "2026-11-01,search,5,,10,,12,1",
+                "h.csv:2:7",
+                "conversions `12` exceed clicks `10` on this row: channel 'search' is cpc",
+            ),
+            (
+                "2026-11-01,search,1,,1,,1",
+                "h.csv:2:8",
+                "the row ends after 7 fields",
+            ),
+            ("2026-11-01,search", "h.csv:2:3", "before column 3 `spend`"),
+            (
+                "2026-11-01,search,\"5,1,1,1",
+                "h.csv:2:3",
+                "a quote opens this field and is never closed",
+            ),
+            ("2026-11-01, ,5,,1,,1,1", "h.csv:2:2", "channel is empty"),
+        ];
+        for (row, at, phrase) in cases {
+            assert_fails(parse(&with_header(row), &[SEARCH]), at, &[phrase]);
+        }
+        // Without spend, empty conversions and revenue are zero and empty clicks not reported.
+        let text = with_header("2026-11-01,search,0,,,,,\n2026-11-02,search,1,,1,,0,0\n");
+        let history = parse(&text, &[SEARCH]).unwrap();
+        assert_eq!(history.day(0)[0], DayFigures::default());
+        // More fields than the header are fine.
+        assert!(
+            parse(
+                &with_header("2026-11-01,search,1,,1,,0,0,extra,more\n"),
+                &[SEARCH]
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn counts_follow_each_channels_pricing() {
+        let all = [SEARCH, DISPLAY, FORMS, AFFILIATE];
+        let rows = "2026-11-01,search,1,,5,,1,1\n\
+                    2026-11-01,display,1,1000,5,,1,1\n\
+                    2026-11-01,forms,1,,,4,1,1\n\
+                    2026-11-01,affiliate,1,,,,1.5,1\n";
+        let history = parse(&with_header(rows), &all).unwrap();
+        assert_eq!(history.day(0)[2].leads, Some(4.0));
+        assert_eq!(history.day(0)[3].clicks, None);
+        for (bad, good, at, phrase) in [
+            (
+                "2026-11-01,display,1,1000,5,,6,1",
+                "2026-11-01,display,1,1000,5,,1,1",
+                "h.csv:3:7",
+                "conversions `6` exceed clicks `5`",
+            ),
+            (
+                "2026-11-01,display,1,4,5,,1,1",
+                "2026-11-01,display,1,1000,5,,1,1",
+                "h.csv:3:5",
+                "clicks `5` exceed impressions `4` on this row: channel 'display' is cpm",
+            ),
+            (
+                "2026-11-01,display,1,,5,,1,1",
+                "2026-11-01,display,1,1000,5,,1,1",
+                "h.csv:3:4",
+                "impressions is empty on a row with spend: channel 'display' is cpm",
+            ),
+            (
+                "2026-11-01,forms,1,,,4,5,1",
+                "2026-11-01,forms,1,,,4,1,1",
+                "h.csv:4:7",
+                "conversions `5` exceed leads `4` on this row: channel 'forms' is cpl",
+            ),
+            (
+                "2026-11-01,forms,1,,,,1,1",
+                "2026-11-01,forms,1,,,4,1,1",
+                "h.csv:4:6",
+                "leads is empty on a row with spend: channel 'forms' is cpl",
+            ),
+        ] {
+            let text = with_header(&rows.replace(good, bad));
+            assert_ne!(text, with_header(rows), "{bad}");
+            assert_fails(parse(&text, &all), at, &[phrase]);
+        }
+        // Conversions above the clicks of a cpa channel are no contradiction.
+        let rows = rows.replace("affiliate,1,,,,1.5", "affiliate,1,,1,,1.5");
+        assert!(parse(&with_header(&rows), &all).is_ok());
+    }
+
+    #[test]
+    fn every_unknown_channel_is_named_at_once() {
+        let text = with_header(
+            "2026-11-01,search,1,,1,,1,1\n\
+             2026-11-01,Brand Search,1,,1,,1,1\n\
+             2026-11-02,Brand Search,1,,1,,1,1\n\
+             2026-11-02,YT launch,1,,1,,1,1\n\
+             2026-11-02,Search,1,,1,,1,1\n",
+        );
+        assert_fails(
+            parse_with(
+                &text,
+                &ColumnNames::default(),
+                &[("YT launch", "video")],
+                &[SEARCH],
+            ),
+            "h.csv:3:2",
+            &[
+                "rows name 3 channels the account does not have: 'Brand Search' (2 rows), \
+                 'video' (campaign `YT launch` maps to it in [channel_of]; 1 row), 'Search' (1 \
+                 row) differs from channel 'search' only in case",
+                "the account's channels are 'search'",
+                "[[channels]]",
+                "[channel_of], e.g. `\"Brand Search\" = \"search\"`",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_day_and_campaign_appears_once() {
+        let text = with_header(
+            "2026-11-01,Brand,1,,1,,1,1\n\
+             2026-11-01,Generic,1,,1,,1,1\n\
+             2026-11-02,Brand,1,,1,,1,1\n\
+             2026-11-01, Brand ,1,,1,,1,1\n",
+        );
+        assert_fails(
+            parse_with(
+                &text,
+                &ColumnNames::default(),
+                &[("Brand", "search"), ("Generic", "search")],
+                &[SEARCH],
+            ),
+            "h.csv:5:2",
+            &["a second row for 2026-11-01 and `Brand` (the first is line 2)"],
+        );
+    }
+
+    #[test]
+    fn histories_without_rows_spend_or_a_sane_span_are_refused() {
+        assert_fails(parse("", &[SEARCH]), "h.csv", &["is empty"]);
+        assert_fails(parse(" \n\n", &[SEARCH]), "h.csv", &["is empty"]);
+        assert_fails(parse(HEADER, &[SEARCH]), "h.csv:1:1", &["no data rows"]);
+        assert_fails(
+            parse(&format!("{HEADER},,,,\n\n"), &[SEARCH]),
+            "h.csv:1:1",
+            &["no data rows"],
+        );
+        let text = with_header("2026-11-01,search,0,,,,,\n2026-11-02,display,1,5,1,,0,0\n");
+        assert_fails(
+            parse(&text, &[SEARCH, DISPLAY, FORMS]),
+            "h.csv",
+            &[
+                "channels 'search', 'forms' have no spend in the history (2026-11-01 to \
+                 2026-11-02): nothing can be learned about them; remove them from the account \
+                 or add their rows",
+            ],
+        );
+        let text = with_header(
+            "2026-11-01,search,1,,1,,1,1\n\
+             2026-11-02,search,1,,1,,1,1\n\
+             9026-11-03,search,1,,1,,1,1\n",
+        );
+        assert_fails(
+            parse(&text, &[SEARCH]),
+            "h.csv:4:1",
+            &[
+                "from 2026-11-01 to 9026-11-03",
+                "at most 100000 days",
+                "is 9026-11-03 mistyped?",
+            ],
+        );
+        let text = with_header(
+            "0026-11-01,search,1,,1,,1,1\n\
+             2026-11-02,search,1,,1,,1,1\n\
+             2026-11-03,search,1,,1,,1,1\n",
+        );
+        assert_fails(
+            parse(&text, &[SEARCH]),
+            "h.csv:2:1",
+            &["is 0026-11-01 mistyped?"],
+        );
+    }
+
+    #[test]
+    fn files_are_read_as_utf8_or_utf16() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = with_header("2026-11-01,search,\"1,5\",,2,,1,10\n");
+        let read = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            read_history(&path, &ColumnNames::default(), &[], &[SEARCH])
+        };
+        let utf8 = read("utf8.csv", text.as_bytes()).unwrap();
+        assert_eq!(utf8.day(0)[0].spend, 1.5);
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(read("utf16.csv", &utf16).unwrap(), utf8);
+
+        let mut latin1 = text.into_bytes();
+        latin1.extend(b"2026-11-02,caf\xe9,1,,1,,1,1\n");
+        let message = read("latin1.csv", &latin1).unwrap_err().to_string();
+        assert!(message.ends_with("latin1.csv: is not UTF-8 text: line 3 has the byte 0xE9; save the history as UTF-8 CSV (in a spreadsheet, \"CSV UTF-8\")"), "{message}");
+        let missing = dir.path().join("missing.csv");
+        let message = read_history(&missing, &ColumnNames::default(), &[], &[SEARCH])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("missing.csv: cannot read the history: "),
+            "{message}"
+        );
+    }
+
+    /// A deterministic stream of numbers (Knuth's MMIX linear congruential generator).
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            self.0 >> 33
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    /// Reads the text and checks that a history it accepts is well formed.
+    fn read_without_panic(text: &str, channels: &[ChannelSpec<'_>]) {
+        let channel_of = [("Brand".to_string(), "search".to_string())];
+        if let Ok(history) = parse_history(
+            "h.csv",
+            text,
+            &ColumnNames::default(),
+            &channel_of,
+            channels,
+        ) {
+            assert_eq!(history.figures.len(), history.days * history.channels);
+            assert!(history.days <= MAX_HISTORY_DAYS);
+            assert!(
+                history
+                    .figures
+                    .iter()
+                    .all(|d| d.spend >= 0.0 && d.spend.is_finite())
+            );
+        }
+    }
+
+    #[test]
+    fn no_input_makes_the_reader_panic() {
+        let mut rng = Lcg(2026);
+        let channels = [SEARCH, DISPLAY, FORMS, AFFILIATE];
+        for _ in 0..300 {
+            let len = rng.below(200);
+            let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+            read_without_panic(&String::from_utf8_lossy(&bytes), &channels);
+        }
+        let valid = with_header(
+            "2026-11-01,Brand,\"$1,200.50\",,900,,30,4500\n\
+             2026-11-01,display,80,41200,95,,2,260\n\
+             2026-11-02,forms,1.234,56,,,7,3,\"1 234,56 kr\"\n\
+             2026-11-03,affiliate,12,,,,1.5,50\n",
+        );
+        read_without_panic(&valid, &channels);
+        let pieces = [
+            ",",
+            ";",
+            "\t",
+            "\"",
+            "\"\"",
+            "\n",
+            "\r\n",
+            "-",
+            ".",
+            "'",
+            "e",
+            "$",
+            "€",
+            "é",
+            "\u{a0}",
+            "\u{feff}",
+            "0",
+            "9",
+            "n/a",
+            "2026-11-05",
+            "9999-12-31",
+            "0000-01-01",
+            " ",
+            "(",
+            ")",
+        ];
+        for _ in 0..600 {
+            let mut text: Vec<char> = valid.chars().collect();
+            for _ in 0..1 + rng.below(6) {
+                let at = rng.below(text.len() + 1);
+                match rng.below(3) {
+                    0 if at < text.len() => {
+                        text.remove(at);
+                    }
+                    1 if at < text.len() => {
+                        text[at] = pieces[rng.below(pieces.len())].chars().next().unwrap();
+                    }
+                    _ => {
+                        for (i, c) in pieces[rng.below(pieces.len())].chars().enumerate() {
+                            text.insert(at + i, c);
+                        }
+                    }
+                }
+            }
+            let text: String = text.into_iter().collect();
+            read_without_panic(&text, &channels);
+            read_without_panic(&text, &[]);
+        }
+        for cell in pieces
+            .iter()
+            .chain(&["1,2,3.4", "'", "(1)", "$-", "1e", "e5", ".,"])
+        {
+            for decimal in [None, Some(Decimal::Point), Some(Decimal::Comma)] {
+                let _ = parse_number(cell, decimal);
+            }
+            let _ = decimal_evidence(cell);
+        }
+    }
+}

@@ -1,0 +1,401 @@
+//! The data rows of a history: each row's figures, read and checked against its channel's
+//! pricing, and the rows summed into the dense table of days and channels.
+
+use std::ops::Range;
+
+use super::columns::{Figure, Layout, pricing_needs};
+use super::numbers::{Decimal, NumberProblem, decimal_evidence, parse_number};
+use super::records::{Field, Row, Source};
+use super::{ChannelSpec, ColumnNames, DayFigures, History, MAX_HISTORY_DAYS, list};
+use crate::account::date::Date;
+use crate::error::ScenarioError;
+
+/// The forms of a number the reader accepts, as messages give them.
+const ACCEPTED_NUMBERS: &str = "a number is digits with an optional decimal point or comma, \
+     thousands separators and a currency, such as 1234.5, 1,234.50, 1.234,50, $1,234 or \
+     1 234,50 kr";
+
+/// One known row's figures, before the rows of a day and channel are summed.
+pub(super) struct Entry {
+    pub(super) date: Date,
+    pub(super) channel: usize,
+    pub(super) figures: DayFigures,
+    /// The date field, where an error about the span of the history points.
+    pub(super) at: (Range<usize>, usize),
+}
+
+/// Reads the figures of data rows.
+pub(super) struct RowReader<'a> {
+    pub(super) source: &'a Source<'a>,
+    pub(super) layout: &'a Layout,
+    pub(super) columns: &'a ColumnNames,
+    pub(super) decimal: Option<Decimal>,
+}
+
+impl RowReader<'_> {
+    /// The column as messages name it: its key, and the file's header when it differs.
+    pub(super) fn label(&self, figure: Figure) -> String {
+        let header = figure.header(self.columns);
+        if header == figure.key() {
+            figure.key().to_owned()
+        } else {
+            format!("{} (`{header}`)", figure.key())
+        }
+    }
+
+    /// The field of a column the file has, and its one-based column; a row too short to
+    /// have it is an error.
+    pub(super) fn cell<'r>(
+        &self,
+        row: &'r Row<'_>,
+        figure: Figure,
+    ) -> Result<(&'r Field<'r>, usize), ScenarioError> {
+        let index = self.layout.get(figure).unwrap_or(usize::MAX);
+        match row.get(index) {
+            Some(field) => Ok((field, index + 1)),
+            None => {
+                let end = row.last().map_or(0, |f| f.span.end);
+                Err(self.source.error(
+                    end..end,
+                    index.saturating_add(1),
+                    format!(
+                        "the row ends after {} field{}, before column {} `{}` ({}): every row \
+                         has the header's columns",
+                        row.len(),
+                        if row.len() == 1 { "" } else { "s" },
+                        index.saturating_add(1),
+                        figure.header(self.columns),
+                        figure.what()
+                    ),
+                ))
+            }
+        }
+    }
+
+    pub(super) fn date(&self, field: &Field<'_>, column: usize) -> Result<Date, ScenarioError> {
+        let text = field.value.as_ref();
+        if let Some(date) = Date::parse(text) {
+            return Ok(date);
+        }
+        let message = if text.is_empty() {
+            "the date is empty: every row needs its day, written YYYY-MM-DD".to_owned()
+        } else {
+            let shaped = text.len() == 10
+                && text.bytes().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                });
+            let why = if shaped {
+                "is not a day of the calendar"
+            } else {
+                "is not a date"
+            };
+            let order = if text.contains(['/', '.']) {
+                " (day and month orders differ between countries, so only this form is read)"
+            } else {
+                ""
+            };
+            format!("`{text}` {why}: dates are written YYYY-MM-DD, such as 2026-11-02{order}")
+        };
+        Err(self.source.error(field.span.clone(), column, message))
+    }
+
+    /// The number in a field: `None` when not reported; negative numbers are errors.
+    fn number(&self, row: &Row<'_>, figure: Figure) -> Result<Option<f64>, ScenarioError> {
+        if self.layout.get(figure).is_none() {
+            return Ok(None);
+        }
+        let (field, column) = self.cell(row, figure)?;
+        let text = field.value.as_ref();
+        let fail = |message: String| Err(self.source.error(field.span.clone(), column, message));
+        let label = self.label(figure);
+        let value = match parse_number(text, self.decimal) {
+            Ok(value) => value,
+            Err(problem) => {
+                let not_reported = if figure == Figure::Spend {
+                    ""
+                } else {
+                    "; an empty cell, -, -- or n/a is a figure not reported"
+                };
+                return fail(match problem {
+                    NumberProblem::Malformed => format!(
+                        "{label} `{text}` is not a number: {ACCEPTED_NUMBERS}{not_reported}"
+                    ),
+                    NumberProblem::Grouping => format!(
+                        "{label} `{text}` has digits grouped unevenly: thousands separators \
+                         (`,`, `.`, a space or `'`, one kind in a number) separate groups of \
+                         three digits, and a number has one decimal separator, the last"
+                    ),
+                    NumberProblem::TooLarge => {
+                        format!("{label} `{text}` is too large to be {}", figure.what())
+                    }
+                });
+            }
+        };
+        match value {
+            Some(v) if v < 0.0 => {
+                let rule = match figure {
+                    Figure::Spend => "spend cannot be below zero".to_owned(),
+                    Figure::Revenue => "revenue cannot be below zero".to_owned(),
+                    _ => format!("{} is a count and cannot be below zero", figure.key()),
+                };
+                fail(format!("negative {label} `{text}`: {rule}"))
+            }
+            _ => Ok(value),
+        }
+    }
+
+    /// A known channel's row: its figures, checked against the channel's pricing.
+    pub(super) fn figures(
+        &self,
+        row: &Row<'_>,
+        channel: &ChannelSpec<'_>,
+    ) -> Result<DayFigures, ScenarioError> {
+        let at = |figure: Figure| -> Result<(Range<usize>, usize), ScenarioError> {
+            let (field, column) = self.cell(row, figure)?;
+            Ok((field.span.clone(), column))
+        };
+        let Some(spend) = self.number(row, Figure::Spend)? else {
+            let (span, column) = at(Figure::Spend)?;
+            return Err(self.source.error(
+                span,
+                column,
+                format!(
+                    "{} is empty: every row needs its spend (0 on a day without spend)",
+                    self.label(Figure::Spend)
+                ),
+            ));
+        };
+        let impressions = self.number(row, Figure::Impressions)?;
+        let clicks = self.number(row, Figure::Clicks)?;
+        let leads = self.number(row, Figure::Leads)?;
+        let conversions = self.number(row, Figure::Conversions)?;
+        let revenue = self.number(row, Figure::Revenue)?;
+        if spend > 0.0 {
+            for (figure, value) in [
+                (Figure::Conversions, conversions),
+                (Figure::Revenue, revenue),
+            ] {
+                if value.is_none() {
+                    let (span, column) = at(figure)?;
+                    return Err(self.source.error(
+                        span,
+                        column,
+                        format!(
+                            "{} is empty on a row with spend: every row with spend needs its \
+                             {} (0 when there were none)",
+                            self.label(figure),
+                            figure.key()
+                        ),
+                    ));
+                }
+            }
+            for (figure, value) in [
+                (Figure::Impressions, impressions),
+                (Figure::Clicks, clicks),
+                (Figure::Leads, leads),
+            ] {
+                if value.is_none() && pricing_needs(channel.pricing, figure) {
+                    let (span, column) = at(figure)?;
+                    return Err(self.source.error(
+                        span,
+                        column,
+                        format!(
+                            "{} is empty on a row with spend: channel '{}' is {}, and every row \
+                             of it with spend needs its {}",
+                            self.label(figure),
+                            channel.name,
+                            channel.pricing.as_str(),
+                            figure.key()
+                        ),
+                    ));
+                }
+            }
+        }
+        let conversions = conversions.unwrap_or(0.0);
+        let checks = [
+            (
+                Figure::Conversions,
+                Some(conversions),
+                Figure::Clicks,
+                clicks,
+                "conversion",
+                "click",
+            ),
+            (
+                Figure::Conversions,
+                Some(conversions),
+                Figure::Leads,
+                leads,
+                "conversion",
+                "lead",
+            ),
+            (
+                Figure::Clicks,
+                clicks,
+                Figure::Impressions,
+                impressions,
+                "click",
+                "impression",
+            ),
+        ];
+        for (part, part_value, whole, whole_value, one_part, one_whole) in checks {
+            if let (Some(p), Some(w)) = (part_value, whole_value)
+                && pricing_needs(channel.pricing, whole)
+                && p > w + 1e-9 * w.max(1.0)
+            {
+                let (span, column) = at(part)?;
+                let text = |figure| {
+                    self.cell(row, figure)
+                        .map(|(f, _)| f.value.to_string())
+                        .unwrap_or_default()
+                };
+                return Err(self.source.error(
+                    span,
+                    column,
+                    format!(
+                        "{} `{}` exceed {} `{}` on this row: channel '{}' is {}, so every \
+                         {one_part} comes from a {one_whole}",
+                        part.key(),
+                        text(part),
+                        whole.key(),
+                        text(whole),
+                        channel.name,
+                        channel.pricing.as_str()
+                    ),
+                ));
+            }
+        }
+        Ok(DayFigures {
+            spend,
+            impressions,
+            clicks,
+            leads,
+            conversions,
+            revenue: revenue.unwrap_or(0.0),
+        })
+    }
+}
+
+/// Sums the rows into the dense table and checks its span and that every channel spent.
+pub(super) fn assemble(
+    source: &Source<'_>,
+    entries: Vec<Entry>,
+    channels: &[ChannelSpec<'_>],
+) -> Result<History, ScenarioError> {
+    let (Some(first), Some(last)) = (
+        entries.iter().map(|e| e.date).min(),
+        entries.iter().map(|e| e.date).max(),
+    ) else {
+        return Err(ScenarioError::whole_file(
+            source.origin,
+            "has no data rows: a history has one row per day and campaign under its header".into(),
+        ));
+    };
+    let span = last.0 - first.0 + 1;
+    if span > MAX_HISTORY_DAYS as i64 {
+        let mut days: Vec<i64> = entries.iter().map(|e| e.date.0).collect();
+        let middle = days.len() / 2;
+        let median = *days.select_nth_unstable(middle).1;
+        let outlier = if last.0 - median >= median - first.0 {
+            last
+        } else {
+            first
+        };
+        let (span_at, column) = entries
+            .iter()
+            .find(|e| e.date == outlier)
+            .map_or((0..0, 1), |e| e.at.clone());
+        return Err(source.error(
+            span_at,
+            column,
+            format!(
+                "the history would span {span} days, from {first} to {last}; at most \
+                 {MAX_HISTORY_DAYS} days are read: is {outlier} mistyped?"
+            ),
+        ));
+    }
+    let days = span as usize;
+    let width = channels.len();
+    let mut figures = vec![DayFigures::default(); days * width];
+    for entry in &entries {
+        let day = (entry.date.0 - first.0) as usize;
+        add(&mut figures[day * width + entry.channel], &entry.figures);
+    }
+    let mut spent = vec![0.0; width];
+    for (i, day) in figures.iter().enumerate() {
+        spent[i % width.max(1)] += day.spend;
+    }
+    let idle: Vec<&str> = channels
+        .iter()
+        .zip(&spent)
+        .filter(|(_, total)| **total <= 0.0)
+        .map(|(c, _)| c.name)
+        .collect();
+    if !idle.is_empty() {
+        let names = list(idle.iter().map(|n| format!("'{n}'")));
+        let (who, has, them, their) = if idle.len() == 1 {
+            ("channel", "has", "it", "its")
+        } else {
+            ("channels", "have", "them", "their")
+        };
+        return Err(ScenarioError::whole_file(
+            source.origin,
+            format!(
+                "{who} {names} {has} no spend in the history ({first} to {last}): nothing can \
+                 be learned about {them}; remove {them} from the account or add {their} rows"
+            ),
+        ));
+    }
+    Ok(History {
+        first_date: first,
+        days,
+        channels: width,
+        figures,
+    })
+}
+
+/// Adds a campaign's figures to its channel's day; a count one side does not report takes
+/// the other's value.
+fn add(total: &mut DayFigures, row: &DayFigures) {
+    let sum = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(x), Some(y)) => Some(x + y),
+        (x, None) | (None, x) => x,
+    };
+    total.spend += row.spend;
+    total.impressions = sum(total.impressions, row.impressions);
+    total.clicks = sum(total.clicks, row.clicks);
+    total.leads = sum(total.leads, row.leads);
+    total.conversions += row.conversions;
+    total.revenue += row.revenue;
+}
+
+/// The file's decimal separator, when its numbers show one and only one: a number such as
+/// `12,5` or `1.234,56` shows a decimal comma, `12.5` or `1,234.56` a decimal point, and
+/// `1,500` or `1.500` nothing.
+pub(super) fn file_decimal(rows: &[Row<'_>], layout: &Layout) -> Option<Decimal> {
+    let (mut point, mut comma) = (false, false);
+    for row in rows {
+        for figure in Figure::NUMBERS {
+            let Some(field) = layout.get(figure).and_then(|i| row.get(i)) else {
+                continue;
+            };
+            match decimal_evidence(&field.value) {
+                Some(Decimal::Point) => point = true,
+                Some(Decimal::Comma) => comma = true,
+                None => {}
+            }
+            if point && comma {
+                return None;
+            }
+        }
+    }
+    match (point, comma) {
+        (true, false) => Some(Decimal::Point),
+        (false, true) => Some(Decimal::Comma),
+        _ => None,
+    }
+}
