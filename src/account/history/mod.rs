@@ -29,7 +29,7 @@
 //! - **Dates** are `YYYY-MM-DD`.
 //! - **Numbers** may carry a currency and thousands separators: `1,234.56`, `$1,234.56`,
 //!   `€1.234,56`, `1 234,56 kr`, `NOK 1234`, `US$ 12`, `1'234.5`. A currency before or after
-//!   the digits is dropped: signs, three-letter codes, a sign with letters (`US$`, `R$`) or a
+//!   the digits is dropped: signs, three-letter codes in capitals, a sign with letters (`US$`, `R$`) or a
 //!   local abbreviation (`kr`, `zł`, `Rs.`); other letters (`12x`, `12 clicks`) are refused.
 //!   A leading `-` (or parentheses) makes a number negative. Between digits, spaces (also non-breaking ones) and
 //!   apostrophes separate thousands. When both `,` and `.` occur, the last one is the decimal
@@ -911,6 +911,9 @@ mod tests {
         let mut utf16 = vec![0xFF, 0xFE];
         utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
         assert_eq!(read("utf16.csv", &utf16).unwrap(), utf8);
+        utf16.push(b'\n');
+        let message = read("odd.csv", &utf16).unwrap_err().to_string();
+        assert!(message.contains("odd number of bytes"), "{message}");
 
         let mut latin1 = text.into_bytes();
         latin1.extend(b"2026-11-02,caf\xe9,1,,1,,1,1\n");

@@ -113,20 +113,17 @@ fn split_unit_suffix(text: &str) -> (&str, &str) {
 }
 
 /// Whether the letters and signs around a number name a currency: signs alone, a
-/// three-letter code (`NOK`, `eur`), a sign with up to three letters (`US$`, `R$`) or a local
+/// three-letter code in capitals (`NOK`, `EUR`), a sign with up to three letters (`US$`, `R$`) or a local
 /// abbreviation (`kr`, `zł`, `Rs.`). `12x` and `12 clicks` are not numbers.
 fn is_currency(unit: &str) -> bool {
-    let letters: String = unit
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .flat_map(char::to_lowercase)
-        .collect();
+    let original: String = unit.chars().filter(|c| c.is_alphabetic()).collect();
+    let letters = original.to_lowercase();
     let count = letters.chars().count();
     let signed = unit.chars().any(is_currency_symbol);
-    count == 0
-        || count == 3
-        || (signed && count < 3)
-        || LOCAL_CURRENCIES.contains(&letters.as_str())
+    // A three-letter code is written in capitals (ISO 4217: NOK, EUR), so that `12 pcs` or
+    // `12 box` is not read as 12.
+    let code = count == 3 && original.chars().all(char::is_uppercase);
+    count == 0 || code || (signed && count < 3) || LOCAL_CURRENCIES.contains(&letters.as_str())
 }
 
 /// Sets a number's currency and sign apart from its digits.
@@ -419,6 +416,8 @@ mod tests {
             ("12 34", NumberProblem::Grouping),
             ("1 234.567,8", NumberProblem::Grouping),
             ("12 clicks", NumberProblem::Malformed),
+            ("12 pcs", NumberProblem::Malformed),
+            ("12 Box", NumberProblem::Malformed),
             ("x12", NumberProblem::Malformed),
             ("1e999", NumberProblem::TooLarge),
         ];

@@ -20,6 +20,18 @@ pub(super) fn decode<'a>(origin: &str, bytes: &'a [u8]) -> Result<Cow<'a, str>, 
             .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
             .collect()
     };
+    let utf16_bom = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    if utf16_bom && bytes.len() % 2 == 1 {
+        return Err(ScenarioError::whole_file(
+            origin,
+            format!(
+                "starts as UTF-16 text (its byte-order mark says so) but has an odd number of \
+                 bytes ({}), so its last character is cut off; export the file again, as UTF-8 \
+                 or UTF-16",
+                bytes.len()
+            ),
+        ));
+    }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         return Ok(Cow::Owned(utf16(rest, u16::from_le_bytes)));
     }
