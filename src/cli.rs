@@ -170,7 +170,7 @@ pub struct FitArgs {
     /// Horizon of the fitted scenario, in days.
     #[arg(long, value_name = "N", default_value_t = 90, value_parser = days_flag)]
     pub days: u64,
-    /// Seed of the response curves' posterior draws, replacing the account's `seed`.
+    /// Ignored: the fit is deterministic (accepted so that scripts passing a seed still run).
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = seed_flag)]
     pub seed: Option<u64>,
 }

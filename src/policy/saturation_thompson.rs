@@ -134,11 +134,6 @@ impl CurvePosterior {
         self.total_weight = self.weights.iter().sum();
     }
 
-    /// Days with units observed.
-    pub(crate) fn days(&self) -> f64 {
-        self.days
-    }
-
     /// Draws `(c, A)`.
     fn draw(&self, rates: &[f64], rng: &mut StreamRng) -> (f64, f64) {
         let draw = self.draw_curve(rates, rng);

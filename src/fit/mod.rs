@@ -9,16 +9,26 @@
 //!   from clicks `K` of impressions `I` (cpm), and `cvr ~ Beta(1 + C, 1 + T − C)` from
 //!   conversions `C` of trials `T` (clicks or leads; under lag the matured trials). The mean is
 //!   `(1 + C) / (2 + T)`, the interval the Beta's 5% and 95% quantiles.
-//! - **Value per conversion**: the mean `v̂ = R / C`, the spread of one conversion's value `σ̂_v`
-//!   from the daily totals (as Thompson sampling estimates it), the interval
-//!   `v̂ ± 1.645 σ̂_v / √C`, and `value_cv = σ̂_v / v̂`.
-//! - **Response curve**: saturation Thompson sampling's posterior of the units curve
-//!   `u(s) = A (1 − e^{−c s})` with log-normal day-to-day noise of variance `σ²` (see
-//!   [`crate::policy::saturation_thompson`]). Draws of `(c, A, σ²)` give the price at zero spend
-//!   `1 / (c A)`, the audience `A` and the auction noise `price_cv = √(e^{σ²} − 1)`. A channel
-//!   whose curve does not bend within the spends of its history (the posterior puts more than
-//!   half its mass on `c · s_max < 0.05`) is written without an audience: linear, as far as the
-//!   history can tell.
+//! - **Value per conversion** (see [`value`]): each conversion's value is Gamma with mean `v`
+//!   and coefficient of variation `κ_v`, so a day's revenue `R_b` from `c_b` conversions is
+//!   `Gamma(c_b / κ_v², v κ_v²)`. Under the prior `p(v) ∝ 1/v`, `v | κ_v = R / (κ_v² G)` with
+//!   `G ~ Gamma(C / κ_v², 1)`; `κ_v` is integrated over a log grid by the likelihood of the
+//!   days' revenue shares (a Dirichlet), so few days of conversions widen the interval. The
+//!   estimate is `R / C`, and `value_cv = σ̂_v / v̂` with `σ̂_v` from the daily totals (as
+//!   Thompson sampling estimates it). A channel that never converted gets the account's mean
+//!   value per conversion and an interval from 0 without upper bound.
+//! - **Response curve** (see [`curve`]): the expected paid units `μ_t = A (1 − e^{−c s_t})` of
+//!   every funded day, those without a unit included, with variance `φ μ_t + κ² μ_t²` (counts
+//!   and the auction's noise), fitted by quasi-likelihood on a grid of saturation rates `c`
+//!   with `ln A` integrated out (Laplace). The price at zero spend `1 / (c A)` and the audience
+//!   `A` have mixture-of-normal posteriors on the log scale; `price_cv = κ`. Where the history
+//!   cannot rule out a curve saturated at every spend, the price interval reaches down to 0;
+//!   where it cannot rule out a linear curve, up to the linear fit's 95% bound, and the channel
+//!   is written without an audience: linear, as far as the history can tell. A channel that
+//!   was funded but never bought a unit gets the price of a linear curve under the Jeffreys
+//!   prior, `Σ s / G` with `G ~ Gamma(1/2, 1)` (its median as the estimate).
+//!
+//! The fit is deterministic: no draws.
 //!
 //! The scenario carries the account's budget, objective, floors, caps, pacing and lags, and
 //! compares the learning policies with a fixed split at the account's recent shares (its
@@ -31,32 +41,29 @@ use crate::account::replay::{outcome, units};
 use crate::channel::Pricing;
 use crate::error::ScenarioError;
 use crate::objective::Objective;
-use crate::policy::saturation_thompson::{CurvePosterior, saturation_grid};
 use crate::policy::{Memory, Observations};
 use crate::scenario::Scenario;
-use crate::stats::quantile;
-use crate::streams::ReplicationStreams;
+use curve::{CurveFit, price_without_units};
 use serde::Serialize;
 use statrs::distribution::{Beta, ContinuousCDF};
 use std::fmt::Write as _;
+use value::value_estimate;
 
-/// Posterior draws of each response curve.
-const CURVE_DRAWS: usize = 4000;
-/// How much a curve must bend within the history's spends to count as saturating.
-const BEND: f64 = 0.05;
-/// The z-value of a central 90% normal interval.
-const Z90: f64 = 1.644_853_626_951_472_2;
+pub mod curve;
+pub mod value;
+
 /// Days whose average split is the account's recent split.
 pub const RECENT_DAYS: usize = 7;
 
-/// A posterior mean and its 90% credible interval.
+/// An estimate and its 90% credible interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Estimate {
-    /// Posterior mean.
+    /// The estimate: the posterior mean, except for the value per conversion (`R / C`) and the
+    /// price of a channel that never bought a unit (the posterior median).
     pub mean: f64,
-    /// 5% quantile.
+    /// 5% quantile (0 where the history sets no lower bound).
     pub low: f64,
-    /// 95% quantile.
+    /// 95% quantile (infinite where the history sets no upper bound; JSON writes it as null).
     pub high: f64,
 }
 
@@ -64,15 +71,6 @@ impl Estimate {
     /// Whether `value` lies in the interval.
     pub fn covers(&self, value: f64) -> bool {
         (self.low..=self.high).contains(&value)
-    }
-
-    fn of_draws(draws: &mut [f64]) -> Estimate {
-        draws.sort_by(f64::total_cmp);
-        Estimate {
-            mean: draws.iter().sum::<f64>() / draws.len() as f64,
-            low: quantile(draws, 0.05),
-            high: quantile(draws, 0.95),
-        }
     }
 
     fn beta(successes: f64, trials: f64) -> Estimate {
@@ -133,11 +131,15 @@ pub struct Fit {
     pub channels: Vec<ChannelFit>,
 }
 
-/// Fits every channel of `account` to its `history`; `seed` drives the curve draws.
+/// Fits every channel of `account` to its `history` (see the module docs).
+///
+/// The fit is deterministic; `seed` is accepted so that callers can pass the account's seed as
+/// for every other command, and does not change the result.
 ///
 /// Fails (naming the history file) when the history holds no conversion at all: no value per
 /// conversion can be estimated.
 pub fn fit(account: &Account, history: &History, seed: u64) -> Result<Fit, ScenarioError> {
+    let _ = seed;
     let pricing: Vec<Pricing> = account.channels.iter().map(|c| c.pricing).collect();
     let lags = account
         .channels
@@ -145,11 +147,11 @@ pub fn fit(account: &Account, history: &History, seed: u64) -> Result<Fit, Scena
         .map(|c| c.lag.as_ref().map_or_else(Vec::new, |l| l.cdf()))
         .collect();
     let mut observed = Observations::with_memory(pricing, lags, Memory::All);
-    let rates = saturation_grid(account.daily_budget);
-    let mut curves = vec![CurvePosterior::new(); account.channels.len()];
     let mut clicks = vec![0.0; account.channels.len()];
     let mut impressions = vec![0.0; account.channels.len()];
     let mut spends: Vec<Vec<f64>> = vec![Vec::new(); account.channels.len()];
+    let mut bought: Vec<Vec<f64>> = vec![Vec::new(); account.channels.len()];
+    let mut sales: Vec<Vec<(f64, f64)>> = vec![Vec::new(); account.channels.len()];
     for day in 0..history.days {
         let outcomes: Vec<_> = account
             .channels
@@ -160,9 +162,11 @@ pub fn fit(account: &Account, history: &History, seed: u64) -> Result<Fit, Scena
         observed.record_outcomes(&outcomes);
         for (i, (channel, figures)) in account.channels.iter().zip(history.day(day)).enumerate() {
             if figures.spend > 0.0 {
-                let bought = units(channel.pricing, figures).max(0.0).round() as u64;
-                curves[i].observe(&rates, figures.spend, bought);
                 spends[i].push(figures.spend);
+                bought[i].push(units(channel.pricing, figures).max(0.0));
+            }
+            if figures.conversions > 0.0 {
+                sales[i].push((figures.conversions, figures.revenue));
             }
             clicks[i] += figures.clicks.unwrap_or(0.0);
             impressions[i] += figures.impressions.unwrap_or(0.0);
@@ -185,35 +189,27 @@ pub fn fit(account: &Account, history: &History, seed: u64) -> Result<Fit, Scena
         })
         .collect();
     let recent_total: f64 = recent_spend.iter().sum();
-    let streams = ReplicationStreams::new(seed, 0);
     let mut channels = Vec::new();
     for (i, channel) in account.channels.iter().enumerate() {
         let totals = &observed.channels()[i];
-        let mut rng = streams.policy(&format!("fit:{}", channel.name));
-        let most = spends[i].iter().copied().fold(0.0, f64::max);
-        let (mut prices, mut audiences, mut noise) = (Vec::new(), Vec::new(), Vec::new());
-        let mut bent = 0usize;
-        if curves[i].days() > 0.0 {
-            for _ in 0..CURVE_DRAWS {
-                let draw = curves[i].draw_curve(&rates, &mut rng);
-                prices.push(1.0 / (draw.rate * draw.audience));
-                audiences.push(draw.audience);
-                noise.push(draw.noise_variance);
-                if draw.rate * most >= BEND {
-                    bent += 1;
-                }
-            }
-        } else {
-            let price = totals.spend / totals.units.max(1.0);
-            prices.push(price);
-            noise.push(0.0);
-        }
-        let price = Estimate::of_draws(&mut prices);
-        let mean_noise = noise.iter().sum::<f64>() / noise.len() as f64;
-        let audience = (2 * bent > CURVE_DRAWS).then(|| Estimate::of_draws(&mut audiences));
-        let value_mean = totals.value_per_conversion().unwrap_or(pooled_value);
-        let value_sd = totals.value_variance().map_or(0.0, f64::sqrt);
-        let half = Z90 * value_sd / totals.conversions.max(1.0).sqrt();
+        let (price, price_cv, audience) = match CurveFit::new(&spends[i], &bought[i]) {
+            Some(curve) => (
+                curve.price(),
+                curve.price_cv(),
+                curve.bends().then(|| curve.audience()),
+            ),
+            None => (price_without_units(totals.spend), 0.0, None),
+        };
+        // Nothing converted: the account's value, and nothing known about this channel's.
+        let value = value_estimate(&sales[i]).unwrap_or(Estimate {
+            mean: pooled_value,
+            low: 0.0,
+            high: f64::INFINITY,
+        });
+        let value_cv = match (totals.value_variance(), totals.value_per_conversion()) {
+            (Some(variance), Some(mean)) if mean > 0.0 => variance.sqrt() / mean,
+            _ => 0.0,
+        };
         let (ctr, cvr) = match channel.pricing {
             Pricing::Cpm => (
                 Some(Estimate::beta(clicks[i], impressions[i])),
@@ -244,15 +240,11 @@ pub fn fit(account: &Account, history: &History, seed: u64) -> Result<Fit, Scena
             spend: totals.spend,
             revenue: totals.revenue,
             price,
-            price_cv: mean_noise.exp_m1().max(0.0).sqrt(),
+            price_cv,
             ctr,
             cvr,
-            value: Estimate {
-                mean: value_mean,
-                low: value_mean - half,
-                high: value_mean + half,
-            },
-            value_cv: value_sd / value_mean,
+            value,
+            value_cv,
             audience,
             spend_variation: if mean_spend > 0.0 {
                 spread / mean_spend
@@ -344,7 +336,13 @@ impl Fit {
             let _ = writeln!(text, "max_daily_change = {}", float(change));
         }
         let _ = writeln!(text, "baseline = \"recent-split\"");
-        let interval = |e: &Estimate| format!("90% interval {} to {}", float(e.low), float(e.high));
+        let interval = |e: &Estimate| {
+            if e.high.is_finite() {
+                format!("90% interval {} to {}", float(e.low), float(e.high))
+            } else {
+                format!("90% interval from {}, unbounded above", float(e.low))
+            }
+        };
         for (i, (channel, fit)) in account.channels.iter().zip(&self.channels).enumerate() {
             let _ = writeln!(text, "\n[[channels]]");
             let _ = writeln!(text, "name = {}", q(&channel.name));
@@ -450,7 +448,8 @@ pub fn write_scenario(path: &std::path::Path, text: &str) -> Result<(), crate::c
         if !ours {
             return Err(ScenarioError::whole_file(
                 &origin,
-                "is in the way and was not written by `budget-bandit fit`, so it was left as it                  is; choose another --out, or move it away"
+                "is in the way and was not written by `budget-bandit fit`, so it was left as it \
+                 is; choose another --out, or move it away"
                     .into(),
             )
             .into());
