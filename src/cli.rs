@@ -170,9 +170,6 @@ pub struct FitArgs {
     /// Horizon of the fitted scenario, in days.
     #[arg(long, value_name = "N", default_value_t = 90, value_parser = days_flag)]
     pub days: u64,
-    /// Ignored: the fit is deterministic (accepted so that scripts passing a seed still run).
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = seed_flag)]
-    pub seed: Option<u64>,
 }
 
 /// `--draws`: a whole number from 10 to 100,000.
@@ -598,7 +595,7 @@ fn fit_command(args: FitArgs) -> Result<(), CliError> {
     use crate::account::file::Account;
     let account = Account::load(&args.account)?;
     let history = account.read_history()?;
-    let fitted = crate::fit::fit(&account, &history, args.seed.unwrap_or(account.seed))?;
+    let fitted = crate::fit::fit(&account, &history)?;
     let text = fitted.scenario_toml(&account, args.days as usize);
     // The scenario must load as written (the history's figures could fall outside what a
     // scenario accepts).

@@ -58,8 +58,6 @@ const PARAMETERS: [&str; 4] = ["price", "ctr", "cvr", "value"];
 struct Case {
     scenario: String,
     policy: String,
-    replication: u64,
-    channel: String,
     parameter: &'static str,
     truth: f64,
     estimate: Estimate,
@@ -72,15 +70,8 @@ impl Case {
 }
 
 /// The cases of one fitted history: price, ctr (cpm), cvr (not cpa) and value of every
-/// channel, and with `more` also its audience (when the fit wrote one) and `price_cv` (an
-/// estimate without interval).
-fn cases(
-    scenario: &Scenario,
-    policy: &str,
-    replication: u64,
-    fitted: &Fit,
-    more: bool,
-) -> Vec<Case> {
+/// channel.
+fn cases(scenario: &Scenario, policy: &str, fitted: &Fit) -> Vec<Case> {
     let mut cases = Vec::new();
     for truth in &scenario.channels {
         let channel = fitted
@@ -92,8 +83,6 @@ fn cases(
             cases.push(Case {
                 scenario: scenario.name.clone(),
                 policy: policy.to_owned(),
-                replication,
-                channel: truth.name.clone(),
                 parameter,
                 truth: value,
                 estimate,
@@ -107,35 +96,23 @@ fn cases(
             push("cvr", truth.cvr, channel.cvr.expect("only cpa has no cvr"));
         }
         push("value", truth.value, channel.value);
-        if more {
-            let cv = channel.price_cv;
-            let point = Estimate {
-                mean: cv,
-                low: cv,
-                high: cv,
-            };
-            push("price_cv", truth.price_cv, point);
-            if let (Some(audience), Some(fitted)) = (truth.audience, channel.audience) {
-                push("audience", audience, fitted);
-            }
-        }
     }
     cases
 }
 
 /// Every case of the 90-day histories `replications` of `policy` on scenario `name`; each
 /// fitted scenario must load.
-fn fitted_cases(name: &str, policy: &str, replications: Range<u64>, more: bool) -> Vec<Case> {
+fn fitted_cases(name: &str, policy: &str, replications: Range<u64>) -> Vec<Case> {
     let scenario = scenario(name, 90);
     replications
         .into_par_iter()
         .flat_map_iter(|replication| {
             let (account, history) = account_history(&scenario, policy, replication);
-            let fitted = fit(&account, &history, replication).unwrap();
+            let fitted = fit(&account, &history).unwrap();
             fitted
                 .scenario(&account, 90)
                 .expect("the fitted scenario loads");
-            cases(&scenario, policy, replication, &fitted, more)
+            cases(&scenario, policy, &fitted)
         })
         .collect()
 }
@@ -159,8 +136,8 @@ fn percent((covered, all): (usize, usize)) -> f64 {
 fn fitted_intervals_hold_the_truth() {
     let mut all = Vec::new();
     for name in ["default", "saturation"] {
-        all.extend(fitted_cases(name, "epsilon-greedy", 0..30, false));
-        all.extend(fitted_cases(name, "thompson", 100..112, false));
+        all.extend(fitted_cases(name, "epsilon-greedy", 0..30));
+        all.extend(fitted_cases(name, "thompson", 100..112));
     }
     for parameter in PARAMETERS {
         let (covered, cases) = coverage(all.iter().filter(|c| c.parameter == parameter));
@@ -190,64 +167,4 @@ fn fitted_intervals_hold_the_truth() {
         percent((covered, cases)) >= 85.0,
         "the 90% intervals hold the truth in only {covered} of {cases} cases"
     );
-}
-
-/// Coverage and bias per scenario, policy, channel and parameter over `REPS` histories (50 by
-/// default) of four policies, audience and `price_cv` included, and every miss:
-/// `cargo test --release --test fit -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn coverage_by_channel() {
-    let replications = std::env::var("REPS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(50);
-    let mut all = Vec::new();
-    for name in ["default", "saturation"] {
-        for policy in ["epsilon-greedy", "thompson", "saturation-thompson", "fixed"] {
-            all.extend(fitted_cases(name, policy, 0..replications, true));
-        }
-    }
-    for case in all
-        .iter()
-        .filter(|c| !c.covered() && c.parameter != "price_cv")
-    {
-        println!(
-            "miss {} {} #{} {} {}: truth {} estimate {:.4} ({:.4} to {:.4})",
-            case.scenario,
-            case.policy,
-            case.replication,
-            case.channel,
-            case.parameter,
-            case.truth,
-            case.estimate.mean,
-            case.estimate.low,
-            case.estimate.high
-        );
-    }
-    let mut keys: Vec<(&str, &str, &str, &str)> = all
-        .iter()
-        .map(|c| (&*c.scenario, &*c.policy, &*c.channel, c.parameter))
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    for key in keys {
-        let group: Vec<&Case> = all
-            .iter()
-            .filter(|c| (&*c.scenario, &*c.policy, &*c.channel, c.parameter) == key)
-            .collect();
-        let mut ratios: Vec<f64> = group.iter().map(|c| c.estimate.mean / c.truth).collect();
-        ratios.sort_by(f64::total_cmp);
-        println!(
-            "{} {} {} {}: covered {:.0}% of {}, estimate / truth mean {:.3} median {:.3}",
-            key.0,
-            key.1,
-            key.2,
-            key.3,
-            percent(coverage(group.iter().copied())),
-            group.len(),
-            ratios.iter().sum::<f64>() / ratios.len() as f64,
-            ratios[ratios.len() / 2]
-        );
-    }
 }

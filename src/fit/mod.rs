@@ -30,8 +30,9 @@
 //!
 //! The fit is deterministic: no draws.
 //!
-//! The scenario carries the account's budget, objective, floors, caps, pacing and lags, and
-//! compares the learning policies with a fixed split at the account's recent shares (its
+//! The scenario carries the account's budget, objective, floors, caps, pacing, lags and weekday
+//! multipliers (with them, `cvr` is the base rate: the history's rate divided by the
+//! multipliers' spend-weighted mean over its days), and compares the learning policies with a fixed split at the account's recent shares (its
 //! baseline: what the account runs today) and the oracle of the fitted market.
 
 use crate::account::date::Date;
@@ -131,15 +132,11 @@ pub struct Fit {
     pub channels: Vec<ChannelFit>,
 }
 
-/// Fits every channel of `account` to its `history` (see the module docs).
-///
-/// The fit is deterministic; `seed` is accepted so that callers can pass the account's seed as
-/// for every other command, and does not change the result.
+/// Fits every channel of `account` to its `history` (see the module docs); deterministic.
 ///
 /// Fails (naming the history file) when the history holds no conversion at all: no value per
 /// conversion can be estimated.
-pub fn fit(account: &Account, history: &History, seed: u64) -> Result<Fit, ScenarioError> {
-    let _ = seed;
+pub fn fit(account: &Account, history: &History) -> Result<Fit, ScenarioError> {
     let pricing: Vec<Pricing> = account.channels.iter().map(|c| c.pricing).collect();
     let lags = account
         .channels
@@ -224,6 +221,16 @@ pub fn fit(account: &Account, history: &History, seed: u64) -> Result<Fit, Scena
             ),
             Pricing::Cpa => (None, None),
         };
+        // With weekday multipliers the history's rate is the base rate times their
+        // spend-weighted mean over its days.
+        let base = channel
+            .weekday
+            .map_or(1.0, |weekday| history.mean_multiplier(i, &weekday));
+        let cvr = cvr.map(|e| Estimate {
+            mean: (e.mean / base).min(1.0),
+            low: (e.low / base).min(1.0),
+            high: (e.high / base).min(1.0),
+        });
         let funded = &spends[i];
         let mean_spend = funded.iter().sum::<f64>() / funded.len().max(1) as f64;
         let spread = if funded.len() > 1 {
@@ -363,6 +370,14 @@ impl Fit {
             }
             if let Some(cvr) = &fit.cvr {
                 let _ = writeln!(text, "cvr = {}    # {}", float(cvr.mean), interval(cvr));
+            }
+            if let Some(weekday) = &channel.weekday {
+                let values: Vec<String> = weekday.iter().map(|w| float(*w)).collect();
+                let _ = writeln!(
+                    text,
+                    "weekday = [{}]    # the account's; cvr is the base rate they multiply",
+                    values.join(", ")
+                );
             }
             let _ = writeln!(
                 text,

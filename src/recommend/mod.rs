@@ -210,7 +210,7 @@ pub fn recommend(
     history: &History,
     settings: Settings,
 ) -> Result<Recommendation, ScenarioError> {
-    let fitted = fit(account, history, settings.seed)?;
+    let fitted = fit(account, history)?;
     let market = fitted.scenario(account, history.days.clamp(1, 100_000))?;
     let mut learned = replay(account, history, &market);
     let channels = account.channels.len();
@@ -521,17 +521,7 @@ fn weekday_scales(account: &Account, history: &History) -> Vec<[f64; 7]> {
             let Some(weekday) = channel.weekday else {
                 return [1.0; 7];
             };
-            let (mut weighted, mut spend) = (0.0, 0.0);
-            for day in 0..history.days {
-                let s = history.day(day)[i].spend;
-                weighted += s * weekday[history.first_date.plus(day as i64).weekday()];
-                spend += s;
-            }
-            let average = if spend > 0.0 {
-                weighted / spend
-            } else {
-                weekday.iter().sum::<f64>() / 7.0
-            };
+            let average = history.mean_multiplier(i, &weekday);
             weekday.map(|w| w / average)
         })
         .collect()

@@ -156,6 +156,23 @@ impl History {
     pub fn last_date(&self) -> Date {
         self.first_date.plus(self.days as i64 - 1)
     }
+
+    /// Channel `channel`'s weekday multipliers averaged over the history's days, weighted by
+    /// the day's spend, `w̄ = Σ_t s_t w_{d(t)} / Σ_t s_t` (the plain mean without spend): what a
+    /// rate learned from the whole history is relative to.
+    pub fn mean_multiplier(&self, channel: usize, weekday: &[f64; 7]) -> f64 {
+        let (mut weighted, mut spend) = (0.0, 0.0);
+        for day in 0..self.days {
+            let s = self.day(day)[channel].spend;
+            weighted += s * weekday[self.first_date.plus(day as i64).weekday()];
+            spend += s;
+        }
+        if spend > 0.0 {
+            weighted / spend
+        } else {
+            weekday.iter().sum::<f64>() / 7.0
+        }
+    }
 }
 
 /// The most days a history may span, first to last date inclusive (about 270 years): a
