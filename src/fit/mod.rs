@@ -45,6 +45,7 @@ use crate::objective::Objective;
 use crate::policy::{Memory, Observations};
 use crate::scenario::Scenario;
 use curve::{CurveFit, price_without_units};
+use rayon::prelude::*;
 use serde::Serialize;
 use statrs::distribution::{Beta, ContinuousCDF};
 use std::fmt::Write as _;
@@ -186,17 +187,24 @@ pub fn fit(account: &Account, history: &History) -> Result<Fit, ScenarioError> {
         })
         .collect();
     let recent_total: f64 = recent_spend.iter().sum();
+    // The response curves are fitted independently, one channel per core.
+    let curves: Vec<Option<(Estimate, f64, Option<Estimate>)>> = (0..account.channels.len())
+        .into_par_iter()
+        .map(|i| {
+            CurveFit::new(&spends[i], &bought[i]).map(|curve| {
+                (
+                    curve.price(),
+                    curve.price_cv(),
+                    curve.bends().then(|| curve.audience()),
+                )
+            })
+        })
+        .collect();
     let mut channels = Vec::new();
     for (i, channel) in account.channels.iter().enumerate() {
         let totals = &observed.channels()[i];
-        let (price, price_cv, audience) = match CurveFit::new(&spends[i], &bought[i]) {
-            Some(curve) => (
-                curve.price(),
-                curve.price_cv(),
-                curve.bends().then(|| curve.audience()),
-            ),
-            None => (price_without_units(totals.spend), 0.0, None),
-        };
+        let (price, price_cv, audience) =
+            curves[i].unwrap_or_else(|| (price_without_units(totals.spend), 0.0, None));
         // Nothing converted: the account's value, and nothing known about this channel's.
         let value = value_estimate(&sales[i]).unwrap_or(Estimate {
             mean: pooled_value,
