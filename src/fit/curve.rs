@@ -97,6 +97,9 @@ const LINEAR_END: f64 = 1e-3;
 const SATURATED_END: f64 = 30.0;
 /// Step in `ln c` of the first pass.
 const COARSE_STEP: f64 = 0.05;
+/// Coarse points on either side of the best fit recomputed in each round of the dispersion's
+/// estimate: 3 in `ln c`.
+const ROUND_WINDOW: usize = 60;
 /// Step in `ln c` of the final pass, and its most points.
 const FINE_STEP: f64 = 0.005;
 const FINE_POINTS: usize = 1000;
@@ -430,13 +433,19 @@ impl CurveFit {
                 count: 1.0,
                 auction: 0.0,
             };
-            let mut points = days.points(&coarse, dispersion);
+            // The dispersion is re-estimated at the best fit; between rounds only the coarse
+            // points near the best are recomputed (the best moves little as the dispersion
+            // settles), and the whole grid once the dispersion is final.
+            let points = days.points(&coarse, dispersion);
+            let mut best = *best_fit(&points);
             for _ in 0..ROUNDS {
-                let best = *best_fit(&points);
                 dispersion = days.dispersion(best.rate, best.ln_audience.exp(), dispersion);
-                points = days.points(&coarse, dispersion);
+                let at = coarse.partition_point(|&c| c < best.rate);
+                let window =
+                    &coarse[at.saturating_sub(ROUND_WINDOW)..(at + ROUND_WINDOW).min(coarse.len())];
+                best = *best_fit(&days.points(window, dispersion));
             }
-            points
+            days.points(&coarse, dispersion)
         } else {
             days.points(&coarse, dispersion)
         };

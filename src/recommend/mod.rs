@@ -53,6 +53,7 @@ use crate::scenario::Allocation;
 use crate::stats::quantile;
 use crate::streams::ReplicationStreams;
 use mean_curve::{best_mean_split, mean_marginal, mean_revenue};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// Default number of joint posterior draws.
@@ -262,10 +263,14 @@ pub fn recommend(
     let draws = on_weekday(&unscaled, &scales, tomorrow_weekday);
     let objective = account.objective;
     let recommended = best_mean_split(&draws, &bounds, budget, objective);
+    // Each draw's own optimum, solved in parallel and collected in draw order.
+    let splits: Vec<Vec<f64>> = draws
+        .par_iter()
+        .map(|draw| optimal_constrained(draw, &bounds, budget, objective).spend)
+        .collect();
     let mut optimal: Vec<Vec<f64>> = vec![Vec::with_capacity(draws.len()); channels];
-    for draw in &draws {
-        let split = optimal_constrained(draw, &bounds, budget, objective);
-        for (spends, s) in optimal.iter_mut().zip(&split.spend) {
+    for split in &splits {
+        for (spends, s) in optimal.iter_mut().zip(split) {
             spends.push(*s);
         }
     }
@@ -370,6 +375,7 @@ pub fn recommend(
         })
         .collect();
     let bands = (0..channels)
+        .into_par_iter()
         .map(|i| band(&draws, i, history, &bounds, &recommended, budget))
         .collect();
 
