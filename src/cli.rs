@@ -11,7 +11,7 @@ use crate::account::export::{
 };
 use crate::benchmark::{Benchmark, BenchmarkKind};
 use crate::error::ScenarioError;
-use crate::output::table::{TableView, money, ranked_table, thousands};
+use crate::output::table::{TableView, money, name_width, ranked_table, thousands};
 use crate::report::ReportError;
 use crate::report::data::LoadError;
 use crate::results_folder::{Claim, FolderError, NotOurs, redraw};
@@ -664,13 +664,7 @@ fn describe_account(
         account.currency,
         account.policy.name
     );
-    let width = account
-        .channels
-        .iter()
-        .map(|c| c.name.len())
-        .max()
-        .unwrap_or(0)
-        .max(7);
+    let width = name_width(account.channels.iter().map(|c| c.name.as_str()));
     let _ = writeln!(
         text,
         "  {:<width$}  pricing  {:>11}  {:>12}  {:>12}  {:>6}",
@@ -763,13 +757,7 @@ pub fn describe(scenario: &Scenario) -> String {
         scenario.replications,
         scenario.seed
     );
-    let width = scenario
-        .channels
-        .iter()
-        .map(|c| c.name.len())
-        .max()
-        .unwrap_or(0)
-        .max(7);
+    let width = name_width(scenario.channels.iter().map(|c| c.name.as_str()));
     let varies = benchmark.varies();
     // When the oracle's split moves, the first columns are day 1's and the last the mean.
     let (share, spend) = if varies {

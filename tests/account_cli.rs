@@ -3,32 +3,12 @@
 //! of constant spends says which channels' diminishing returns are unknown and keeps them
 //! within the pacing rule.
 
+mod common;
+
+use common::{budget_bandit, path_str};
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 use tempfile::TempDir;
-
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn budget_bandit(args: &[&str]) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_budget-bandit"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    Output {
-        code: output.status.code().expect("the binary exits normally"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().expect("temporary paths are UTF-8")
-}
 
 const ACCOUNT: &str = r#"
 name = "shop"

@@ -1,30 +1,15 @@
 //! The command line end to end: exit codes, error messages, the results folder, determinism
 //! across thread counts, replay from a results folder, and never clobbering earlier results.
 
+mod common;
+
+use common::{Output, budget_bandit, path_str};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
-
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn budget_bandit(args: &[&str]) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_budget-bandit"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    Output {
-        code: output.status.code().expect("the binary exits normally"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
-}
 
 /// Runs the binary and measures how long it took.
 fn timed(args: &[&str]) -> (Output, Duration) {
@@ -39,10 +24,6 @@ const LONG: [&str; 4] = ["--replications", "1000", "--days", "365"];
 
 /// How fast a run that stops before simulating returns, with room for a busy machine.
 const QUICK: Duration = Duration::from_secs(1);
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().expect("temporary paths are UTF-8")
-}
 
 fn shipped(file: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -2,53 +2,14 @@
 //! (`budget-bandit history`), read back as an account, fitted, and each channel's price, funnel
 //! rates and value per conversion compared with the scenario's own.
 
-use budget_bandit::account::export::{default_start, export_history};
-use budget_bandit::account::file::Account;
-use budget_bandit::account::history::{History, parse_history};
+mod common;
+
 use budget_bandit::channel::Pricing;
 use budget_bandit::fit::{Estimate, Fit, fit};
-use budget_bandit::scenario::{Overrides, Scenario};
+use budget_bandit::scenario::Scenario;
+use common::{account_history, scenario};
 use rayon::prelude::*;
 use std::ops::Range;
-use std::path::Path;
-
-fn scenario(name: &str, days: u64) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(format!("{name}.toml"));
-    Scenario::load(&path)
-        .unwrap()
-        .with_overrides(&Overrides {
-            days: Some(days),
-            ..Overrides::default()
-        })
-        .unwrap()
-}
-
-/// Replication `replication` of `policy` on `scenario`, as an account and its history.
-fn account_history(scenario: &Scenario, policy: &str, replication: u64) -> (Account, History) {
-    let spec = scenario
-        .policies
-        .iter()
-        .find(|p| p.name == policy)
-        .unwrap_or_else(|| panic!("{} has no policy {policy}", scenario.name));
-    let exported = export_history(
-        scenario,
-        spec,
-        replication,
-        default_start(scenario.start_weekday),
-    );
-    let account = Account::from_toml("account.toml", &exported.account, Path::new("")).unwrap();
-    let history = parse_history(
-        "history.csv",
-        &exported.csv,
-        &account.columns,
-        &account.channel_of,
-        &account.channel_specs(),
-    )
-    .unwrap();
-    (account, history)
-}
 
 /// The parameters the acceptance test checks, in report order.
 const PARAMETERS: [&str; 4] = ["price", "ctr", "cvr", "value"];

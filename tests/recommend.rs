@@ -2,55 +2,17 @@
 //! (`budget-bandit history`), read back as an account, and the recommendation and the fitted
 //! parameters compared with the scenario's own.
 
-use budget_bandit::account::export::{default_start, export_history};
+mod common;
+
 use budget_bandit::account::file::Account;
-use budget_bandit::account::history::{History, parse_history};
+use budget_bandit::account::history::History;
 use budget_bandit::oracle::{expected_revenue, optimal_constrained};
 use budget_bandit::recommend::{Recommendation, Settings, recommend};
-use budget_bandit::scenario::{Overrides, Scenario};
 use budget_bandit::stats::RunningStats;
-use std::path::Path;
+use common::{account_history, scenario};
 
 /// Draws of the posterior per recommendation in these tests.
 const DRAWS: usize = 400;
-
-fn scenario(name: &str, days: u64) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(format!("{name}.toml"));
-    Scenario::load(&path)
-        .unwrap()
-        .with_overrides(&Overrides {
-            days: Some(days),
-            ..Overrides::default()
-        })
-        .unwrap()
-}
-
-/// Replication `replication` of `policy` on `scenario`, as an account and its history.
-fn account_history(scenario: &Scenario, policy: &str, replication: u64) -> (Account, History) {
-    let spec = scenario
-        .policies
-        .iter()
-        .find(|p| p.name == policy)
-        .unwrap_or_else(|| panic!("{} has no policy {policy}", scenario.name));
-    let exported = export_history(
-        scenario,
-        spec,
-        replication,
-        default_start(scenario.start_weekday),
-    );
-    let account = Account::from_toml("account.toml", &exported.account, Path::new("")).unwrap();
-    let history = parse_history(
-        "history.csv",
-        &exported.csv,
-        &account.columns,
-        &account.channel_of,
-        &account.channel_specs(),
-    )
-    .unwrap();
-    (account, history)
-}
 
 fn recommend_for(account: &Account, history: &History, seed: u64) -> Recommendation {
     recommend(

@@ -6,6 +6,17 @@
 
 use std::fmt;
 
+/// Weekday names, Monday first, as scenario and account files write them.
+pub const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
 /// A calendar day: days since 1970-01-01 (negative before).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(pub i64);

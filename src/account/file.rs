@@ -38,10 +38,10 @@ use crate::error::ScenarioError;
 use crate::objective::Objective;
 use crate::policy::{PolicyKind, PolicySpec};
 use crate::scenario::Allocation;
+use crate::scenario::MAX_SEED;
 use crate::scenario::messages::toml_error;
 use crate::scenario::raw::{RawLag, RawObjective, RawPolicy, RawPolicyKind, SpendLimits};
 use crate::scenario::validate::Checker;
-use crate::scenario::{INDEX_PAGE, MAX_SEED};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -189,23 +189,7 @@ impl Account {
         let raw: RawAccount = toml::from_str(source)
             .map_err(|e| check.error(e.span(), toml_error(source, e.span(), e.message())))?;
         let _ = raw.description;
-        let name = check.name("name", &raw.name)?;
-        let folder_safe = name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        if !folder_safe
-            || name.starts_with('.')
-            || name.len() > 64
-            || name.eq_ignore_ascii_case(INDEX_PAGE)
-        {
-            return check.fail(
-                raw.name.span(),
-                format!(
-                    "name is also the results folder: use up to 64 letters, digits, '-', '_' or \
-                     '.', not starting with '.' and not '{INDEX_PAGE}', got '{name}'"
-                ),
-            );
-        }
+        let name = check.folder_name("account", &raw.name)?;
         let currency = match &raw.currency {
             Some(currency) => check.name("currency", currency)?,
             None => "EUR".to_owned(),

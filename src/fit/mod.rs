@@ -336,16 +336,11 @@ impl Fit {
             );
         }
         if let Some(weekday) = Date::parse(&self.last_date).map(|d| d.plus(1).weekday()) {
-            const NAMES: [&str; 7] = [
-                "monday",
-                "tuesday",
-                "wednesday",
-                "thursday",
-                "friday",
-                "saturday",
-                "sunday",
-            ];
-            let _ = writeln!(text, "start_weekday = \"{}\"", NAMES[weekday]);
+            let _ = writeln!(
+                text,
+                "start_weekday = \"{}\"",
+                crate::account::date::WEEKDAYS[weekday]
+            );
         }
         if let Some(change) = account.constraints.max_daily_change {
             let _ = writeln!(text, "max_daily_change = {}", float(change));

@@ -8,6 +8,7 @@
 //! scenario's objective, start weekday, pacing and baseline.
 
 use super::kpi::{ChannelSummary, PolicySummary, channel_summaries, policy_summaries};
+use crate::account::date::WEEKDAYS;
 use crate::benchmark::BenchmarkKind;
 use crate::channel::{Channel, Pricing};
 use crate::dynamics::{Dynamics, Fatigue, Levels};
@@ -23,17 +24,6 @@ use serde::Serialize;
 /// day) and `expected_roas` is revenue per money spent, not per budget; channels carry only the
 /// fields their pricing model has.
 pub const FORMAT_VERSION: u32 = 2;
-
-/// Weekday names, Monday first, as scenario files write them.
-const WEEKDAYS: [&str; 7] = [
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
 
 #[derive(Serialize)]
 struct Summary<'a> {

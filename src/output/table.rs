@@ -34,6 +34,11 @@ pub fn thousands(value: f64, decimals: usize) -> String {
     }
 }
 
+/// The width of a table's name column: its longest name, and at least 7 (`channel`).
+pub fn name_width<'a>(names: impl IntoIterator<Item = &'a str>) -> usize {
+    names.into_iter().map(str::len).max().unwrap_or(0).max(7)
+}
+
 /// Formats an amount of money: whole units with thousands separators, or cents below 100
 /// (so the one-unit budgets of classic bandit scenarios stay readable).
 pub fn money(value: f64) -> String {

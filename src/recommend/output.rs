@@ -10,7 +10,7 @@
 use super::{Outlook, Recommendation};
 use crate::fit::Estimate;
 use crate::output::csv_files::number;
-use crate::output::table::{money, thousands, with_sign};
+use crate::output::table::{money, name_width, thousands, with_sign};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -145,13 +145,7 @@ pub fn table(recommendation: &Recommendation) -> String {
         r.last_date,
         r.posterior
     );
-    let width = r
-        .channels
-        .iter()
-        .map(|c| c.channel.len())
-        .max()
-        .unwrap_or(0)
-        .max(7);
+    let width = name_width(r.channels.iter().map(|c| c.channel.as_str()));
     let _ = writeln!(
         text,
         "  {:<width$}  {:>10}  {:>11}  {:>8}  {:>21}  {:>10}  {:>13}",

@@ -144,36 +144,26 @@ fn check_results_target(
             "the results folder of a scenario run (not an account's recommendation)",
         ),
     };
+    let refusal = |found: String| -> FolderError {
+        NotOurs {
+            found,
+            purpose: format!(
+                "the results folder of {source_kind} '{scenario}' ({origin}) would replace it"
+            ),
+            path: target.clone(),
+            outcome,
+            hint: if *source_kind == "scenario" {
+                "Give --out another folder, or the scenario another name."
+            } else {
+                "Give --out another folder, or the account another name."
+            },
+        }
+        .into()
+    };
     match ownership::results_folder_at(&target)? {
-        Occupant::Ours if target.join(other.0).exists() => Err(NotOurs {
-            found: other.1.to_owned(),
-            purpose: format!(
-                "the results folder of {source_kind} '{scenario}' ({origin}) would replace it"
-            ),
-            path: target,
-            outcome,
-            hint: if *source_kind == "scenario" {
-                "Give --out another folder, or the scenario another name."
-            } else {
-                "Give --out another folder, or the account another name."
-            },
-        }
-        .into()),
+        Occupant::Ours if target.join(other.0).exists() => Err(refusal(other.1.to_owned())),
         Occupant::Absent | Occupant::Ours => Ok(target),
-        Occupant::Foreign(kind) => Err(NotOurs {
-            found: describe(kind, false),
-            purpose: format!(
-                "the results folder of {source_kind} '{scenario}' ({origin}) would replace it"
-            ),
-            path: target,
-            outcome,
-            hint: if *source_kind == "scenario" {
-                "Give --out another folder, or the scenario another name."
-            } else {
-                "Give --out another folder, or the account another name."
-            },
-        }
-        .into()),
+        Occupant::Foreign(kind) => Err(refusal(describe(kind, false))),
     }
 }
 

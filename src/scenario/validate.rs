@@ -173,6 +173,39 @@ impl Checker<'_> {
         }
     }
 
+    /// The `name` of a scenario or account (`kind`), which is also its results folder's: up to
+    /// 64 letters, digits, `-`, `_` or `.`, not starting with `.`, and not the index page.
+    pub(crate) fn folder_name(
+        &self,
+        kind: &str,
+        value: &Spanned<String>,
+    ) -> Result<String, ScenarioError> {
+        let name = self.name("name", value)?;
+        let folder_safe = name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !folder_safe || name.starts_with('.') || name.len() > 64 {
+            return self.fail(
+                value.span(),
+                format!(
+                    "name is also the results folder: use up to 64 letters, digits, '-', '_' \
+                     or '.', not starting with '.', got '{name}'"
+                ),
+            );
+        }
+        if name.eq_ignore_ascii_case(INDEX_PAGE) {
+            return self.fail(
+                value.span(),
+                format!(
+                    "name is also the results folder, and '{name}' is the index page a run \
+                     writes beside the results folders (letter case aside); give the {kind} \
+                     another name"
+                ),
+            );
+        }
+        Ok(name)
+    }
+
     pub(crate) fn name(
         &self,
         what: &str,
@@ -187,29 +220,7 @@ impl Checker<'_> {
     }
 
     fn scenario(&self, raw: RawScenario) -> Result<Scenario, ScenarioError> {
-        let name = self.name("name", &raw.name)?;
-        let folder_safe = name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        if !folder_safe || name.starts_with('.') || name.len() > 64 {
-            return self.fail(
-                raw.name.span(),
-                format!(
-                    "name is also the results folder: use up to 64 letters, digits, '-', '_' \
-                     or '.', not starting with '.', got '{name}'"
-                ),
-            );
-        }
-        if name.eq_ignore_ascii_case(INDEX_PAGE) {
-            return self.fail(
-                raw.name.span(),
-                format!(
-                    "name is also the results folder, and '{name}' is the index page a run \
-                     writes beside the results folders (letter case aside); give the scenario \
-                     another name"
-                ),
-            );
-        }
+        let name = self.folder_name("scenario", &raw.name)?;
         let days = self.whole("days", &raw.days, 1, MAX_DAYS as i64)? as usize;
         let daily_budget = self.positive("daily_budget", &raw.daily_budget)?;
         let currency = match &raw.currency {

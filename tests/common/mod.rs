@@ -1,0 +1,75 @@
+//! Helpers shared by the integration tests: the binary run as a user runs it, and histories
+//! simulated from the committed scenarios read back as accounts. Each test crate uses some of
+//! them.
+#![allow(dead_code)]
+
+use budget_bandit::account::export::{default_start, export_history};
+use budget_bandit::account::file::Account;
+use budget_bandit::account::history::{History, parse_history};
+use budget_bandit::scenario::{Overrides, Scenario};
+use std::path::Path;
+use std::process::Command;
+
+/// What a run of the binary printed and how it exited.
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs the binary with `args`.
+pub fn budget_bandit(args: &[&str]) -> Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_budget-bandit"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    Output {
+        code: output.status.code().expect("the binary exits normally"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// A temporary path as a command-line argument.
+pub fn path_str(path: &Path) -> &str {
+    path.to_str().expect("temporary paths are UTF-8")
+}
+
+/// The committed scenario `name`, over `days` days.
+pub fn scenario(name: &str, days: u64) -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(format!("{name}.toml"));
+    Scenario::load(&path)
+        .unwrap()
+        .with_overrides(&Overrides {
+            days: Some(days),
+            ..Overrides::default()
+        })
+        .unwrap()
+}
+
+/// Replication `replication` of `policy` on `scenario`, as an account and its history.
+pub fn account_history(scenario: &Scenario, policy: &str, replication: u64) -> (Account, History) {
+    let spec = scenario
+        .policies
+        .iter()
+        .find(|p| p.name == policy)
+        .unwrap_or_else(|| panic!("{} has no policy {policy}", scenario.name));
+    let exported = export_history(
+        scenario,
+        spec,
+        replication,
+        default_start(scenario.start_weekday),
+    );
+    let account = Account::from_toml("account.toml", &exported.account, Path::new("")).unwrap();
+    let history = parse_history(
+        "history.csv",
+        &exported.csv,
+        &account.columns,
+        &account.channel_of,
+        &account.channel_specs(),
+    )
+    .unwrap();
+    (account, history)
+}
