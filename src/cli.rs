@@ -55,6 +55,30 @@ Warnings (stderr, also with --quiet; the run goes on): a shift dated after the h
 Exit codes: 0 success; 2 bad input, or something in --out that budget-bandit did not write
 (nothing is run or written); 1 results could not be written.";
 
+/// The account file and history reference printed after `recommend --help` and `fit --help`
+/// (the README has the full tables).
+pub const ACCOUNT_REFERENCE: &str = "\
+Account files (TOML; full reference in the README):
+  top level   name, daily_budget (tomorrow's), history (the CSV, relative to the account
+              file), currency, objective = revenue | profit, target_roas,
+              max_daily_change (pacing against the last day's split), seed,
+              policy = saturation-thompson (default) | thompson | discounted-thompson |
+              sliding-window-thompson | epsilon-greedy | ucb, or a [policy] table with kind
+              and parameters
+  [columns]   the CSV's headers: date, channel, spend, impressions, clicks, leads,
+              conversions, revenue (e.g. spend = \"Cost\")
+  [channel_of] campaign = channel, for campaigns that belong to one channel
+  [[channels]] name, pricing = cpm | cpc | cpl | cpa, min_share / min_spend,
+              max_share / max_spend, freeze = true (keep the last day's spend),
+              lag = { mean_days, max_days }, weekday = [7 multipliers, Monday first]
+
+History CSV: one row per day and campaign; dates YYYY-MM-DD; numbers may carry thousands
+separators and a currency; an empty cell is not reported; days without rows are no spend.
+
+Exit codes: 0 success; 2 bad input (account file, history CSV with file:row:column, flag
+values, or something in --out that budget-bandit did not write; nothing is written);
+1 results could not be written.";
+
 /// Split a daily marketing budget across channels with multi-armed bandits, and measure what
 /// learning costs against an oracle that knows the truth.
 #[derive(Debug, Parser)]
@@ -88,11 +112,13 @@ pub enum Command {
     /// Recommend tomorrow's split of a real account from its daily history: the split that
     /// maximises the posterior expected objective, the learner's exploring split, and a 90%
     /// interval of each channel's optimal spend. Writes `OUT/<account>/` (recommendation.csv,
-    /// recommendation.json, account.toml, charts/, report.html) all or nothing.
+    /// recommendation.json, account.toml, history.csv, charts/, report.html) all or nothing.
+    #[command(after_help = ACCOUNT_REFERENCE)]
     Recommend(RecommendArgs),
     /// Calibrate a scenario from an account's history (price, rates, value, audience: posterior
     /// means, each with its 90% interval in a comment), so that `run` compares policies on a
     /// market like the account's own. Prints the scenario TOML, or writes it with --out.
+    #[command(after_help = ACCOUNT_REFERENCE)]
     Fit(FitArgs),
     /// Write the daily history one replication of a policy would have produced on a scenario,
     /// as an account's files: `OUT/<scenario>.csv` (date, channel, spend, impressions, clicks,
