@@ -154,3 +154,24 @@ fn an_unchanged_split_says_why() {
         recommendation.warnings
     );
 }
+
+/// A channel frozen above tomorrow's whole budget is held at the budget, and the output says so.
+#[test]
+fn a_freeze_above_the_budget_is_held_at_the_budget_and_said() {
+    let scenario = scenario("default", 30);
+    let (mut account, history) = account_history(&scenario, "epsilon-greedy", 0);
+    let last = history.day(history.days - 1)[0].spend;
+    account.daily_budget = 0.5 * last;
+    account.constraints.bounds = budget_bandit::constraints::Bounds::free(5, 0.5 * last);
+    account.channels[0].freeze = true;
+    let recommendation = recommend_for(&account, &history, 1);
+    assert_eq!(recommendation.channels[0].recommended_spend, 0.5 * last);
+    assert!(
+        recommendation
+            .warnings
+            .iter()
+            .any(|w| w.contains("is frozen at the last day's")),
+        "{:?}",
+        recommendation.warnings
+    );
+}

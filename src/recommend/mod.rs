@@ -467,6 +467,15 @@ fn tomorrow(
         }
         bounds
     };
+    for (channel, &spend) in account.channels.iter().zip(current) {
+        if channel.freeze && spend > budget {
+            warnings.push(format!(
+                "channel '{}' is frozen at the last day's {spend:.2}, more than tomorrow's whole \
+                 budget of {budget:.2}: it is held at the budget",
+                channel.name
+            ));
+        }
+    }
     let bounds = build(previous, current, true);
     if feasible(&bounds) {
         return Ok(bounds);
