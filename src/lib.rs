@@ -57,5 +57,6 @@ pub mod runner;
 pub mod scenario;
 pub mod simulate;
 pub mod simulation;
+pub mod special;
 pub mod stats;
 pub mod streams;

@@ -26,6 +26,7 @@ pub mod epsilon_greedy;
 pub mod fixed;
 pub mod observations;
 pub mod oracle;
+pub mod probability_of_best;
 pub mod saturation_thompson;
 pub mod sliding_window_thompson;
 pub mod thompson;

@@ -32,12 +32,14 @@
 //! prior whatever its pricing model.
 //!
 //! **Allocation.** With `proportional` allocation each channel's share of the budget is its
-//! posterior probability of having the highest ROAS, estimated from `draws` joint posterior
-//! draws (randomised probability matching). With `winner-takes-all` the whole budget goes to
-//! the channel whose single draw is highest. Under the profit objective a draw whose best ROAS
-//! is below the target leaves its `1 / draws` of the budget unspent, so the spent share is the
-//! posterior probability that some channel pays. On a first day with nothing known the budget is
-//! split evenly as a test: a prior alone would never pay the target.
+//! posterior probability of having the highest ROAS (probability matching), computed by
+//! numerical integration (see [`super::probability_of_best`]); with `draws = N` it is estimated
+//! instead from `N` joint posterior draws, as randomised probability matching does. With
+//! `winner-takes-all` the whole budget goes to the channel whose single draw is highest. Under
+//! the profit objective only the probability that the best ROAS reaches the target is spent
+//! (with draws: a draw whose best ROAS is below the target leaves its `1 / N` unspent). On a
+//! first day with nothing known the budget is split evenly as a test: a prior alone would never
+//! pay the target.
 //!
 //! **Memory.** The same sampler runs on discounted or windowed observations for changing
 //! markets ([`super::discounted_thompson`], [`super::sliding_window_thompson`]).
@@ -46,6 +48,7 @@
 //! `τ λ v = 1` for every channel and the policy is exactly Beta-Bernoulli Thompson sampling
 //! with a `Beta(α₀, β₀)` prior, so its regret grows like `log T` (Agrawal and Goyal, 2012).
 
+use super::probability_of_best::{BestProbabilities, RoasPosterior};
 use super::{Arrival, Day, Memory, Observations, Policy, all_on, argmax_random_ties, linear_curve};
 use crate::channel::Channel;
 use crate::channel::Pricing;
@@ -63,8 +66,10 @@ pub struct ThompsonParams {
     pub prior_alpha: f64,
     /// Prior pseudo-failures `β₀` of the conversion-rate Beta prior, > 0.
     pub prior_beta: f64,
-    /// Posterior draws per day for probability matching (proportional allocation).
-    pub draws: usize,
+    /// Posterior draws per day that estimate the shares of probability matching (proportional
+    /// allocation); `None` computes them by numerical integration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draws: Option<usize>,
 }
 
 impl Default for ThompsonParams {
@@ -72,7 +77,7 @@ impl Default for ThompsonParams {
         ThompsonParams {
             prior_alpha: 1.0,
             prior_beta: 1.0,
-            draws: 400,
+            draws: None,
         }
     }
 }
@@ -89,6 +94,8 @@ pub(crate) struct Belief {
     value: Option<Gamma<f64>>,
     /// Observed paid units per currency unit, `λ`; `None` before anything was bought.
     units_per_spend: Option<f64>,
+    /// The same posterior as parameters, for computing probabilities of being best.
+    posterior: RoasPosterior,
 }
 
 impl Belief {
@@ -121,6 +128,9 @@ pub struct Thompson {
     beliefs: Vec<Belief>,
     draws: Vec<f64>,
     wins: Vec<u64>,
+    posteriors: Vec<RoasPosterior>,
+    shares: Vec<f64>,
+    best: BestProbabilities,
 }
 
 impl Thompson {
@@ -132,6 +142,9 @@ impl Thompson {
             beliefs: Vec::new(),
             draws: Vec::new(),
             wins: Vec::new(),
+            posteriors: Vec::new(),
+            shares: Vec::new(),
+            best: BestProbabilities::default(),
         }
     }
 
@@ -182,13 +195,14 @@ pub(crate) fn build_beliefs(
         beliefs.clear();
         let mut best_known_scale = None::<f64>;
         for channel in channels {
-            let rate = (channel.pricing != Pricing::Cpa).then(|| {
+            let rate_parameters = (channel.pricing != Pricing::Cpa).then(|| {
                 let failures = (channel.matured_trials - channel.conversions).max(0.0);
                 (
-                    gamma(params.prior_alpha + channel.conversions, 1.0),
-                    gamma(params.prior_beta + failures, 1.0),
+                    params.prior_alpha + channel.conversions,
+                    params.prior_beta + failures,
                 )
             });
+            let rate = rate_parameters.map(|(a, b)| (gamma(a, 1.0), gamma(b, 1.0)));
             let mean_value = channel.value_per_conversion().unwrap_or(pooled_value);
             let spread = match channel.value_variance() {
                 Some(variance) => variance,
@@ -200,12 +214,13 @@ pub(crate) fn build_beliefs(
                 0.0
             };
             // A spread below 1e-12 of the mean is rounding noise of identical values.
-            let value = (variance_of_mean > 1e-12 * mean_value.powi(2)).then(|| {
-                gamma(
+            let value_parameters = (variance_of_mean > 1e-12 * mean_value.powi(2)).then(|| {
+                (
                     mean_value.powi(2) / variance_of_mean,
                     variance_of_mean / mean_value,
                 )
             });
+            let value = value_parameters.map(|(shape, scale)| gamma(shape, scale));
             let scale = match channel.units_per_spend() {
                 Some(units_per_spend) => {
                     let trials_per_spend = channel.pricing.trials_per_unit() * units_per_spend;
@@ -224,6 +239,11 @@ pub(crate) fn build_beliefs(
                 scale,
                 value,
                 units_per_spend: channel.units_per_spend(),
+                posterior: RoasPosterior {
+                    scale,
+                    rate: rate_parameters,
+                    value: value_parameters,
+                },
             });
         }
         for belief in beliefs.iter_mut() {
@@ -236,6 +256,11 @@ pub(crate) fn build_beliefs(
                 ));
                 belief.scale = best_known_scale.unwrap_or(1.0);
                 belief.value = None;
+                belief.posterior = RoasPosterior {
+                    scale: belief.scale,
+                    rate: Some((params.prior_alpha, params.prior_beta)),
+                    value: None,
+                };
             }
         }
     }
@@ -263,22 +288,37 @@ impl Policy for Thompson {
                 // Nothing known: the prior alone never pays a target, so test every channel.
                 spend.fill(day.budget / spend.len() as f64);
             }
-            Allocation::Proportional => {
-                self.wins.clear();
-                self.wins.resize(self.beliefs.len(), 0);
-                let target = day.objective.target_roas();
-                for _ in 0..self.params.draws {
-                    self.draw_all(rng);
-                    let best = argmax_random_ties(&self.draws, rng);
-                    if target.is_none_or(|t| self.draws[best] >= t) {
-                        self.wins[best] += 1;
+            Allocation::Proportional => match self.params.draws {
+                None => {
+                    self.posteriors.clear();
+                    self.posteriors
+                        .extend(self.beliefs.iter().map(|b| b.posterior));
+                    self.shares.resize(self.posteriors.len(), 0.0);
+                    self.best.compute(
+                        &self.posteriors,
+                        day.objective.target_roas(),
+                        &mut self.shares,
+                    );
+                    for (s, &share) in spend.iter_mut().zip(&self.shares) {
+                        *s = day.budget * share;
                     }
                 }
-                let draws = self.params.draws as f64;
-                for (s, &wins) in spend.iter_mut().zip(&self.wins) {
-                    *s = day.budget * wins as f64 / draws;
+                Some(draws) => {
+                    self.wins.clear();
+                    self.wins.resize(self.beliefs.len(), 0);
+                    let target = day.objective.target_roas();
+                    for _ in 0..draws {
+                        self.draw_all(rng);
+                        let best = argmax_random_ties(&self.draws, rng);
+                        if target.is_none_or(|t| self.draws[best] >= t) {
+                            self.wins[best] += 1;
+                        }
+                    }
+                    for (s, &wins) in spend.iter_mut().zip(&self.wins) {
+                        *s = day.budget * wins as f64 / draws as f64;
+                    }
                 }
-            }
+            },
         }
     }
 
@@ -456,15 +496,20 @@ mod tests {
     #[test]
     fn first_day_is_an_even_draw_whatever_the_pricing() {
         let observed = Observations::new([Pricing::Cpa, Pricing::Cpc, Pricing::Cpm]);
+        let day = crate::policy::test_day(0, 1.0, Allocation::Proportional, 8);
+        let mut rng = StreamRng::seed_from_u64(8);
+        // Integrated: every channel has the same prior, so exactly a third each.
+        let mut spend = vec![0.0; 3];
+        Thompson::new(ThompsonParams::default()).allocate(&day, &observed, &mut rng, &mut spend);
+        for share in &spend {
+            assert!((share - 1.0 / 3.0).abs() < 1e-12, "{spend:?}");
+        }
+        // Sampled: each share is a proportion of 30,000 draws with p = 1/3, sd ≈ 0.0027.
         let mut policy = Thompson::new(ThompsonParams {
-            draws: 30_000,
+            draws: Some(30_000),
             ..ThompsonParams::default()
         });
-        let mut rng = StreamRng::seed_from_u64(8);
-        let mut spend = vec![0.0; 3];
-        let day = crate::policy::test_day(0, 1.0, Allocation::Proportional, 8);
         policy.allocate(&day, &observed, &mut rng, &mut spend);
-        // Each share is a proportion of 30,000 draws with p = 1/3: sd ≈ 0.0027.
         for share in spend {
             assert!((share - 1.0 / 3.0).abs() < 5.0 * 0.0027, "{share}");
         }

@@ -1133,7 +1133,7 @@ impl Checker<'_> {
             None => defaults.prior_beta,
         };
         let draws = match &raw.draws {
-            Some(d) => self.whole(&what("draws"), d, 1, MAX_DRAWS)? as usize,
+            Some(d) => Some(self.whole(&what("draws"), d, 1, MAX_DRAWS)? as usize),
             None => defaults.draws,
         };
         Ok(ThompsonParams {
