@@ -51,7 +51,7 @@
 pub mod log_gamma;
 
 use crate::special::{digamma, tetragamma, trigamma};
-use log_gamma::{LogGammaTable, Shape};
+use log_gamma::{LogGammaTable, Shape, TAIL};
 
 /// A channel's posterior ROAS `θ = scale · ρ · v` (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -172,8 +172,40 @@ impl BestProbabilities {
             .iter()
             .map(|c| c.low)
             .fold(f64::NEG_INFINITY, f64::max);
-        let start = body_floor.max(top_atom).max(lowest_target);
+        let mut start = body_floor.max(top_atom).max(lowest_target);
         self.contenders.retain(|c| c.high > start);
+        // Raise the start to where the maximum is at least TAIL likely to lie below
+        // (`Σ ln F_j ≥ ln TAIL`), by bisection: with many channels the maximum sits well above
+        // any single channel's lower end, and channels that end below it drop out.
+        let top = self
+            .contenders
+            .iter()
+            .map(|c| c.high)
+            .fold(f64::NEG_INFINITY, f64::max);
+        if self.contenders.len() > 2 && top > start {
+            let log_below = |y: f64| -> f64 {
+                self.contenders
+                    .iter()
+                    .map(|c| c.marginal.ln_cdf(table, y))
+                    .sum()
+            };
+            let (mut low, mut high) = (start, top);
+            let narrowest = self
+                .contenders
+                .iter()
+                .map(|c| c.step)
+                .fold(f64::INFINITY, f64::min);
+            while high - low > narrowest {
+                let middle = 0.5 * (low + high);
+                if log_below(middle) < TAIL.ln() {
+                    low = middle;
+                } else {
+                    high = middle;
+                }
+            }
+            start = low;
+            self.contenders.retain(|c| c.high > start);
+        }
 
         // Point masses: the highest wins when every channel in play lies below it.
         if top_atom.is_finite() && top_atom >= lowest_target {
@@ -203,30 +235,31 @@ impl BestProbabilities {
                 .fold(f64::NEG_INFINITY, f64::max);
             let mut y = start;
             let mut below = 0.0;
+            let mut step = f64::INFINITY;
             for contender in &mut self.contenders {
                 contender.previous = contender.marginal.ln_cdf(table, y);
                 below += contender.previous;
+                step = step.min(contender.step);
             }
             let mut product = below.exp();
             let mut points = 0;
-            while y < end && points < MOST_POINTS {
-                let step = self
-                    .contenders
-                    .iter()
-                    .filter(|c| c.high > y)
-                    .map(|c| c.step)
-                    .fold(f64::INFINITY, f64::min);
-                let next = if points + 1 == MOST_POINTS {
+            while y < end {
+                points += 1;
+                let next = if points == MOST_POINTS {
                     end
                 } else {
                     (y + step).min(end)
                 };
+                // Each channel's `ln F` at `next` (0 above its body), and the step after it:
+                // the narrowest channel whose body goes on above `next`.
+                step = f64::INFINITY;
                 let mut total_increment = 0.0;
                 let mut log_product = 0.0;
                 for contender in &mut self.contenders {
-                    let now = if contender.previous == 0.0 {
+                    let now = if next >= contender.high || contender.previous == 0.0 {
                         0.0
                     } else {
+                        step = step.min(contender.step);
                         contender.marginal.ln_cdf(table, next)
                     };
                     contender.increment = (now - contender.previous).max(0.0);
@@ -244,7 +277,6 @@ impl BestProbabilities {
                 }
                 product = next_product;
                 y = next;
-                points += 1;
             }
         }
 
