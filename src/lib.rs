@@ -54,6 +54,7 @@ pub mod recommend;
 pub mod report;
 pub mod results_folder;
 pub mod runner;
+pub mod sampling;
 pub mod scenario;
 pub mod simulate;
 pub mod simulation;

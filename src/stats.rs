@@ -104,12 +104,23 @@ impl Interval {
     }
 }
 
-/// The 97.5% quantile of Student's t distribution with `degrees` degrees of freedom.
+/// The 97.5% quantile of Student's t distribution with `degrees` degrees of freedom,
+/// remembered per thread for the last degrees asked (a results table asks for the same count
+/// of replications thousands of times).
 fn t_quantile_975(degrees: u64) -> f64 {
-    match StudentsT::new(0.0, 1.0, degrees as f64) {
+    thread_local! {
+        static LAST: std::cell::Cell<(u64, f64)> = const { std::cell::Cell::new((0, f64::NAN)) };
+    }
+    let (remembered, quantile) = LAST.get();
+    if remembered == degrees {
+        return quantile;
+    }
+    let quantile = match StudentsT::new(0.0, 1.0, degrees as f64) {
         Ok(t) => t.inverse_cdf(0.975),
         Err(_) => 1.959_963_984_540_054,
-    }
+    };
+    LAST.set((degrees, quantile));
+    quantile
 }
 
 /// The `p`-quantile of sorted values by linear interpolation between order statistics

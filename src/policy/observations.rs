@@ -207,6 +207,9 @@ pub struct Observations {
     cohorts: VecDeque<Cohort>,
     keep: usize,
     days: usize,
+    /// Per channel, how many times its totals changed: a policy that caches what it derives
+    /// from a channel's totals rebuilds it only when this moves.
+    generations: Vec<u64>,
 }
 
 impl Observations {
@@ -221,6 +224,7 @@ impl Observations {
     /// channel without lag).
     pub fn with_memory(pricing: Vec<Pricing>, lag_cdfs: Vec<Vec<f64>>, memory: Memory) -> Self {
         let longest_lag = lag_cdfs.iter().map(Vec::len).max().unwrap_or(0);
+        let pricing_count = pricing.len();
         let keep = match memory {
             Memory::Window(window) => window.max(longest_lag),
             Memory::All | Memory::Discounted(_) => longest_lag,
@@ -232,12 +236,17 @@ impl Observations {
             cohorts: VecDeque::with_capacity(keep + 1),
             keep,
             days: 0,
+            generations: vec![0; pricing_count],
         }
     }
 
     /// Records zero-based day `day`: what its spend `bought` (one outcome per channel; their
     /// conversions and revenue are ignored) and the conversions `arrived` that day.
     pub fn record(&mut self, day: usize, bought: &[Outcome], arrived: &[Arrival]) {
+        if matches!(self.memory, Memory::Discounted(_) | Memory::Window(_)) {
+            // Every total moves: weights decay, or the window slides.
+            self.generations.iter_mut().for_each(|g| *g += 1);
+        }
         if let Memory::Discounted(factor) = self.memory {
             self.totals.iter_mut().for_each(|c| c.scale(factor));
             for cohort in &mut self.cohorts {
@@ -258,8 +267,16 @@ impl Observations {
             }
             self.cohorts.push_back(cohort);
         }
-        for (channel, outcome) in self.totals.iter_mut().zip(bought) {
-            channel.record_bought(outcome);
+        for ((channel, outcome), generation) in self
+            .totals
+            .iter_mut()
+            .zip(bought)
+            .zip(&mut self.generations)
+        {
+            if *outcome != Outcome::default() {
+                channel.record_bought(outcome);
+                *generation += 1;
+            }
         }
         for arrival in arrived {
             let age = day - arrival.cohort;
@@ -274,6 +291,9 @@ impl Observations {
                 arrival.revenue,
                 weight,
             );
+            if arrival.conversions > 0 {
+                self.generations[arrival.channel] += 1;
+            }
             if let Some(cohort) = self.cohorts.iter_mut().find(|c| c.day == arrival.cohort) {
                 cohort.channels[arrival.channel].record_arrival(
                     arrival.conversions,
@@ -293,7 +313,14 @@ impl Observations {
                 }
             }
         }
-        self.mature(day);
+        if self.keep > 0 {
+            self.mature(day);
+        } else {
+            // No lag and no window: every trial has matured.
+            for total in &mut self.totals {
+                total.matured_trials = total.trials;
+            }
+        }
         self.days += 1;
     }
 
@@ -312,7 +339,11 @@ impl Observations {
                     pending += cohort.channels[i].trials * (1.0 - share);
                 }
             }
-            total.matured_trials = (total.trials - pending).max(0.0);
+            let matured = (total.trials - pending).max(0.0);
+            if matured != total.matured_trials {
+                total.matured_trials = matured;
+                self.generations[i] += 1;
+            }
         }
     }
 
@@ -336,6 +367,11 @@ impl Observations {
     /// Per-channel totals, in scenario order.
     pub fn channels(&self) -> &[ChannelObservations] {
         &self.totals
+    }
+
+    /// Per channel, a count that moves whenever its totals change (see [`Observations`]).
+    pub fn generations(&self) -> &[u64] {
+        &self.generations
     }
 
     /// Days recorded so far.

@@ -38,7 +38,7 @@
 //! later draws its ROAS at zero as Thompson sampling does for an untried channel, and a
 //! saturation rate from the grid.
 
-use super::thompson::{Belief, ThompsonParams, build_beliefs};
+use super::thompson::{Beliefs, ThompsonParams};
 use super::{Arrival, Day, Observations, Policy};
 use crate::channel::{Channel, Pricing};
 use crate::oracle::optimal_constrained;
@@ -194,7 +194,7 @@ pub struct SaturationThompson {
     params: SaturationThompsonParams,
     rates: Vec<f64>,
     curves: Vec<CurvePosterior>,
-    beliefs: Vec<Belief>,
+    beliefs: Beliefs,
     drawn: Vec<Channel>,
 }
 
@@ -221,7 +221,7 @@ impl SaturationThompson {
             params,
             rates,
             curves: vec![CurvePosterior::new(); scenario.channels.len()],
-            beliefs: Vec::new(),
+            beliefs: Beliefs::default(),
             drawn,
         }
     }
@@ -230,8 +230,8 @@ impl SaturationThompson {
 impl SaturationThompson {
     /// Draws one curve per channel into `self.drawn` (see the module docs).
     fn draw_market(&mut self, observed: &Observations, rng: &mut StreamRng) {
-        build_beliefs(&self.params.thompson, observed, &mut self.beliefs);
-        for ((curve, belief), drawn) in self.curves.iter().zip(&self.beliefs).zip(&mut self.drawn) {
+        let beliefs = self.beliefs.update(&self.params.thompson, observed);
+        for ((curve, belief), drawn) in self.curves.iter().zip(beliefs).zip(&mut self.drawn) {
             let roas_or_unit_revenue = belief.draw(rng);
             match belief.units_per_spend() {
                 Some(units_per_spend) if curve.days > 0.0 => {

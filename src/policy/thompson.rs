@@ -49,14 +49,17 @@
 //! with a `Beta(α₀, β₀)` prior, so its regret grows like `log T` (Agrawal and Goyal, 2012).
 
 use super::probability_of_best::{BestProbabilities, RoasPosterior};
-use super::{Arrival, Day, Memory, Observations, Policy, all_on, argmax_random_ties, linear_curve};
+use super::{
+    Arrival, ChannelObservations, Day, Memory, Observations, Policy, all_on, argmax_random_ties,
+    linear_curve,
+};
 use crate::channel::Channel;
 use crate::channel::Pricing;
+use crate::sampling::{BetaSampler, GammaSampler};
 use crate::scenario::Allocation;
 use crate::scenario::Scenario;
 use crate::simulate::Outcome;
 use crate::streams::StreamRng;
-use rand_distr::{Distribution, Gamma};
 use serde::Serialize;
 
 /// Parameters of Thompson sampling.
@@ -85,13 +88,12 @@ impl Default for ThompsonParams {
 /// One channel's posterior for the day, ready to draw from.
 #[derive(Debug, Clone)]
 pub(crate) struct Belief {
-    /// Gamma(a, 1) and Gamma(b, 1) whose ratio `X / (X + Y)` is a Beta(a, b) draw of the
-    /// conversion rate; `None` when the rate is 1 (CPA).
-    rate: Option<(Gamma<f64>, Gamma<f64>)>,
+    /// The conversion rate's Beta; `None` when the rate is 1 (CPA).
+    rate: Option<BetaSampler>,
     /// Trials per currency unit, `τ λ`, times the value when `value` is `None`.
     scale: f64,
     /// Posterior of value per conversion, when it is uncertain.
-    value: Option<Gamma<f64>>,
+    value: Option<GammaSampler>,
     /// Observed paid units per currency unit, `λ`; `None` before anything was bought.
     units_per_spend: Option<f64>,
     /// The same posterior as parameters, for computing probabilities of being best.
@@ -105,17 +107,162 @@ impl Belief {
     }
 
     /// One draw of the channel's ROAS, `ρ τ λ v`.
+    #[inline]
     pub(crate) fn draw(&self, rng: &mut StreamRng) -> f64 {
-        let rate = match &self.rate {
-            None => 1.0,
-            Some((successes, failures)) => {
-                let x = successes.sample(rng);
-                let y = failures.sample(rng);
-                if x + y > 0.0 { x / (x + y) } else { 0.5 }
-            }
-        };
+        let rate = self.rate.as_ref().map_or(1.0, |r| r.sample(rng));
         let value = self.value.as_ref().map_or(1.0, |v| v.sample(rng));
         rate * self.scale * value
+    }
+}
+
+/// The figures pooled over channels that a channel without its own borrows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Pooled {
+    /// Mean revenue per conversion over all channels (1 before any conversion).
+    value: f64,
+    /// Mean relative spread of a conversion's value over channels that show one.
+    relative_spread: f64,
+    /// The largest `τ λ v̂` of the channels that bought anything.
+    best_known_scale: Option<f64>,
+}
+
+impl Pooled {
+    fn of(observed: &Observations) -> Pooled {
+        let channels = observed.channels();
+        let value = observed.pooled_value_per_conversion().unwrap_or(1.0);
+        let (mut spreads, mut count) = (0.0, 0usize);
+        let mut best_known_scale = None::<f64>;
+        for channel in channels {
+            if let (Some(variance), Some(mean)) =
+                (channel.value_variance(), channel.value_per_conversion())
+            {
+                spreads += variance / mean.powi(2);
+                count += 1;
+            }
+            if let Some(units_per_spend) = channel.units_per_spend() {
+                let mean_value = channel.value_per_conversion().unwrap_or(value);
+                let known = channel.pricing.trials_per_unit() * units_per_spend * mean_value;
+                best_known_scale = Some(best_known_scale.map_or(known, |b| b.max(known)));
+            }
+        }
+        Pooled {
+            value,
+            relative_spread: if count == 0 {
+                0.0
+            } else {
+                spreads / count as f64
+            },
+            best_known_scale,
+        }
+    }
+}
+
+/// Every channel's posterior, rebuilt from day to day only where something changed: a channel
+/// whose observations (by their [generation](Observations::generations)) and the pooled figures
+/// it may borrow are as they were keeps its belief (on the classic instance, all but the one
+/// channel that was funded).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Beliefs {
+    beliefs: Vec<Belief>,
+    /// The generation of each channel's observations its belief was built from.
+    seen: Vec<u64>,
+    /// The pooled figures the beliefs were built with.
+    pooled: Option<Pooled>,
+}
+
+impl Beliefs {
+    /// Today's posteriors from the observations (formulas in the module docs).
+    pub(crate) fn update(&mut self, params: &ThompsonParams, observed: &Observations) -> &[Belief] {
+        let channels = observed.channels();
+        let generations = observed.generations();
+        if self.pooled.is_some() && self.seen == generations {
+            return &self.beliefs;
+        }
+        let pooled = Pooled::of(observed);
+        let rebuild_all = self.pooled != Some(pooled) || self.beliefs.len() != channels.len();
+        if rebuild_all {
+            self.beliefs.clear();
+            self.beliefs
+                .extend(channels.iter().map(|c| belief(params, c, &pooled)));
+        } else {
+            for ((belief_i, channel), (seen, &now)) in self
+                .beliefs
+                .iter_mut()
+                .zip(channels)
+                .zip(self.seen.iter_mut().zip(generations))
+            {
+                if *seen != now {
+                    *belief_i = belief(params, channel, &pooled);
+                }
+            }
+        }
+        self.seen.clear();
+        self.seen.extend_from_slice(generations);
+        self.pooled = Some(pooled);
+        &self.beliefs
+    }
+
+    /// The posteriors of the last update.
+    pub(crate) fn as_slice(&self) -> &[Belief] {
+        &self.beliefs
+    }
+}
+
+/// One channel's posterior given the pooled figures (formulas in the module docs).
+fn belief(params: &ThompsonParams, channel: &ChannelObservations, pooled: &Pooled) -> Belief {
+    let Some(units_per_spend) = channel.units_per_spend() else {
+        // Nothing bought yet: the whole of θ is unknown, whatever the pricing model, so every
+        // such channel draws from the same prior, `Beta(α₀, β₀)` times the best known scale.
+        let scale = pooled.best_known_scale.unwrap_or(1.0);
+        let rate = (params.prior_alpha, params.prior_beta);
+        return Belief {
+            rate: Some(BetaSampler::new(rate.0, rate.1)),
+            scale,
+            value: None,
+            units_per_spend: None,
+            posterior: RoasPosterior {
+                scale,
+                rate: Some(rate),
+                value: None,
+            },
+        };
+    };
+    let rate = (channel.pricing != Pricing::Cpa).then(|| {
+        let failures = (channel.matured_trials - channel.conversions).max(0.0);
+        (
+            params.prior_alpha + channel.conversions,
+            params.prior_beta + failures,
+        )
+    });
+    let mean_value = channel.value_per_conversion().unwrap_or(pooled.value);
+    let spread = match channel.value_variance() {
+        Some(variance) => variance,
+        None => pooled.relative_spread * mean_value.powi(2),
+    };
+    let variance_of_mean = if channel.conversions > 0.0 {
+        spread / channel.conversions
+    } else {
+        0.0
+    };
+    // A spread below 1e-12 of the mean is rounding noise of identical values.
+    let value = (variance_of_mean > 1e-12 * mean_value.powi(2)).then(|| {
+        (
+            mean_value.powi(2) / variance_of_mean,
+            variance_of_mean / mean_value,
+        )
+    });
+    let trials_per_spend = channel.pricing.trials_per_unit() * units_per_spend;
+    let scale = if value.is_some() {
+        trials_per_spend
+    } else {
+        trials_per_spend * mean_value
+    };
+    Belief {
+        rate: rate.map(|(a, b)| BetaSampler::new(a, b)),
+        scale,
+        value: value.map(|(shape, scale)| GammaSampler::new(shape, scale)),
+        units_per_spend: Some(units_per_spend),
+        posterior: RoasPosterior { scale, rate, value },
     }
 }
 
@@ -125,7 +272,7 @@ pub struct Thompson {
     params: ThompsonParams,
     /// Observations of its own when it forgets (`None`: the shared ones, which remember all).
     memory: Option<Observations>,
-    beliefs: Vec<Belief>,
+    beliefs: Beliefs,
     draws: Vec<f64>,
     wins: Vec<u64>,
     posteriors: Vec<RoasPosterior>,
@@ -139,7 +286,7 @@ impl Thompson {
         Thompson {
             params,
             memory: None,
-            beliefs: Vec::new(),
+            beliefs: Beliefs::default(),
             draws: Vec::new(),
             wins: Vec::new(),
             posteriors: Vec::new(),
@@ -158,110 +305,13 @@ impl Thompson {
 
     fn update_beliefs(&mut self, observed: &Observations) {
         let source = self.memory.as_ref().unwrap_or(observed);
-        build_beliefs(&self.params, source, &mut self.beliefs);
+        self.beliefs.update(&self.params, source);
     }
 
     fn draw_all(&mut self, rng: &mut StreamRng) {
         self.draws.clear();
-        for belief in &self.beliefs {
+        for belief in self.beliefs.as_slice() {
             self.draws.push(belief.draw(rng));
-        }
-    }
-}
-
-/// Builds today's posteriors from the observations into `beliefs` (formulas in the module
-/// docs).
-pub(crate) fn build_beliefs(
-    params: &ThompsonParams,
-    observed: &Observations,
-    beliefs: &mut Vec<Belief>,
-) {
-    {
-        let channels = observed.channels();
-        let pooled_value = observed.pooled_value_per_conversion().unwrap_or(1.0);
-        let relative_spreads: Vec<f64> = channels
-            .iter()
-            .filter_map(|c| Some(c.value_variance()? / c.value_per_conversion()?.powi(2)))
-            .collect();
-        let pooled_relative_spread = if relative_spreads.is_empty() {
-            0.0
-        } else {
-            relative_spreads.iter().sum::<f64>() / relative_spreads.len() as f64
-        };
-        let gamma = |shape: f64, scale: f64| {
-            Gamma::new(shape, scale).expect("posterior shapes and scales are positive and finite")
-        };
-
-        beliefs.clear();
-        let mut best_known_scale = None::<f64>;
-        for channel in channels {
-            let rate_parameters = (channel.pricing != Pricing::Cpa).then(|| {
-                let failures = (channel.matured_trials - channel.conversions).max(0.0);
-                (
-                    params.prior_alpha + channel.conversions,
-                    params.prior_beta + failures,
-                )
-            });
-            let rate = rate_parameters.map(|(a, b)| (gamma(a, 1.0), gamma(b, 1.0)));
-            let mean_value = channel.value_per_conversion().unwrap_or(pooled_value);
-            let spread = match channel.value_variance() {
-                Some(variance) => variance,
-                None => pooled_relative_spread * mean_value.powi(2),
-            };
-            let variance_of_mean = if channel.conversions > 0.0 {
-                spread / channel.conversions
-            } else {
-                0.0
-            };
-            // A spread below 1e-12 of the mean is rounding noise of identical values.
-            let value_parameters = (variance_of_mean > 1e-12 * mean_value.powi(2)).then(|| {
-                (
-                    mean_value.powi(2) / variance_of_mean,
-                    variance_of_mean / mean_value,
-                )
-            });
-            let value = value_parameters.map(|(shape, scale)| gamma(shape, scale));
-            let scale = match channel.units_per_spend() {
-                Some(units_per_spend) => {
-                    let trials_per_spend = channel.pricing.trials_per_unit() * units_per_spend;
-                    let known = trials_per_spend * mean_value;
-                    best_known_scale = Some(best_known_scale.map_or(known, |b| b.max(known)));
-                    if value.is_some() {
-                        trials_per_spend
-                    } else {
-                        known
-                    }
-                }
-                None => f64::NAN, // filled in below, once every known scale is in
-            };
-            beliefs.push(Belief {
-                rate,
-                scale,
-                value,
-                units_per_spend: channel.units_per_spend(),
-                posterior: RoasPosterior {
-                    scale,
-                    rate: rate_parameters,
-                    value: value_parameters,
-                },
-            });
-        }
-        for belief in beliefs.iter_mut() {
-            if belief.scale.is_nan() {
-                // Nothing bought yet: the whole of θ is unknown, whatever the pricing model, so
-                // every such channel draws from the same prior, `Beta(α₀, β₀)` times the scale.
-                belief.rate = Some((
-                    gamma(params.prior_alpha, 1.0),
-                    gamma(params.prior_beta, 1.0),
-                ));
-                belief.scale = best_known_scale.unwrap_or(1.0);
-                belief.value = None;
-                belief.posterior = RoasPosterior {
-                    scale: belief.scale,
-                    rate: Some((params.prior_alpha, params.prior_beta)),
-                    value: None,
-                };
-            }
         }
     }
 }
@@ -292,7 +342,7 @@ impl Policy for Thompson {
                 None => {
                     self.posteriors.clear();
                     self.posteriors
-                        .extend(self.beliefs.iter().map(|b| b.posterior));
+                        .extend(self.beliefs.as_slice().iter().map(|b| b.posterior));
                     self.shares.resize(self.posteriors.len(), 0.0);
                     self.best.compute(
                         &self.posteriors,
@@ -305,7 +355,7 @@ impl Policy for Thompson {
                 }
                 Some(draws) => {
                     self.wins.clear();
-                    self.wins.resize(self.beliefs.len(), 0);
+                    self.wins.resize(self.beliefs.as_slice().len(), 0);
                     let target = day.objective.target_roas();
                     for _ in 0..draws {
                         self.draw_all(rng);
@@ -452,13 +502,13 @@ mod tests {
         let mut policy = Thompson::new(ThompsonParams::default());
         policy.update_beliefs(&observed);
         assert!(
-            policy.beliefs[0].value.is_some(),
+            policy.beliefs.as_slice()[0].value.is_some(),
             "values vary, so v is uncertain"
         );
         let mut rng = StreamRng::seed_from_u64(12);
         let mut stats = crate::stats::RunningStats::default();
         for _ in 0..200_000 {
-            stats.push(policy.beliefs[0].draw(&mut rng));
+            stats.push(policy.beliefs.as_slice()[0].draw(&mut rng));
         }
         let rate = (1.0 + 10.0) / (2.0 + 240.0);
         let expected = rate * (240.0 / 600.0) * (7800.0 / 10.0);
@@ -488,9 +538,9 @@ mod tests {
         let mut policy = Thompson::new(ThompsonParams::default());
         policy.update_beliefs(&observed);
         // Channel 0: 0.5 clicks per currency unit, 80 per conversion.
-        assert_eq!(policy.beliefs[0].scale, 40.0);
-        assert_eq!(policy.beliefs[1].scale, 40.0);
-        assert!(policy.beliefs[1].rate.is_some());
+        assert_eq!(policy.beliefs.as_slice()[0].scale, 40.0);
+        assert_eq!(policy.beliefs.as_slice()[1].scale, 40.0);
+        assert!(policy.beliefs.as_slice()[1].rate.is_some());
     }
 
     #[test]
