@@ -219,13 +219,49 @@ impl ChannelSimulator {
     }
 }
 
+/// A `Binomial(trials, p)` draw: one uniform for a single trial, inversion when few successes
+/// are expected (`n · min(p, 1 − p) < 10`, about `n p + 1` steps), `rand_distr`'s BTPE otherwise.
 fn binomial<R: Rng + ?Sized>(trials: u64, p: f64, rng: &mut R) -> u64 {
-    if trials == 0 || p == 0.0 {
+    if trials == 0 || p <= 0.0 {
         return 0;
+    }
+    if p >= 1.0 {
+        return trials;
+    }
+    if trials == 1 {
+        return u64::from(rng.random::<f64>() < p);
+    }
+    let q = p.min(1.0 - p);
+    if (trials as f64) * q < 10.0 {
+        let successes = binomial_by_inversion(trials, q, rng);
+        return if q < p { trials - successes } else { successes };
     }
     Binomial::new(trials, p)
         .expect("validated rates lie in [0, 1]")
         .sample(rng)
+}
+
+/// Inversion (Kachitvichyanukul and Schmeiser's BINV): walk the probabilities
+/// `P(x) = P(x − 1) · (n − x + 1) / x · p / (1 − p)` from `P(0) = (1 − p)ⁿ` until the uniform is
+/// used up; for `p ≤ 1/2` and `n p < 10`.
+fn binomial_by_inversion<R: Rng + ?Sized>(trials: u64, p: f64, rng: &mut R) -> u64 {
+    let odds = p / (1.0 - p);
+    let first = (trials as f64 * (-p).ln_1p()).exp();
+    'draw: loop {
+        let mut u: f64 = rng.random();
+        let mut probability = first;
+        let mut x = 0u64;
+        while u > probability {
+            u -= probability;
+            x += 1;
+            if x > trials {
+                // Rounding left a sliver of the uniform unused: draw again.
+                continue 'draw;
+            }
+            probability *= odds * (trials - x + 1) as f64 / x as f64;
+        }
+        return x;
+    }
 }
 
 #[cfg(test)]
@@ -402,6 +438,29 @@ mod tests {
         }
         // A part's revenue per conversion has mean `value` whatever its count.
         assert_mean("value per lagged conversion", &value, channel.value);
+    }
+
+    /// The binomial draws by inversion and by BTPE have the binomial's mean and variance.
+    #[test]
+    fn binomial_draws_have_their_moments() {
+        let mut rng = ReplicationStreams::new(5, 0).policy("binomial");
+        for (trials, p) in [(1, 0.3), (7, 0.2), (40, 0.1), (300, 0.99), (5000, 0.4)] {
+            let mut stats = RunningStats::default();
+            let mut spread = RunningStats::default();
+            let mean = trials as f64 * p;
+            for _ in 0..100_000 {
+                let x = binomial(trials, p, &mut rng);
+                assert!(x <= trials);
+                stats.push(x as f64);
+                spread.push((x as f64 - mean).powi(2));
+            }
+            assert_mean(&format!("Binomial({trials}, {p})"), &stats, mean);
+            assert_mean(
+                &format!("Binomial({trials}, {p}) variance"),
+                &spread,
+                mean * (1.0 - p),
+            );
+        }
     }
 
     #[test]

@@ -179,26 +179,21 @@ impl Beliefs {
             return &self.beliefs;
         }
         let pooled = Pooled::of(observed);
-        let rebuild_all = self.pooled != Some(pooled) || self.beliefs.len() != channels.len();
-        if rebuild_all {
+        if self.pooled != Some(pooled) || self.beliefs.len() != channels.len() {
             self.beliefs.clear();
             self.beliefs
                 .extend(channels.iter().map(|c| belief(params, c, &pooled)));
+            self.seen.clear();
+            self.seen.extend_from_slice(generations);
+            self.pooled = Some(pooled);
         } else {
-            for ((belief_i, channel), (seen, &now)) in self
-                .beliefs
-                .iter_mut()
-                .zip(channels)
-                .zip(self.seen.iter_mut().zip(generations))
-            {
+            for (i, (seen, &now)) in self.seen.iter_mut().zip(generations).enumerate() {
                 if *seen != now {
-                    *belief_i = belief(params, channel, &pooled);
+                    self.beliefs[i] = belief(params, &channels[i], &pooled);
+                    *seen = now;
                 }
             }
         }
-        self.seen.clear();
-        self.seen.extend_from_slice(generations);
-        self.pooled = Some(pooled);
         &self.beliefs
     }
 
