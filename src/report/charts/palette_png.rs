@@ -100,7 +100,7 @@ pub fn encode(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::Encod
         encoder.set_color(png::ColorType::Indexed);
         encoder.set_depth(png::BitDepth::Eight);
         encoder.set_palette(palette.concat());
-        encoder.set_compression(png::Compression::Best);
+        encoder.set_compression(png::Compression::Default);
         // Filters predict smooth gradients; palette indices have none, so none compresses best.
         encoder.set_filter(png::FilterType::NoFilter);
         encoder.set_adaptive_filter(png::AdaptiveFilterType::NonAdaptive);
