@@ -4,7 +4,19 @@
 //! Per-replication ratios (ROAS, CPA) are averaged as ratios; per-channel KPIs in the reports
 //! are ratios of mean totals (e.g. CPC = mean spend / mean clicks), the way a strategist
 //! reads a channel's account.
+//!
+//! The daily series are kept per row of [`crate::checkpoints`] (every day up to 2,000 days,
+//! log-spaced buckets beyond). For row `k` of `n_k` days each replication contributes its mean
+//! per day over the row, and the cumulative figures at the row's last day:
+//!
+//! ```text
+//! share_{k,i} = (1 / n_k) Σ_{t ∈ D_k} s_{t,i} / B,      revenue_{k,i} = (1 / n_k) Σ_{t ∈ D_k} revenue_{t,i}
+//! ```
+//!
+//! so the mean over replications of a row is the mean of its days' means, and a one-day row is
+//! that day. Memory is `rows × channels` statistics per policy, whatever the horizon.
 
+use crate::checkpoints::Checkpoints;
 use crate::simulation::ReplicationRecord;
 use crate::stats::RunningStats;
 
@@ -50,21 +62,24 @@ pub struct PolicyAggregate {
     pub unspent: RunningStats,
     /// Per channel, in scenario order.
     pub channels: Vec<ChannelAggregate>,
-    /// `days × channels`: share of the day's budget.
+    /// The rows of the daily series.
+    pub checkpoints: Checkpoints,
+    /// `rows × channels`: share of the day's budget, the mean per day over the row's days.
     pub daily_share: Vec<RunningStats>,
-    /// `days × channels`: revenue of the day.
+    /// `rows × channels`: revenue of a day, the mean per day over the row's days.
     pub daily_revenue: Vec<RunningStats>,
-    /// Per day: revenue from day 0 to this day.
+    /// Per row: revenue from the first day to the row's last.
     pub cumulative_revenue: Vec<RunningStats>,
-    /// Per day: pseudo-regret from day 0 to this day.
+    /// Per row: pseudo-regret from the first day to the row's last.
     pub cumulative_regret: Vec<RunningStats>,
-    /// Per day: profit from day 0 to this day, `revenue / τ − spend`.
+    /// Per row: profit from the first day to the row's last, `revenue / τ − spend`.
     pub cumulative_profit: Vec<RunningStats>,
 }
 
 impl PolicyAggregate {
-    /// An empty summary for `days` days and `channels` channels.
-    pub fn new(days: usize, channels: usize) -> Self {
+    /// An empty summary for the rows `checkpoints` and `channels` channels.
+    pub fn new(checkpoints: Checkpoints, channels: usize) -> Self {
+        let rows = checkpoints.len();
         PolicyAggregate {
             revenue: RunningStats::default(),
             spend: RunningStats::default(),
@@ -75,11 +90,12 @@ impl PolicyAggregate {
             profit: RunningStats::default(),
             unspent: RunningStats::default(),
             channels: vec![ChannelAggregate::default(); channels],
-            daily_share: vec![RunningStats::default(); days * channels],
-            daily_revenue: vec![RunningStats::default(); days * channels],
-            cumulative_revenue: vec![RunningStats::default(); days],
-            cumulative_regret: vec![RunningStats::default(); days],
-            cumulative_profit: vec![RunningStats::default(); days],
+            checkpoints,
+            daily_share: vec![RunningStats::default(); rows * channels],
+            daily_revenue: vec![RunningStats::default(); rows * channels],
+            cumulative_revenue: vec![RunningStats::default(); rows],
+            cumulative_regret: vec![RunningStats::default(); rows],
+            cumulative_profit: vec![RunningStats::default(); rows],
         }
     }
 
@@ -115,28 +131,32 @@ impl PolicyAggregate {
             aggregate.conversions.push(total.conversions as f64);
             aggregate.revenue.push(total.revenue);
         }
-        for (stats, &share) in self.daily_share.iter_mut().zip(&record.share) {
-            stats.push(share);
+        let width = record.channels.max(1);
+        let rows = self
+            .daily_share
+            .chunks_mut(width)
+            .zip(self.daily_revenue.chunks_mut(width))
+            .zip(record.share.chunks(width).zip(record.revenue.chunks(width)))
+            .zip(self.checkpoints.iter());
+        for (((shares, revenues), (share_sums, revenue_sums)), days) in rows {
+            // Exact for one-day rows: x / 1 = x.
+            let length = days.len() as f64;
+            for (stats, &sum) in shares.iter_mut().zip(share_sums) {
+                stats.push(sum / length);
+            }
+            for (stats, &sum) in revenues.iter_mut().zip(revenue_sums) {
+                stats.push(sum / length);
+            }
         }
-        for (stats, &revenue) in self.daily_revenue.iter_mut().zip(&record.revenue) {
-            stats.push(revenue);
-        }
-        let mut cumulative_revenue = 0.0;
-        let mut cumulative_regret = 0.0;
-        let mut cumulative_spend = 0.0;
-        let daily_revenue = record.revenue.chunks(record.channels.max(1));
-        let days = record.regret.iter().zip(&record.spend).zip(daily_revenue);
-        for (day, ((regret, spend), revenue)) in days.enumerate() {
-            cumulative_revenue += revenue.iter().sum::<f64>();
-            cumulative_regret += regret;
-            cumulative_spend += spend;
-            self.cumulative_revenue[day].push(cumulative_revenue);
-            self.cumulative_regret[day].push(cumulative_regret);
-            self.cumulative_profit[day].push(
-                record
-                    .objective
-                    .profit(cumulative_revenue, cumulative_spend),
-            );
+        let cumulative = record
+            .cumulative_revenue
+            .iter()
+            .zip(&record.cumulative_regret)
+            .zip(&record.cumulative_spend);
+        for (row, ((&revenue, &regret), &spend)) in cumulative.enumerate() {
+            self.cumulative_revenue[row].push(revenue);
+            self.cumulative_regret[row].push(regret);
+            self.cumulative_profit[row].push(record.objective.profit(revenue, spend));
         }
     }
 }
@@ -150,6 +170,7 @@ mod tests {
     fn push_accumulates_totals_and_cumulative_series() {
         let record = ReplicationRecord {
             channels: 2,
+            days: 2,
             daily_budget: 25.0,
             objective: crate::objective::Objective::Revenue,
             totals: vec![
@@ -170,8 +191,11 @@ mod tests {
             revenue: vec![40.0, 0.0, 50.0, 0.0],
             spend: vec![25.0, 15.0],
             regret: vec![3.0, 1.0],
+            cumulative_revenue: vec![40.0, 90.0],
+            cumulative_regret: vec![3.0, 4.0],
+            cumulative_spend: vec![25.0, 40.0],
         };
-        let mut aggregate = PolicyAggregate::new(2, 2);
+        let mut aggregate = PolicyAggregate::new(Checkpoints::new(2), 2);
         aggregate.push(&record);
         assert_eq!(aggregate.revenue.mean(), 90.0);
         assert_eq!(aggregate.roas.mean(), 90.0 / 40.0);
@@ -185,5 +209,104 @@ mod tests {
         assert_eq!(aggregate.cumulative_profit[0].mean(), 40.0 - 25.0);
         assert_eq!(aggregate.cumulative_profit[1].mean(), 50.0);
         assert_eq!(aggregate.daily_share[2].mean(), 1.0);
+    }
+
+    /// A bucket's statistics are the means over its days: a small horizon with a tiny
+    /// threshold, so most rows are buckets, against the same replications recorded day by
+    /// day (every day a row).
+    #[test]
+    fn a_bucket_holds_the_mean_of_its_days() {
+        use crate::scenario::Scenario;
+        use crate::simulation::Simulation;
+        let scenario = Scenario::from_toml(
+            "buckets",
+            r#"
+            name = "buckets"
+            days = 40
+            daily_budget = 1000.0
+            seed = 5
+            start_weekday = "thursday"
+
+            [[channels]]
+            name = "search"
+            pricing = "cpc"
+            price = 2.0
+            price_cv = 0.3
+            cvr = 0.05
+            value = 40.0
+            value_cv = 0.5
+            audience = 300.0
+            weekday = [1.0, 1.2, 0.9, 1.0, 0.8, 0.6, 1.1]
+
+            [[channels]]
+            name = "social"
+            pricing = "cpm"
+            price = 10.0
+            ctr = 0.01
+            cvr = 0.04
+            value = 30.0
+            lag = { mean_days = 2.0, max_days = 4 }
+
+            [[channels.shifts]]
+            day = 17
+            cvr = 0.5
+
+            [[channels]]
+            name = "affiliate"
+            pricing = "cpa"
+            price = 25.0
+            value = 60.0
+            "#,
+        )
+        .unwrap();
+        let days = scenario.days;
+        let channels = scenario.channels.len();
+        let buckets = Checkpoints::with_layout(days, 3, 2);
+        assert!(buckets.iter().any(|r| r.len() >= 4), "{buckets:?}");
+        let bucketed = Simulation::with_checkpoints(&scenario, buckets.clone());
+        let daily =
+            Simulation::with_checkpoints(&scenario, Checkpoints::with_layout(days, days, 1));
+        for policy in &scenario.policies {
+            let mut by_bucket = PolicyAggregate::new(buckets.clone(), channels);
+            let mut by_day = PolicyAggregate::new(Checkpoints::new(days), channels);
+            for replication in 0..6 {
+                let record = bucketed.run(policy, replication);
+                let per_day = daily.run(policy, replication);
+                assert_eq!(record.totals, per_day.totals, "{}", policy.name);
+                assert_eq!(record.regret_total(), per_day.regret_total());
+                by_bucket.push(&record);
+                by_day.push(&per_day);
+            }
+            for (row, range) in buckets.iter().enumerate() {
+                let last = range.end - 1;
+                let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1.0);
+                for i in 0..channels {
+                    for (bucket, day) in [
+                        (&by_bucket.daily_share, &by_day.daily_share),
+                        (&by_bucket.daily_revenue, &by_day.daily_revenue),
+                    ] {
+                        let mean_of_days = range
+                            .clone()
+                            .map(|d| day[d * channels + i].mean())
+                            .sum::<f64>()
+                            / range.len() as f64;
+                        let mean = bucket[row * channels + i].mean();
+                        assert!(
+                            close(mean, mean_of_days),
+                            "{} row {row} ({range:?}) channel {i}: {mean} vs {mean_of_days}",
+                            policy.name
+                        );
+                    }
+                }
+                // Cumulative figures are the day's own, at the row's last day.
+                for (bucket, day) in [
+                    (&by_bucket.cumulative_revenue, &by_day.cumulative_revenue),
+                    (&by_bucket.cumulative_regret, &by_day.cumulative_regret),
+                    (&by_bucket.cumulative_profit, &by_day.cumulative_profit),
+                ] {
+                    assert_eq!(bucket[row], day[last], "{} row {row}", policy.name);
+                }
+            }
+        }
     }
 }

@@ -279,8 +279,8 @@ fn date_flag(text: &str) -> Result<Date, String> {
     Date::parse(text).ok_or_else(|| format!("the start must be a date YYYY-MM-DD, got {text}"))
 }
 
-/// `--days`: a whole number. Its range is checked with the scenario, which also bounds days ×
-/// channels.
+/// `--days`: a whole number. Its range is checked with the scenario, which also bounds the
+/// daily series' rows × channels.
 fn days_flag(text: &str) -> Result<u64, String> {
     text.parse().map_err(|_| {
         format!("the horizon must be a whole number of days from 1 to {MAX_DAYS}, got {text}")

@@ -14,10 +14,14 @@
 //! - [`oracle`]: the optimal split under the true model;
 //! - [`benchmark`]: the oracle's split and value on every day, which regret is measured against;
 //! - [`policy`]: the allocation policies behind one [`policy::Policy`] trait;
-//! - [`simulation`]: the day loop of one replication;
+//! - [`checkpoints`]: the rows of the daily series, every day up to 2,000 days and
+//!   log-spaced buckets beyond, so that long horizons keep bounded memory and files;
+//! - [`simulation`]: the day loop of one replication, recording per row;
 //! - [`runner`] and [`aggregate`]: replications in parallel, folded in a fixed order;
 //! - [`output`]: the results files (CSV, JSON, the scenario as run) and the ranked table;
 //! - [`report`]: the charts and the report page, drawn from the results files;
+//! - [`regret_bound`]: the Lai-Robbins lower bound of the classic Bernoulli bandit, drawn on
+//!   the log-scale regret chart;
 //! - [`results_folder`]: writing a results folder all or nothing, never over what
 //!   budget-bandit did not write;
 //! - [`cli`]: the command-line tool.
@@ -41,6 +45,7 @@ pub mod account;
 pub mod aggregate;
 pub mod benchmark;
 pub mod channel;
+pub mod checkpoints;
 pub mod cli;
 pub mod constraints;
 pub mod dynamics;
@@ -51,6 +56,7 @@ pub mod oracle;
 pub mod output;
 pub mod policy;
 pub mod recommend;
+pub mod regret_bound;
 pub mod report;
 pub mod results_folder;
 pub mod runner;

@@ -8,7 +8,8 @@
 //! objective totals, which common random numbers make tight. The folding order never depends
 //! on which thread finished first, so the results are bit-for-bit the same for any thread
 //! count, and memory holds at most one window of records however many replications are asked
-//! for.
+//! for. A record holds the rows of [`crate::checkpoints`], not days, so a window of a
+//! ten-million-day horizon is no larger than one of a few thousand days.
 
 use crate::aggregate::PolicyAggregate;
 use crate::benchmark::Benchmark;
@@ -24,9 +25,10 @@ pub const WINDOW: usize = 64;
 /// window (never fewer jobs than threads). The window size does not affect the results.
 const WINDOW_BYTES: usize = 64 << 20;
 
-/// Replications per window for `policies` policies with records of `days × channels` cells.
-fn window_replications(days: usize, channels: usize, policies: usize) -> usize {
-    let record_bytes = days * (channels * 2 + 2) * std::mem::size_of::<f64>();
+/// Replications per window for `policies` policies with records of `rows` rows of `channels`
+/// channels (two numbers per row and channel, five per row).
+fn window_replications(rows: usize, channels: usize, policies: usize) -> usize {
+    let record_bytes = rows * (channels * 2 + 5) * std::mem::size_of::<f64>();
     let jobs = (WINDOW_BYTES / record_bytes.max(1))
         .clamp(rayon::current_num_threads().min(WINDOW), WINDOW);
     (jobs / policies.max(1)).max(1)
@@ -85,10 +87,11 @@ pub fn run_scenario(scenario: &Scenario, progress: &(dyn Fn() + Sync)) -> Scenar
     let policies = scenario.policies.len();
     let baseline = scenario.baseline_index();
     let mut aggregates: Vec<PolicyAggregate> = (0..policies)
-        .map(|_| PolicyAggregate::new(scenario.days, channels))
+        .map(|_| PolicyAggregate::new(simulation.checkpoints().clone(), channels))
         .collect();
     let mut differences = vec![RunningStats::default(); policies];
-    let per_window = window_replications(scenario.days, channels, policies) as u64;
+    let rows = simulation.checkpoints().len();
+    let per_window = window_replications(rows, channels, policies) as u64;
     let mut first = 0;
     while first < scenario.replications {
         let last = (first + per_window).min(scenario.replications);

@@ -28,11 +28,26 @@
 //! those arriving after the horizon. The loop owns the record; policies see nothing but their
 //! observations (and the oracle, the day's truth).
 //!
+//! **The record is kept per row, not per day.** The daily series are recorded on the rows of
+//! [`crate::checkpoints`]: every day its own row up to 2,000 days, log-spaced buckets of days
+//! beyond. For row `k` covering days `D_k` the record holds, per channel `i`,
+//!
+//! ```text
+//! share_{k,i} = Σ_{t ∈ D_k} s_{t,i} / B        revenue_{k,i} = Σ_{t ∈ D_k} revenue_{t,i}
+//! ```
+//!
+//! and per row the spend and regret summed over `D_k` and the cumulative revenue, regret and
+//! spend at the row's last day (each a running sum over every day, in day order). A day adds
+//! to its row's sums, touching only the channels it funded, and allocates nothing; memory per
+//! replication is `rows × channels`, whatever the horizon. A one-day row holds exactly the
+//! day's figures.
+//!
 //! [`Simulation::run_recording`] shows an observer each day as it ends (the split, the
 //! outcomes, the arrivals), for writing the history an account would have had; it is the same
 //! loop, so a replication's record does not depend on whether it was watched.
 
 use crate::benchmark::{Benchmark, advance_exposure, set_day};
+use crate::checkpoints::Checkpoints;
 use crate::constraints::{Bounds, project};
 use crate::dynamics::fatigue_reference;
 use crate::oracle::expected_revenue;
@@ -51,27 +66,40 @@ pub struct Simulation<'a> {
     benchmark: Benchmark,
     /// Fatigue's reference volume per channel.
     fatigue_reference: Vec<f64>,
+    /// The rows the record keeps.
+    checkpoints: Checkpoints,
 }
 
-/// Everything one replication of one policy produced, day by day.
+/// Everything one replication of one policy produced, row by row of the daily series (see
+/// [`crate::checkpoints`]: up to 2,000 days every row is one day, and its sums are that day's
+/// figures).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicationRecord {
     /// Number of channels (the row length of the daily tables).
     pub channels: usize,
+    /// The horizon in days.
+    pub days: usize,
     /// The daily budget, to count what was left unspent.
     pub daily_budget: f64,
     /// The scenario's objective, for profit.
     pub objective: crate::objective::Objective,
     /// Per channel, the outcomes summed over the horizon.
     pub totals: Vec<Outcome>,
-    /// `days × channels`: the share of the day's budget allocated to each channel.
+    /// `rows × channels`: the share of the day's budget allocated to each channel, summed over
+    /// the row's days.
     pub share: Vec<f64>,
-    /// `days × channels`: the revenue each channel's spend of that day earned.
+    /// `rows × channels`: the revenue each channel's spend earned, summed over the row's days.
     pub revenue: Vec<f64>,
-    /// Per day, the money the day's allocation spent.
+    /// Per row, the money spent, summed over its days.
     pub spend: Vec<f64>,
-    /// Per day, the pseudo-regret of the day's allocation.
+    /// Per row, the pseudo-regret, summed over its days.
     pub regret: Vec<f64>,
+    /// Per row, the revenue from the first day to the row's last.
+    pub cumulative_revenue: Vec<f64>,
+    /// Per row, the pseudo-regret from the first day to the row's last.
+    pub cumulative_regret: Vec<f64>,
+    /// Per row, the money spent from the first day to the row's last.
+    pub cumulative_spend: Vec<f64>,
 }
 
 /// One day of a replication as it ends, shown to the observer of
@@ -109,7 +137,7 @@ impl ReplicationRecord {
 
     /// Budget left unallocated over the horizon (under the profit objective).
     pub fn unspent_total(&self) -> f64 {
-        (self.daily_budget * self.regret.len() as f64 - self.allocated_total()).max(0.0)
+        (self.daily_budget * self.days as f64 - self.allocated_total()).max(0.0)
     }
 
     /// Profit over the horizon, `revenue / τ − spend` (see [`crate::objective`]).
@@ -132,13 +160,20 @@ impl ReplicationRecord {
 
     /// Cumulative pseudo-regret over the horizon.
     pub fn regret_total(&self) -> f64 {
-        self.regret.iter().sum()
+        self.cumulative_regret.last().copied().unwrap_or(0.0)
     }
 }
 
 impl<'a> Simulation<'a> {
     /// Prepares `scenario` for simulation.
     pub fn new(scenario: &'a Scenario) -> Self {
+        Self::with_checkpoints(scenario, Checkpoints::new(scenario.days))
+    }
+
+    /// Prepares `scenario` for simulation with records kept on `checkpoints` (tests use
+    /// layouts with a small threshold).
+    pub(crate) fn with_checkpoints(scenario: &'a Scenario, checkpoints: Checkpoints) -> Self {
+        debug_assert_eq!(checkpoints.days(), scenario.days);
         Simulation {
             scenario,
             simulators: scenario
@@ -152,7 +187,13 @@ impl<'a> Simulation<'a> {
                 .iter()
                 .map(|c| fatigue_reference(c, scenario.daily_budget))
                 .collect(),
+            checkpoints,
         }
+    }
+
+    /// The rows of the daily series the records keep.
+    pub fn checkpoints(&self) -> &Checkpoints {
+        &self.checkpoints
     }
 
     /// The benchmark: the oracle's split and value on every day.
@@ -215,16 +256,24 @@ impl<'a> Simulation<'a> {
         let mut yesterday = vec![0.0; channels];
         let mut spend = vec![0.0; channels];
         let mut outcomes = vec![Outcome::default(); channels];
+        let rows = self.checkpoints.len();
+        let ends = self.checkpoints.ends();
         let mut record = ReplicationRecord {
             channels,
+            days: scenario.days,
             daily_budget: budget,
             objective,
             totals: vec![Outcome::default(); channels],
-            share: Vec::with_capacity(scenario.days * channels),
-            revenue: Vec::with_capacity(scenario.days * channels),
-            spend: Vec::with_capacity(scenario.days),
-            regret: Vec::with_capacity(scenario.days),
+            share: vec![0.0; rows * channels],
+            revenue: vec![0.0; rows * channels],
+            spend: vec![0.0; rows],
+            regret: vec![0.0; rows],
+            cumulative_revenue: vec![0.0; rows],
+            cumulative_regret: vec![0.0; rows],
+            cumulative_spend: vec![0.0; rows],
         };
+        let mut row = 0;
+        let (mut cumulative_revenue, mut cumulative_regret, mut cumulative_spend) = (0.0, 0.0, 0.0);
         for index in 0..scenario.days {
             set_day(scenario, index, &exposure, &mut effective);
             let previous = (index > 0).then_some(yesterday.as_slice());
@@ -258,6 +307,8 @@ impl<'a> Simulation<'a> {
                 policy.name
             );
             let slots = pending.len();
+            let cells = row * channels;
+            let (mut day_revenue, mut day_spend) = (0.0, 0.0);
             for (i, (simulator, outcome)) in self.simulators.iter().zip(&mut outcomes).enumerate() {
                 *outcome = Outcome::default();
                 if spend[i] > 0.0 {
@@ -290,12 +341,15 @@ impl<'a> Simulation<'a> {
                             revenue: outcome.revenue,
                         }),
                     }
+                    // Unfunded channels add nothing: only the funded ones are touched.
+                    record.totals[i].add(outcome);
+                    record.share[cells + i] += spend[i] / budget;
+                    record.revenue[cells + i] += outcome.revenue;
+                    day_revenue += outcome.revenue;
+                    day_spend += outcome.spend;
                 } else {
                     outcome.allocated = spend[i];
                 }
-                record.totals[i].add(outcome);
-                record.share.push(spend[i] / budget);
-                record.revenue.push(outcome.revenue);
             }
             std::mem::swap(&mut arrived, &mut pending[index % slots]);
             pending[index % slots].clear();
@@ -313,8 +367,18 @@ impl<'a> Simulation<'a> {
                 expected_revenue(&effective, &spend),
                 spend.iter().sum::<f64>(),
             );
-            record.regret.push(self.benchmark.day(index).value - value);
-            record.spend.push(outcomes.iter().map(|o| o.spend).sum());
+            let regret = self.benchmark.day(index).value - value;
+            record.regret[row] += regret;
+            record.spend[row] += day_spend;
+            cumulative_revenue += day_revenue;
+            cumulative_regret += regret;
+            cumulative_spend += day_spend;
+            if index + 1 == ends[row] {
+                record.cumulative_revenue[row] = cumulative_revenue;
+                record.cumulative_regret[row] = cumulative_regret;
+                record.cumulative_spend[row] = cumulative_spend;
+                row += 1;
+            }
             advance_exposure(
                 scenario,
                 &effective,

@@ -357,7 +357,7 @@ fn bad_flags_exit_2_naming_the_flag() {
         ),
         (
             vec!["--days", "-5"],
-            "'--days <N>': the horizon must be a whole number of days from 1 to 100000, got -5",
+            "'--days <N>': the horizon must be a whole number of days from 1 to 10000000, got -5",
         ),
         (
             vec!["--replications=ten"],

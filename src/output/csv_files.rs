@@ -4,11 +4,19 @@
 //!   `_high` (the 95% interval across replications).
 //! - `channels.csv`: one row per policy and channel, means and KPI ratios (see
 //!   [`super::kpi`]); a KPI the pricing model does not observe is an empty cell.
-//! - `daily.csv`: one row per policy, day (from 1) and channel with the mean share of the
-//!   budget, the mean revenue and the oracle's share that day (the benchmark's split, see
-//!   [`crate::benchmark`]); and one row per policy and day with channel `total`, whose shares
-//!   are the sums and which carries cumulative revenue, regret and profit with their 95%
-//!   intervals.
+//! - `daily.csv`: the daily series, one row per policy, row of days and channel, and one per
+//!   policy and row of days with channel `total`. The rows of days are those of
+//!   [`crate::checkpoints`]: every day its own row up to 2,000 days, then log-spaced buckets of
+//!   days. A row covers days `first_day` to `day` (numbered from 1; the same day for a one-day
+//!   row; `first_day` is the last column) and holds each channel's mean share of the budget
+//!   and mean revenue per day over its days, and the oracle's mean share over its days (the
+//!   benchmark's split, see [`crate::benchmark`]). The `total` row's shares and revenue are
+//!   the sums over channels, and it carries the cumulative revenue, regret and profit at the
+//!   row's last day (`day`) with their 95% intervals. For a bucket `D` of `n` days,
+//!
+//!   ```text
+//!   share = (1/n) Σ_{t ∈ D} mean share_t,   revenue = (1/n) Σ_{t ∈ D} mean revenue_t,   oracle_share = (1/n) Σ_{t ∈ D} s*_t / B
+//!   ```
 //!
 //! Numbers are rounded to ten significant digits and written in their shortest form, so files
 //! are byte-identical whenever the results are.
@@ -169,7 +177,7 @@ pub fn channels(results: &ScenarioResults) -> Vec<u8> {
 }
 
 /// The columns of `daily.csv`.
-pub const DAILY_COLUMNS: [&str; 15] = [
+pub const DAILY_COLUMNS: [&str; 16] = [
     "policy",
     "day",
     "channel",
@@ -185,6 +193,7 @@ pub const DAILY_COLUMNS: [&str; 15] = [
     "cumulative_profit_mean",
     "cumulative_profit_low",
     "cumulative_profit_high",
+    "first_day",
 ];
 
 /// `daily.csv`.
@@ -194,17 +203,27 @@ pub fn daily(results: &ScenarioResults) -> Vec<u8> {
     let channels = &results.scenario.channels;
     let budget = results.scenario.daily_budget;
     let blank = || [String::new(), String::new(), String::new()];
+    let Some(first) = results.policies.first() else {
+        return finish(out);
+    };
+    let checkpoints = &first.aggregate.checkpoints;
+    // The oracle's mean spend over each row, the same for every policy.
+    let oracle: Vec<Vec<f64>> = checkpoints
+        .iter()
+        .map(|days| results.benchmark.mean_spend_over(days))
+        .collect();
     for policy in &results.policies {
         let a = &policy.aggregate;
-        for day in 0..results.scenario.days {
-            let row = day * channels.len()..(day + 1) * channels.len();
-            let shares = &a.daily_share[row.clone()];
-            let revenues = &a.daily_revenue[row];
-            let oracle = results.benchmark.spend(day);
+        for (row, days) in checkpoints.iter().enumerate() {
+            let cells_of = row * channels.len()..(row + 1) * channels.len();
+            let shares = &a.daily_share[cells_of.clone()];
+            let revenues = &a.daily_revenue[cells_of];
+            let oracle = &oracle[row];
+            let (first_day, day) = ((days.start + 1).to_string(), days.end.to_string());
             for (i, channel) in channels.iter().enumerate() {
                 let mut cells = vec![
                     policy.spec.name.clone(),
-                    (day + 1).to_string(),
+                    day.clone(),
                     channel.name.clone(),
                     number(shares[i].mean()),
                     number(revenues[i].mean()),
@@ -213,19 +232,21 @@ pub fn daily(results: &ScenarioResults) -> Vec<u8> {
                 cells.extend(blank());
                 cells.push(number(oracle[i] / budget));
                 cells.extend(blank());
+                cells.push(first_day.clone());
                 push_row(&mut out, &cells);
             }
             let mut cells = vec![
                 policy.spec.name.clone(),
-                (day + 1).to_string(),
+                day,
                 RESERVED_CHANNEL_NAME.to_owned(),
                 number(shares.iter().map(RunningStats::mean).sum()),
                 number(revenues.iter().map(RunningStats::mean).sum()),
             ];
-            cells.extend(interval_cells(Some(a.cumulative_revenue[day].interval95())));
-            cells.extend(interval_cells(Some(a.cumulative_regret[day].interval95())));
+            cells.extend(interval_cells(Some(a.cumulative_revenue[row].interval95())));
+            cells.extend(interval_cells(Some(a.cumulative_regret[row].interval95())));
             cells.push(number(oracle.iter().sum::<f64>() / budget));
-            cells.extend(interval_cells(Some(a.cumulative_profit[day].interval95())));
+            cells.extend(interval_cells(Some(a.cumulative_profit[row].interval95())));
+            cells.push(first_day);
             push_row(&mut out, &cells);
         }
     }

@@ -4,10 +4,16 @@
 //! an earlier run, so both go through this one loader: what the charts show is exactly what
 //! the CSV and JSON files hold. Damaged or missing files are input errors that name the file
 //! (and the line, for CSV).
+//!
+//! `daily.csv` holds rows of days (see [`crate::checkpoints`]): each row covers days
+//! `first_day` to `day`, and the rows of a file tile the horizon. Files written before long
+//! horizons have no `first_day` column: every row is then one day (`first_day = day`).
 
 use crate::output::kpi::{ChannelSummary, PolicySummary};
 use crate::stats::Interval;
 use serde::Deserialize;
+use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// A results folder that cannot be read back.
@@ -67,7 +73,8 @@ pub struct ScenarioInfo {
     pub policies: Vec<PolicyInfo>,
 }
 
-/// A channel as recorded in `summary.json` (the fields the report shows).
+/// A channel as recorded in `summary.json` (the fields the report shows, and those that tell
+/// a classic Bernoulli arm).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct ChannelInfo {
     /// Name.
@@ -80,6 +87,47 @@ pub struct ChannelInfo {
     pub value: f64,
     /// Audience cap, if any.
     pub audience: Option<f64>,
+    /// Auction noise (absent in hand-made files).
+    #[serde(default)]
+    pub price_cv: Option<f64>,
+    /// Conversions per click or lead (absent for cpa).
+    #[serde(default)]
+    pub cvr: Option<f64>,
+    /// Spread of a conversion's revenue (absent in hand-made files).
+    #[serde(default)]
+    pub value_cv: Option<f64>,
+    /// Weekday multipliers (absent before format version 2, which had none).
+    #[serde(default)]
+    pub weekday: Option<Vec<f64>>,
+    /// Ad fatigue, as recorded (absent before format version 2, which had none).
+    #[serde(default)]
+    pub fatigue: Option<serde_json::Value>,
+    /// Conversion lag, as recorded (absent before format version 2, which had none).
+    #[serde(default)]
+    pub lag: Option<serde_json::Value>,
+    /// Shifts, as recorded (absent before format version 2, which had none).
+    #[serde(default)]
+    pub shifts: Vec<serde_json::Value>,
+}
+
+impl ChannelInfo {
+    /// The success rate of a classic Bernoulli arm: a cpc channel with price 1 and value 1,
+    /// without noise, audience or dynamics, whose one unit of budget buys exactly one click
+    /// that converts with probability `cvr` and is worth 1.
+    fn bernoulli_rate(&self, daily_budget: f64) -> Option<f64> {
+        let arm = self.pricing == "cpc"
+            && daily_budget == 1.0
+            && self.price == 1.0
+            && self.price_cv == Some(0.0)
+            && self.value == 1.0
+            && self.value_cv == Some(0.0)
+            && self.audience.is_none()
+            && self.weekday.is_none()
+            && self.fatigue.is_none()
+            && self.lag.is_none()
+            && self.shifts.is_empty();
+        if arm { self.cvr } else { None }
+    }
 }
 
 /// A policy as recorded in `summary.json`.
@@ -145,19 +193,19 @@ struct SummaryFile {
     channels: Vec<ChannelSummary>,
 }
 
-/// One policy's daily series from `daily.csv`.
+/// One policy's daily series from `daily.csv`, row by row ([`ReportData::rows`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyDaily {
     /// Policy name.
     pub policy: String,
-    /// `[day][channel]`: mean share of the day's budget.
+    /// `[row][channel]`: mean share of a day's budget over the row's days.
     pub shares: Vec<Vec<f64>>,
-    /// Per day: cumulative revenue with its 95% interval.
+    /// Per row: cumulative revenue at its last day with its 95% interval.
     pub cumulative_revenue: Vec<Interval>,
-    /// Per day: cumulative regret with its 95% interval.
+    /// Per row: cumulative regret at its last day with its 95% interval.
     pub cumulative_regret: Vec<Interval>,
-    /// Per day: cumulative profit with its 95% interval (empty for files written before it
-    /// was recorded).
+    /// Per row: cumulative profit at its last day with its 95% interval (empty for files
+    /// written before it was recorded).
     pub cumulative_profit: Vec<Interval>,
 }
 
@@ -175,9 +223,13 @@ pub struct ReportData {
     pub ranked: Vec<PolicySummary>,
     /// Per policy and channel.
     pub channels: Vec<ChannelSummary>,
+    /// The zero-based days of each row of the daily series, in order, tiling the horizon
+    /// (one day a row for short horizons and for files written before `first_day`).
+    pub rows: Vec<Range<usize>>,
     /// Daily series, in scenario policy order.
     pub daily: Vec<PolicyDaily>,
-    /// `[day][channel]`: the oracle's share of the daily budget (the benchmark's split).
+    /// `[row][channel]`: the oracle's mean share of the daily budget over the row's days (the
+    /// benchmark's split).
     pub oracle_daily: Vec<Vec<f64>>,
 }
 
@@ -207,6 +259,28 @@ impl ReportData {
     /// Whether the scenario gives the whole budget to one channel a day (a classic bandit).
     pub fn winner_takes_all(&self) -> bool {
         self.scenario.allocation == "winner-takes-all"
+    }
+
+    /// The success rates of the arms when the scenario is a classic Bernoulli bandit: winner
+    /// takes all, a daily budget of 1, and every channel a cpc arm of price 1 and value 1
+    /// without noise, audience or dynamics. Its regret has the Lai-Robbins bound
+    /// ([`crate::regret_bound`]).
+    pub fn bernoulli_arms(&self) -> Option<Vec<f64>> {
+        if !self.winner_takes_all() || self.maximises_profit() {
+            return None;
+        }
+        let budget = self.scenario.daily_budget;
+        self.scenario
+            .channels
+            .iter()
+            .map(|c| c.bernoulli_rate(budget))
+            .collect()
+    }
+
+    /// The Lai-Robbins constant `C` of a classic Bernoulli bandit (its asymptote is `C ln T`),
+    /// `None` for any other scenario.
+    pub fn lai_robbins_coefficient(&self) -> Option<f64> {
+        crate::regret_bound::lai_robbins_coefficient(&self.bernoulli_arms()?)
     }
 
     /// Whether the scenario maximises profit rather than revenue.
@@ -263,7 +337,7 @@ pub fn load(folder: &Path) -> Result<ReportData, LoadError> {
             ),
         });
     }
-    let (daily, oracle_daily) = load_daily(
+    let (rows, daily, oracle_daily) = load_daily(
         &folder.join("daily.csv"),
         &summary.scenario,
         &summary.oracle,
@@ -274,6 +348,7 @@ pub fn load(folder: &Path) -> Result<ReportData, LoadError> {
         oracle: summary.oracle,
         ranked: summary.policies,
         channels: summary.channels,
+        rows,
         daily,
         oracle_daily,
     })
@@ -300,15 +375,23 @@ struct DailyRow {
     cumulative_profit_low: Option<f64>,
     #[serde(default)]
     cumulative_profit_high: Option<f64>,
+    /// The row's first day (absent in files written before rows of several days: `day`).
+    #[serde(default)]
+    first_day: Option<usize>,
 }
 
-/// The daily series of every policy, and the oracle's daily shares (from the `oracle_share`
-/// column, or the split in `summary.json` for files written before it).
+/// The rows of the daily series, the series of every policy by row, and the oracle's shares
+/// by row (from the `oracle_share` column, or the split in `summary.json` for files written
+/// before it).
+type DailySeries = (Vec<Range<usize>>, Vec<PolicyDaily>, Vec<Vec<f64>>);
+
+/// Reads `daily.csv`: rows are identified by their last day, numbered in the order they come,
+/// then put in day order and checked to tile the horizon.
 fn load_daily(
     path: &Path,
     scenario: &ScenarioInfo,
     oracle: &OracleInfo,
-) -> Result<(Vec<PolicyDaily>, Vec<Vec<f64>>), LoadError> {
+) -> Result<DailySeries, LoadError> {
     let mut reader = csv::Reader::from_path(path).map_err(|e| LoadError::NotResults {
         path: path.to_owned(),
         reason: format!("cannot read daily.csv ({e})"),
@@ -319,38 +402,36 @@ fn load_daily(
         .iter()
         .map(|p| PolicyDaily {
             policy: p.name.clone(),
-            shares: vec![vec![f64::NAN; channels]; scenario.days],
+            shares: Vec::new(),
             cumulative_revenue: Vec::new(),
             cumulative_regret: Vec::new(),
             cumulative_profit: Vec::new(),
         })
         .collect();
-    let mut oracle_daily = vec![vec![f64::NAN; channels]; scenario.days];
+    let mut oracle_daily: Vec<Vec<f64>> = Vec::new();
+    // One-based (first day, last day) of each row, in the order first seen.
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut row_ending: HashMap<usize, usize> = HashMap::new();
     let mut profit_recorded = true;
     let empty = Interval {
         mean: f64::NAN,
         low: f64::NAN,
         high: f64::NAN,
     };
-    for series in &mut daily {
-        series.cumulative_revenue = vec![empty; scenario.days];
-        series.cumulative_regret = vec![empty; scenario.days];
-        series.cumulative_profit = vec![empty; scenario.days];
-    }
+    let damaged = |reason: String| LoadError::Damaged {
+        path: path.to_owned(),
+        line: None,
+        reason,
+    };
     for record in reader.deserialize::<DailyRow>() {
         let record = record.map_err(|e| LoadError::Damaged {
             path: path.to_owned(),
             line: e.position().map(|p| p.line()),
             reason: e.to_string(),
         })?;
-        let damaged = |reason: String| LoadError::Damaged {
-            path: path.to_owned(),
-            line: None,
-            reason,
-        };
-        let series = daily
-            .iter_mut()
-            .find(|s| s.policy == record.policy)
+        let policy = daily
+            .iter()
+            .position(|s| s.policy == record.policy)
             .ok_or_else(|| damaged(format!("policy '{}' is not in summary.json", record.policy)))?;
         if record.day == 0 || record.day > scenario.days {
             return Err(damaged(format!(
@@ -358,7 +439,37 @@ fn load_daily(
                 record.day, scenario.days
             )));
         }
-        let day = record.day - 1;
+        let first = record.first_day.unwrap_or(record.day);
+        if first == 0 || first > record.day {
+            return Err(damaged(format!(
+                "first_day {first} is not in 1..={} (day {})",
+                record.day, record.day
+            )));
+        }
+        let row = match row_ending.get(&record.day) {
+            Some(&row) => {
+                if spans[row].0 != first {
+                    return Err(damaged(format!(
+                        "the rows ending on day {} start on day {} and on day {first}",
+                        record.day, spans[row].0
+                    )));
+                }
+                row
+            }
+            None => {
+                spans.push((first, record.day));
+                row_ending.insert(record.day, spans.len() - 1);
+                for series in &mut daily {
+                    series.shares.push(vec![f64::NAN; channels]);
+                    series.cumulative_revenue.push(empty);
+                    series.cumulative_regret.push(empty);
+                    series.cumulative_profit.push(empty);
+                }
+                oracle_daily.push(vec![f64::NAN; channels]);
+                spans.len() - 1
+            }
+        };
+        let series = &mut daily[policy];
         if record.channel == crate::scenario::RESERVED_CHANNEL_NAME {
             let interval =
                 |mean: Option<f64>, low: Option<f64>, high: Option<f64>| match (mean, low, high) {
@@ -368,12 +479,12 @@ fn load_daily(
                         record.policy, record.day
                     ))),
                 };
-            series.cumulative_revenue[day] = interval(
+            series.cumulative_revenue[row] = interval(
                 record.cumulative_revenue_mean,
                 record.cumulative_revenue_low,
                 record.cumulative_revenue_high,
             )?;
-            series.cumulative_regret[day] = interval(
+            series.cumulative_regret[row] = interval(
                 record.cumulative_regret_mean,
                 record.cumulative_regret_low,
                 record.cumulative_regret_high,
@@ -384,7 +495,7 @@ fn load_daily(
                 record.cumulative_profit_high,
             ) {
                 (Some(mean), Some(low), Some(high)) => {
-                    series.cumulative_profit[day] = Interval { mean, low, high };
+                    series.cumulative_profit[row] = Interval { mean, low, high };
                 }
                 _ => profit_recorded = false,
             }
@@ -399,12 +510,23 @@ fn load_daily(
                         record.channel
                     ))
                 })?;
-            series.shares[day][channel] = record.share;
+            series.shares[row][channel] = record.share;
             if let Some(share) = record.oracle_share {
-                oracle_daily[day][channel] = share;
+                oracle_daily[row][channel] = share;
             }
         }
     }
+    // Rows in day order.
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_unstable_by_key(|&row| spans[row].1);
+    for series in &mut daily {
+        reorder(&mut series.shares, &order);
+        reorder(&mut series.cumulative_revenue, &order);
+        reorder(&mut series.cumulative_regret, &order);
+        reorder(&mut series.cumulative_profit, &order);
+    }
+    reorder(&mut oracle_daily, &order);
+    let spans: Vec<(usize, usize)> = order.iter().map(|&row| spans[row]).collect();
     if oracle_daily.iter().flatten().any(|s| s.is_nan()) {
         // Written before the oracle's daily shares were recorded: its split on every day.
         let split: Vec<f64> = oracle.split.iter().map(|s| s.share).collect();
@@ -416,18 +538,50 @@ fn load_daily(
         daily.iter_mut().for_each(|s| s.cumulative_profit.clear());
     }
     for series in &daily {
-        let complete = series.shares.iter().flatten().all(|s| s.is_finite())
+        let complete = !spans.is_empty()
+            && series.shares.iter().flatten().all(|s| s.is_finite())
             && series.cumulative_revenue.iter().all(|i| i.mean.is_finite())
             && series.cumulative_regret.iter().all(|i| i.mean.is_finite());
         if !complete {
-            return Err(LoadError::Damaged {
-                path: path.to_owned(),
-                line: None,
-                reason: format!("rows of policy '{}' are missing", series.policy),
-            });
+            return Err(damaged(format!(
+                "rows of policy '{}' are missing",
+                series.policy
+            )));
         }
     }
-    Ok((daily, oracle_daily))
+    // The rows tile the horizon: from day 1, each after the last, to the horizon's last day.
+    let mut next = 1;
+    for &(first, last) in &spans {
+        if first != next {
+            return Err(damaged(if first > next {
+                format!(
+                    "rows of every policy are missing: no row covers days {next} to {}",
+                    first - 1
+                )
+            } else {
+                format!("the row of days {first} to {last} overlaps the row before it")
+            }));
+        }
+        next = last + 1;
+    }
+    if next != scenario.days + 1 {
+        return Err(damaged(format!(
+            "rows of every policy are missing: no row covers days {next} to {}",
+            scenario.days
+        )));
+    }
+    let rows = spans.iter().map(|&(first, last)| first - 1..last).collect();
+    Ok((rows, daily, oracle_daily))
+}
+
+/// Puts `values` in the order `order` (a permutation of their indices).
+fn reorder<T>(values: &mut Vec<T>, order: &[usize]) {
+    let mut taken: Vec<Option<T>> = values.drain(..).map(Some).collect();
+    values.extend(order.iter().map(|&row| {
+        taken[row]
+            .take()
+            .expect("a permutation takes each row once")
+    }));
 }
 
 /// The description of the scenario of a results folder, read from `summary.json` alone.

@@ -151,11 +151,23 @@ pub fn draw_report(source: &Path, target: &Path) -> Result<ReportData, ReportErr
         &folder,
     )?;
     if data.winner_takes_all() {
-        drawn.add(
-            &Cumulative { data: &data, measure: Measure::Regret, log_days: true },
-            "The same regret with days on a log scale: logarithmic regret shows as a straight line.",
-            &folder,
-        )?;
+        let chart = Cumulative {
+            data: &data,
+            measure: Measure::Regret,
+            log_days: true,
+        };
+        let caption = match chart.lai_robbins() {
+            Some(c) => format!(
+                "The same regret with days on a log scale: logarithmic regret shows as a straight line. \
+                 The dashed line \"Lai-Robbins bound\" is the asymptote Σ Δ_i / KL(p_i, p*) · ln T = {} ln T \
+                 of these Bernoulli arms, the least regret any consistent policy has in the long run \
+                 (Lai and Robbins 1985; Chapelle and Li 2011, Figure 1): a policy whose regret runs \
+                 parallel to it attains the bound.",
+                crate::output::csv_files::number((c * 100.0).round() / 100.0)
+            ),
+            None => "The same regret with days on a log scale: logarithmic regret shows as a straight line.".to_owned(),
+        };
+        drawn.add(&chart, &caption, &folder)?;
     }
     if data.maximises_profit() && data.has_cumulative_profit() {
         drawn.add(

@@ -99,6 +99,11 @@ pub const ZERO_COLOUR: RGBColor = RGBColor(110, 110, 110);
 /// The colour of the target-ROAS reference line of profit scenarios.
 pub const TARGET_COLOUR: RGBColor = RGBColor(136, 34, 85);
 
+/// The colour of the Lai-Robbins asymptote on the log-scale regret chart of a classic
+/// Bernoulli bandit: a reference line, in the target line's colour (the two never share a
+/// chart), apart from the oracle's grey.
+pub const BOUND_COLOUR: RGBColor = TARGET_COLOUR;
+
 /// The colour of the channel band at `index` (scenario order, or rank among the named channels
 /// when some are pooled as "other").
 pub fn channel_colour(index: usize) -> RGBColor {
@@ -217,6 +222,24 @@ pub fn human(value: f64) -> String {
     text.replace(".0k", "k")
         .replace(".0M", "M")
         .replace(".0G", "G")
+}
+
+/// A day on a logarithmic day axis, short enough for small panels: `1`, `100`, `1k`, `10k`,
+/// `1M`.
+///
+/// ```
+/// use budget_bandit::report::style::day_label;
+///
+/// assert_eq!(day_label(100.0), "100");
+/// assert_eq!(day_label(1000.0), "1k");
+/// assert_eq!(day_label(1_000_000.0), "1M");
+/// ```
+pub fn day_label(day: f64) -> String {
+    if day.abs() >= 1000.0 {
+        human(day)
+    } else {
+        format!("{day:.0}")
+    }
 }
 
 /// A share as a percentage: `0.25` → `25%`.

@@ -221,13 +221,15 @@ impl Scenario {
                     validate::MAX_DAYS
                 ));
             }
-            let cells = days * self.channels.len() as u64;
-            if cells > validate::MAX_DAY_CHANNELS {
+            let rows = crate::checkpoints::Checkpoints::count(days as usize) as u64;
+            let cells = rows * self.channels.len() as u64;
+            if cells > validate::MAX_ROW_CHANNELS {
                 return fail(format!(
-                    "--days {days} with {} channels gives {cells} day-channel cells; at most {} \
-                     are allowed",
+                    "--days {days} with {} channels gives {rows} rows × {} channels = {cells} \
+                     cells of daily series; at most {} are allowed",
                     self.channels.len(),
-                    validate::MAX_DAY_CHANNELS
+                    self.channels.len(),
+                    validate::MAX_ROW_CHANNELS
                 ));
             }
             self.days = days as usize;

@@ -101,7 +101,7 @@ fn unknown_and_missing_fields() {
 fn numbers_out_of_range() {
     assert_error(
         &minimal_with("days = 10", "days = 0"),
-        &["days must be a whole number from 1 to 100000, got 0"],
+        &["days must be a whole number from 1 to 10000000, got 0"],
         3,
     );
     assert_error(
@@ -304,31 +304,63 @@ fn overrides_are_checked_and_written_into_the_source() {
 
 #[test]
 fn daily_tables_are_bounded() {
-    let huge = minimal_with("days = 10", "days = 100000");
-    let many_channels: String = (0..30)
-        .map(|i| {
-            format!(
-                "\n[[channels]]\nname = \"c{i}\"\npricing = \"cpa\"\nprice = 3.0\nvalue = 9.0\n"
-            )
-        })
-        .collect();
+    let channels = |count: usize| -> String {
+        (0..count)
+            .map(|i| {
+                format!(
+                    "\n[[channels]]\nname = \"c{i}\"\npricing = \"cpa\"\nprice = 3.0\nvalue = 9.0\n"
+                )
+            })
+            .collect()
+    };
+    // Ten million days are allowed: their daily series hold 2,346 rows.
+    let long = minimal_with("days = 10", "days = 10000000");
+    let scenario = Scenario::from_toml("t.toml", &format!("{long}{}", channels(30))).unwrap();
+    assert_eq!(scenario.days, 10_000_000);
     assert_error(
-        &format!("{huge}{many_channels}"),
+        &minimal_with("days = 10", "days = 10000001"),
+        &["days must be a whole number from 1 to 10000000, got 10000001"],
+        3,
+    );
+    // Up to 2,000 days a row is a day: 2,000 days of 1,001 channels are too many cells.
+    let short = minimal_with("days = 10", "days = 2000");
+    assert_error(
+        &format!("{short}{}", channels(1000)),
         &[
-            "days × channels must be at most 2000000",
-            "got 100000 × 31 = 3100000",
+            "the daily series hold 2000 rows for 2000 days",
+            "rows × channels must be at most 2000000, got 2000 × 1001 = 2002000",
         ],
         3,
     );
-    let scenario = Scenario::from_toml("t.toml", &format!("{MINIMAL}{many_channels}")).unwrap();
+    assert_error(
+        &format!("{long}{}", channels(899)),
+        &["got 2346 × 900 = 2111400"],
+        3,
+    );
+    let scenario = Scenario::from_toml("t.toml", &format!("{MINIMAL}{}", channels(899))).unwrap();
     let error = scenario
+        .clone()
         .with_overrides(&Overrides {
-            days: Some(100_000),
+            days: Some(10_000_000),
             ..Overrides::default()
         })
         .unwrap_err();
     assert!(
-        error.to_string().contains("--days 100000 with 31 channels"),
+        error
+            .to_string()
+            .contains("--days 10000000 with 900 channels gives 2346 rows × 900 channels = 2111400"),
+        "{error}"
+    );
+    let error = scenario
+        .with_overrides(&Overrides {
+            days: Some(10_000_001),
+            ..Overrides::default()
+        })
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("--days must be between 1 and 10000000, got 10000001"),
         "{error}"
     );
 }
@@ -678,7 +710,7 @@ fn shift_errors() {
     );
     assert_error_at(
         &format!("{MINIMAL}\n[[channels.shifts]]\nday = 0\nprice = 2.0\n"),
-        &["channel 'search': shifts.day must be a whole number from 1 to 100000, got 0"],
+        &["channel 'search': shifts.day must be a whole number from 1 to 10000000, got 0"],
         (14, 7),
     );
 }

@@ -10,6 +10,7 @@ use super::raw::{
 };
 use super::{Allocation, Scenario, ShiftSite};
 use crate::channel::{Channel, Pricing};
+use crate::checkpoints::Checkpoints;
 use crate::constraints::{Bounds, Constraints};
 use crate::dynamics::{Dynamics, Fatigue, Lag, Levels, Shift};
 use crate::error::{ScenarioError, line_and_column};
@@ -25,8 +26,9 @@ use crate::policy::{PolicyKind, PolicySpec};
 use std::ops::Range;
 use toml::{Spanned, Value};
 
-/// Longest horizon a scenario may have, in days.
-pub const MAX_DAYS: u64 = 100_000;
+/// Longest horizon a scenario may have, in days. Memory and files do not grow with days (see
+/// [`crate::checkpoints`]); only the simulation's time does.
+pub const MAX_DAYS: u64 = 10_000_000;
 /// Most replications a scenario may ask for.
 pub const MAX_REPLICATIONS: u64 = 10_000_000;
 /// Largest seed: 2^63 − 1, the largest whole number a TOML file can hold, so that the seed of
@@ -34,9 +36,10 @@ pub const MAX_REPLICATIONS: u64 = 10_000_000;
 pub const MAX_SEED: u64 = i64::MAX as u64;
 /// Most paid units one day's budget may buy on one channel (keeps counts exact in `f64`).
 const MAX_UNITS_PER_DAY: f64 = 1e12;
-/// Most cells (days × channels) of a scenario's daily tables, which are held in memory per
-/// policy and written to `daily.csv`.
-pub(super) const MAX_DAY_CHANNELS: u64 = 2_000_000;
+/// Most cells (rows × channels) of a scenario's daily series, which are held in memory per
+/// replication and per policy and written to `daily.csv`; rows are the days up to 2,000 and
+/// log-spaced buckets beyond ([`crate::checkpoints`]).
+pub(super) const MAX_ROW_CHANNELS: u64 = 2_000_000;
 /// Largest budget, price, value, audience or prior accepted: far beyond any market, and small
 /// enough that sums of a whole horizon stay finite.
 const MAX_MAGNITUDE: f64 = 1e12;
@@ -55,7 +58,7 @@ const MULTIPLIER_RANGE: (f64, f64) = (1e-3, 1e3);
 const MAX_LAG_DAYS: i64 = 365;
 /// Longest sliding window, in days.
 const MAX_WINDOW: i64 = 100_000;
-/// Name reserved for the per-day totals rows of `daily.csv`.
+/// Name reserved for the totals rows of `daily.csv` (one per policy and row of days).
 pub const RESERVED_CHANNEL_NAME: &str = "total";
 /// The index page a run writes into the output folder, beside the results folders: no
 /// scenario may be named like it, in any letter case (case-insensitive file systems would
@@ -280,13 +283,16 @@ impl Checker<'_> {
             allocation,
         )?;
 
-        let cells = days as u64 * channels.len() as u64;
-        if cells > MAX_DAY_CHANNELS {
+        let rows = Checkpoints::count(days) as u64;
+        let cells = rows * channels.len() as u64;
+        if cells > MAX_ROW_CHANNELS {
             return self.fail(
                 raw.days.span(),
                 format!(
-                    "days × channels must be at most {MAX_DAY_CHANNELS} (one row per day and \
-                     channel is kept for the daily tables), got {days} × {} = {cells}",
+                    "the daily series hold {rows} rows for {days} days (every day up to {}, \
+                     log-spaced buckets beyond), and rows × channels must be at most \
+                     {MAX_ROW_CHANNELS}, got {rows} × {} = {cells}; use fewer channels or days",
+                    crate::checkpoints::EVERY_DAY_UP_TO,
                     channels.len()
                 ),
             );

@@ -4,6 +4,12 @@
 //! follows it when the market moves. Channels past [`MAX_CHANNEL_BANDS`] are pooled as
 //! "other" ([`shares`]).
 //!
+//! Shares come by row of the daily series ([`crate::checkpoints`]). Up to 2,000 days every
+//! row is a day and the axis is linear, with long horizons drawn as the mean over buckets of
+//! days. Beyond, the rows are log-spaced buckets and the axis is logarithmic, so the learning of
+//! the first days stays as visible as the end of a ten-million-day horizon; each bucket is drawn
+//! at the middle of its days and the last one reaches the horizon's end.
+//!
 //! [`MAX_CHANNEL_BANDS`]: crate::report::style::MAX_CHANNEL_BANDS
 
 use super::legend::{Legend, Mark, with_legend};
@@ -12,9 +18,10 @@ use super::{Chart, DrawResult, draw_line};
 use crate::report::data::{PolicyDaily, ReportData};
 use crate::report::style::{
     DASH, FONT, LABEL_SIZE, ORACLE_COLOUR, SMALL_DASH, Stroke, TICK_SIZE, UNSPENT_COLOUR,
-    chars_within, percent, shorten,
+    chars_within, day_label, percent, shorten,
 };
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 use std::ops::Range;
 
@@ -32,11 +39,16 @@ pub struct AllocationCompare<'a> {
     pub data: &'a ReportData,
 }
 
-/// What every budget-shift chart of a run shares: the bands, the buckets of days and the
+/// What every budget-shift chart of a run shares: the bands, the buckets of rows and the
 /// oracle's lines.
 struct Frame {
     groups: Vec<ChannelGroup>,
+    /// Consecutive rows of the daily series drawn as one point.
     buckets: Vec<Range<usize>>,
+    /// The zero-based days of each bucket.
+    bucket_days: Vec<Range<usize>>,
+    /// Days on a logarithmic axis: the rows are buckets of days (long horizons).
+    log_days: bool,
     /// The oracle's reference lines.
     oracle_lines: Vec<OracleLine>,
     oracle_note: OracleNote,
@@ -45,13 +57,22 @@ struct Frame {
 impl Frame {
     fn of(data: &ReportData) -> Self {
         let groups = shares::run_groups(data);
-        let buckets = super::day_buckets(data.scenario.days);
-        let oracle = shares::bucket_shares(&data.oracle_daily, &groups, &buckets);
+        let log_days = data.rows.iter().any(|row| row.len() > 1);
+        let row_buckets = if log_days {
+            super::log_row_buckets(&data.rows, data.scenario.days)
+        } else {
+            super::row_buckets(&data.rows, data.scenario.days)
+        };
+        let buckets: Vec<Range<usize>> = row_buckets.iter().map(|b| b.rows.clone()).collect();
+        let bucket_days = row_buckets.into_iter().map(|b| b.days).collect();
+        let oracle = shares::bucket_shares(&data.oracle_daily, &data.rows, &groups, &buckets);
         let oracle_lines = shares::boundary_lines(&oracle);
         let oracle_note = shares::oracle_note(&oracle_lines, &oracle, &groups);
         Frame {
             groups,
             buckets,
+            bucket_days,
+            log_days,
             oracle_lines,
             oracle_note,
         }
@@ -110,6 +131,29 @@ fn draw_panel<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
+    let end = data.scenario.days.max(2) as f64;
+    if frame.log_days {
+        draw_panel_on(area, data, frame, policy, caption, (1f64..end).log_scale())
+    } else {
+        draw_panel_on(area, data, frame, policy, caption, 1f64..end)
+    }
+}
+
+/// [`draw_panel`] on the day axis `x_range`.
+fn draw_panel_on<DB, X>(
+    area: &DrawingArea<DB, Shift>,
+    data: &ReportData,
+    frame: &Frame,
+    policy: &PolicyDaily,
+    caption: Option<&str>,
+    x_range: X,
+) -> DrawResult
+where
+    DB: DrawingBackend,
+    DB::ErrorType: 'static,
+    X: AsRangedCoord<Value = f64>,
+    X::CoordDescType: ValueFormatter<f64>,
+{
     let compact = caption.is_some();
     let days = data.scenario.days;
     let mut builder = ChartBuilder::on(area);
@@ -122,11 +166,15 @@ where
     if let Some(caption) = caption {
         builder.caption(caption, (FONT, LABEL_SIZE));
     }
-    let mut chart = builder.build_cartesian_2d(1f64..(days.max(2)) as f64, 0f64..1f64)?;
+    let mut chart = builder.build_cartesian_2d(x_range, 0f64..1f64)?;
     chart
         .configure_mesh()
         .disable_mesh()
-        .x_desc(if compact { "" } else { "day" })
+        .x_desc(match (compact, frame.log_days) {
+            (true, _) => "",
+            (false, true) => "day (log scale)",
+            (false, false) => "day",
+        })
         .y_desc(if compact {
             ""
         } else {
@@ -137,17 +185,34 @@ where
         .y_labels(6)
         .x_labels(8)
         .y_label_formatter(&|v| percent(*v))
-        .x_label_formatter(&|v| format!("{v:.0}"))
+        .x_label_formatter(&|v| {
+            if frame.log_days {
+                day_label(*v)
+            } else {
+                format!("{v:.0}")
+            }
+        })
         .draw()?;
 
     // Long horizons are drawn as the mean share over buckets of days, placed at their middle.
-    let xs: Vec<f64> = frame
-        .buckets
+    let mut xs: Vec<f64> = frame
+        .bucket_days
         .iter()
         .map(|b| (b.start + b.end + 1) as f64 / 2.0)
         .collect();
-    let stacked = shares::bucket_shares(&policy.shares, &frame.groups, &frame.buckets);
-    let mut lower = vec![0.0; frame.buckets.len()];
+    let mut stacked =
+        shares::bucket_shares(&policy.shares, &data.rows, &frame.groups, &frame.buckets);
+    if frame.log_days {
+        // Buckets of many days: the last one holds to the horizon's end.
+        let end = days.max(2) as f64;
+        if let (Some(&last_x), Some(last)) = (xs.last(), stacked.last().cloned())
+            && last_x < end
+        {
+            xs.push(end);
+            stacked.push(last);
+        }
+    }
+    let mut lower = vec![0.0; xs.len()];
     for (index, group) in frame.groups.iter().enumerate() {
         let upper: Vec<f64> = lower
             .iter()
@@ -168,7 +233,7 @@ where
         (ORACLE_COLOUR.stroke_width(2), DASH)
     };
     for line in &frame.oracle_lines {
-        for path in shares::steps(line, &frame.buckets, days) {
+        for path in shares::steps(line, &frame.bucket_days, days) {
             draw_line(&mut chart, path, style, Some(pattern))?;
         }
     }
@@ -226,7 +291,17 @@ impl Chart for AllocationCompare<'_> {
             draw_panel(panel, self.data, &frame, policy, Some(&caption))?;
         }
         frame
-            .legend(self.data, Some("x: day, y: share".to_owned()))
+            .legend(
+                self.data,
+                Some(
+                    if frame.log_days {
+                        "x: day (log), y: share"
+                    } else {
+                        "x: day, y: share"
+                    }
+                    .to_owned(),
+                ),
+            )
             .draw(&legend)
     }
 }

@@ -28,6 +28,7 @@ use super::style::{FONT, PolicyLook, SIZE, TITLE_SIZE};
 use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use std::error::Error;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// What drawing returns: plotters' errors boxed, whatever the backend.
@@ -86,16 +87,66 @@ pub fn band(xs: &[f64], low: &[f64], high: &[f64]) -> Vec<(f64, f64)> {
 }
 
 /// Most points a series is drawn with: a chart is about 900 pixels wide, so longer horizons
-/// are drawn as buckets of consecutive days.
+/// are drawn as buckets of consecutive rows of the daily series.
 pub const MAX_POINTS: usize = 400;
 
 /// Consecutive day ranges (zero-based) covering `days` in at most [`MAX_POINTS`] buckets.
-pub fn day_buckets(days: usize) -> Vec<std::ops::Range<usize>> {
+pub fn day_buckets(days: usize) -> Vec<Range<usize>> {
     let step = days.div_ceil(MAX_POINTS).max(1);
     (0..days)
         .step_by(step)
         .map(|start| start..(start + step).min(days))
         .collect()
+}
+
+/// Consecutive rows of the daily series drawn as one point: which rows, and the zero-based
+/// days they cover.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bucket {
+    /// Indices of the rows.
+    pub rows: Range<usize>,
+    /// The days the rows cover.
+    pub days: Range<usize>,
+}
+
+/// Buckets of `rows` (zero-based days, tiling the horizon) for a linear day axis: the rows
+/// whose last day falls in one of the [`day_buckets`] of the horizon. With one row a day they
+/// are those buckets; a row longer than a bucket of days is a bucket of its own, drawn at its
+/// own days.
+pub fn row_buckets(rows: &[Range<usize>], days: usize) -> Vec<Bucket> {
+    let step = days.div_ceil(MAX_POINTS).max(1);
+    group_rows(rows, |row| (row.end - 1) / step)
+}
+
+/// Buckets of `rows` for a logarithmic day axis: the rows whose last day falls in one of
+/// [`MAX_POINTS`] equal parts of `[ln 1, ln days]`, so early days are drawn one by one and late
+/// ones in log-spaced buckets.
+pub fn log_row_buckets(rows: &[Range<usize>], days: usize) -> Vec<Bucket> {
+    let span = (days.max(2) as f64).ln();
+    group_rows(rows, |row| {
+        (MAX_POINTS as f64 * (row.end as f64).ln() / span).floor() as usize
+    })
+}
+
+/// Consecutive rows with the same `key` as buckets.
+fn group_rows(rows: &[Range<usize>], key: impl Fn(&Range<usize>) -> usize) -> Vec<Bucket> {
+    let mut buckets: Vec<Bucket> = Vec::new();
+    let mut last_key = None;
+    for (index, row) in rows.iter().enumerate() {
+        let k = key(row);
+        match buckets.last_mut() {
+            Some(bucket) if last_key == Some(k) => {
+                bucket.rows.end = index + 1;
+                bucket.days.end = row.end;
+            }
+            _ => buckets.push(Bucket {
+                rows: index..index + 1,
+                days: row.clone(),
+            }),
+        }
+        last_key = Some(k);
+    }
+    buckets
 }
 
 /// A rounded-up axis maximum with a little headroom.
@@ -191,6 +242,40 @@ mod tests {
             assert!(buckets.windows(2).all(|w| w[0].end == w[1].start));
         }
         assert_eq!(day_buckets(90).len(), 90);
+    }
+
+    /// One row a day: the row buckets are the day buckets; long rows are buckets of their own,
+    /// and every bucket is whole rows, in order.
+    #[test]
+    fn row_buckets_follow_the_days() {
+        use crate::checkpoints::Checkpoints;
+        for days in [1, 90, 2_000] {
+            let rows: Vec<Range<usize>> = Checkpoints::new(days).iter().collect();
+            let buckets = row_buckets(&rows, days);
+            let expected: Vec<Range<usize>> = day_buckets(days);
+            assert_eq!(
+                buckets.iter().map(|b| b.days.clone()).collect::<Vec<_>>(),
+                expected
+            );
+            assert!(buckets.iter().all(|b| b.rows == b.days));
+        }
+        for days in [2_001, 1_000_000, 10_000_000] {
+            let rows: Vec<Range<usize>> = Checkpoints::new(days).iter().collect();
+            for buckets in [row_buckets(&rows, days), log_row_buckets(&rows, days)] {
+                assert!(buckets.len() <= MAX_POINTS + 1, "{days}: {}", buckets.len());
+                assert_eq!(buckets[0].rows.start, 0);
+                assert_eq!(buckets.last().unwrap().rows.end, rows.len());
+                assert!(buckets.windows(2).all(|w| w[0].rows.end == w[1].rows.start));
+                assert!(buckets.iter().all(|b| {
+                    b.days.start == rows[b.rows.start].start
+                        && b.days.end == rows[b.rows.end - 1].end
+                }));
+            }
+            // On a log axis the first days are points of their own.
+            let log = log_row_buckets(&rows, days);
+            assert_eq!(log[0].days, 0..1);
+            assert_eq!(log[1].days, 1..2);
+        }
     }
 
     #[test]

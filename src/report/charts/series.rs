@@ -2,11 +2,23 @@
 //! band across replications. `regret-log` puts days on a logarithmic axis, where logarithmic
 //! regret (Thompson sampling on a classic bandit) becomes a straight line. Profit
 //! (`revenue / target ROAS − spend`) is drawn for profit scenarios, and can go below zero.
+//!
+//! Points sit at the last day of rows of the daily series (every day up to 2,000 days, log-
+//! spaced buckets beyond; see [`crate::checkpoints`]), where the cumulative figures are taken:
+//! on a linear axis the last row ending in each of at most 400 equal stretches of days, on the
+//! log axis the last row ending in each of 400 equal stretches of `ln day`.
+//!
+//! On `regret-log` of a classic Bernoulli bandit (winner takes all, every channel a noiseless
+//! cpc arm of price 1 and value 1 under a budget of 1) the Lai-Robbins asymptote
+//! `Σ_i Δ_i / KL(p_i, p*) · ln T` is drawn dashed beside the policies ([`crate::regret_bound`]):
+//! the least regret any consistent policy has in the long run.
 
-use super::legend::{Legend, policy_entries, with_legend};
+use super::legend::{Legend, Mark, policy_entries, with_legend};
 use super::{Chart, DrawResult, axis_range, band, draw_line};
 use crate::report::data::ReportData;
-use crate::report::style::{FONT, LABEL_SIZE, TICK_SIZE, ZERO_COLOUR, human, policy_look};
+use crate::report::style::{
+    BOUND_COLOUR, FONT, LABEL_SIZE, Stroke, TICK_SIZE, ZERO_COLOUR, day_label, human, policy_look,
+};
 use crate::stats::Interval;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
@@ -33,7 +45,18 @@ pub struct Cumulative<'a> {
     pub log_days: bool,
 }
 
+/// The legend's name of the Lai-Robbins asymptote.
+pub const BOUND_LABEL: &str = "Lai-Robbins bound";
+
 impl Cumulative<'_> {
+    /// The Lai-Robbins constant `C` when this chart draws the asymptote `C ln T`: regret on a
+    /// log axis of a classic Bernoulli bandit.
+    pub fn lai_robbins(&self) -> Option<f64> {
+        (self.measure == Measure::Regret && self.log_days)
+            .then(|| self.data.lai_robbins_coefficient())
+            .flatten()
+    }
+
     fn series<'b>(&self, daily: &'b crate::report::data::PolicyDaily) -> &'b [Interval] {
         match self.measure {
             Measure::Revenue => &daily.cumulative_revenue,
@@ -51,10 +74,25 @@ impl Cumulative<'_> {
     {
         let data = self.data;
         let days = data.scenario.days;
+        // Cumulative series are smooth: long horizons are drawn at the end of each bucket.
+        let buckets = if self.log_days {
+            super::log_row_buckets(&data.rows, days)
+        } else {
+            super::row_buckets(&data.rows, days)
+        };
+        let ends: Vec<usize> = buckets.iter().map(|b| b.rows.end - 1).collect();
+        let xs: Vec<f64> = buckets.iter().map(|b| b.days.end as f64).collect();
+        let bound: Option<Vec<(f64, f64)>> = self.lai_robbins().map(|c| {
+            std::iter::once(1.0)
+                .chain(xs.iter().copied().filter(|&x| x > 1.0))
+                .map(|x| (x, c * x.ln()))
+                .collect()
+        });
         let y_range = axis_range(
             data.daily
                 .iter()
-                .flat_map(|d| self.series(d).iter().flat_map(|i| [i.low, i.high])),
+                .flat_map(|d| self.series(d).iter().flat_map(|i| [i.low, i.high]))
+                .chain(bound.iter().flatten().map(|&(_, y)| y)),
         );
         let below_zero = y_range.start < 0.0;
         let mut chart = ChartBuilder::on(area)
@@ -80,11 +118,14 @@ impl Cumulative<'_> {
             .axis_desc_style((FONT, LABEL_SIZE))
             .label_style((FONT, TICK_SIZE))
             .y_label_formatter(&|v| human(*v))
-            .x_label_formatter(&|v| format!("{v:.0}"))
+            .x_label_formatter(&|v| {
+                if self.log_days {
+                    day_label(*v)
+                } else {
+                    format!("{v:.0}")
+                }
+            })
             .draw()?;
-        // Cumulative series are smooth: long horizons are drawn at the end of each bucket.
-        let ends: Vec<usize> = super::day_buckets(days).iter().map(|b| b.end - 1).collect();
-        let xs: Vec<f64> = ends.iter().map(|&d| (d + 1) as f64).collect();
         if below_zero {
             // Where a loss turns into a gain.
             let (first, last) = (1.0, days.max(2) as f64);
@@ -111,6 +152,10 @@ impl Cumulative<'_> {
             let line = xs.iter().copied().zip(series.iter().map(|i| i.mean));
             let style = look.colour.stroke_width(3);
             draw_line(&mut chart, line.collect(), style, look.stroke.pattern())?;
+        }
+        if let Some(bound) = bound {
+            let style = BOUND_COLOUR.stroke_width(2);
+            draw_line(&mut chart, bound, style, Stroke::Dashed.pattern())?;
         }
         Ok(())
     }
@@ -153,6 +198,13 @@ impl Chart for Cumulative<'_> {
         } else {
             self.draw_on(&plot, 1f64..end)?;
         }
-        Legend::new("policy (band: 95%)", policy_entries(self.data, true)).draw(&legend)
+        let mut entries = policy_entries(self.data, true);
+        if self.lai_robbins().is_some() {
+            entries.push((
+                BOUND_LABEL.to_owned(),
+                Mark::Line(BOUND_COLOUR, Stroke::Dashed),
+            ));
+        }
+        Legend::new("policy (band: 95%)", entries).draw(&legend)
     }
 }

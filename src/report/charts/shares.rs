@@ -2,6 +2,10 @@
 //! of their own, the mean shares of buckets of days, and where the oracle's split draws its
 //! reference lines on each day.
 //!
+//! Shares come by row of the daily series (one day, or a bucket of days on long horizons, see
+//! [`crate::checkpoints`]), each the mean over its days; means over several rows weigh each
+//! row by its number of days, so they are means over days.
+//!
 //! Up to [`MAX_CHANNEL_BANDS`] channels each get a band. Past that the
 //! `MAX_CHANNEL_BANDS - 1` channels with the largest mean share of the budget over the horizon
 //! (across every policy) are named and the rest are pooled as "other", so a 60-channel scenario
@@ -92,11 +96,12 @@ pub fn run_groups(data: &ReportData) -> Vec<ChannelGroup> {
     let mut totals = vec![0.0; channels];
     let mut days = 0usize;
     for policy in &data.daily {
-        for day in &policy.shares {
-            for (total, share) in totals.iter_mut().zip(day) {
-                *total += share;
+        for (row, span) in policy.shares.iter().zip(&data.rows) {
+            let weight = span.len() as f64;
+            for (total, share) in totals.iter_mut().zip(row) {
+                *total += weight * share;
             }
-            days += 1;
+            days += span.len();
         }
     }
     let means: Vec<f64> = totals.iter().map(|t| t / days.max(1) as f64).collect();
@@ -104,21 +109,28 @@ pub fn run_groups(data: &ReportData) -> Vec<ChannelGroup> {
 }
 
 /// `[bucket][group]`: the mean of each group's share over the days of each bucket, from
-/// `daily[day][channel]`.
+/// `daily[row][channel]` (each row's mean over its days `rows[row]`); a bucket is a range of
+/// rows.
 pub fn bucket_shares(
     daily: &[Vec<f64>],
+    rows: &[Range<usize>],
     groups: &[ChannelGroup],
     buckets: &[Range<usize>],
 ) -> Vec<Vec<f64>> {
+    let count = daily.len().min(rows.len());
     buckets
         .iter()
         .map(|bucket| {
-            let days = &daily[bucket.start.min(daily.len())..bucket.end.min(daily.len())];
+            let span = bucket.start.min(count)..bucket.end.min(count);
+            let days: usize = rows[span.clone()].iter().map(Range::len).sum();
             groups
                 .iter()
                 .map(|group| {
-                    let total: f64 = days.iter().map(|day| group.sum(day)).sum();
-                    total / days.len().max(1) as f64
+                    let total: f64 = span
+                        .clone()
+                        .map(|row| rows[row].len() as f64 * group.sum(&daily[row]))
+                        .sum();
+                    total / days.max(1) as f64
                 })
                 .collect()
         })
@@ -250,6 +262,11 @@ mod tests {
     use super::*;
     use crate::report::charts::day_buckets;
 
+    /// One-day rows of `days` days.
+    fn one_day_rows(days: usize) -> Vec<Range<usize>> {
+        (0..days).map(|d| d..d + 1).collect()
+    }
+
     fn names(count: usize) -> Vec<String> {
         (0..count).map(|i| format!("campaign-{i:02}")).collect()
     }
@@ -291,7 +308,12 @@ mod tests {
         assert_eq!(all, (0..60).collect::<Vec<_>>(), "every channel once");
 
         let day: Vec<f64> = weights.clone();
-        let grouped = bucket_shares(&[day.clone(), day], &groups, &day_buckets(2));
+        let grouped = bucket_shares(
+            &[day.clone(), day],
+            &one_day_rows(2),
+            &groups,
+            &day_buckets(2),
+        );
         let total: f64 = grouped[0].iter().sum();
         assert!((total - weights.iter().sum::<f64>()).abs() < 1e-12);
     }
@@ -309,8 +331,12 @@ mod tests {
     fn buckets_average_their_days() {
         let groups = channel_groups(&["a", "b"], &[0.5, 0.5]);
         let daily = vec![vec![1.0, 0.0], vec![0.0, 1.0], vec![0.5, 0.5]];
-        let grouped = bucket_shares(&daily, &groups, &[0..2, 2..3]);
+        let grouped = bucket_shares(&daily, &one_day_rows(3), &groups, &[0..2, 2..3]);
         assert_eq!(grouped, vec![vec![0.5, 0.5], vec![0.5, 0.5]]);
+        // Rows of several days weigh by their days: one day all on a, three days all on b.
+        let rows = vec![0..1, 1..4];
+        let grouped = bucket_shares(&daily[..2], &rows, &groups, std::slice::from_ref(&(0..2)));
+        assert_eq!(grouped, vec![vec![0.25, 0.75]]);
     }
 
     #[test]
