@@ -92,20 +92,26 @@ pub fn run_scenario(scenario: &Scenario, progress: &(dyn Fn() + Sync)) -> Scenar
     let mut differences = vec![RunningStats::default(); policies];
     let rows = simulation.checkpoints().len();
     let per_window = window_replications(rows, channels, policies) as u64;
+    // The window's records are allocated once and reused: large buffers handed back to the
+    // system and mapped again every window cost more than the simulation on long horizons.
+    let mut records: Vec<ReplicationRecord> = Vec::new();
     let mut first = 0;
     while first < scenario.replications {
         let last = (first + per_window).min(scenario.replications);
         let jobs: Vec<(usize, u64)> = (first..last)
             .flat_map(|r| (0..policies).map(move |p| (p, r)))
             .collect();
-        let records: Vec<ReplicationRecord> = jobs
-            .par_iter()
-            .map(|&(policy, replication)| {
-                let record = simulation.run(&scenario.policies[policy], replication);
+        if records.len() < jobs.len() {
+            records.resize_with(jobs.len(), || simulation.empty_record());
+        }
+        let records = &mut records[..jobs.len()];
+        records
+            .par_iter_mut()
+            .zip(&jobs)
+            .for_each(|(record, &(policy, replication))| {
+                simulation.run_into(&scenario.policies[policy], replication, record);
                 progress();
-                record
-            })
-            .collect();
+            });
         for replication in records.chunks(policies) {
             for (aggregate, record) in aggregates.iter_mut().zip(replication) {
                 aggregate.push(record);

@@ -115,8 +115,9 @@ impl ChannelSimulator {
         // The funnel and the values draw from streams of their own, seeded first, so that
         // policies spending differently still share them draw for draw (common random numbers
         // stay aligned however many draws the other steps take).
-        let mut funnel_rng = StreamRng::seed_from_u64(rng.next_u64());
-        let mut value_rng = StreamRng::seed_from_u64(rng.next_u64());
+        // Their seeds are taken in every case; a stream is only built when it is drawn from.
+        let funnel_seed = rng.next_u64();
+        let value_seed = rng.next_u64();
         let noise = self.auction_noise.map_or(1.0, |d| d.sample(rng));
         let exact_units = channel.expected_units(spend) * noise;
         let whole = exact_units.floor();
@@ -128,23 +129,25 @@ impl ChannelSimulator {
         } else {
             (units as f64 * spend / exact_units).min(spend)
         };
+        let funnel_rng = || StreamRng::seed_from_u64(funnel_seed);
         outcome.conversions = match channel.pricing {
             Pricing::Cpm => {
+                let mut funnel_rng = funnel_rng();
                 outcome.impressions = units * 1000;
                 outcome.clicks = binomial(outcome.impressions, channel.ctr, &mut funnel_rng);
                 binomial(outcome.clicks, channel.cvr, &mut funnel_rng)
             }
             Pricing::Cpc => {
                 outcome.clicks = units;
-                binomial(units, channel.cvr, &mut funnel_rng)
+                binomial(units, channel.cvr, &mut funnel_rng())
             }
             Pricing::Cpl => {
                 outcome.leads = units;
-                binomial(units, channel.cvr, &mut funnel_rng)
+                binomial(units, channel.cvr, &mut funnel_rng())
             }
             Pricing::Cpa => units,
         };
-        outcome.revenue = self.revenue(channel.value, outcome.conversions, &mut value_rng);
+        outcome.revenue = self.revenue(channel.value, outcome.conversions, value_seed);
         outcome
     }
 
@@ -204,7 +207,7 @@ impl ChannelSimulator {
         }
     }
 
-    fn revenue<R: Rng + ?Sized>(&self, value: f64, conversions: u64, rng: &mut R) -> f64 {
+    fn revenue(&self, value: f64, conversions: u64, seed: u64) -> f64 {
         let cv = self.value_cv;
         if conversions == 0 {
             0.0
@@ -214,7 +217,7 @@ impl ChannelSimulator {
             let cv2 = cv * cv;
             Gamma::new(conversions as f64 / cv2, value * cv2)
                 .expect("validated value and value_cv give a positive shape and scale")
-                .sample(rng)
+                .sample(&mut StreamRng::seed_from_u64(seed))
         }
     }
 }

@@ -120,6 +120,22 @@ pub struct RecordedDay<'a> {
 }
 
 impl ReplicationRecord {
+    /// Zeroes every figure, keeping the sizes (and the memory).
+    fn reset(&mut self) {
+        self.totals.fill(Outcome::default());
+        for series in [
+            &mut self.share,
+            &mut self.revenue,
+            &mut self.spend,
+            &mut self.regret,
+            &mut self.cumulative_revenue,
+            &mut self.cumulative_regret,
+            &mut self.cumulative_spend,
+        ] {
+            series.fill(0.0);
+        }
+    }
+
     /// Revenue over the horizon.
     pub fn revenue_total(&self) -> f64 {
         self.totals.iter().map(|t| t.revenue).sum()
@@ -230,8 +246,48 @@ impl<'a> Simulation<'a> {
         &self,
         policy: &PolicySpec,
         replication: u64,
-        mut on_day: impl FnMut(&RecordedDay<'_>),
+        on_day: impl FnMut(&RecordedDay<'_>),
     ) -> ReplicationRecord {
+        let mut record = self.empty_record();
+        self.simulate(policy, replication, on_day, &mut record);
+        record
+    }
+
+    /// An all-zero record of the scenario's size, for [`Simulation::run_into`].
+    pub fn empty_record(&self) -> ReplicationRecord {
+        let scenario = self.scenario;
+        let channels = scenario.channels.len();
+        let rows = self.checkpoints.len();
+        ReplicationRecord {
+            channels,
+            days: scenario.days,
+            daily_budget: scenario.daily_budget,
+            objective: scenario.objective,
+            totals: vec![Outcome::default(); channels],
+            share: vec![0.0; rows * channels],
+            revenue: vec![0.0; rows * channels],
+            spend: vec![0.0; rows],
+            regret: vec![0.0; rows],
+            cumulative_revenue: vec![0.0; rows],
+            cumulative_regret: vec![0.0; rows],
+            cumulative_spend: vec![0.0; rows],
+        }
+    }
+
+    /// Runs replication `replication` of `policy` like [`Simulation::run`], writing into a
+    /// record of this simulation's size (from [`Simulation::empty_record`] or an earlier run),
+    /// so that a runner reuses its records' memory from window to window.
+    pub fn run_into(&self, policy: &PolicySpec, replication: u64, record: &mut ReplicationRecord) {
+        self.simulate(policy, replication, |_| {}, record);
+    }
+
+    fn simulate(
+        &self,
+        policy: &PolicySpec,
+        replication: u64,
+        mut on_day: impl FnMut(&RecordedDay<'_>),
+        record: &mut ReplicationRecord,
+    ) {
         let scenario = self.scenario;
         let channels = scenario.channels.len();
         let budget = scenario.daily_budget;
@@ -256,28 +312,24 @@ impl<'a> Simulation<'a> {
         let mut yesterday = vec![0.0; channels];
         let mut spend = vec![0.0; channels];
         let mut outcomes = vec![Outcome::default(); channels];
-        let rows = self.checkpoints.len();
         let ends = self.checkpoints.ends();
-        let mut record = ReplicationRecord {
-            channels,
-            days: scenario.days,
-            daily_budget: budget,
-            objective,
-            totals: vec![Outcome::default(); channels],
-            share: vec![0.0; rows * channels],
-            revenue: vec![0.0; rows * channels],
-            spend: vec![0.0; rows],
-            regret: vec![0.0; rows],
-            cumulative_revenue: vec![0.0; rows],
-            cumulative_regret: vec![0.0; rows],
-            cumulative_spend: vec![0.0; rows],
-        };
+        record.reset();
         let mut row = 0;
         let (mut cumulative_revenue, mut cumulative_regret, mut cumulative_spend) = (0.0, 0.0, 0.0);
+        // What a calm market without pacing or fatigue never needs to redo day by day.
+        let calm = scenario.is_calm();
+        let paced = scenario.constraints.max_daily_change.is_some();
+        let tiring = scenario.dynamics.iter().any(|d| d.fatigue.is_some());
+        scenario.constraints.today(None, budget, &mut today);
         for index in 0..scenario.days {
-            set_day(scenario, index, &exposure, &mut effective);
-            let previous = (index > 0).then_some(yesterday.as_slice());
-            scenario.constraints.today(previous, budget, &mut today);
+            if !calm {
+                set_day(scenario, index, &exposure, &mut effective);
+            }
+            if paced && index > 0 {
+                scenario
+                    .constraints
+                    .today(Some(yesterday.as_slice()), budget, &mut today);
+            }
             let day = Day {
                 index,
                 budget,
@@ -379,16 +431,19 @@ impl<'a> Simulation<'a> {
                 record.cumulative_spend[row] = cumulative_spend;
                 row += 1;
             }
-            advance_exposure(
-                scenario,
-                &effective,
-                &spend,
-                &self.fatigue_reference,
-                &mut exposure,
-            );
-            yesterday.copy_from_slice(&spend);
+            if tiring {
+                advance_exposure(
+                    scenario,
+                    &effective,
+                    &spend,
+                    &self.fatigue_reference,
+                    &mut exposure,
+                );
+            }
+            if paced {
+                yesterday.copy_from_slice(&spend);
+            }
         }
-        record
     }
 }
 

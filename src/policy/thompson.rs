@@ -127,21 +127,27 @@ struct Pooled {
 }
 
 impl Pooled {
-    fn of(observed: &Observations) -> Pooled {
-        let channels = observed.channels();
-        let value = observed.pooled_value_per_conversion().unwrap_or(1.0);
+    /// The pooled figures of the channels' summaries, in channel order.
+    fn of(summaries: &[Summary]) -> Pooled {
+        let (mut revenue, mut conversions) = (0.0, 0.0);
         let (mut spreads, mut count) = (0.0, 0usize);
-        let mut best_known_scale = None::<f64>;
-        for channel in channels {
-            if let (Some(variance), Some(mean)) =
-                (channel.value_variance(), channel.value_per_conversion())
-            {
-                spreads += variance / mean.powi(2);
+        for summary in summaries {
+            revenue += summary.revenue;
+            conversions += summary.conversions;
+            if let Some(spread) = summary.relative_spread {
+                spreads += spread;
                 count += 1;
             }
-            if let Some(units_per_spend) = channel.units_per_spend() {
-                let mean_value = channel.value_per_conversion().unwrap_or(value);
-                let known = channel.pricing.trials_per_unit() * units_per_spend * mean_value;
+        }
+        let value = if conversions > 0.0 {
+            revenue / conversions
+        } else {
+            1.0
+        };
+        let mut best_known_scale = None::<f64>;
+        for summary in summaries {
+            if let Some(trials_per_spend) = summary.trials_per_spend {
+                let known = trials_per_spend * summary.value_per_conversion.unwrap_or(value);
                 best_known_scale = Some(best_known_scale.map_or(known, |b| b.max(known)));
             }
         }
@@ -157,6 +163,36 @@ impl Pooled {
     }
 }
 
+/// What the pooled figures need of one channel, kept until its observations change.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Summary {
+    revenue: f64,
+    conversions: f64,
+    /// `σ̂² / v̂²`, once the channel shows a spread of values.
+    relative_spread: Option<f64>,
+    /// `τ λ`, once the channel bought anything.
+    trials_per_spend: Option<f64>,
+    value_per_conversion: Option<f64>,
+}
+
+impl Summary {
+    fn of(channel: &ChannelObservations) -> Summary {
+        let value_per_conversion = channel.value_per_conversion();
+        Summary {
+            revenue: channel.revenue,
+            conversions: channel.conversions,
+            relative_spread: channel
+                .value_variance()
+                .zip(value_per_conversion)
+                .map(|(variance, mean)| variance / mean.powi(2)),
+            trials_per_spend: channel
+                .units_per_spend()
+                .map(|units| channel.pricing.trials_per_unit() * units),
+            value_per_conversion,
+        }
+    }
+}
+
 /// Every channel's posterior, rebuilt from day to day only where something changed: a channel
 /// whose observations (by their [generation](Observations::generations)) and the pooled figures
 /// it may borrow are as they were keeps its belief (on the classic instance, all but the one
@@ -164,6 +200,8 @@ impl Pooled {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Beliefs {
     beliefs: Vec<Belief>,
+    /// Per channel, what the pooled figures need of it.
+    summaries: Vec<Summary>,
     /// The generation of each channel's observations its belief was built from.
     seen: Vec<u64>,
     /// The pooled figures the beliefs were built with.
@@ -175,11 +213,27 @@ impl Beliefs {
     pub(crate) fn update(&mut self, params: &ThompsonParams, observed: &Observations) -> &[Belief] {
         let channels = observed.channels();
         let generations = observed.generations();
-        if self.pooled.is_some() && self.seen == generations {
+        let fresh = self.pooled.is_none() || self.seen.len() != channels.len();
+        if !fresh && self.seen == generations {
             return &self.beliefs;
         }
-        let pooled = Pooled::of(observed);
-        if self.pooled != Some(pooled) || self.beliefs.len() != channels.len() {
+        if fresh {
+            self.summaries.clear();
+            self.summaries.extend(channels.iter().map(Summary::of));
+        } else {
+            for ((summary, channel), (seen, now)) in self
+                .summaries
+                .iter_mut()
+                .zip(channels)
+                .zip(self.seen.iter().zip(generations))
+            {
+                if seen != now {
+                    *summary = Summary::of(channel);
+                }
+            }
+        }
+        let pooled = Pooled::of(&self.summaries);
+        if fresh || self.pooled != Some(pooled) {
             self.beliefs.clear();
             self.beliefs
                 .extend(channels.iter().map(|c| belief(params, c, &pooled)));
