@@ -67,9 +67,11 @@ impl Split {
 
 /// Expected revenue of spending `spend[i]` on channel `i`.
 pub fn expected_revenue(channels: &[Channel], spend: &[f64]) -> f64 {
+    // A channel without spend earns exactly nothing: skipping it leaves the sum as it is.
     channels
         .iter()
         .zip(spend)
+        .filter(|&(_, &s)| s != 0.0)
         .map(|(channel, &s)| channel.expected_revenue(s))
         .sum()
 }

@@ -60,6 +60,7 @@ use crate::scenario::Allocation;
 use crate::scenario::Scenario;
 use crate::simulate::Outcome;
 use crate::streams::StreamRng;
+use rand::RngExt;
 use serde::Serialize;
 
 /// Parameters of Thompson sampling.
@@ -376,8 +377,20 @@ impl Policy for Thompson {
         self.update_beliefs(observed);
         match day.allocation {
             Allocation::WinnerTakesAll => {
-                self.draw_all(rng);
-                let best = argmax_random_ties(&self.draws, rng);
+                // One draw per channel, the highest kept as it comes (ties broken uniformly by
+                // reservoir sampling, as `argmax_random_ties` does).
+                let (mut best, mut top, mut ties) = (0, f64::NEG_INFINITY, 0u32);
+                for (i, belief) in self.beliefs.as_slice().iter().enumerate() {
+                    let draw = belief.draw(rng);
+                    if draw > top {
+                        (best, top, ties) = (i, draw, 1);
+                    } else if draw == top {
+                        ties += 1;
+                        if rng.random_range(0..ties) == 0 {
+                            best = i;
+                        }
+                    }
+                }
                 all_on(spend, best, day.budget);
             }
             Allocation::Proportional
