@@ -33,9 +33,10 @@
 //! **The integral.** Let `L` be the highest of the channels' lower body ends (where
 //! `F_j = 1e-10`): below it some channel is almost surely above, so the maximum lies in
 //! `[L, U]`, `U` the highest upper end, and channels whose body ends below `L` get nothing.
-//! On a grid `y_0 = max(L, ln τ) < y_1 < … < y_n = U` whose step is a quarter of the narrowest
-//! standard deviation still in play, the maximum falls in cell `g` with probability
-//! `ΔΠ_g = Π_j F_j(y_{g+1}) − Π_j F_j(y_g)`, and belongs to channel `i` in proportion to its
+//! With more than two channels `L` is raised further, by bisection, to where the maximum itself
+//! has probability `1e-10` of lying below (`Σ_j ln F_j = ln 1e-10`). On a grid `y_0 = max(L, ln τ) < y_1 < … < y_n = U` whose step is a third of the narrowest
+//! standard deviation still in play (a quarter for an exact Beta), the maximum falls in cell `g`
+//! with probability `ΔΠ_g = Π_j F_j(y_{g+1}) − Π_j F_j(y_g)`, and belongs to channel `i` in proportion to its
 //! share of the cell's `d ln Π F = Σ_j d ln F_j`:
 //!
 //! ```text
@@ -66,8 +67,10 @@ pub struct RoasPosterior {
 
 /// Below this many pseudo-failures `b` a rate-only posterior uses the exact Beta distribution.
 const EXACT_BETA_BELOW: f64 = 12.0;
-/// Grid points per standard deviation of the narrowest channel in play.
-const POINTS_PER_SD: f64 = 4.0;
+/// Grid points per standard deviation of the narrowest channel in play: three for the smooth
+/// log-gamma marginals, four for an exact Beta with its hard upper end.
+const POINTS_PER_SD: f64 = 3.0;
+const POINTS_PER_SD_EXACT_BETA: f64 = 4.0;
 /// Most grid points of one day's integral (a safeguard; typical days use a few dozen).
 const MOST_POINTS: usize = 20_000;
 
@@ -152,7 +155,11 @@ impl BestProbabilities {
                     marginal,
                     low,
                     high,
-                    step: sd / POINTS_PER_SD,
+                    step: sd
+                        / match marginal {
+                            Marginal::LogGamma { .. } => POINTS_PER_SD,
+                            Marginal::Beta { .. } => POINTS_PER_SD_EXACT_BETA,
+                        },
                     previous: 0.0,
                     increment: 0.0,
                 }),
