@@ -10,7 +10,7 @@
 //! |------|--------|------|
 //! | `fixed` | [`fixed`] | the same split every day (equal, or given shares) |
 //! | `epsilon-greedy` | [`epsilon_greedy`] | a test budget `ε` spread evenly, the rest to the best observed ROAS |
-//! | `thompson` | [`thompson`] | randomised probability matching on posterior draws of each channel's ROAS |
+//! | `thompson` | [`thompson`] | probability matching: each channel's posterior probability of the highest ROAS, integrated ([`probability_of_best`]) |
 //! | `ucb` | [`ucb`] | KL-UCB: the budget to the channel with the highest upper confidence bound |
 //! | `discounted-thompson` | [`discounted_thompson`] | Thompson sampling that down-weights old days |
 //! | `sliding-window-thompson` | [`sliding_window_thompson`] | Thompson sampling on the last days only |
