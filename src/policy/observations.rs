@@ -267,14 +267,19 @@ impl Observations {
             }
             self.cohorts.push_back(cohort);
         }
+        let lagless = self.keep == 0;
         for ((channel, outcome), generation) in self
             .totals
             .iter_mut()
             .zip(bought)
             .zip(&mut self.generations)
         {
-            if *outcome != Outcome::default() {
+            if outcome.allocated != 0.0 || *outcome != Outcome::default() {
                 channel.record_bought(outcome);
+                if lagless {
+                    // No lag and no window: every trial has matured.
+                    channel.matured_trials = channel.trials;
+                }
                 *generation += 1;
             }
         }
@@ -315,11 +320,6 @@ impl Observations {
         }
         if self.keep > 0 {
             self.mature(day);
-        } else {
-            // No lag and no window: every trial has matured.
-            for total in &mut self.totals {
-                total.matured_trials = total.trials;
-            }
         }
         self.days += 1;
     }
