@@ -359,6 +359,8 @@ impl<'a> Simulation<'a> {
                 policy.name
             );
             let slots = pending.len();
+            // Today's slot of arrivals (no division when nothing lags).
+            let slot = if slots == 1 { 0 } else { index % slots };
             let cells = row * channels;
             let (mut day_revenue, mut day_spend) = (0.0, 0.0);
             for (i, (simulator, outcome)) in self.simulators.iter().zip(&mut outcomes).enumerate() {
@@ -386,7 +388,7 @@ impl<'a> Simulation<'a> {
                                 }
                             }
                         }
-                        _ => pending[index % slots].push(Arrival {
+                        _ => pending[slot].push(Arrival {
                             channel: i,
                             cohort: index,
                             conversions: outcome.conversions,
@@ -403,8 +405,8 @@ impl<'a> Simulation<'a> {
                     outcome.allocated = spend[i];
                 }
             }
-            std::mem::swap(&mut arrived, &mut pending[index % slots]);
-            pending[index % slots].clear();
+            std::mem::swap(&mut arrived, &mut pending[slot]);
+            pending[slot].clear();
             observed.record(index, &outcomes, &arrived);
             learner.observe(&day, &outcomes, &arrived);
             on_day(&RecordedDay {
