@@ -45,7 +45,7 @@ impl GammaSampler {
     }
 
     /// One draw.
-    #[inline]
+    #[inline(always)]
     pub fn sample(&self, rng: &mut StreamRng) -> f64 {
         let draw = loop {
             let x: f64 = rng.sample(StandardNormal);
@@ -86,7 +86,7 @@ impl BetaSampler {
     }
 
     /// One draw (0.5 in the rare case that both Gamma draws underflow to zero).
-    #[inline]
+    #[inline(always)]
     pub fn sample(&self, rng: &mut StreamRng) -> f64 {
         let x = self.successes.sample(rng);
         let y = self.failures.sample(rng);
