@@ -60,7 +60,6 @@ use crate::scenario::Allocation;
 use crate::scenario::Scenario;
 use crate::simulate::Outcome;
 use crate::streams::StreamRng;
-use rand::RngExt;
 use serde::Serialize;
 
 /// Parameters of Thompson sampling.
@@ -326,7 +325,6 @@ pub struct Thompson {
     draws: Vec<f64>,
     wins: Vec<u64>,
     posteriors: Vec<RoasPosterior>,
-    shares: Vec<f64>,
     best: BestProbabilities,
 }
 
@@ -340,7 +338,6 @@ impl Thompson {
             draws: Vec::new(),
             wins: Vec::new(),
             posteriors: Vec::new(),
-            shares: Vec::new(),
             best: BestProbabilities::default(),
         }
     }
@@ -377,20 +374,8 @@ impl Policy for Thompson {
         self.update_beliefs(observed);
         match day.allocation {
             Allocation::WinnerTakesAll => {
-                // One draw per channel, the highest kept as it comes (ties broken uniformly by
-                // reservoir sampling, as `argmax_random_ties` does).
-                let (mut best, mut top, mut ties) = (0, f64::NEG_INFINITY, 0u32);
-                for (i, belief) in self.beliefs.as_slice().iter().enumerate() {
-                    let draw = belief.draw(rng);
-                    if draw > top {
-                        (best, top, ties) = (i, draw, 1);
-                    } else if draw == top {
-                        ties += 1;
-                        if rng.random_range(0..ties) == 0 {
-                            best = i;
-                        }
-                    }
-                }
+                self.draw_all(rng);
+                let best = argmax_random_ties(&self.draws, rng);
                 all_on(spend, best, day.budget);
             }
             Allocation::Proportional
@@ -405,15 +390,9 @@ impl Policy for Thompson {
                     self.posteriors.clear();
                     self.posteriors
                         .extend(self.beliefs.as_slice().iter().map(|b| b.posterior));
-                    self.shares.resize(self.posteriors.len(), 0.0);
-                    self.best.compute(
-                        &self.posteriors,
-                        day.objective.target_roas(),
-                        &mut self.shares,
-                    );
-                    for (s, &share) in spend.iter_mut().zip(&self.shares) {
-                        *s = day.budget * share;
-                    }
+                    self.best
+                        .compute(&self.posteriors, day.objective.target_roas(), spend);
+                    spend.iter_mut().for_each(|s| *s *= day.budget);
                 }
                 Some(draws) => {
                     self.wins.clear();

@@ -235,11 +235,8 @@ impl BestProbabilities {
 
         // The channels in play, cell by cell from `start` to the top of the highest body.
         if !self.contenders.is_empty() {
-            let end = self
-                .contenders
-                .iter()
-                .map(|c| c.high)
-                .fold(f64::NEG_INFINITY, f64::max);
+            // The highest body survives both cuts, so it still ends the walk.
+            let end = top;
             let mut y = start;
             let mut below = 0.0;
             let mut step = f64::INFINITY;
