@@ -25,28 +25,7 @@
 //! assert!((bound - 617.51).abs() < 0.01);
 //! ```
 
-/// The Kullback-Leibler divergence `KL(p, q)` of a Bernoulli(`p`) from a Bernoulli(`q`), for
-/// `p`, `q` in `[0, 1]`: infinite where `q` gives no chance to an outcome `p` has.
-///
-/// ```
-/// use budget_bandit::regret_bound::bernoulli_kl;
-///
-/// assert_eq!(bernoulli_kl(0.3, 0.3), 0.0);
-/// assert!((bernoulli_kl(0.0, 0.5) - 2f64.ln()).abs() < 1e-15);
-/// assert_eq!(bernoulli_kl(0.5, 1.0), f64::INFINITY);
-/// ```
-pub fn bernoulli_kl(p: f64, q: f64) -> f64 {
-    let term = |a: f64, b: f64| {
-        if a <= 0.0 {
-            0.0
-        } else if b <= 0.0 {
-            f64::INFINITY
-        } else {
-            a * (a / b).ln()
-        }
-    };
-    (term(p, q) + term(1.0 - p, 1.0 - q)).max(0.0)
-}
+use crate::policy::ucb::bernoulli_kl;
 
 /// The Lai-Robbins constant `C = Σ_i Δ_i / KL(p_i, p*)` over the arms below the best, for
 /// success rates `rates` in `[0, 1]`; `None` without arms or with a rate outside `[0, 1]`.

@@ -58,7 +58,17 @@ impl Ucb {
     }
 }
 
-/// Bernoulli Kullback–Leibler divergence `kl(p, q)`, with `0 ln 0 = 0`.
+/// Bernoulli Kullback–Leibler divergence `kl(p, q)`, with `0 ln 0 = 0`, for `p`, `q` in
+/// `[0, 1]`: infinite where `q` gives no chance to an outcome `p` has. KL-UCB's index and the
+/// Lai-Robbins bound ([`crate::regret_bound`]) both use it.
+///
+/// ```
+/// use budget_bandit::policy::ucb::bernoulli_kl;
+///
+/// assert_eq!(bernoulli_kl(0.3, 0.3), 0.0);
+/// assert!((bernoulli_kl(0.0, 0.5) - 2f64.ln()).abs() < 1e-15);
+/// assert_eq!(bernoulli_kl(0.5, 1.0), f64::INFINITY);
+/// ```
 pub fn bernoulli_kl(p: f64, q: f64) -> f64 {
     let term = |a: f64, b: f64| if a > 0.0 { a * (a / b).ln() } else { 0.0 };
     term(p, q) + term(1.0 - p, 1.0 - q)
