@@ -40,12 +40,15 @@ fn bench_scenario(c: &mut Criterion, scenario: &Scenario) {
     group.sample_size(20);
     group.warm_up_time(Duration::from_secs(1));
     group.measurement_time(Duration::from_secs(3));
+    // Records are reused from replication to replication, as the runner does.
+    let mut record = simulation.empty_record();
     for policy in &scenario.policies {
         let mut replication = 0;
         group.bench_function(&policy.name, |b| {
             b.iter(|| {
                 replication += 1;
-                black_box(simulation.run(policy, replication))
+                simulation.run_into(policy, replication, &mut record);
+                black_box(record.regret_total())
             })
         });
     }

@@ -54,7 +54,7 @@ use crate::oracle::expected_revenue;
 use crate::policy::{Arrival, Day, Memory, PolicySpec, Truth};
 use crate::scenario::{Allocation, Scenario};
 use crate::simulate::{ChannelSimulator, Outcome};
-use crate::streams::ReplicationStreams;
+use crate::streams::{ChannelStreams, ReplicationStreams};
 
 /// A scenario prepared for simulation: channel samplers and the benchmark regret is measured
 /// against.
@@ -294,6 +294,11 @@ impl<'a> Simulation<'a> {
         let objective = scenario.objective;
         let streams = ReplicationStreams::new(scenario.seed, replication);
         let mut policy_rng = streams.policy(&policy.name);
+        let channel_streams: Vec<ChannelStreams> = self
+            .simulators
+            .iter()
+            .map(|simulator| streams.channel(simulator.key()))
+            .collect();
         let mut learner = policy.build(scenario);
         let mut observed = scenario.observations(Memory::All);
         let longest_lag = scenario
@@ -366,7 +371,7 @@ impl<'a> Simulation<'a> {
             for (i, (simulator, outcome)) in self.simulators.iter().zip(&mut outcomes).enumerate() {
                 *outcome = Outcome::default();
                 if spend[i] > 0.0 {
-                    let mut rng = streams.channel_day(simulator.key(), index);
+                    let mut rng = channel_streams[i].day(index);
                     *outcome = simulator.day(&effective[i], spend[i], &mut rng);
                     match &scenario.dynamics[i].lag {
                         Some(lag) if outcome.conversions > 0 => {

@@ -41,13 +41,33 @@ impl ReplicationStreams {
 
     /// The stream a channel draws its outcome from on a given day, shared by every policy.
     pub fn channel_day(&self, channel: ChannelKey, day: usize) -> StreamRng {
-        let key = mix(mix(mix(self.key ^ CHANNEL_DAY_TAG) ^ channel.0) ^ day as u64);
-        StreamRng::seed_from_u64(key)
+        self.channel(channel).day(day)
+    }
+
+    /// The day streams of one channel, their common part of the key hashed once.
+    pub fn channel(&self, channel: ChannelKey) -> ChannelStreams {
+        ChannelStreams {
+            key: mix(mix(self.key ^ CHANNEL_DAY_TAG) ^ channel.0),
+        }
     }
 
     /// The stream of a policy's own randomness in this replication.
     pub fn policy(&self, policy_name: &str) -> StreamRng {
         StreamRng::seed_from_u64(mix(mix(self.key ^ POLICY_TAG) ^ hash_str(policy_name)))
+    }
+}
+
+/// The day streams of one channel in one replication (see
+/// [`ReplicationStreams::channel_day`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChannelStreams {
+    key: u64,
+}
+
+impl ChannelStreams {
+    /// The stream the channel draws its outcome from on `day`.
+    pub fn day(&self, day: usize) -> StreamRng {
+        StreamRng::seed_from_u64(mix(self.key ^ day as u64))
     }
 }
 

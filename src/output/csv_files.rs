@@ -36,10 +36,29 @@ pub fn number(value: f64) -> String {
     if !value.is_finite() {
         return String::new();
     }
+    // A value whose shortest form has at most SIGNIFICANT_DIGITS digits is its own rounding:
+    // that decimal lies within half an ulp of the value, far inside its rounding interval.
+    let shortest = format!("{value}");
+    if significant_digits(&shortest) <= SIGNIFICANT_DIGITS {
+        return shortest;
+    }
     let rounded: f64 = format!("{:.*e}", SIGNIFICANT_DIGITS - 1, value)
         .parse()
         .expect("a formatted float parses");
     format!("{rounded}")
+}
+
+/// Digits of a plain decimal from its first to its last non-zero digit.
+fn significant_digits(decimal: &str) -> usize {
+    let (mut position, mut first, mut last) = (0, None, 0);
+    for byte in decimal.bytes().filter(u8::is_ascii_digit) {
+        if byte != b'0' {
+            first.get_or_insert(position);
+            last = position;
+        }
+        position += 1;
+    }
+    first.map_or(0, |first| last - first + 1)
 }
 
 fn optional(value: Option<f64>) -> String {
@@ -265,5 +284,29 @@ mod tests {
         assert_eq!(number(1500.0), "1500");
         assert_eq!(number(f64::NAN), "");
         assert_eq!(optional(None), "");
+    }
+
+    /// The shortcut for short values gives what rounding does, on values of every length.
+    #[test]
+    fn short_values_are_their_own_rounding() {
+        use rand::{RngExt, SeedableRng};
+        let rounded = |value: f64| {
+            let r: f64 = format!("{:.*e}", SIGNIFICANT_DIGITS - 1, value)
+                .parse()
+                .unwrap();
+            format!("{r}")
+        };
+        let mut rng = crate::streams::StreamRng::seed_from_u64(4);
+        for _ in 0..100_000 {
+            let digits = rng.random_range(1..=17);
+            let mantissa = rng.random_range(0..10u64.pow(digits));
+            let exponent = rng.random_range(-12..12);
+            let value = mantissa as f64 * 10f64.powi(exponent);
+            let value = if rng.random::<bool>() { -value } else { value };
+            assert_eq!(number(value), rounded(value), "{value:e}");
+        }
+        assert_eq!(significant_digits("0.000120"), 2);
+        assert_eq!(significant_digits("1500"), 2);
+        assert_eq!(significant_digits("0"), 0);
     }
 }

@@ -49,6 +49,7 @@
 //! with a `Beta(α₀, β₀)` prior, so its regret grows like `log T` (Agrawal and Goyal, 2012).
 
 use super::probability_of_best::{BestProbabilities, RoasPosterior};
+use super::winner_draw::WinnerDraw;
 use super::{
     Arrival, ChannelObservations, Day, Memory, Observations, Policy, all_on, argmax_random_ties,
     linear_curve,
@@ -106,6 +107,36 @@ impl Belief {
         self.units_per_spend
     }
 
+    /// `(c, (a, b))` when the ROAS is a known scale times a Beta rate, `c ρ` with
+    /// `ρ ~ Beta(a, b)` (no uncertain value): what [`WinnerDraw`] needs.
+    pub(crate) fn scaled_beta(&self) -> Option<(f64, (f64, f64))> {
+        match (self.value, self.posterior.rate) {
+            (None, Some(rate)) if self.rate.is_some() => Some((self.scale, rate)),
+            _ => None,
+        }
+    }
+
+    /// The rate's sampler, when the rate is uncertain.
+    pub(crate) fn rate_sampler(&self) -> Option<&BetaSampler> {
+        self.rate.as_ref()
+    }
+
+    /// A posterior `c ρ` with `ρ ~ Beta(a, b)`, for tests of the samplers built on beliefs.
+    #[cfg(test)]
+    pub(crate) fn scaled_beta_belief(scale: f64, a: f64, b: f64) -> Belief {
+        Belief {
+            rate: Some(BetaSampler::new(a, b)),
+            scale,
+            value: None,
+            units_per_spend: Some(1.0),
+            posterior: RoasPosterior {
+                scale,
+                rate: Some((a, b)),
+                value: None,
+            },
+        }
+    }
+
     /// One draw of the channel's ROAS, `ρ τ λ v`.
     #[inline]
     pub(crate) fn draw(&self, rng: &mut StreamRng) -> f64 {
@@ -127,10 +158,20 @@ struct Pooled {
 }
 
 impl Pooled {
+    /// What a channel that borrows nothing is built with (never read).
+    const NOTHING: Pooled = Pooled {
+        value: 1.0,
+        relative_spread: 0.0,
+        best_known_scale: None,
+    };
+
     /// The pooled figures of the channels' summaries, in channel order.
     fn of(summaries: &[Summary]) -> Pooled {
         let (mut revenue, mut conversions) = (0.0, 0.0);
         let (mut spreads, mut count) = (0.0, 0usize);
+        // The best `τ λ v̂` of channels with a value of their own, and the best `τ λ` of those
+        // that will borrow the pooled value (`max_i(x_i) · v = max_i(x_i · v)` for `v ≥ 0`).
+        let (mut best_own, mut best_borrowing) = (None::<f64>, None::<f64>);
         for summary in summaries {
             revenue += summary.revenue;
             conversions += summary.conversions;
@@ -138,19 +179,23 @@ impl Pooled {
                 spreads += spread;
                 count += 1;
             }
+            if let Some(trials_per_spend) = summary.trials_per_spend {
+                let (best, x) = match summary.value_per_conversion {
+                    Some(value) => (&mut best_own, trials_per_spend * value),
+                    None => (&mut best_borrowing, trials_per_spend),
+                };
+                *best = Some(best.map_or(x, |b| b.max(x)));
+            }
         }
         let value = if conversions > 0.0 {
             revenue / conversions
         } else {
             1.0
         };
-        let mut best_known_scale = None::<f64>;
-        for summary in summaries {
-            if let Some(trials_per_spend) = summary.trials_per_spend {
-                let known = trials_per_spend * summary.value_per_conversion.unwrap_or(value);
-                best_known_scale = Some(best_known_scale.map_or(known, |b| b.max(known)));
-            }
-        }
+        let best_known_scale = match (best_own, best_borrowing.map(|x| x * value)) {
+            (Some(own), Some(borrowing)) => Some(own.max(borrowing)),
+            (own, borrowing) => own.or(borrowing),
+        };
         Pooled {
             value,
             relative_spread: if count == 0 {
@@ -160,6 +205,35 @@ impl Pooled {
             },
             best_known_scale,
         }
+    }
+}
+
+/// Which of the pooled figures: the mean value, the relative spread, the best known scale.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct PooledParts {
+    value: bool,
+    spread: bool,
+    scale: bool,
+}
+
+impl PooledParts {
+    const NONE: PooledParts = PooledParts {
+        value: false,
+        spread: false,
+        scale: false,
+    };
+
+    fn or(self, other: PooledParts) -> PooledParts {
+        PooledParts {
+            value: self.value || other.value,
+            spread: self.spread || other.spread,
+            scale: self.scale || other.scale,
+        }
+    }
+
+    /// Whether some part is in both.
+    fn meets(self, other: PooledParts) -> bool {
+        (self.value && other.value) || (self.spread && other.spread) || (self.scale && other.scale)
     }
 }
 
@@ -176,6 +250,30 @@ struct Summary {
 }
 
 impl Summary {
+    /// The pooled figures the channel's belief reads: the best known scale when it has bought
+    /// nothing (which reads the pooled value too), the pooled value when it shows no
+    /// conversion, the pooled spread when it shows no spread of values.
+    fn borrows(&self) -> PooledParts {
+        let untried = self.trials_per_spend.is_none();
+        PooledParts {
+            value: untried || self.value_per_conversion.is_none(),
+            spread: self.relative_spread.is_none(),
+            scale: untried,
+        }
+    }
+
+    /// The pooled figures whose inputs differ between `old` and this summary.
+    fn moves_from(&self, old: &Summary) -> PooledParts {
+        let value = self.revenue != old.revenue || self.conversions != old.conversions;
+        PooledParts {
+            value,
+            spread: self.relative_spread != old.relative_spread,
+            scale: value
+                || self.trials_per_spend != old.trials_per_spend
+                || self.value_per_conversion != old.value_per_conversion,
+        }
+    }
+
     fn of(channel: &ChannelObservations) -> Summary {
         let value_per_conversion = channel.value_per_conversion();
         Summary {
@@ -194,9 +292,10 @@ impl Summary {
 }
 
 /// Every channel's posterior, rebuilt from day to day only where something changed: a channel
-/// whose observations (by their [generation](Observations::generations)) and the pooled figures
-/// it may borrow are as they were keeps its belief (on the classic instance, all but the one
-/// channel that was funded).
+/// whose observations (by their [generation](Observations::generations)) are as they were
+/// keeps its belief, unless it borrows pooled figures that moved (on the classic instance, all
+/// but the one channel that was funded). The pooled figures are computed only while some
+/// channel borrows them.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Beliefs {
     beliefs: Vec<Belief>,
@@ -204,8 +303,16 @@ pub(crate) struct Beliefs {
     summaries: Vec<Summary>,
     /// The generation of each channel's observations its belief was built from.
     seen: Vec<u64>,
-    /// The pooled figures the beliefs were built with.
+    /// Per channel, the pooled figures its belief borrows.
+    borrows: Vec<PooledParts>,
+    /// The pooled figures the borrowing beliefs were built with.
     pooled: Option<Pooled>,
+    /// The parts of `pooled` whose inputs in `summaries` moved since it was computed.
+    stale: PooledParts,
+    /// How many updates changed some belief.
+    epoch: u64,
+    /// The channels whose beliefs the last update that changed any rebuilt.
+    rebuilt: Vec<usize>,
 }
 
 impl Beliefs {
@@ -213,42 +320,87 @@ impl Beliefs {
     pub(crate) fn update(&mut self, params: &ThompsonParams, observed: &Observations) -> &[Belief] {
         let channels = observed.channels();
         let generations = observed.generations();
-        let fresh = self.pooled.is_none() || self.seen.len() != channels.len();
-        if !fresh && self.seen == generations {
-            return &self.beliefs;
-        }
-        if fresh {
+        if self.seen.len() != channels.len() {
+            self.epoch += 1;
+            self.rebuilt.clear();
+            self.rebuilt.extend(0..channels.len());
             self.summaries.clear();
             self.summaries.extend(channels.iter().map(Summary::of));
-        } else {
-            for ((summary, channel), (seen, now)) in self
-                .summaries
-                .iter_mut()
-                .zip(channels)
-                .zip(self.seen.iter().zip(generations))
-            {
-                if seen != now {
-                    *summary = Summary::of(channel);
-                }
-            }
-        }
-        let pooled = Pooled::of(&self.summaries);
-        if fresh || self.pooled != Some(pooled) {
+            let pooled = Pooled::of(&self.summaries);
             self.beliefs.clear();
             self.beliefs
                 .extend(channels.iter().map(|c| belief(params, c, &pooled)));
+            self.borrows.clear();
+            self.borrows
+                .extend(self.summaries.iter().map(Summary::borrows));
             self.seen.clear();
             self.seen.extend_from_slice(generations);
             self.pooled = Some(pooled);
-        } else {
-            for (i, (seen, &now)) in self.seen.iter_mut().zip(generations).enumerate() {
-                if *seen != now {
-                    self.beliefs[i] = belief(params, &channels[i], &pooled);
-                    *seen = now;
+            self.stale = PooledParts::NONE;
+            return &self.beliefs;
+        }
+        if self.seen == generations {
+            return &self.beliefs;
+        }
+        self.epoch += 1;
+        self.rebuilt.clear();
+        let mut needed = PooledParts::NONE;
+        for (i, channel) in channels.iter().enumerate() {
+            if self.seen[i] != generations[i] {
+                let summary = Summary::of(channel);
+                self.stale = self.stale.or(summary.moves_from(&self.summaries[i]));
+                self.summaries[i] = summary;
+                self.borrows[i] = summary.borrows();
+            }
+            needed = needed.or(self.borrows[i]);
+        }
+        // A pooled figure is recomputed only when it is borrowed and its inputs moved (on the
+        // classic instance, almost never).
+        if needed.meets(self.stale) {
+            self.stale = PooledParts::NONE;
+            let pooled = Pooled::of(&self.summaries);
+            if self.pooled != Some(pooled) {
+                self.pooled = Some(pooled);
+                for (i, channel) in channels.iter().enumerate() {
+                    if self.borrows[i] != PooledParts::NONE && self.seen[i] == generations[i] {
+                        self.beliefs[i] = belief(params, channel, &pooled);
+                        self.rebuilt.push(i);
+                    }
                 }
             }
         }
+        // Read only by channels that borrow, so stale when none does.
+        let pooled = self.pooled.unwrap_or(Pooled::NOTHING);
+        for (i, (seen, &now)) in self.seen.iter_mut().zip(generations).enumerate() {
+            if *seen != now {
+                self.beliefs[i] = belief(params, &channels[i], &pooled);
+                self.rebuilt.push(i);
+                *seen = now;
+            }
+        }
         &self.beliefs
+    }
+
+    /// How many updates changed some belief: a cache of what is derived from the beliefs is
+    /// current while this has not moved.
+    pub(crate) fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// The channels whose beliefs the update that set the current [`Beliefs::epoch`] rebuilt.
+    pub(crate) fn rebuilt(&self) -> &[usize] {
+        &self.rebuilt
+    }
+
+    /// Beliefs set as they are, for tests of what is derived from them.
+    #[cfg(test)]
+    pub(crate) fn of(beliefs: Vec<Belief>) -> Beliefs {
+        Beliefs {
+            rebuilt: (0..beliefs.len()).collect(),
+            beliefs,
+            epoch: 1,
+            ..Beliefs::default()
+        }
     }
 
     /// The posteriors of the last update.
@@ -326,6 +478,7 @@ pub struct Thompson {
     wins: Vec<u64>,
     posteriors: Vec<RoasPosterior>,
     best: BestProbabilities,
+    winner: WinnerDraw,
 }
 
 impl Thompson {
@@ -339,6 +492,7 @@ impl Thompson {
             wins: Vec::new(),
             posteriors: Vec::new(),
             best: BestProbabilities::default(),
+            winner: WinnerDraw::default(),
         }
     }
 
@@ -374,8 +528,13 @@ impl Policy for Thompson {
         self.update_beliefs(observed);
         match day.allocation {
             Allocation::WinnerTakesAll => {
-                self.draw_all(rng);
-                let best = argmax_random_ties(&self.draws, rng);
+                let best = match self.winner.choose(&self.beliefs, rng) {
+                    Some(best) => best,
+                    None => {
+                        self.draw_all(rng);
+                        argmax_random_ties(&self.draws, rng)
+                    }
+                };
                 all_on(spend, best, day.budget);
             }
             Allocation::Proportional
@@ -603,6 +762,72 @@ mod tests {
         policy.allocate(&day, &observed, &mut rng, &mut spend);
         for share in spend {
             assert!((share - 1.0 / 3.0).abs() < 5.0 * 0.0027, "{share}");
+        }
+    }
+
+    /// Beliefs kept from day to day equal beliefs built afresh every day, through every change
+    /// of what a channel borrows: untried, bought without conversion, one conversion day, a
+    /// spread of values or none, under each pricing model, some channels funded on few days.
+    #[test]
+    fn kept_beliefs_equal_beliefs_built_afresh() {
+        use rand::RngExt;
+        let pricing = [
+            Pricing::Cpc,
+            Pricing::Cpm,
+            Pricing::Cpa,
+            Pricing::Cpl,
+            Pricing::Cpc,
+        ];
+        // Values drawn afresh per conversion, or fixed per channel (no spread anywhere, while
+        // the pooled value still moves with the mix of conversions).
+        for spread in [true, false] {
+            let mut observed = Observations::new(pricing);
+            let params = ThompsonParams::default();
+            let mut kept = Beliefs::default();
+            let mut rng = StreamRng::seed_from_u64(12);
+            for day in 0..300 {
+                let outcomes: Vec<Outcome> = (0..pricing.len())
+                    .map(|channel| {
+                        // Channel 4 is funded only from day 200, channel 3 on one day in ten
+                        // and converts rarely (without spread: never, so that it alone borrows
+                        // the pooled value once channel 4 converted).
+                        let funded = match channel {
+                            4 => day >= 200,
+                            3 => day % 10 == 0,
+                            _ => rng.random::<f64>() < 0.7,
+                        };
+                        if !funded {
+                            return Outcome::default();
+                        }
+                        let units = rng.random_range(1..20u64);
+                        let rate = match channel {
+                            3 if spread => 0.05,
+                            3 => 0.0,
+                            _ => 0.4,
+                        };
+                        let conversions = u64::from(rng.random::<f64>() < rate);
+                        let value = if spread {
+                            rng.random_range(20.0..90.0)
+                        } else {
+                            30.0 + 20.0 * channel as f64
+                        };
+                        Outcome {
+                            allocated: 10.0,
+                            spend: 10.0,
+                            units,
+                            impressions: units * 1000,
+                            clicks: units,
+                            leads: units,
+                            conversions,
+                            revenue: conversions as f64 * value,
+                        }
+                    })
+                    .collect();
+                observed.record_outcomes(&outcomes);
+                let afresh = format!("{:?}", Beliefs::default().update(&params, &observed));
+                let incremental = format!("{:?}", kept.update(&params, &observed));
+                assert_eq!(incremental, afresh, "spread {spread}, day {day}");
+            }
         }
     }
 }
