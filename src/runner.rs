@@ -3,11 +3,12 @@
 //!
 //! Work is cut into windows of whole replications, at most [`WINDOW`] jobs each, every window
 //! holding every policy of its replications. Rayon runs a window's jobs in parallel; their
-//! records are then folded into each policy's [`PolicyAggregate`] in replication order, and each
+//! records are then folded into each policy's [`PolicyAggregate`] in replication order (on one
+//! thread, while the others simulate the next window), and each
 //! replication's policies are compared with the baseline's: the paired difference of their
 //! objective totals, which common random numbers make tight. The folding order never depends
 //! on which thread finished first, so the results are bit-for-bit the same for any thread
-//! count, and memory holds at most one window of records however many replications are asked
+//! count, and memory holds at most two windows of records however many replications are asked
 //! for. A record holds the rows of [`crate::checkpoints`], not days, so a window of a
 //! ten-million-day horizon is no larger than one of a few thousand days.
 
@@ -21,9 +22,10 @@ use rayon::prelude::*;
 
 /// Most jobs simulated in parallel before their records are folded.
 pub const WINDOW: usize = 64;
-/// Memory budget of one window's records; long horizons with many channels get a smaller
-/// window (never fewer jobs than threads). The window size does not affect the results.
-const WINDOW_BYTES: usize = 64 << 20;
+/// Memory budget of one window's records (two windows are held: one simulating, one
+/// folding); long horizons with many channels get a smaller window (never fewer jobs than
+/// threads). The window size does not affect the results.
+const WINDOW_BYTES: usize = 32 << 20;
 
 /// Replications per window for `policies` policies with records of `rows` rows of `channels`
 /// channels (two numbers per row and channel, five per row).
@@ -92,26 +94,13 @@ pub fn run_scenario(scenario: &Scenario, progress: &(dyn Fn() + Sync)) -> Scenar
     let mut differences = vec![RunningStats::default(); policies];
     let rows = simulation.checkpoints().len();
     let per_window = window_replications(rows, channels, policies) as u64;
-    // The window's records are allocated once and reused: large buffers handed back to the
-    // system and mapped again every window cost more than the simulation on long horizons.
-    let mut records: Vec<ReplicationRecord> = Vec::new();
-    let mut first = 0;
-    while first < scenario.replications {
-        let last = (first + per_window).min(scenario.replications);
-        let jobs: Vec<(usize, u64)> = (first..last)
-            .flat_map(|r| (0..policies).map(move |p| (p, r)))
-            .collect();
-        if records.len() < jobs.len() {
-            records.resize_with(jobs.len(), || simulation.empty_record());
-        }
-        let records = &mut records[..jobs.len()];
-        records
-            .par_iter_mut()
-            .zip(&jobs)
-            .for_each(|(record, &(policy, replication))| {
-                simulation.run_into(&scenario.policies[policy], replication, record);
-                progress();
-            });
+    // Two windows of records, allocated once and reused (large buffers handed back to the
+    // system and mapped again every window cost more than the simulation on long horizons):
+    // one is folded on one thread while the other thread(s) simulate the next into the other.
+    let mut simulating: Vec<ReplicationRecord> = Vec::new();
+    let mut folding: Vec<ReplicationRecord> = Vec::new();
+    let mut folded_jobs = 0;
+    let mut fold = |records: &[ReplicationRecord]| {
         for replication in records.chunks(policies) {
             for (aggregate, record) in aggregates.iter_mut().zip(replication) {
                 aggregate.push(record);
@@ -123,8 +112,34 @@ pub fn run_scenario(scenario: &Scenario, progress: &(dyn Fn() + Sync)) -> Scenar
                 }
             }
         }
+    };
+    let mut first = 0;
+    while first < scenario.replications {
+        let last = (first + per_window).min(scenario.replications);
+        let jobs: Vec<(usize, u64)> = (first..last)
+            .flat_map(|r| (0..policies).map(move |p| (p, r)))
+            .collect();
+        if simulating.len() < jobs.len() {
+            simulating.resize_with(jobs.len(), || simulation.empty_record());
+        }
+        let window = &mut simulating[..jobs.len()];
+        rayon::join(
+            || fold(&folding[..folded_jobs]),
+            || {
+                window
+                    .par_iter_mut()
+                    .zip(&jobs)
+                    .for_each(|(record, &(policy, replication))| {
+                        simulation.run_into(&scenario.policies[policy], replication, record);
+                        progress();
+                    })
+            },
+        );
+        std::mem::swap(&mut simulating, &mut folding);
+        folded_jobs = jobs.len();
         first = last;
     }
+    fold(&folding[..folded_jobs]);
     ScenarioResults {
         scenario: scenario.clone(),
         benchmark: simulation.benchmark().clone(),

@@ -29,8 +29,7 @@
 
 use crate::channel::{Channel, Pricing};
 use crate::dynamics::Lag;
-use crate::streams::{ChannelKey, StreamRng};
-use rand::SeedableRng;
+use crate::streams::{ChannelKey, stream};
 use rand::{Rng, RngExt};
 use rand_distr::{Binomial, Distribution, Gamma, LogNormal};
 use serde::Serialize;
@@ -60,6 +59,13 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Whether every field is zero (`== Outcome::default()`, without branching field by
+    /// field: most channels are unfunded on most days of a winner-takes-all run).
+    pub fn is_nothing(&self) -> bool {
+        (self.units | self.impressions | self.clicks | self.leads | self.conversions) == 0
+            && (self.allocated == 0.0) & (self.spend == 0.0) & (self.revenue == 0.0)
+    }
+
     /// Adds another outcome to this one, field by field.
     pub fn add(&mut self, other: &Outcome) {
         self.allocated += other.allocated;
@@ -129,7 +135,7 @@ impl ChannelSimulator {
         } else {
             (units as f64 * spend / exact_units).min(spend)
         };
-        let funnel_rng = || StreamRng::seed_from_u64(funnel_seed);
+        let funnel_rng = || stream(funnel_seed);
         outcome.conversions = match channel.pricing {
             Pricing::Cpm => {
                 let mut funnel_rng = funnel_rng();
@@ -217,7 +223,7 @@ impl ChannelSimulator {
             let cv2 = cv * cv;
             Gamma::new(conversions as f64 / cv2, value * cv2)
                 .expect("validated value and value_cv give a positive shape and scale")
-                .sample(&mut StreamRng::seed_from_u64(seed))
+                .sample(&mut stream(seed))
         }
     }
 }
@@ -270,6 +276,26 @@ fn binomial_by_inversion<R: Rng + ?Sized>(trials: u64, p: f64, rng: &mut R) -> u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nothing_is_the_default_outcome() {
+        assert!(Outcome::default().is_nothing());
+        let set: [fn(&mut Outcome); 8] = [
+            |o| o.allocated = 1.0,
+            |o| o.spend = 1e-300,
+            |o| o.units = 1,
+            |o| o.impressions = 1,
+            |o| o.clicks = 1,
+            |o| o.leads = 1,
+            |o| o.conversions = 1,
+            |o| o.revenue = f64::NAN,
+        ];
+        for field in set {
+            let mut outcome = Outcome::default();
+            field(&mut outcome);
+            assert!(!outcome.is_nothing(), "{outcome:?}");
+        }
+    }
     use crate::channel::tests::search;
     use crate::stats::RunningStats;
     use crate::streams::ReplicationStreams;

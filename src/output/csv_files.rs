@@ -25,6 +25,7 @@ use super::kpi::{channel_summaries, policy_summaries};
 use crate::runner::ScenarioResults;
 use crate::scenario::RESERVED_CHANNEL_NAME;
 use crate::stats::{Interval, RunningStats};
+use rayon::prelude::*;
 
 /// Significant digits written to CSV: far beyond the precision of any mean over replications,
 /// and half the size of full `f64` precision.
@@ -219,9 +220,6 @@ pub const DAILY_COLUMNS: [&str; 16] = [
 pub fn daily(results: &ScenarioResults) -> Vec<u8> {
     let mut out = writer();
     push_row(&mut out, &DAILY_COLUMNS.map(String::from));
-    let channels = &results.scenario.channels;
-    let budget = results.scenario.daily_budget;
-    let blank = || [String::new(), String::new(), String::new()];
     let Some(first) = results.policies.first() else {
         return finish(out);
     };
@@ -231,45 +229,81 @@ pub fn daily(results: &ScenarioResults) -> Vec<u8> {
         .iter()
         .map(|days| results.benchmark.mean_spend_over(days))
         .collect();
-    for policy in &results.policies {
-        let a = &policy.aggregate;
-        for (row, days) in checkpoints.iter().enumerate() {
-            let cells_of = row * channels.len()..(row + 1) * channels.len();
-            let shares = &a.daily_share[cells_of.clone()];
-            let revenues = &a.daily_revenue[cells_of];
-            let oracle = &oracle[row];
-            let (first_day, day) = ((days.start + 1).to_string(), days.end.to_string());
-            for (i, channel) in channels.iter().enumerate() {
-                let mut cells = vec![
-                    policy.spec.name.clone(),
-                    day.clone(),
-                    channel.name.clone(),
-                    number(shares[i].mean()),
-                    number(revenues[i].mean()),
-                ];
-                cells.extend(blank());
-                cells.extend(blank());
-                cells.push(number(oracle[i] / budget));
-                cells.extend(blank());
-                cells.push(first_day.clone());
-                push_row(&mut out, &cells);
+    // Blocks of rows are formatted in parallel and joined in order: rows are written
+    // independently, so the bytes are those of one writer going through them all.
+    const ROWS_PER_BLOCK: usize = 256;
+    let rows = checkpoints.len();
+    let blocks: Vec<(usize, usize)> = (0..results.policies.len())
+        .flat_map(|policy| {
+            (0..rows)
+                .step_by(ROWS_PER_BLOCK)
+                .map(move |row| (policy, row))
+        })
+        .collect();
+    let formatted: Vec<Vec<u8>> = blocks
+        .par_iter()
+        .map(|&(policy, start)| {
+            let mut block = writer();
+            let end = (start + ROWS_PER_BLOCK).min(rows);
+            for (row, oracle) in oracle.iter().enumerate().take(end).skip(start) {
+                daily_rows(results, policy, row, oracle, &mut block);
             }
-            let mut cells = vec![
-                policy.spec.name.clone(),
-                day,
-                RESERVED_CHANNEL_NAME.to_owned(),
-                number(shares.iter().map(RunningStats::mean).sum()),
-                number(revenues.iter().map(RunningStats::mean).sum()),
-            ];
-            cells.extend(interval_cells(Some(a.cumulative_revenue[row].interval95())));
-            cells.extend(interval_cells(Some(a.cumulative_regret[row].interval95())));
-            cells.push(number(oracle.iter().sum::<f64>() / budget));
-            cells.extend(interval_cells(Some(a.cumulative_profit[row].interval95())));
-            cells.push(first_day);
-            push_row(&mut out, &cells);
-        }
+            finish(block)
+        })
+        .collect();
+    let mut bytes = finish(out);
+    for block in formatted {
+        bytes.extend_from_slice(&block);
     }
-    finish(out)
+    bytes
+}
+
+/// The rows of one checkpoint row of one policy: one per channel, then the total.
+fn daily_rows(
+    results: &ScenarioResults,
+    policy: usize,
+    row: usize,
+    oracle: &[f64],
+    out: &mut csv::Writer<Vec<u8>>,
+) {
+    let channels = &results.scenario.channels;
+    let budget = results.scenario.daily_budget;
+    let blank = || [String::new(), String::new(), String::new()];
+    let policy = &results.policies[policy];
+    let a = &policy.aggregate;
+    let days = a.checkpoints.days_of(row);
+    let cells_of = row * channels.len()..(row + 1) * channels.len();
+    let shares = &a.daily_share[cells_of.clone()];
+    let revenues = &a.daily_revenue[cells_of];
+    let (first_day, day) = ((days.start + 1).to_string(), days.end.to_string());
+    for (i, channel) in channels.iter().enumerate() {
+        let mut cells = vec![
+            policy.spec.name.clone(),
+            day.clone(),
+            channel.name.clone(),
+            number(shares[i].mean()),
+            number(revenues[i].mean()),
+        ];
+        cells.extend(blank());
+        cells.extend(blank());
+        cells.push(number(oracle[i] / budget));
+        cells.extend(blank());
+        cells.push(first_day.clone());
+        push_row(out, &cells);
+    }
+    let mut cells = vec![
+        policy.spec.name.clone(),
+        day,
+        RESERVED_CHANNEL_NAME.to_owned(),
+        number(shares.iter().map(RunningStats::mean).sum()),
+        number(revenues.iter().map(RunningStats::mean).sum()),
+    ];
+    cells.extend(interval_cells(Some(a.cumulative_revenue[row].interval95())));
+    cells.extend(interval_cells(Some(a.cumulative_regret[row].interval95())));
+    cells.push(number(oracle.iter().sum::<f64>() / budget));
+    cells.extend(interval_cells(Some(a.cumulative_profit[row].interval95())));
+    cells.push(first_day);
+    push_row(out, &cells);
 }
 
 #[cfg(test)]

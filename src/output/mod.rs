@@ -31,10 +31,20 @@ pub fn write_files(folder: &Path, results: &ScenarioResults) -> Result<(), Write
         let path = folder.join(file);
         at_path(&path, fs::write(&path, bytes))
     };
-    write("summary.csv", csv_files::summary(results))?;
-    write("channels.csv", csv_files::channels(results))?;
-    write("daily.csv", csv_files::daily(results))?;
-    write("summary.json", json::summary(results))?;
+    // The daily table is the largest by far; the others are formatted beside it.
+    let (daily, (summary, (channels, json))) = rayon::join(
+        || csv_files::daily(results),
+        || {
+            rayon::join(
+                || csv_files::summary(results),
+                || rayon::join(|| csv_files::channels(results), || json::summary(results)),
+            )
+        },
+    );
+    write("summary.csv", summary)?;
+    write("channels.csv", channels)?;
+    write("daily.csv", daily)?;
+    write("summary.json", json)?;
     write(
         "scenario.toml",
         results.scenario.source().as_bytes().to_vec(),

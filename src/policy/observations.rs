@@ -274,7 +274,7 @@ impl Observations {
             .zip(bought)
             .zip(&mut self.generations)
         {
-            if outcome.allocated != 0.0 || *outcome != Outcome::default() {
+            if !outcome.is_nothing() {
                 channel.record_bought(outcome);
                 if lagless {
                     // No lag and no window: every trial has matured.
