@@ -1,8 +1,9 @@
 //! Runs every (policy, replication) of a scenario in parallel and folds the results in a fixed
 //! order.
 //!
-//! Work is cut into windows of whole replications, at most [`WINDOW`] jobs each, every window
-//! holding every policy of its replications. Rayon runs a window's jobs in parallel; their
+//! Work is cut into windows of whole replications, at most
+//! [`WINDOW_REPLICATIONS_PER_THREAD`] per thread, every window holding every policy of its
+//! replications. Rayon runs a window's jobs in parallel; their
 //! records are then folded into each policy's [`PolicyAggregate`] in replication order (on one
 //! thread, while the others simulate the next window), and each
 //! replication's policies are compared with the baseline's: the paired difference of their
@@ -20,8 +21,10 @@ use crate::simulation::{ReplicationRecord, Simulation};
 use crate::stats::RunningStats;
 use rayon::prelude::*;
 
-/// Most jobs simulated in parallel before their records are folded.
-pub const WINDOW: usize = 64;
+/// Replications per window and thread: enough to keep every thread busy through a window
+/// (every policy of a replication is in its window, and policies take different times), few
+/// enough that two windows of records stay small and warm in the cache.
+pub const WINDOW_REPLICATIONS_PER_THREAD: usize = 4;
 /// Memory budget of one window's records (two windows are held: one simulating, one
 /// folding); long horizons with many channels get a smaller window (never fewer jobs than
 /// threads). The window size does not affect the results.
@@ -31,9 +34,11 @@ const WINDOW_BYTES: usize = 32 << 20;
 /// channels (two numbers per row and channel, five per row).
 fn window_replications(rows: usize, channels: usize, policies: usize) -> usize {
     let record_bytes = rows * (channels * 2 + 5) * std::mem::size_of::<f64>();
-    let jobs = (WINDOW_BYTES / record_bytes.max(1))
-        .clamp(rayon::current_num_threads().min(WINDOW), WINDOW);
-    (jobs / policies.max(1)).max(1)
+    let policies = policies.max(1);
+    let threads = rayon::current_num_threads();
+    let fewest = threads.div_ceil(policies);
+    let most = (WINDOW_REPLICATIONS_PER_THREAD * threads).max(fewest);
+    (WINDOW_BYTES / (record_bytes * policies).max(1)).clamp(fewest, most)
 }
 
 /// The results of one policy.

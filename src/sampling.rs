@@ -19,6 +19,7 @@ use rand_distr::StandardNormal;
 /// A `Gamma(shape, scale)` sampler (Marsaglia–Tsang, see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GammaSampler {
+    shape: f64,
     d: f64,
     c: f64,
     /// `1 / shape` when the shape is below one (the boost's exponent), else 0.
@@ -37,6 +38,7 @@ impl GammaSampler {
         };
         let d = base - 1.0 / 3.0;
         GammaSampler {
+            shape,
             d,
             c: 1.0 / (9.0 * d).sqrt(),
             boost,
@@ -82,6 +84,22 @@ impl BetaSampler {
         BetaSampler {
             successes: GammaSampler::new(a, 1.0),
             failures: GammaSampler::new(b, 1.0),
+        }
+    }
+
+    /// A sampler of `Beta(a, b)` that keeps this one's constants for a shape that did not
+    /// change (a Bernoulli arm's posterior moves one shape a day).
+    pub fn renewed(&self, a: f64, b: f64) -> Self {
+        let renew = |gamma: &GammaSampler, shape: f64| {
+            if gamma.shape == shape {
+                *gamma
+            } else {
+                GammaSampler::new(shape, 1.0)
+            }
+        };
+        BetaSampler {
+            successes: renew(&self.successes, a),
+            failures: renew(&self.failures, b),
         }
     }
 
@@ -138,6 +156,14 @@ mod tests {
                 shape * scale,
                 shape * scale * scale,
             );
+        }
+    }
+
+    #[test]
+    fn renewed_samplers_equal_new_ones() {
+        let old = BetaSampler::new(3.0, 40.0);
+        for (a, b) in [(3.0, 41.0), (4.0, 40.0), (3.0, 40.0), (0.5, 2.0)] {
+            assert_eq!(old.renewed(a, b), BetaSampler::new(a, b));
         }
     }
 

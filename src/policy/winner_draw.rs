@@ -44,8 +44,9 @@
 //! first needed. Channels that cannot win are the ones rarely funded, so their posteriors rarely
 //! change.
 //!
-//! On the classic instance (ten arms at 0.05 to 0.50) this leaves, after the first few hundred
-//! days, about one and a half Beta draws a day instead of ten.
+//! On the classic instance (ten arms at 0.05 to 0.50, 100 replications) this draws 3.0 Betas a
+//! day in full over 2,000 days and 1.7 over 10,000, instead of ten; the other channels mostly
+//! cost a uniform and a comparison.
 
 use super::thompson::{Belief, Beliefs};
 use crate::sampling::BetaSampler;
