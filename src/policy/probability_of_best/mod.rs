@@ -49,9 +49,11 @@
 //! with 10⁶-draw Monte Carlo estimates on posteriors from one to thousands of conversions,
 //! close and far, for 2 to 60 channels: they agree within 0.005.
 
+mod exact_beta;
 pub mod log_gamma;
 
 use crate::special::{digamma, tetragamma, trigamma};
+use exact_beta::IncompleteBeta;
 use log_gamma::{LogGammaTable, Shape, TAIL};
 
 /// A channel's posterior ROAS `θ = scale · ρ · v` (see the module docs).
@@ -84,7 +86,7 @@ enum Marginal {
         shape: Shape,
     },
     /// `y = ln c + ln ρ`, `ρ ~ Beta(a, b)`, exactly.
-    Beta { ln_scale: f64, a: f64, b: f64 },
+    Beta { ln_scale: f64, rate: IncompleteBeta },
 }
 
 impl Marginal {
@@ -95,13 +97,9 @@ impl Marginal {
                 inverse_sd,
                 shape,
             } => table.ln_cdf(shape, (y - mean) * inverse_sd),
-            Marginal::Beta { ln_scale, a, b } => {
+            Marginal::Beta { ln_scale, rate } => {
                 let x = (y - ln_scale).exp();
-                if x >= 1.0 {
-                    0.0
-                } else {
-                    statrs::function::beta::beta_reg(a, b, x).ln()
-                }
+                if x >= 1.0 { 0.0 } else { rate.at(x).ln() }
             }
         }
     }
@@ -321,7 +319,8 @@ fn marginal_of(
         Some((a, b)) if posterior.value.is_none() && b < EXACT_BETA_BELOW => {
             // The exact Beta: its top is `ln c`; the log-gamma body, widened, bounds its bottom.
             let low = mean + sd * (z_low - 2.0);
-            Some((Marginal::Beta { ln_scale, a, b }, low, ln_scale, sd))
+            let rate = IncompleteBeta::new(a, b);
+            Some((Marginal::Beta { ln_scale, rate }, low, ln_scale, sd))
         }
         _ => Some((
             Marginal::LogGamma {
