@@ -368,9 +368,15 @@ impl<'a> Simulation<'a> {
             let slot = if slots == 1 { 0 } else { index % slots };
             let cells = row * channels;
             let (mut day_revenue, mut day_spend) = (0.0, 0.0);
+            // The day's expected revenue and allocation for its regret, summed over the funded
+            // channels in channel order from −0.0 as `Iterator::sum` does (unfunded channels
+            // add exactly nothing).
+            let (mut expected, mut allocated) = (-0.0, -0.0);
             for (i, (simulator, outcome)) in self.simulators.iter().zip(&mut outcomes).enumerate() {
                 *outcome = Outcome::default();
                 if spend[i] > 0.0 {
+                    expected += effective[i].expected_revenue(spend[i]);
+                    allocated += spend[i];
                     let mut rng = channel_streams[i].day(index);
                     *outcome = simulator.day(&effective[i], spend[i], &mut rng);
                     match &scenario.dynamics[i].lag {
@@ -422,10 +428,11 @@ impl<'a> Simulation<'a> {
             });
             arrived.clear();
 
-            let value = objective.value(
-                expected_revenue(&effective, &spend),
-                spend.iter().sum::<f64>(),
+            debug_assert_eq!(
+                expected.to_bits(),
+                expected_revenue(&effective, &spend).to_bits()
             );
+            let value = objective.value(expected, allocated);
             let regret = self.benchmark.day(index).value - value;
             record.regret[row] += regret;
             record.spend[row] += day_spend;
