@@ -608,12 +608,14 @@ impl Policy for Thompson {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::simulate::Outcome;
     use rand::SeedableRng;
 
-    fn bernoulli_day(channel: usize, channels: usize, converted: bool) -> Vec<Outcome> {
+    /// One day of the classic bandit: `channel` of `channels` bought one click, converted or
+    /// not.
+    pub(crate) fn bernoulli_day(channel: usize, channels: usize, converted: bool) -> Vec<Outcome> {
         let mut outcomes = vec![Outcome::default(); channels];
         outcomes[channel] = Outcome {
             allocated: 1.0,

@@ -405,8 +405,8 @@ mod tests {
     #[test]
     fn kept_arms_choose_as_arms_built_afresh() {
         use crate::channel::Pricing;
-        use crate::policy::{Observations, thompson::ThompsonParams};
-        use crate::simulate::Outcome;
+        use crate::policy::Observations;
+        use crate::policy::thompson::{ThompsonParams, tests::bernoulli_day};
         let rates = [0.1, 0.3, 0.5, 0.45];
         let mut observed = Observations::new([Pricing::Cpc; 4]);
         let mut beliefs = Beliefs::default();
@@ -419,18 +419,8 @@ mod tests {
             let fresh = WinnerDraw::default().choose(&beliefs, &mut fresh_rng);
             assert_eq!(Some(chosen), fresh, "day {day}");
             assert_eq!(rng, fresh_rng);
-            let mut outcomes = vec![Outcome::default(); rates.len()];
             let converted = rng.random::<f64>() < rates[chosen];
-            outcomes[chosen] = Outcome {
-                allocated: 1.0,
-                spend: 1.0,
-                units: 1,
-                clicks: 1,
-                conversions: u64::from(converted),
-                revenue: f64::from(u8::from(converted)),
-                ..Outcome::default()
-            };
-            observed.record_outcomes(&outcomes);
+            observed.record_outcomes(&bernoulli_day(chosen, rates.len(), converted));
         }
     }
 }
