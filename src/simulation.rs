@@ -317,6 +317,8 @@ impl<'a> Simulation<'a> {
         let mut yesterday = vec![0.0; channels];
         let mut spend = vec![0.0; channels];
         let mut outcomes = vec![Outcome::default(); channels];
+        // The channels funded today, in channel order.
+        let mut funded = Vec::with_capacity(channels);
         let ends = self.checkpoints.ends();
         record.reset();
         let mut row = 0;
@@ -372,9 +374,11 @@ impl<'a> Simulation<'a> {
             // channels in channel order from −0.0 as `Iterator::sum` does (unfunded channels
             // add exactly nothing).
             let (mut expected, mut allocated) = (-0.0, -0.0);
+            funded.clear();
             for (i, (simulator, outcome)) in self.simulators.iter().zip(&mut outcomes).enumerate() {
                 *outcome = Outcome::default();
                 if spend[i] > 0.0 {
+                    funded.push(i);
                     expected += effective[i].expected_revenue(spend[i]);
                     allocated += spend[i];
                     let mut rng = channel_streams[i].day(index);
@@ -418,7 +422,14 @@ impl<'a> Simulation<'a> {
             }
             std::mem::swap(&mut arrived, &mut pending[slot]);
             pending[slot].clear();
-            observed.record(index, &outcomes, &arrived);
+            // Every other channel's outcome is nothing (a spend of zero).
+            debug_assert!(
+                outcomes
+                    .iter()
+                    .enumerate()
+                    .all(|(i, o)| funded.contains(&i) || o.is_nothing())
+            );
+            observed.record_among(index, &outcomes, funded.iter().copied(), &arrived);
             learner.observe(&day, &outcomes, &arrived);
             on_day(&RecordedDay {
                 index,

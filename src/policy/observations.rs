@@ -243,6 +243,19 @@ impl Observations {
     /// Records zero-based day `day`: what its spend `bought` (one outcome per channel; their
     /// conversions and revenue are ignored) and the conversions `arrived` that day.
     pub fn record(&mut self, day: usize, bought: &[Outcome], arrived: &[Arrival]) {
+        self.record_among(day, bought, 0..bought.len(), arrived);
+    }
+
+    /// [`Observations::record`] told that only the channels `funded` (in channel order) bought
+    /// anything, so that a day of one funded channel among many does not look at the others.
+    pub(crate) fn record_among(
+        &mut self,
+        day: usize,
+        bought: &[Outcome],
+        funded: impl Iterator<Item = usize>,
+        arrived: &[Arrival],
+    ) {
+        debug_assert!(bought.len() == self.totals.len());
         if matches!(self.memory, Memory::Discounted(_) | Memory::Window(_)) {
             // Every total moves: weights decay, or the window slides.
             self.generations.iter_mut().for_each(|g| *g += 1);
@@ -268,12 +281,9 @@ impl Observations {
             self.cohorts.push_back(cohort);
         }
         let lagless = self.keep == 0;
-        for ((channel, outcome), generation) in self
-            .totals
-            .iter_mut()
-            .zip(bought)
-            .zip(&mut self.generations)
-        {
+        for i in funded {
+            let (channel, outcome, generation) =
+                (&mut self.totals[i], &bought[i], &mut self.generations[i]);
             if !outcome.is_nothing() {
                 channel.record_bought(outcome);
                 if lagless {
