@@ -3,14 +3,13 @@
 //!
 //! Work is cut into windows of whole replications, at most
 //! [`WINDOW_REPLICATIONS_PER_THREAD`] per thread, every window holding every policy of its
-//! replications. Rayon runs a window's jobs in parallel; their
-//! records are then folded into each policy's [`PolicyAggregate`] in replication order (on one
-//! thread, while the others simulate the next window), and each
-//! replication's policies are compared with the baseline's: the paired difference of their
-//! objective totals, which common random numbers make tight. The folding order never depends
-//! on which thread finished first, so the results are bit-for-bit the same for any thread
-//! count, and memory holds at most two windows of records however many replications are asked
-//! for. A record holds the rows of [`crate::checkpoints`], not days, so a window of a
+//! replications. Rayon runs a window's jobs in parallel; their records are then folded into
+//! each policy's [`PolicyAggregate`] in replication order (on one thread, while the others
+//! simulate the next window), and each replication's policies are compared with the
+//! baseline's: the paired difference of their objective totals, which common random numbers
+//! make tight. The folding order never depends on which thread finished first, so the results
+//! are bit-for-bit the same for any thread count, and memory holds at most two windows of
+//! records however many replications are asked for. A record holds the rows of [`crate::checkpoints`], not days, so a window of a
 //! ten-million-day horizon is no larger than one of a few thousand days.
 
 use crate::aggregate::PolicyAggregate;

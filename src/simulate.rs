@@ -276,6 +276,9 @@ fn binomial_by_inversion<R: Rng + ?Sized>(trials: u64, p: f64, rng: &mut R) -> u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::channel::tests::search;
+    use crate::stats::RunningStats;
+    use crate::streams::ReplicationStreams;
 
     #[test]
     fn nothing_is_the_default_outcome() {
@@ -296,9 +299,6 @@ mod tests {
             assert!(!outcome.is_nothing(), "{outcome:?}");
         }
     }
-    use crate::channel::tests::search;
-    use crate::stats::RunningStats;
-    use crate::streams::ReplicationStreams;
 
     /// Simulates `days` independent days and returns the running statistics of units,
     /// clicks, conversions and revenue.

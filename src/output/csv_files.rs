@@ -245,7 +245,7 @@ pub fn daily(results: &ScenarioResults) -> Vec<u8> {
         .map(|&(policy, start)| {
             let mut block = writer();
             let end = (start + ROWS_PER_BLOCK).min(rows);
-            for (row, oracle) in oracle.iter().enumerate().take(end).skip(start) {
+            for (row, oracle) in (start..end).zip(&oracle[start..end]) {
                 daily_rows(results, policy, row, oracle, &mut block);
             }
             finish(block)

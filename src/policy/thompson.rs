@@ -111,18 +111,13 @@ impl Belief {
         self.units_per_spend
     }
 
-    /// `(c, (a, b))` when the ROAS is a known scale times a Beta rate, `c ρ` with
+    /// `(c, (a, b), sampler)` when the ROAS is a known scale times a Beta rate, `c ρ` with
     /// `ρ ~ Beta(a, b)` (no uncertain value): what [`WinnerDraw`] needs.
-    pub(crate) fn scaled_beta(&self) -> Option<(f64, (f64, f64))> {
-        match (self.value, self.posterior.rate) {
-            (None, Some(rate)) if self.rate.is_some() => Some((self.scale, rate)),
+    pub(crate) fn scaled_beta(&self) -> Option<(f64, (f64, f64), &BetaSampler)> {
+        match (self.value, self.posterior.rate, &self.rate) {
+            (None, Some(rate), Some(sampler)) => Some((self.scale, rate, sampler)),
             _ => None,
         }
-    }
-
-    /// The rate's sampler, when the rate is uncertain.
-    pub(crate) fn rate_sampler(&self) -> Option<&BetaSampler> {
-        self.rate.as_ref()
     }
 
     /// A posterior `c ρ` with `ρ ~ Beta(a, b)`, for tests of the samplers built on beliefs.
@@ -151,7 +146,7 @@ impl Belief {
 }
 
 /// The figures pooled over channels that a channel without its own borrows.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct Pooled {
     /// Mean revenue per conversion over all channels (1 before any conversion).
     value: f64,
@@ -162,13 +157,6 @@ struct Pooled {
 }
 
 impl Pooled {
-    /// What a channel that borrows nothing is built with (never read).
-    const NOTHING: Pooled = Pooled {
-        value: 1.0,
-        relative_spread: 0.0,
-        best_known_scale: None,
-    };
-
     /// The pooled figures of the channels' summaries, in channel order.
     fn of(summaries: &[Summary]) -> Pooled {
         let (mut revenue, mut conversions) = (0.0, 0.0);
@@ -309,8 +297,8 @@ pub(crate) struct Beliefs {
     seen: Vec<u64>,
     /// Per channel, the pooled figures its belief borrows.
     borrows: Vec<PooledParts>,
-    /// The pooled figures the borrowing beliefs were built with.
-    pooled: Option<Pooled>,
+    /// The pooled figures the borrowing beliefs were built with (set by the first update).
+    pooled: Pooled,
     /// The parts of `pooled` whose inputs in `summaries` moved since it was computed.
     stale: PooledParts,
     /// How many updates changed some belief.
@@ -339,7 +327,7 @@ impl Beliefs {
                 .extend(self.summaries.iter().map(Summary::borrows));
             self.seen.clear();
             self.seen.extend_from_slice(generations);
-            self.pooled = Some(pooled);
+            self.pooled = pooled;
             self.stale = PooledParts::NONE;
             return &self.beliefs;
         }
@@ -363,8 +351,8 @@ impl Beliefs {
         if needed.meets(self.stale) {
             self.stale = PooledParts::NONE;
             let pooled = Pooled::of(&self.summaries);
-            if self.pooled != Some(pooled) {
-                self.pooled = Some(pooled);
+            if self.pooled != pooled {
+                self.pooled = pooled;
                 for (i, channel) in channels.iter().enumerate() {
                     if self.borrows[i] != PooledParts::NONE && self.seen[i] == generations[i] {
                         self.beliefs[i] = belief(params, channel, &pooled, Some(&self.beliefs[i]));
@@ -374,7 +362,7 @@ impl Beliefs {
             }
         }
         // Read only by channels that borrow, so stale when none does.
-        let pooled = self.pooled.unwrap_or(Pooled::NOTHING);
+        let pooled = self.pooled;
         for (i, (seen, &now)) in self.seen.iter_mut().zip(generations).enumerate() {
             if *seen != now {
                 self.beliefs[i] = belief(params, &channels[i], &pooled, Some(&self.beliefs[i]));

@@ -83,8 +83,7 @@ struct Arm {
 
 impl Arm {
     fn of(belief: &Belief) -> Option<Arm> {
-        let (scale, (a, b)) = belief.scaled_beta()?;
-        let sampler = *belief.rate_sampler()?;
+        let (scale, (a, b), &sampler) = belief.scaled_beta()?;
         if !(scale > 0.0 && scale.is_finite()) {
             return None;
         }
