@@ -41,6 +41,36 @@ pub struct ChannelAggregate {
     pub revenue: RunningStats,
 }
 
+impl ChannelAggregate {
+    /// The channel's figures in a fixed order (for merging and storing).
+    pub fn figures(&self) -> [&RunningStats; 8] {
+        [
+            &self.allocated,
+            &self.spend,
+            &self.units,
+            &self.impressions,
+            &self.clicks,
+            &self.leads,
+            &self.conversions,
+            &self.revenue,
+        ]
+    }
+
+    /// The channel's figures, mutable, in the order of [`ChannelAggregate::figures`].
+    pub fn figures_mut(&mut self) -> [&mut RunningStats; 8] {
+        [
+            &mut self.allocated,
+            &mut self.spend,
+            &mut self.units,
+            &mut self.impressions,
+            &mut self.clicks,
+            &mut self.leads,
+            &mut self.conversions,
+            &mut self.revenue,
+        ]
+    }
+}
+
 /// Running statistics of one policy over replications.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyAggregate {
@@ -97,6 +127,78 @@ impl PolicyAggregate {
             cumulative_regret: vec![RunningStats::default(); rows],
             cumulative_profit: vec![RunningStats::default(); rows],
         }
+    }
+
+    /// Folds in the summary of other replications (Chan et al.'s update for every figure), as
+    /// if they had been pushed after this summary's own. Floating-point sums depend on their
+    /// order, so a caller that wants the same bits every time merges in a fixed order.
+    pub fn merge(&mut self, other: &PolicyAggregate) {
+        debug_assert_eq!(self.checkpoints, other.checkpoints);
+        debug_assert_eq!(self.channels.len(), other.channels.len());
+        for (mine, theirs) in self.figures_mut().into_iter().zip(other.figures()) {
+            mine.merge(theirs);
+        }
+        for (mine, theirs) in self.channels.iter_mut().zip(&other.channels) {
+            for (a, b) in mine.figures_mut().into_iter().zip(theirs.figures()) {
+                a.merge(b);
+            }
+        }
+        for (mine, theirs) in self.series_mut().into_iter().zip(other.series()) {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                a.merge(b);
+            }
+        }
+    }
+
+    /// The figures over the horizon, in a fixed order (for merging and storing).
+    pub fn figures(&self) -> [&RunningStats; 8] {
+        [
+            &self.revenue,
+            &self.spend,
+            &self.conversions,
+            &self.roas,
+            &self.cpa,
+            &self.regret,
+            &self.profit,
+            &self.unspent,
+        ]
+    }
+
+    /// The figures over the horizon, mutable, in the order of [`PolicyAggregate::figures`].
+    pub fn figures_mut(&mut self) -> [&mut RunningStats; 8] {
+        [
+            &mut self.revenue,
+            &mut self.spend,
+            &mut self.conversions,
+            &mut self.roas,
+            &mut self.cpa,
+            &mut self.regret,
+            &mut self.profit,
+            &mut self.unspent,
+        ]
+    }
+
+    /// The daily series, in a fixed order: share and revenue (`rows × channels` each), then
+    /// cumulative revenue, regret and profit (`rows` each).
+    pub fn series(&self) -> [&[RunningStats]; 5] {
+        [
+            &self.daily_share,
+            &self.daily_revenue,
+            &self.cumulative_revenue,
+            &self.cumulative_regret,
+            &self.cumulative_profit,
+        ]
+    }
+
+    /// The daily series, mutable, in the order of [`PolicyAggregate::series`].
+    pub fn series_mut(&mut self) -> [&mut [RunningStats]; 5] {
+        [
+            &mut self.daily_share,
+            &mut self.daily_revenue,
+            &mut self.cumulative_revenue,
+            &mut self.cumulative_regret,
+            &mut self.cumulative_profit,
+        ]
     }
 
     /// Replications folded in.

@@ -11,14 +11,16 @@ use crate::account::export::{
 };
 use crate::benchmark::{Benchmark, BenchmarkKind};
 use crate::error::ScenarioError;
+use crate::invocation::{Invocation, Writer, Written};
 use crate::output::table::{TableView, money, name_width, ranked_table, thousands};
 use crate::report::ReportError;
 use crate::report::data::LoadError;
 use crate::results_folder::{Claim, FolderError, NotOurs, redraw};
-use crate::runner::run_scenario;
+use crate::runner::run_scenarios;
 use crate::scenario::{
-    MAX_DAYS, MAX_REPLICATIONS, MAX_SEED, Overrides, Scenario, seed_range_message,
+    DEFAULT_SCENARIO, MAX_DAYS, MAX_REPLICATIONS, MAX_SEED, Overrides, Scenario, seed_range_message,
 };
+use crate::sweep::{Setting, Study};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -252,6 +254,16 @@ pub struct RunArgs {
     /// horizon. The files always hold totals.
     #[arg(long)]
     pub per_day: bool,
+    /// Change one field of every scenario, PATH=VALUE (a dotted path such as
+    /// channels.search.price_cv=0.2 or policies.epsilon-greedy.epsilon=0.1); PATH=a,b,c makes
+    /// it a sweep axis. Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = setting_flag)]
+    pub set: Vec<Setting>,
+}
+
+/// `--set`: PATH=VALUE or PATH=a,b,c.
+fn setting_flag(text: &str) -> Result<Setting, String> {
+    Setting::parse(text)
 }
 
 /// `--seed`: a whole number from 0 to 2^63 − 1, the seeds a scenario file can hold.
@@ -404,7 +416,7 @@ fn print(text: &str) {
         .and_then(|()| stdout.flush());
 }
 
-fn load_scenarios(args: &RunArgs) -> Result<Vec<Scenario>, CliError> {
+fn load_studies(args: &RunArgs) -> Result<Vec<Study>, CliError> {
     let overrides = Overrides {
         days: args.days,
         replications: args.replications,
@@ -412,42 +424,53 @@ fn load_scenarios(args: &RunArgs) -> Result<Vec<Scenario>, CliError> {
         policies: args.policies.clone(),
     };
     let loaded = if args.scenarios.is_empty() {
-        vec![Scenario::builtin_default()]
+        vec![Study::from_toml(
+            "built-in default scenario",
+            DEFAULT_SCENARIO,
+            &args.set,
+            &overrides,
+        )?]
     } else {
         args.scenarios
             .iter()
-            .map(|path| Scenario::load(path))
+            .map(|path| Study::load(path, &args.set, &overrides))
             .collect::<Result<Vec<_>, _>>()?
     };
-    let mut scenarios: Vec<Scenario> = Vec::new();
-    for scenario in loaded {
+    let mut studies: Vec<Study> = Vec::new();
+    for study in loaded {
         // Names are ASCII (checked in validation); case-insensitive file systems would put
         // `Shop` and `shop` in one folder.
-        let clash = scenarios
+        let clash = studies
             .iter()
-            .find(|s| s.name.eq_ignore_ascii_case(&scenario.name));
+            .find(|s| s.name().eq_ignore_ascii_case(study.name()));
         if let Some(earlier) = clash {
-            let message = if earlier.name == scenario.name {
+            let message = if earlier.name() == study.name() {
                 format!(
                     "scenario name '{}' is also used by {}; each scenario writes the results \
                      folder of its name, so names must differ",
-                    scenario.name, earlier.origin
+                    study.name(),
+                    earlier.origin()
                 )
             } else {
                 format!(
                     "scenario name '{}' is also used by {}, as '{}'; each scenario writes the \
                      results folder of its name, and names that differ only in letter case \
                      share one folder on case-insensitive file systems",
-                    scenario.name, earlier.origin, earlier.name
+                    study.name(),
+                    earlier.origin(),
+                    earlier.name()
                 )
             };
-            return Err(scenario.name_error(message).into());
+            let file = Scenario::load(std::path::Path::new(study.origin()))
+                .unwrap_or_else(|_| study.scenarios()[0].clone());
+            return Err(file.name_error(message).into());
         }
-        let scenario = scenario.with_overrides(&overrides)?;
-        print_warnings(&scenario);
-        scenarios.push(scenario);
+        for warning in study.warnings() {
+            eprintln!("warning: {warning}");
+        }
+        studies.push(study);
     }
-    Ok(scenarios)
+    Ok(studies)
 }
 
 fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
@@ -456,17 +479,19 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     }
     let bar = ProgressBar::new(total);
     bar.set_style(
-        ProgressStyle::with_template("{msg:>16} [{bar:40}] {pos}/{len} replications, {eta} left")
-            .expect("the progress template is valid")
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{msg:>16} [{bar:40}] {pos}/{len} jobs ({per_sec}), {eta} left",
+        )
+        .expect("the progress template is valid")
+        .progress_chars("=> "),
     );
     bar
 }
 
 fn run_command(args: RunArgs) -> Result<(), CliError> {
-    let scenarios = load_scenarios(&args)?;
+    let invocation = Invocation::new(load_studies(&args)?);
     // Before any simulation: the output folder is writable and nothing foreign is in the way.
-    let mut claim = Claim::prepare(&args.out, &scenarios, !args.no_charts)?;
+    let claim = Claim::prepare_for(&args.out, &invocation.sources(), !args.no_charts)?;
     if !args.quiet {
         for tidied in claim.tidied() {
             eprintln!("{tidied}");
@@ -475,37 +500,66 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.map_or(0, usize::from))
         .build()?;
-    let total: u64 = scenarios
-        .iter()
-        .map(|s| s.replications * s.policies.len() as u64)
-        .sum();
-    let bar = progress_bar(total, args.quiet);
-    for scenario in &scenarios {
-        let started = Instant::now();
-        bar.set_message(scenario.name.clone());
-        let results = pool.install(|| run_scenario(scenario, &|| bar.inc(1)));
-        let elapsed = started.elapsed();
-        let folder = claim.write(&results)?;
-        bar.suspend(|| {
-            print(&ranked_table(
-                &results,
-                TableView {
-                    per_day: args.per_day,
-                },
-            ));
-            print("\n");
-            if !args.quiet {
-                eprintln!(
-                    "wrote {} in {:.1} s",
-                    folder.display(),
-                    elapsed.as_secs_f64()
-                );
-            }
-        });
-    }
+    let bar = progress_bar(invocation.jobs(), args.quiet);
+    bar.set_message(match invocation.studies() {
+        [one] => one.name().to_owned(),
+        all => format!("{} scenarios", all.len()),
+    });
+    let started = Instant::now();
+    let mut writer = Writer::new(&invocation, claim, !args.no_charts);
+    let view = TableView {
+        per_day: args.per_day,
+    };
+    pool.install(|| {
+        run_scenarios(
+            invocation.scenarios(),
+            &|| bar.inc(1),
+            |index, results| -> Result<(), CliError> {
+                let written = writer.finished(index, results)?;
+                bar.suspend(|| report_written(&invocation, &written, view, started, args.quiet));
+                Ok(())
+            },
+        )
+    })?;
     bar.finish_and_clear();
-    claim.finish()?;
+    writer.finish()?;
     Ok(())
+}
+
+/// Prints what a finished scenario completed: a scenario's ranked table, or a sweep's table,
+/// and where its folder went.
+fn report_written(
+    invocation: &Invocation,
+    written: &Written,
+    view: TableView,
+    started: Instant,
+    quiet: bool,
+) {
+    let folder = match written {
+        Written::Variant => return,
+        Written::Scenario { results, folder } => {
+            print(&ranked_table(results, view));
+            folder
+        }
+        Written::Sweep {
+            study,
+            rows,
+            folder,
+        } => {
+            if let Study::Sweep(sweep) = &invocation.studies()[*study] {
+                print(&crate::sweep::output::table(sweep, rows));
+            }
+            folder
+        }
+    };
+    print("\n");
+    if !quiet {
+        eprintln!(
+            "wrote {} at {:.1} s",
+            folder.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
 }
 
 fn chart_command(args: ChartArgs) -> Result<(), CliError> {

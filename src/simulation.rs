@@ -120,8 +120,29 @@ pub struct RecordedDay<'a> {
 }
 
 impl ReplicationRecord {
-    /// Zeroes every figure, keeping the sizes (and the memory).
-    fn reset(&mut self) {
+    /// Zeroes every figure and fits the record to `simulation`'s scenario and rows, keeping
+    /// the memory where the sizes allow: one buffer of records serves the scenarios of a run
+    /// one after another.
+    fn reset_for(&mut self, simulation: &Simulation<'_>) {
+        let scenario = simulation.scenario;
+        let channels = scenario.channels.len();
+        let rows = simulation.checkpoints.len();
+        self.channels = channels;
+        self.days = scenario.days;
+        self.daily_budget = scenario.daily_budget;
+        self.objective = scenario.objective;
+        self.totals.resize(channels, Outcome::default());
+        self.share.resize(rows * channels, 0.0);
+        self.revenue.resize(rows * channels, 0.0);
+        for series in [
+            &mut self.spend,
+            &mut self.regret,
+            &mut self.cumulative_revenue,
+            &mut self.cumulative_regret,
+            &mut self.cumulative_spend,
+        ] {
+            series.resize(rows, 0.0);
+        }
         self.totals.fill(Outcome::default());
         for series in [
             &mut self.share,
@@ -205,6 +226,16 @@ impl<'a> Simulation<'a> {
                 .collect(),
             checkpoints,
         }
+    }
+
+    /// The scenario simulated.
+    pub fn scenario(&self) -> &'a Scenario {
+        self.scenario
+    }
+
+    /// The number of channels.
+    pub fn channels(&self) -> usize {
+        self.scenario.channels.len()
     }
 
     /// The rows of the daily series the records keep.
@@ -320,7 +351,7 @@ impl<'a> Simulation<'a> {
         // The channels funded today, in channel order.
         let mut funded = Vec::with_capacity(channels);
         let ends = self.checkpoints.ends();
-        record.reset();
+        record.reset_for(self);
         let mut row = 0;
         let (mut cumulative_revenue, mut cumulative_regret, mut cumulative_spend) = (0.0, 0.0, 0.0);
         // What a calm market without pacing or fatigue never needs to redo day by day.

@@ -42,6 +42,21 @@ impl RunningStats {
         self.count = count;
     }
 
+    /// The summary from its parts: count, mean and sum of squared deviations from the mean
+    /// (as [`RunningStats::parts`] gives them), for summaries stored and read back exactly.
+    pub fn from_parts(count: u64, mean: f64, sum_sq_dev: f64) -> Self {
+        RunningStats {
+            count,
+            mean,
+            sum_sq_dev,
+        }
+    }
+
+    /// The summary's parts: count, mean and sum of squared deviations from the mean.
+    pub fn parts(&self) -> (u64, f64, f64) {
+        (self.count, self.mean, self.sum_sq_dev)
+    }
+
     /// Number of observations.
     pub fn count(&self) -> u64 {
         self.count

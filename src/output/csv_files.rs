@@ -66,26 +66,26 @@ fn optional(value: Option<f64>) -> String {
     value.map_or_else(String::new, number)
 }
 
-fn interval_cells(interval: Option<Interval>) -> [String; 3] {
+pub(crate) fn interval_cells(interval: Option<Interval>) -> [String; 3] {
     match interval {
         Some(i) => [number(i.mean), number(i.low), number(i.high)],
         None => [String::new(), String::new(), String::new()],
     }
 }
 
-fn finish(writer: csv::Writer<Vec<u8>>) -> Vec<u8> {
+pub(crate) fn finish(writer: csv::Writer<Vec<u8>>) -> Vec<u8> {
     writer
         .into_inner()
         .expect("writing CSV to memory cannot fail")
 }
 
-fn writer() -> csv::Writer<Vec<u8>> {
+pub(crate) fn writer() -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new())
 }
 
-fn push_row(writer: &mut csv::Writer<Vec<u8>>, row: &[String]) {
+pub(crate) fn push_row(writer: &mut csv::Writer<Vec<u8>>, row: &[String]) {
     writer
         .write_record(row)
         .expect("writing CSV to memory cannot fail");

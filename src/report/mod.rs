@@ -11,6 +11,7 @@ pub mod charts;
 pub mod data;
 pub mod html;
 pub mod style;
+pub mod sweep;
 
 use crate::error::{WriteError, at_path};
 use charts::allocation::{Allocation, AllocationCompare};

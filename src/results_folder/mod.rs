@@ -227,6 +227,15 @@ impl Claim {
         })
     }
 
+    /// The staging folder of `name`, prepared and not yet moved into place: where a sweep
+    /// writes its variants' folders as they finish, before its own files.
+    pub fn staging(&self, name: &str) -> Option<&Path> {
+        self.staged
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, staged)| staged.path())
+    }
+
     /// What was tidied up after killed runs.
     pub fn tidied(&self) -> &[Tidied] {
         &self.tidied
@@ -285,6 +294,14 @@ impl Claim {
         }
         Ok(())
     }
+}
+
+/// Creates the results folder `folder` inside a staging folder (a sweep's variant), the
+/// marker first, so that `chart` can redraw it like any other.
+pub fn create_inner(folder: &Path) -> Result<(), WriteError> {
+    at_path(folder, fs::create_dir(folder))?;
+    let marker = folder.join(MARKER);
+    at_path(&marker, fs::write(&marker, MARKER_TEXT))
 }
 
 /// Creates the staging folder of scenario `name` in `out`, the marker first.

@@ -355,16 +355,21 @@ impl Scenario {
     fn policy_tables(&self, table: &toml::Table) -> Vec<toml::Value> {
         match table.get("policies").and_then(toml::Value::as_array) {
             Some(tables) => tables.clone(),
-            None => self
-                .policies
-                .iter()
-                .map(|p| {
-                    let mut policy = toml::Table::new();
-                    policy.insert("kind".into(), toml::Value::String(p.kind.as_str().into()));
-                    toml::Value::Table(policy)
-                })
-                .collect(),
+            None => self.kind_tables(),
         }
+    }
+
+    /// A `[[policies]]` table of each policy's kind alone: what the file would say for the
+    /// default policies it does not name.
+    pub(crate) fn kind_tables(&self) -> Vec<toml::Value> {
+        self.policies
+            .iter()
+            .map(|p| {
+                let mut policy = toml::Table::new();
+                policy.insert("kind".into(), toml::Value::String(p.kind.as_str().into()));
+                toml::Value::Table(policy)
+            })
+            .collect()
     }
 }
 

@@ -40,6 +40,10 @@ pub(crate) struct RawScenario {
     pub channels: Spanned<Vec<Spanned<RawChannel>>>,
     #[serde(default)]
     pub policies: Option<Spanned<Vec<Spanned<RawPolicy>>>>,
+    /// The axes of a sweep: expanded by [`crate::sweep`] before validation, ignored here.
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub sweep: Option<de::IgnoredAny>,
 }
 
 /// One `[[channels]]` table.
