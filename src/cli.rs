@@ -20,7 +20,9 @@ use crate::runner::run_scenarios;
 use crate::scenario::{
     DEFAULT_SCENARIO, MAX_DAYS, MAX_REPLICATIONS, MAX_SEED, Overrides, Scenario, seed_range_message,
 };
-use crate::sweep::{Setting, Study};
+use crate::shard::cluster::shard_of;
+use crate::shard::{Shard, ShardError, merge, run_shard};
+use crate::sweep::{Setting, Study, StudyInput};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -130,6 +132,12 @@ pub enum Command {
     /// conversion lag the last days are incomplete, as in a real export. Earlier files of that
     /// name are replaced only if `history` wrote them.
     History(HistoryArgs),
+    /// Merge the shard folders of a sharded run (`run --shard K/N`, or an array job on a
+    /// cluster) into the results folder the unsharded run writes, byte for byte.
+    ///
+    /// The folders must be the shards 1 to N of one run (one scenario file, seed, --set and
+    /// flags), each once; otherwise nothing is written and the exit code is 2.
+    Merge(MergeArgs),
 }
 
 /// Options of `history`.
@@ -259,6 +267,43 @@ pub struct RunArgs {
     /// it a sweep axis. Repeatable.
     #[arg(long = "set", value_name = "PATH=VALUE", value_parser = setting_flag)]
     pub set: Vec<Setting>,
+    /// Run only shard K of N of the jobs (whole blocks of replications, balanced by work) and
+    /// write the shard folder OUT/<scenario>.shard-K-of-N/ for `merge`. Without it, a Slurm
+    /// array task (SLURM_ARRAY_TASK_ID), a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with
+    /// --shards) or an AWS Batch array job (AWS_BATCH_JOB_ARRAY_INDEX, with --shards) runs its
+    /// own shard.
+    #[arg(long, value_name = "K/N", value_parser = shard_flag)]
+    pub shard: Option<Shard>,
+    /// The number of shards, for array jobs whose environment gives only the index
+    /// (Kubernetes, AWS Batch).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub shards: Option<u32>,
+}
+
+/// Options of `merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard folders of one run, OUT/<scenario>.shard-K-of-N, every K from 1 to N once.
+    #[arg(required = true, value_name = "SHARD_DIR")]
+    pub shards: Vec<PathBuf>,
+    /// Folder that receives the results folder <scenario>/ (and index.html); created if
+    /// missing.
+    #[arg(long, value_name = "DIR", default_value = "results")]
+    pub out: PathBuf,
+    /// No status lines on stderr (the table still goes to stdout).
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Write only the CSV and JSON files: no charts/, report.html or index.html.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Show money in the table per day instead of totals over the horizon.
+    #[arg(long)]
+    pub per_day: bool,
+}
+
+/// `--shard`: K/N.
+fn shard_flag(text: &str) -> Result<Shard, String> {
+    text.parse()
 }
 
 /// `--set`: PATH=VALUE or PATH=a,b,c.
@@ -375,6 +420,15 @@ impl From<FolderError> for CliError {
     }
 }
 
+impl From<ShardError> for CliError {
+    fn from(error: ShardError) -> Self {
+        match error {
+            ShardError::Input(error) => CliError::Input(error),
+            ShardError::Folder(error) => error.into(),
+        }
+    }
+}
+
 impl From<HistoryWriteError> for CliError {
     fn from(error: HistoryWriteError) -> Self {
         match error {
@@ -405,6 +459,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::History(args) => history_command(args),
         Command::Recommend(args) => recommend_command(args),
         Command::Fit(args) => fit_command(args),
+        Command::Merge(args) => merge_command(args),
     }
 }
 
@@ -416,26 +471,30 @@ fn print(text: &str) {
         .and_then(|()| stdout.flush());
 }
 
-fn load_studies(args: &RunArgs) -> Result<Vec<Study>, CliError> {
+fn load_studies(args: &RunArgs) -> Result<(Vec<StudyInput>, Vec<Study>), CliError> {
     let overrides = Overrides {
         days: args.days,
         replications: args.replications,
         seed: args.seed,
         policies: args.policies.clone(),
     };
-    let loaded = if args.scenarios.is_empty() {
-        vec![Study::from_toml(
-            "built-in default scenario",
-            DEFAULT_SCENARIO,
+    let inputs = if args.scenarios.is_empty() {
+        vec![StudyInput::new(
+            "built-in default scenario".into(),
+            DEFAULT_SCENARIO.into(),
             &args.set,
             &overrides,
-        )?]
+        )]
     } else {
         args.scenarios
             .iter()
-            .map(|path| Study::load(path, &args.set, &overrides))
+            .map(|path| StudyInput::load(path, &args.set, &overrides))
             .collect::<Result<Vec<_>, _>>()?
     };
+    let loaded = inputs
+        .iter()
+        .map(StudyInput::study)
+        .collect::<Result<Vec<_>, _>>()?;
     let mut studies: Vec<Study> = Vec::new();
     for study in loaded {
         // Names are ASCII (checked in validation); case-insensitive file systems would put
@@ -470,7 +529,7 @@ fn load_studies(args: &RunArgs) -> Result<Vec<Study>, CliError> {
         }
         studies.push(study);
     }
-    Ok(studies)
+    Ok((inputs, studies))
 }
 
 fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
@@ -489,7 +548,13 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
 }
 
 fn run_command(args: RunArgs) -> Result<(), CliError> {
-    let invocation = Invocation::new(load_studies(&args)?);
+    let (inputs, studies) = load_studies(&args)?;
+    let invocation = Invocation::new(studies);
+    let shard = shard_of(args.shard, args.shards, &|name| std::env::var(name).ok())
+        .map_err(|why| ScenarioError::whole_file("run", why))?;
+    if let Some((shard, from)) = shard {
+        return shard_command(&args, &inputs, &invocation, shard, &from);
+    }
     // Before any simulation: the output folder is writable and nothing foreign is in the way.
     let claim = Claim::prepare_for(&args.out, &invocation.sources(), !args.no_charts)?;
     if !args.quiet {
@@ -523,6 +588,56 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     })?;
     bar.finish_and_clear();
     writer.finish()?;
+    Ok(())
+}
+
+/// `run` of one shard: its blocks of every scenario file, into shard folders.
+fn shard_command(
+    args: &RunArgs,
+    inputs: &[StudyInput],
+    invocation: &Invocation,
+    shard: Shard,
+    from: &str,
+) -> Result<(), CliError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.map_or(0, usize::from))
+        .build()?;
+    let bar = progress_bar(0, args.quiet);
+    bar.set_message(format!("shard {shard}"));
+    let started = Instant::now();
+    let written =
+        pool.install(|| run_shard(inputs, invocation, shard, &args.out, &|| bar.inc(1)))?;
+    bar.finish_and_clear();
+    for part in written {
+        print(&format!(
+            "shard {shard} ({from}): {} of {} blocks of 10 replications -> {}\n",
+            part.blocks,
+            part.of_blocks,
+            part.folder.display()
+        ));
+    }
+    if !args.quiet {
+        eprintln!(
+            "shard {shard} done in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+fn merge_command(args: MergeArgs) -> Result<(), CliError> {
+    let started = Instant::now();
+    let view = TableView {
+        per_day: args.per_day,
+    };
+    merge(
+        &args.shards,
+        &args.out,
+        !args.no_charts,
+        |invocation, written| {
+            report_written(invocation, written, view, started, args.quiet);
+        },
+    )?;
     Ok(())
 }
 

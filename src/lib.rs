@@ -63,6 +63,7 @@ pub mod results_folder;
 pub mod runner;
 pub mod sampling;
 pub mod scenario;
+pub mod shard;
 pub mod simulate;
 pub mod simulation;
 pub mod special;

@@ -226,19 +226,56 @@ pub fn run_scenarios<E: Send>(
     mut finished: impl FnMut(usize, ScenarioResults) -> Result<(), E> + Send,
 ) -> Result<(), E> {
     let all = blocks::blocks(scenarios);
-    let mut folds: Vec<Option<ScenarioFold>> = vec![None; scenarios.len()];
+    let mut folds = Folds::new(scenarios);
     run_blocks(scenarios, &all, progress, |block, simulation| {
-        let at = block.block.scenario;
-        let scenario = &scenarios[at];
-        let fold =
-            folds[at].get_or_insert_with(|| ScenarioFold::new(scenario, simulation.checkpoints()));
-        fold.merge(&block);
-        if fold.is_complete() {
-            let fold = folds[at].take().expect("the fold just merged");
-            finished(at, fold.finish(scenario, simulation.benchmark().clone()))?;
+        match folds.absorb(&block, simulation) {
+            Some((index, results)) => finished(index, results),
+            None => Ok(()),
         }
-        Ok(())
     })
+}
+
+/// The folds of a run's scenarios: each scenario's blocks merged as they come, in order.
+#[derive(Debug, Clone)]
+pub struct Folds<'s> {
+    scenarios: &'s [Scenario],
+    folds: Vec<Option<ScenarioFold>>,
+}
+
+impl<'s> Folds<'s> {
+    /// No block merged yet.
+    pub fn new(scenarios: &'s [Scenario]) -> Self {
+        Folds {
+            scenarios,
+            folds: vec![None; scenarios.len()],
+        }
+    }
+
+    /// The index of the block scenario `index` merges next.
+    pub fn next_block(&self, index: usize) -> u64 {
+        self.folds[index]
+            .as_ref()
+            .map_or(0, ScenarioFold::next_block)
+    }
+
+    /// Merges `block` (the next of its scenario, whose simulation is `simulation`); returns
+    /// the scenario's results when it was its last block.
+    pub fn absorb(
+        &mut self,
+        block: &BlockResult,
+        simulation: &Simulation<'_>,
+    ) -> Option<(usize, ScenarioResults)> {
+        let at = block.block.scenario;
+        let scenario = &self.scenarios[at];
+        let fold = self.folds[at]
+            .get_or_insert_with(|| ScenarioFold::new(scenario, simulation.checkpoints()));
+        fold.merge(block);
+        if !fold.is_complete() {
+            return None;
+        }
+        let fold = self.folds[at].take().expect("the fold just merged");
+        Some((at, fold.finish(scenario, simulation.benchmark().clone())))
+    }
 }
 
 /// The replications of a window, in order: the block (by position in the run's list) and

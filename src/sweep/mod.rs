@@ -131,6 +131,76 @@ impl Sweep {
     }
 }
 
+/// A scenario file's text and origin with the command-line changes of a run (`--set`,
+/// `--days`, `--replications`, `--seed`, `--policies`): everything a study is made from, so
+/// that a merge of shards rebuilds the study of the run that wrote them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StudyInput {
+    /// Where the file came from (a path, or the built-in default).
+    pub origin: String,
+    /// The file's text.
+    pub source: String,
+    /// The `--set` flags' texts, in order.
+    pub set: Vec<String>,
+    /// `--days`.
+    pub days: Option<u64>,
+    /// `--replications`.
+    pub replications: Option<u64>,
+    /// `--seed`.
+    pub seed: Option<u64>,
+    /// `--policies`.
+    pub policies: Option<Vec<String>>,
+}
+
+impl StudyInput {
+    /// Reads the file at `path`, with the run's `settings` and `overrides`.
+    pub fn load(
+        path: &Path,
+        settings: &[Setting],
+        overrides: &Overrides,
+    ) -> Result<StudyInput, ScenarioError> {
+        let origin = path.display().to_string();
+        let source = std::fs::read_to_string(path)
+            .map_err(|e| ScenarioError::whole_file(&origin, format!("cannot read: {e}")))?;
+        Ok(StudyInput::new(origin, source, settings, overrides))
+    }
+
+    /// The input of `source` from `origin`, with the run's `settings` and `overrides`.
+    pub fn new(
+        origin: String,
+        source: String,
+        settings: &[Setting],
+        overrides: &Overrides,
+    ) -> StudyInput {
+        StudyInput {
+            origin,
+            source,
+            set: settings.iter().map(|s| s.text.clone()).collect(),
+            days: overrides.days,
+            replications: overrides.replications,
+            seed: overrides.seed,
+            policies: overrides.policies.clone(),
+        }
+    }
+
+    /// The study: the file expanded and validated with the changes applied.
+    pub fn study(&self) -> Result<Study, ScenarioError> {
+        let settings = self
+            .set
+            .iter()
+            .map(|text| Setting::parse(text))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|why| ScenarioError::whole_file(&self.origin, why))?;
+        let overrides = Overrides {
+            days: self.days,
+            replications: self.replications,
+            seed: self.seed,
+            policies: self.policies.clone(),
+        };
+        Study::from_toml(&self.origin, &self.source, &settings, &overrides)
+    }
+}
+
 /// What one scenario file of a run becomes: a scenario, or a sweep of variants.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Study {
@@ -141,19 +211,6 @@ pub enum Study {
 }
 
 impl Study {
-    /// Reads a scenario file and expands its sweep, with `settings` (`--set`) and `overrides`
-    /// (`--days`, `--replications`, `--seed`, `--policies`) applied to every variant.
-    pub fn load(
-        path: &Path,
-        settings: &[Setting],
-        overrides: &Overrides,
-    ) -> Result<Study, ScenarioError> {
-        let origin = path.display().to_string();
-        let source = std::fs::read_to_string(path)
-            .map_err(|e| ScenarioError::whole_file(&origin, format!("cannot read: {e}")))?;
-        Study::from_toml(&origin, &source, settings, overrides)
-    }
-
     /// Parses, expands and validates scenario TOML; `origin` names it in messages.
     pub fn from_toml(
         origin: &str,
@@ -206,7 +263,9 @@ impl Study {
             } else {
                 file
             };
-            return Ok(Study::Scenario(Box::new(scenario.with_overrides(overrides)?)));
+            return Ok(Study::Scenario(Box::new(
+                scenario.with_overrides(overrides)?,
+            )));
         }
         label_axes(&mut axes);
         let combinations = combinations(&axes, mode)
