@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Output, budget_bandit, path_str};
+use common::{Output, budget_bandit, files, path_str};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -31,24 +31,6 @@ fn shipped(file: &str) -> String {
         .join(file)
         .display()
         .to_string()
-}
-
-/// Every file below a folder, by path relative to it.
-fn files(folder: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut found = BTreeMap::new();
-    let mut pending = vec![folder.to_owned()];
-    while let Some(dir) = pending.pop() {
-        for entry in fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let relative = path.strip_prefix(folder).unwrap().display().to_string();
-                found.insert(relative, fs::read(&path).unwrap());
-            }
-        }
-    }
-    found
 }
 
 /// The names directly in a folder, sorted.

@@ -324,6 +324,27 @@ fn read_shard(folder: &Path) -> Result<ShardFolder, ShardError> {
     })
 }
 
+/// What differs between the runs of two manifests, in words.
+fn differences(a: &Manifest, b: &Manifest) -> Vec<&'static str> {
+    let (x, y) = (&a.input, &b.input);
+    let mut differ = Vec::new();
+    for (name, same) in [
+        ("the scenario file's origin", x.origin == y.origin),
+        ("the scenario file's text", x.source == y.source),
+        ("--set", x.set == y.set),
+        ("--days", x.days == y.days),
+        ("--replications", x.replications == y.replications),
+        ("--seed", x.seed == y.seed),
+        ("--policies", x.policies == y.policies),
+        ("budget-bandit's version", a.tool_version == b.tool_version),
+    ] {
+        if !same {
+            differ.push(name);
+        }
+    }
+    differ
+}
+
 /// Checks that `shards` are shards 1..N of one run, each once; returns them in shard order.
 fn check_set(mut shards: Vec<ShardFolder>) -> Result<Vec<ShardFolder>, ShardError> {
     let first = &shards[0];
@@ -339,11 +360,12 @@ fn check_set(mut shards: Vec<ShardFolder>) -> Result<Vec<ShardFolder>, ShardErro
             return Err(input_error(
                 &other.path,
                 format!(
-                    "this shard is of another run than {}: it holds {}, that one {}; shards of \
-                     one run have one scenario file, --set, seed and flags",
+                    "this shard is of another run than {}: it holds {}, that one {} ({} \
+                     differ); shards of one run have one scenario file, --set, seed and flags",
                     first.path.display(),
                     whole(other),
-                    whole(first)
+                    whole(first),
+                    differences(&first.manifest, &other.manifest).join(", ")
                 ),
             ));
         }

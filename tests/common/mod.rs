@@ -7,6 +7,8 @@ use budget_bandit::account::export::{default_start, export_history};
 use budget_bandit::account::file::Account;
 use budget_bandit::account::history::{History, parse_history};
 use budget_bandit::scenario::{Overrides, Scenario};
+use std::collections::BTreeMap;
+use std::fs;
 use std::path::Path;
 use std::process::Command;
 
@@ -17,10 +19,27 @@ pub struct Output {
     pub stderr: String,
 }
 
-/// Runs the binary with `args`.
+/// Runs the binary with `args` (outside any array job).
 pub fn budget_bandit(args: &[&str]) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_budget-bandit"))
+    budget_bandit_with(args, &[])
+}
+
+/// Runs the binary with `args` and the environment variables `vars` set, and none of the
+/// cluster variables that would make a run a shard unless `vars` sets them.
+pub fn budget_bandit_with(args: &[&str], vars: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_budget-bandit"));
+    for name in [
+        "SLURM_ARRAY_TASK_ID",
+        "SLURM_ARRAY_TASK_MIN",
+        "SLURM_ARRAY_TASK_COUNT",
+        "JOB_COMPLETION_INDEX",
+        "AWS_BATCH_JOB_ARRAY_INDEX",
+    ] {
+        command.env_remove(name);
+    }
+    let output = command
         .args(args)
+        .envs(vars.iter().copied())
         .output()
         .expect("the binary runs");
     Output {
@@ -28,6 +47,24 @@ pub fn budget_bandit(args: &[&str]) -> Output {
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
         stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
     }
+}
+
+/// Every file below a folder, by path relative to it.
+pub fn files(folder: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut found = BTreeMap::new();
+    let mut pending = vec![folder.to_owned()];
+    while let Some(dir) = pending.pop() {
+        for entry in fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let relative = path.strip_prefix(folder).unwrap().display().to_string();
+                found.insert(relative, fs::read(&path).unwrap());
+            }
+        }
+    }
+    found
 }
 
 /// A temporary path as a command-line argument.
