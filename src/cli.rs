@@ -815,10 +815,17 @@ fn validate_command(args: ValidateArgs) -> Result<(), CliError> {
                 Ok(())
             })
         } else {
-            Scenario::load(path).map(|scenario| {
-                print_warnings(&scenario);
-                print(&describe(&scenario));
-            })
+            StudyInput::load(path, &[], &Overrides::default())
+                .and_then(|input| input.study())
+                .map(|study| {
+                    for warning in study.warnings() {
+                        eprintln!("warning: {warning}");
+                    }
+                    match &study {
+                        Study::Scenario(scenario) => print(&describe(scenario)),
+                        Study::Sweep(sweep) => print(&describe_sweep(sweep)),
+                    }
+                })
         };
         if let Err(error) = checked {
             failures += 1;
@@ -829,6 +836,23 @@ fn validate_command(args: ValidateArgs) -> Result<(), CliError> {
         0 => Ok(()),
         n => Err(CliError::InputsReported(n)),
     }
+}
+
+/// A sweep as printed by `validate`: its axes and variants (each checked like a file).
+fn describe_sweep(sweep: &crate::sweep::Sweep) -> String {
+    let mut text = format!(
+        "{} ({}): ok, a sweep of {} variants ({}), every one valid\n",
+        sweep.name,
+        sweep.origin,
+        sweep.variants.len(),
+        sweep.mode.as_str()
+    );
+    for axis in &sweep.axes {
+        let values: Vec<String> = (0..axis.values.len()).map(|i| axis.value_text(i)).collect();
+        text.push_str(&format!("  {} = {}\n", axis.path, values.join(", ")));
+    }
+    text.push('\n');
+    text
 }
 
 /// Whether `path` holds an account file: a TOML table with a `history` and no `days`.

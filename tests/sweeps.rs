@@ -66,6 +66,18 @@ fn a_sweep_writes_its_table_and_a_results_folder_per_variant() {
     assert!(header.contains(&"vs_baseline_high"));
     // Six variants of five policies.
     assert_eq!(lines.count(), 30);
+    // The README's one line of Python, where Python is.
+    let python = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(format!(
+            "import csv; rows = list(csv.DictReader(open('{}'))); print(len(rows), rows[0]['policy'])",
+            sweep.join("sweep.csv").display()
+        ))
+        .output();
+    match python {
+        Ok(output) => assert_eq!(String::from_utf8_lossy(&output.stdout), "30 oracle\n"),
+        Err(error) => eprintln!("python3 not run ({error}): the CSV checks above stand"),
+    }
     let json: serde_json::Value =
         serde_json::from_slice(&fs::read(sweep.join("sweep.json")).unwrap()).unwrap();
     assert_eq!(json["variants"].as_array().unwrap().len(), 6);

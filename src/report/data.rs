@@ -584,9 +584,16 @@ fn reorder<T>(values: &mut Vec<T>, order: &[usize]) {
     }));
 }
 
-/// The description of the scenario of a results folder, read from `summary.json` alone.
+/// The description of the scenario of a results folder, read from `summary.json` alone (or a
+/// sweep's, from `sweep.json`).
 pub fn description(folder: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(folder.join("summary.json")).ok()?;
+    // A scenario's results, or a sweep's (whose variants have their own folders).
+    let (file, section) = if folder.join("sweep.json").is_file() {
+        ("sweep.json", "sweep")
+    } else {
+        ("summary.json", "scenario")
+    };
+    let text = std::fs::read_to_string(folder.join(file)).ok()?;
     let summary: serde_json::Value = serde_json::from_str(&text).ok()?;
-    Some(summary["scenario"]["description"].as_str()?.to_owned())
+    Some(summary[section]["description"].as_str()?.to_owned())
 }

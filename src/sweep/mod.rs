@@ -122,6 +122,8 @@ pub struct Sweep {
     pub variants: Vec<Variant>,
     /// The variants' scenarios, in variant order (what the runner runs).
     scenarios: Vec<Scenario>,
+    /// The file's warnings, with the run's overrides (positions in the file as written).
+    warnings: Vec<String>,
 }
 
 impl Sweep {
@@ -301,6 +303,13 @@ impl Study {
             });
         }
         let scenarios = variants.iter().map(|v| v.scenario.clone()).collect();
+        // Variants are validated from rewritten text; the file's own positions are the ones
+        // to show.
+        let warnings = file
+            .clone()
+            .with_overrides(overrides)
+            .map(|base| base.warnings())
+            .unwrap_or_default();
         Ok(Study::Sweep(Sweep {
             name: file.name.clone(),
             description: file.description.clone(),
@@ -309,6 +318,7 @@ impl Study {
             mode,
             variants,
             scenarios,
+            warnings,
         }))
     }
 
@@ -336,17 +346,13 @@ impl Study {
         }
     }
 
-    /// The study's warnings (see [`Scenario::warnings`]), each once.
+    /// The study's warnings (see [`Scenario::warnings`]): the scenario's, or for a sweep the
+    /// file's with the run's overrides, at their place in the file.
     pub fn warnings(&self) -> Vec<String> {
-        let mut warnings: Vec<String> = Vec::new();
-        for scenario in self.scenarios() {
-            for warning in scenario.warnings() {
-                if !warnings.contains(&warning) {
-                    warnings.push(warning);
-                }
-            }
+        match self {
+            Study::Scenario(scenario) => scenario.warnings(),
+            Study::Sweep(sweep) => sweep.warnings.clone(),
         }
-        warnings
     }
 }
 
