@@ -21,7 +21,7 @@ use crate::scenario::{
     DEFAULT_SCENARIO, MAX_DAYS, MAX_REPLICATIONS, MAX_SEED, Overrides, Scenario, seed_range_message,
 };
 use crate::shard::cluster::shard_of;
-use crate::shard::{Shard, ShardError, merge, run_shard};
+use crate::shard::{Shard, ShardError, merge, run_shard, shard_jobs};
 use crate::sweep::{Setting, Study, StudyInput};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -268,7 +268,7 @@ pub struct RunArgs {
     #[arg(long = "set", value_name = "PATH=VALUE", value_parser = setting_flag)]
     pub set: Vec<Setting>,
     /// Run only shard K of N of the jobs (whole blocks of replications, balanced by work) and
-    /// write the shard folder OUT/<scenario>.shard-K-of-N/ for `merge`. Without it, a Slurm
+    /// write the shard folder `OUT/<scenario>.shard-K-of-N/` for `merge`. Without it, a Slurm
     /// array task (SLURM_ARRAY_TASK_ID), a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with
     /// --shards) or an AWS Batch array job (AWS_BATCH_JOB_ARRAY_INDEX, with --shards) runs its
     /// own shard.
@@ -283,10 +283,10 @@ pub struct RunArgs {
 /// Options of `merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// The shard folders of one run, OUT/<scenario>.shard-K-of-N, every K from 1 to N once.
+    /// The shard folders of one run, `OUT/<scenario>.shard-K-of-N`, every K from 1 to N once.
     #[arg(required = true, value_name = "SHARD_DIR")]
     pub shards: Vec<PathBuf>,
-    /// Folder that receives the results folder <scenario>/ (and index.html); created if
+    /// Folder that receives the results folder `<scenario>/` (and index.html); created if
     /// missing.
     #[arg(long, value_name = "DIR", default_value = "results")]
     pub out: PathBuf,
@@ -602,7 +602,7 @@ fn shard_command(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.map_or(0, usize::from))
         .build()?;
-    let bar = progress_bar(0, args.quiet);
+    let bar = progress_bar(shard_jobs(invocation, shard), args.quiet);
     bar.set_message(format!("shard {shard}"));
     let started = Instant::now();
     let written =

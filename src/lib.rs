@@ -7,6 +7,8 @@
 //! The pieces, in the order a run uses them:
 //!
 //! - [`scenario`]: TOML scenario files, validated once into a [`scenario::Scenario`];
+//! - [`sweep`]: a scenario file with a `[sweep]` table (or `--set` axes) expanded into
+//!   variants, each validated like a file;
 //! - [`channel`]: the model of a channel's expected response to spend (closed forms);
 //! - [`dynamics`]: how a channel's market moves (shifts, weekdays, fatigue, conversion lag);
 //! - [`constraints`] and [`objective`]: spend floors, caps and pacing; revenue or profit;
@@ -17,7 +19,11 @@
 //! - [`checkpoints`]: the rows of the daily series, every day up to 2,000 days and
 //!   log-spaced buckets beyond, so that long horizons keep bounded memory and files;
 //! - [`simulation`]: the day loop of one replication, recording per row;
-//! - [`runner`] and [`aggregate`]: replications in parallel, folded in a fixed order;
+//! - [`runner`] and [`aggregate`]: every job of an invocation in one pool, folded in fixed
+//!   blocks merged in a fixed order;
+//! - [`invocation`]: the scenario files of a run and the writing of their results folders as
+//!   their scenarios finish;
+//! - [`shard`]: a run cut at block boundaries for a cluster's array jobs, and the exact merge;
 //! - [`output`]: the results files (CSV, JSON, the scenario as run) and the ranked table;
 //! - [`report`]: the charts and the report page, drawn from the results files;
 //! - [`regret_bound`]: the Lai-Robbins lower bound of the classic Bernoulli bandit, drawn on

@@ -168,6 +168,16 @@ fn shard_blocks(invocation: &Invocation, shard: Shard) -> Vec<(Vec<Block>, Range
         .collect()
 }
 
+/// The (policy, replication) jobs `shard` runs of `invocation`: for its progress bar.
+pub fn shard_jobs(invocation: &Invocation, shard: Shard) -> u64 {
+    let scenarios = invocation.scenarios();
+    shard_blocks(invocation, shard)
+        .iter()
+        .flat_map(|(blocks, _, _)| blocks)
+        .map(|b| (b.end - b.first) * scenarios[b.scenario].policies.len() as u64)
+        .sum()
+}
+
 /// What a shard run wrote, per scenario file: its shard folder, and its blocks of all.
 #[derive(Debug)]
 pub struct ShardWritten {

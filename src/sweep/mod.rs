@@ -25,7 +25,7 @@
 //! paired.
 
 pub mod output;
-pub(crate) mod path;
+pub mod path;
 pub mod setting;
 
 pub use setting::Setting;
