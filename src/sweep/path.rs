@@ -10,7 +10,7 @@
 //! - in an array of numbers (`weekday`), the element at a zero-based index.
 //!
 //! `policies.epsilon-greedy.epsilon` works also in a file without `[[policies]]`: the default
-//! policies are written out first (see [`set`]'s `default_policies`).
+//! policies are written out first.
 
 use toml::{Table, Value};
 
