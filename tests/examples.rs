@@ -13,7 +13,10 @@
 use budget_bandit::account::file::Account;
 use budget_bandit::output::csv_files;
 use budget_bandit::recommend::{Settings, output, recommend};
-use budget_bandit::runner::run_scenario;
+use budget_bandit::runner::{run_scenario, run_scenarios};
+use budget_bandit::scenario::Overrides;
+use budget_bandit::sweep::output::{csv as sweep_csv, rows_of};
+use budget_bandit::sweep::{Study, StudyInput};
 use budget_bandit::scenario::Scenario;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -66,6 +69,42 @@ fn committed_results_match_the_code() {
         checked += 1;
     }
     assert!(checked >= 1, "no committed results folder found");
+}
+
+/// The committed sweeps (`results/<name>/sweep.csv`, from `scenarios/sweeps/<name>.toml`) are
+/// what the code produces today, byte for byte. Regenerate them with
+/// `cargo run --release -- run scenarios/sweeps/*.toml`.
+#[test]
+fn committed_sweeps_match_the_code() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    for entry in fs::read_dir(root.join("results")).unwrap() {
+        let folder = entry.unwrap().path();
+        if !folder.join("sweep.csv").is_file() {
+            continue;
+        }
+        let name = folder.file_name().unwrap().to_string_lossy().into_owned();
+        let file = root.join("scenarios/sweeps").join(format!("{name}.toml"));
+        let input = StudyInput::load(&file, &[], &Overrides::default()).unwrap();
+        let Study::Sweep(sweep) = input.study().unwrap() else {
+            panic!("{} holds no sweep", file.display())
+        };
+        let mut rows = Vec::new();
+        let finished: Result<(), std::convert::Infallible> =
+            run_scenarios(sweep.scenarios(), &|| {}, |_, results| {
+                rows.push(rows_of(&results));
+                Ok(())
+            });
+        let Ok(()) = finished;
+        assert!(
+            fs::read(folder.join("sweep.csv")).unwrap() == sweep_csv(&sweep, &rows),
+            "{}/sweep.csv is stale: rerun `cargo run --release -- run scenarios/sweeps/*.toml` \
+             and commit results/",
+            folder.display()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 1, "no committed sweep found");
 }
 
 /// The objective's mean and its 95% half-width per policy kind and name, from a committed
