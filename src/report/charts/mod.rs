@@ -12,12 +12,14 @@
 //! | `channels` | [`channels`] | spend and ROAS per channel under each policy |
 //!
 //! Shared parts: [`legend`] (legends fitted to their panel), [`axis`] (category names level or
-//! turned), [`shares`] (channel groups and the oracle's lines, computed apart from drawing) and
-//! [`palette_png`] (the PNG encoding).
+//! turned), [`shares`] (channel groups and the oracle's lines, computed apart from drawing),
+//! [`colour_scale`] (a sequential scale and its colour bar) and [`palette_png`] (the PNG
+//! encoding).
 
 pub mod allocation;
 pub mod axis;
 pub mod channels;
+pub mod colour_scale;
 pub mod legend;
 pub mod palette_png;
 pub mod roas;
