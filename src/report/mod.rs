@@ -5,7 +5,8 @@
 //! what the files hold. Each chart is written as PNG and SVG at 1200 × 800 under `charts/`;
 //! `report.html` puts the tables and every chart (inline SVG) on one self-contained page.
 //! Where they are drawn (a staging folder) and how they are moved into place is the job of
-//! [`crate::results_folder`].
+//! [`crate::results_folder`]. A sweep's folder has a page and charts of its own, across its
+//! variants ([`sweep`], [`charts::sweep`]).
 
 pub mod charts;
 pub mod data;

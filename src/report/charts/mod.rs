@@ -11,18 +11,30 @@
 //! | `roas` | [`roas`] | final ROAS per policy with its interval, oracle (and target) as reference |
 //! | `channels` | [`channels`] | spend and ROAS per channel under each policy |
 //!
+//! A sweep's folder has charts of its own, across its variants ([`sweep`]):
+//!
+//! | file stem | module | what it shows |
+//! |---|---|---|
+//! | `sweep-objective` | [`sweep::lines`] | one axis: each policy's mean objective against the axis value, with its 95% band |
+//! | `sweep-regret` | [`sweep::lines`] | one axis: each policy's mean regret against the axis value, with its 95% band |
+//! | `sweep-heatmap-<policy>` | [`sweep::maps`] | two axes: the policy's mean objective in each cell, as a colour and a number |
+//! | `sweep-best` | [`sweep::maps`] | two axes: the best policy of each cell, in its colour |
+//!
 //! Shared parts: [`legend`] (legends fitted to their panel), [`axis`] (category names level or
-//! turned), [`shares`] (channel groups and the oracle's lines, computed apart from drawing) and
-//! [`palette_png`] (the PNG encoding).
+//! turned), [`shares`] (channel groups and the oracle's lines, computed apart from drawing),
+//! [`colour_scale`] (a sequential scale and its colour bar) and [`palette_png`] (the PNG
+//! encoding).
 
 pub mod allocation;
 pub mod axis;
 pub mod channels;
+pub mod colour_scale;
 pub mod legend;
 pub mod palette_png;
 pub mod roas;
 pub mod series;
 pub mod shares;
+pub mod sweep;
 
 use super::style::{FONT, PolicyLook, SIZE, TITLE_SIZE};
 use plotters::coord::{CoordTranslate, Shift};
