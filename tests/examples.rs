@@ -15,9 +15,9 @@ use budget_bandit::output::csv_files;
 use budget_bandit::recommend::{Settings, output, recommend};
 use budget_bandit::runner::{run_scenario, run_scenarios};
 use budget_bandit::scenario::Overrides;
+use budget_bandit::scenario::Scenario;
 use budget_bandit::sweep::output::{csv as sweep_csv, rows_of};
 use budget_bandit::sweep::{Study, StudyInput};
-use budget_bandit::scenario::Scenario;
 use std::fs;
 use std::path::{Path, PathBuf};
 
