@@ -2,7 +2,8 @@
 //! committed results folder is replayed from its own `scenario.toml` and its CSV files must
 //! match byte for byte (the two largest `daily.csv` are not committed, see
 //! `results/.gitignore`; where one is present it is checked too). Regenerate them with
-//! `cargo run --release -- run scenarios/*.toml`.
+//! `cargo run --release -- run scenarios/*.toml`; the committed sweeps' `sweep.csv` with
+//! `cargo run --release -- run scenarios/sweeps/*.toml`.
 //!
 //! The committed recommendation (`results/default-account/`) is replayed from its own
 //! `account.toml` and `history.csv` with the seed and draws its `recommendation.json` records,
