@@ -91,19 +91,27 @@ pub fn draw_inline<C: Chart>(
     })
 }
 
-struct Drawn {
-    charts: Vec<InlineChart>,
+/// A chart drawn into a folder, deferred: the charts of a report are drawn in parallel.
+type ChartJob<'a> = Box<dyn Fn() -> Result<InlineChart, ReportError> + Send + Sync + 'a>;
+
+/// The charts of a report, in page order, drawn together by [`Drawn::draw`].
+struct Drawn<'a> {
+    folder: &'a Path,
+    jobs: Vec<ChartJob<'a>>,
 }
 
-impl Drawn {
-    fn add<C: Chart>(
-        &mut self,
-        chart: &C,
-        explanation: &str,
-        folder: &Path,
-    ) -> Result<(), ReportError> {
-        self.charts.push(draw_inline(chart, explanation, folder)?);
-        Ok(())
+impl<'a> Drawn<'a> {
+    fn add<C: Chart + Send + Sync + 'a>(&mut self, chart: C, explanation: impl Into<String>) {
+        let (folder, explanation) = (self.folder, explanation.into());
+        self.jobs
+            .push(Box::new(move || draw_inline(&chart, &explanation, folder)));
+    }
+
+    /// Draws every chart on the rayon pool (each writes its own files) and returns them in
+    /// the order added.
+    fn draw(self) -> Result<Vec<InlineChart>, ReportError> {
+        use rayon::prelude::*;
+        self.jobs.par_iter().map(|job| job()).collect()
     }
 }
 
@@ -114,12 +122,14 @@ pub fn draw_report(source: &Path, target: &Path) -> Result<ReportData, ReportErr
     style::register_fonts();
     let folder = target.join(CHARTS_DIR);
     at_path(&folder, fs::create_dir_all(&folder))?;
-    let mut drawn = Drawn { charts: Vec::new() };
+    let mut drawn = Drawn {
+        folder: &folder,
+        jobs: Vec::new(),
+    };
     drawn.add(
-        &AllocationCompare { data: &data },
+        AllocationCompare { data: &data },
         "Each panel stacks the channels' mean shares of the daily budget for one policy; dashed lines mark the oracle's split of each day.",
-        &folder,
-    )?;
+    );
     let mut stems: Vec<String> = Vec::new();
     for policy in &data.daily {
         let chart = Allocation {
@@ -129,29 +139,26 @@ pub fn draw_report(source: &Path, target: &Path) -> Result<ReportData, ReportErr
         let stem = unique_stem(&mut stems, &chart.stem());
         let named = Renamed { chart, stem };
         drawn.add(
-            &named,
+            named,
             "How this policy moved the budget between channels day by day, against the oracle's split of each day (dashed).",
-            &folder,
-        )?;
+        );
     }
     drawn.add(
-        &Cumulative {
+        Cumulative {
             data: &data,
             measure: Measure::Revenue,
             log_days: false,
         },
         "Revenue earned so far, day by day: the mean over replications with its 95% band.",
-        &folder,
-    )?;
+    );
     drawn.add(
-        &Cumulative {
+        Cumulative {
             data: &data,
             measure: Measure::Regret,
             log_days: false,
         },
         "Expected revenue lost against the oracle so far: what learning has cost.",
-        &folder,
-    )?;
+    );
     if data.winner_takes_all() {
         let chart = Cumulative {
             data: &data,
@@ -169,29 +176,27 @@ pub fn draw_report(source: &Path, target: &Path) -> Result<ReportData, ReportErr
             ),
             None => "The same regret with days on a log scale: logarithmic regret shows as a straight line.".to_owned(),
         };
-        drawn.add(&chart, &caption, &folder)?;
+        drawn.add(chart, caption);
     }
     if data.maximises_profit() && data.has_cumulative_profit() {
         drawn.add(
-            &Cumulative { data: &data, measure: Measure::Profit, log_days: false },
+            Cumulative { data: &data, measure: Measure::Profit, log_days: false },
             "Profit so far (revenue / target ROAS − spend), day by day: the mean over replications with its 95% band.",
-            &folder,
-        )?;
+        );
     }
     drawn.add(
-        &Roas { data: &data },
+        Roas { data: &data },
         "Return on ad spend over the whole horizon per policy, with its 95% interval; the dashed line is the oracle's expected ROAS.",
-        &folder,
-    )?;
+    );
     drawn.add(
-        &Channels { data: &data },
+        Channels { data: &data },
         "Where each policy spent the money and what each channel returned under it.",
-        &folder,
-    )?;
+    );
+    let charts = drawn.draw()?;
     let report_path = target.join("report.html");
     at_path(
         &report_path,
-        fs::write(&report_path, html::report(&data, &drawn.charts)),
+        fs::write(&report_path, html::report(&data, &charts)),
     )?;
     Ok(data)
 }
