@@ -679,6 +679,15 @@ fn report_written(
 
 fn chart_command(args: ChartArgs) -> Result<(), CliError> {
     for folder in &args.folders {
+        if folder.join("sweep.json").is_file() && !folder.join("summary.json").exists() {
+            return Err(ScenarioError::whole_file(
+                &folder.display().to_string(),
+                "a sweep's folder: `chart` redraws the results folder of each of its variants \
+                 (such as this folder's <variant>/); the sweep's own charts come with its run"
+                    .into(),
+            )
+            .into());
+        }
         for tidied in redraw(folder)? {
             eprintln!("{tidied}");
         }
