@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Output, budget_bandit, files, path_str};
+use common::{Output, budget_bandit, files, path_str, shipped};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -24,14 +24,6 @@ const LONG: [&str; 4] = ["--replications", "1000", "--days", "365"];
 
 /// How fast a run that stops before simulating returns, with room for a busy machine.
 const QUICK: Duration = Duration::from_secs(1);
-
-fn shipped(file: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(file)
-        .display()
-        .to_string()
-}
 
 /// The names directly in a folder, sorted.
 fn entries(folder: &Path) -> Vec<String> {

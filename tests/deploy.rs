@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{budget_bandit, budget_bandit_with, files, path_str};
+use common::{CLUSTER_VARIABLES, budget_bandit, budget_bandit_with, files, path_str};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,13 +21,7 @@ const BINARY: &str = env!("CARGO_BIN_EXE_budget-bandit");
 /// it must succeed.
 fn run_in(folder: &Path, program: &str, args: &[&str], vars: &[(&str, String)]) {
     let mut command = Command::new(program);
-    for name in [
-        "SLURM_ARRAY_TASK_ID",
-        "SLURM_ARRAY_TASK_MIN",
-        "SLURM_ARRAY_TASK_COUNT",
-        "JOB_COMPLETION_INDEX",
-        "AWS_BATCH_JOB_ARRAY_INDEX",
-    ] {
+    for name in CLUSTER_VARIABLES {
         command.env_remove(name);
     }
     let output = command

@@ -5,18 +5,10 @@
 
 mod common;
 
-use common::{budget_bandit, budget_bandit_with, files, path_str};
+use common::{budget_bandit, budget_bandit_with, files, path_str, shipped};
 use std::fs;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
-
-fn shipped(file: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(file)
-        .display()
-        .to_string()
-}
 
 /// The README's sweep, smaller: epsilon by budget on the default scenario.
 const SWEEP: [&str; 6] = [

@@ -19,6 +19,25 @@ pub struct Output {
     pub stderr: String,
 }
 
+/// The variables from which an array job's shard is read: removed from every command a test
+/// runs unless it sets them, so that tests run inside a cluster's job behave as anywhere else.
+pub const CLUSTER_VARIABLES: [&str; 5] = [
+    "SLURM_ARRAY_TASK_ID",
+    "SLURM_ARRAY_TASK_MIN",
+    "SLURM_ARRAY_TASK_COUNT",
+    "JOB_COMPLETION_INDEX",
+    "AWS_BATCH_JOB_ARRAY_INDEX",
+];
+
+/// The path of the committed scenario file `file` (such as `default.toml`).
+pub fn shipped(file: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(file)
+        .display()
+        .to_string()
+}
+
 /// Runs the binary with `args` (outside any array job).
 pub fn budget_bandit(args: &[&str]) -> Output {
     budget_bandit_with(args, &[])
@@ -28,13 +47,7 @@ pub fn budget_bandit(args: &[&str]) -> Output {
 /// cluster variables that would make a run a shard unless `vars` sets them.
 pub fn budget_bandit_with(args: &[&str], vars: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_budget-bandit"));
-    for name in [
-        "SLURM_ARRAY_TASK_ID",
-        "SLURM_ARRAY_TASK_MIN",
-        "SLURM_ARRAY_TASK_COUNT",
-        "JOB_COMPLETION_INDEX",
-        "AWS_BATCH_JOB_ARRAY_INDEX",
-    ] {
+    for name in CLUSTER_VARIABLES {
         command.env_remove(name);
     }
     let output = command
