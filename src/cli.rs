@@ -52,6 +52,9 @@ Scenario files (TOML; full reference in the README):
               discounted-thompson (discount, + thompson's) |
               sliding-window-thompson (window, + thompson's) |
               saturation-thompson (prior_alpha, prior_beta) | oracle; optional name
+  [sweep]     axes: dotted paths with lists, e.g. daily_budget = [5000.0, 10000.0],
+              \"channels.search.price_cv\" = [0.0, 0.2], \"policies.epsilon-greedy.epsilon\" =
+              [0.05, 0.1]; mode = product (default) | zip. Same as --set PATH=a,b,c
 
 Warnings (stderr, also with --quiet; the run goes on): a shift dated after the horizon
 (after --days), and --policies leaving out the baseline the file names.

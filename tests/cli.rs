@@ -658,6 +658,10 @@ fn run_help_lists_every_flag() {
         "--threads",
         "--policies",
         "--quiet",
+        "--set",
+        "--shard",
+        "--shards",
+        "[sweep]",
     ] {
         assert!(
             output.stdout.contains(flag),
