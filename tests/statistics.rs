@@ -162,6 +162,32 @@ fn saturation_thompson_halves_thompson_regret_under_saturation() {
     assert!(curve_ci.high < flat_ci.low, "{curve_ci:?} vs {flat_ci:?}");
 }
 
+/// Under diminishing returns the curve learner's opening is safe and its regret small: over
+/// 200 replications of `saturation`, its regret over the first 10 days is below the even
+/// split's (which is the same in every replication: pseudo-regret is an expectation) with 95%
+/// confidence, and its regret over the 90 days is below 30,000 with 95% confidence.
+#[test]
+fn saturation_thompson_opens_safely_and_learns_the_curves() {
+    let scenario = shipped("saturation");
+    assert_eq!(scenario.replications, 200);
+    let opening = regret_over(&scenario, "saturation-thompson", 0..10);
+    let even = regret_over(&scenario, "fixed", 0..10);
+    assert!(even.variance() < 1e-6 * even.mean().powi(2), "{even:?}");
+    let opening_ci = opening.interval95();
+    eprintln!(
+        "first 10 days: saturation-thompson {opening_ci:?}, even split {}",
+        even.mean()
+    );
+    assert!(
+        opening_ci.high < even.mean(),
+        "first 10 days: saturation-thompson {opening_ci:?} vs the even split {}",
+        even.mean()
+    );
+    let whole = regret_over(&scenario, "saturation-thompson", 0..scenario.days).interval95();
+    eprintln!("90 days: saturation-thompson {whole:?}");
+    assert!(whole.high < 30_000.0, "90 days: {whole:?}");
+}
+
 /// Acceptance: after the best channel collapses (day 46), discounted and sliding-window
 /// Thompson sampling lose less over the next 30 days than Thompson sampling that remembers all.
 #[test]
