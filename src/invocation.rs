@@ -60,6 +60,14 @@ impl Invocation {
         self.owners[index]
     }
 
+    /// The index among [`Invocation::scenarios`] of study `study`'s first scenario.
+    pub fn first_scenario(&self, study: usize) -> usize {
+        self.studies[..study]
+            .iter()
+            .map(|s| s.scenarios().len())
+            .sum()
+    }
+
     /// The results folder sources of the studies.
     pub fn sources(&self) -> Vec<Source> {
         self.studies.iter().map(study_source).collect()

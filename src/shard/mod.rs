@@ -147,14 +147,15 @@ pub enum ShardError {
 /// The blocks of each study of `invocation` that `shard` runs, with their positions among
 /// the study's blocks.
 fn shard_blocks(invocation: &Invocation, shard: Shard) -> Vec<(Vec<Block>, Range<usize>, usize)> {
-    let mut offset = 0;
     invocation
         .studies()
         .iter()
-        .map(|study| {
+        .enumerate()
+        .map(|(at, study)| {
             let scenarios = study.scenarios();
             let own = blocks(scenarios);
             let range = shard_range(&own, scenarios, shard.index, shard.count);
+            let offset = invocation.first_scenario(at);
             let global = own[range.clone()]
                 .iter()
                 .map(|b| Block {
@@ -162,7 +163,6 @@ fn shard_blocks(invocation: &Invocation, shard: Shard) -> Vec<(Vec<Block>, Range
                     ..*b
                 })
                 .collect();
-            offset += scenarios.len();
             (global, range, own.len())
         })
         .collect()
@@ -222,18 +222,6 @@ pub fn run_shard(
         files.push((path, file));
     }
     let all: Vec<Block> = parts.iter().flat_map(|(b, _, _)| b.clone()).collect();
-    let starts: Vec<usize> = {
-        let mut start = 0;
-        invocation
-            .studies()
-            .iter()
-            .map(|s| {
-                let here = start;
-                start += s.scenarios().len();
-                here
-            })
-            .collect()
-    };
     let mut bytes = Vec::new();
     run_blocks(
         invocation.scenarios(),
@@ -241,7 +229,7 @@ pub fn run_shard(
         progress,
         |mut block, _| -> Result<(), FolderError> {
             let (study, _) = invocation.owner(block.block.scenario);
-            block.block.scenario -= starts[study];
+            block.block.scenario -= invocation.first_scenario(study);
             bytes.clear();
             codec::encode(&block, &mut bytes);
             let (path, file) = &mut files[study];
