@@ -279,7 +279,7 @@ pub struct RunArgs {
     pub shard: Option<Shard>,
     /// The number of shards, for array jobs whose environment gives only the index
     /// (Kubernetes, AWS Batch).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=crate::shard::MAX_SHARDS as i64))]
     pub shards: Option<u32>,
 }
 
