@@ -101,8 +101,6 @@ pub struct Variant {
     pub name: String,
     /// Per axis, the index of the variant's value.
     pub values: Vec<usize>,
-    /// The scenario the variant runs.
-    pub scenario: Scenario,
 }
 
 /// A scenario file with a `[sweep]` table (or `--set` axes), expanded and validated.
@@ -120,7 +118,8 @@ pub struct Sweep {
     pub mode: Mode,
     /// The variants, the first axis varying slowest.
     pub variants: Vec<Variant>,
-    /// The variants' scenarios, in variant order (what the runner runs).
+    /// The variants' scenarios, in variant order (what the runner runs; see
+    /// [`Sweep::scenario`]).
     scenarios: Vec<Scenario>,
     /// The file's warnings, with the run's overrides (positions in the file as written).
     warnings: Vec<String>,
@@ -130,6 +129,11 @@ impl Sweep {
     /// The variants' scenarios, in variant order.
     pub fn scenarios(&self) -> &[Scenario] {
         &self.scenarios
+    }
+
+    /// The scenario variant `index` runs.
+    pub fn scenario(&self, index: usize) -> &Scenario {
+        &self.scenarios[index]
     }
 }
 
@@ -274,6 +278,7 @@ impl Study {
             .map_err(|why| ScenarioError::new(origin, source, sweep_span(source), why))?;
         let names = variant_names(&axes, &combinations);
         let mut variants = Vec::with_capacity(combinations.len());
+        let mut scenarios = Vec::with_capacity(combinations.len());
         for (values, folder) in combinations.into_iter().zip(names) {
             let scenario_name = variant_scenario_name(&file.name, &folder);
             let mut table = base.clone();
@@ -296,13 +301,12 @@ impl Study {
                     ));
                 }
             };
+            scenarios.push(scenario.with_overrides(overrides)?);
             variants.push(Variant {
                 name: folder,
                 values,
-                scenario: scenario.with_overrides(overrides)?,
             });
         }
-        let scenarios = variants.iter().map(|v| v.scenario.clone()).collect();
         // Variants are validated from rewritten text; the file's own positions are the ones
         // to show.
         let warnings = file

@@ -173,10 +173,11 @@ pub fn json(sweep: &Sweep, rows: &[Vec<SweepRow>]) -> Vec<u8> {
         variants: sweep
             .variants
             .iter()
+            .zip(sweep.scenarios())
             .zip(rows)
-            .map(|(variant, rows)| VariantEntry {
+            .map(|((variant, scenario), rows)| VariantEntry {
                 name: &variant.name,
-                scenario: &variant.scenario.name,
+                scenario: &scenario.name,
                 values: values_of(sweep, variant),
                 policies: rows,
             })
@@ -280,9 +281,9 @@ pub fn table(sweep: &Sweep, rows: &[Vec<SweepRow>]) -> String {
             .collect::<Vec<_>>()
             .join(", "),
         sweep
-            .variants
+            .scenarios()
             .first()
-            .map(|v| format!("{} replications", v.scenario.replications))
+            .map(|s| format!("{} replications", s.replications))
             .unwrap_or_default()
     );
     text.push_str(&render(&header));

@@ -59,7 +59,7 @@ fn the_product_of_the_axes_first_axis_slowest_named_from_the_values() {
             "daily_budget-2000_epsilon-0.2",
         ]
     );
-    let last = &expanded.variants[5].scenario;
+    let last = expanded.scenario(5);
     assert_eq!(last.name, "two.daily_budget-2000_epsilon-0.2");
     assert_eq!(last.daily_budget, 2000.0);
     let epsilon_greedy = last
@@ -78,10 +78,10 @@ fn the_product_of_the_axes_first_axis_slowest_named_from_the_values() {
 #[test]
 fn a_variants_scenario_toml_replays_it_alone() {
     let expanded = sweep(SWEEP, &[]);
-    for variant in &expanded.variants {
-        let replayed = Scenario::from_toml("sweep.toml", variant.scenario.source()).unwrap();
-        assert_eq!(replayed, variant.scenario);
-        assert!(!variant.scenario.source().contains("[sweep]"));
+    for variant in expanded.scenarios() {
+        let replayed = Scenario::from_toml("sweep.toml", variant.source()).unwrap();
+        assert_eq!(&replayed, variant);
+        assert!(!variant.source().contains("[sweep]"));
     }
 }
 
@@ -118,7 +118,7 @@ fn set_changes_one_field_or_adds_an_axis() {
     let expanded = sweep(plain, &["channels.search.price_cv=0,0.2,0.4", "days=30"]);
     assert_eq!(expanded.variants.len(), 3);
     assert_eq!(expanded.variants[2].name, "price_cv-0.4");
-    assert!(expanded.variants.iter().all(|v| v.scenario.days == 30));
+    assert!(expanded.scenarios().iter().all(|s| s.days == 30));
     // A flag's axis replaces the file's axis of the same path.
     let replaced = sweep(SWEEP, &["daily_budget=100,200"]);
     assert_eq!(replaced.variants.len(), 4);
@@ -144,7 +144,7 @@ fn nested_keys_under_sweep_are_paths_too() {
     );
     let expanded = sweep(&source, &[]);
     assert_eq!(expanded.axes[0].path, "channels.search.value");
-    assert_eq!(expanded.variants[3].scenario.channels[0].value, 70.0);
+    assert_eq!(expanded.scenario(3).channels[0].value, 70.0);
 }
 
 #[test]

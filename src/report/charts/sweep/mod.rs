@@ -182,8 +182,8 @@ impl<'a> SweepView<'a> {
                 named.push((name.to_owned(), kind.to_owned()));
             }
         };
-        for variant in &sweep.variants {
-            for policy in &variant.scenario.policies {
+        for scenario in sweep.scenarios() {
+            for policy in &scenario.policies {
                 meet(&policy.name, policy.kind.as_str());
             }
         }
@@ -199,7 +199,7 @@ impl<'a> SweepView<'a> {
                 kind,
             })
             .collect();
-        let first = sweep.variants.first().map(|v| &v.scenario);
+        let first = sweep.scenarios().first();
         let objective = rows
             .iter()
             .flatten()

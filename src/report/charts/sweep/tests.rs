@@ -68,8 +68,8 @@ pub(crate) fn rows_of(sweep: &Sweep) -> Vec<Vec<SweepRow>> {
         .variants
         .iter()
         .enumerate()
-        .map(|(v, variant)| {
-            let policies = &variant.scenario.policies;
+        .map(|(v, _)| {
+            let policies = &sweep.scenario(v).policies;
             let value = |p: usize, kind: &str| {
                 if kind == "oracle" {
                     1e6
