@@ -109,16 +109,13 @@ pub struct BlockResult {
 
 impl BlockResult {
     /// An empty block of `simulation`'s scenario.
-    fn empty(block: Block, simulation: &Simulation<'_>) -> Self {
-        let policies = simulation.scenario().policies.len();
+    pub fn empty(block: Block, simulation: &Simulation<'_>) -> Self {
+        let (policies, differences) =
+            empty_figures(simulation.scenario(), simulation.checkpoints());
         BlockResult {
             block,
-            policies: (0..policies)
-                .map(|_| {
-                    PolicyAggregate::new(simulation.checkpoints().clone(), simulation.channels())
-                })
-                .collect(),
-            differences: vec![RunningStats::default(); policies],
+            policies,
+            differences,
         }
     }
 
@@ -136,6 +133,19 @@ impl BlockResult {
     }
 }
 
+/// No replication yet of each policy of `scenario`, whose records have the rows of
+/// `checkpoints`: its statistics and its differences to the baseline.
+fn empty_figures(
+    scenario: &Scenario,
+    checkpoints: &Checkpoints,
+) -> (Vec<PolicyAggregate>, Vec<RunningStats>) {
+    let policies = scenario.policies.len();
+    let aggregates = (0..policies)
+        .map(|_| PolicyAggregate::new(checkpoints.clone(), scenario.channels.len()))
+        .collect();
+    (aggregates, vec![RunningStats::default(); policies])
+}
+
 /// A scenario's blocks merged in block order (see [`blocks`]): the same bits whether the
 /// blocks were simulated in this process or in shards.
 #[derive(Debug, Clone)]
@@ -149,12 +159,10 @@ pub struct ScenarioFold {
 impl ScenarioFold {
     /// An empty fold of `scenario`'s blocks, whose records have the rows of `checkpoints`.
     pub fn new(scenario: &Scenario, checkpoints: &Checkpoints) -> Self {
-        let policies = scenario.policies.len();
+        let (policies, differences) = empty_figures(scenario, checkpoints);
         ScenarioFold {
-            policies: (0..policies)
-                .map(|_| PolicyAggregate::new(checkpoints.clone(), scenario.channels.len()))
-                .collect(),
-            differences: vec![RunningStats::default(); policies],
+            policies,
+            differences,
             merged: 0,
             blocks: blocks::block_count(scenario.replications),
         }

@@ -10,12 +10,11 @@
 //! per policy: the difference to the baseline        (24 bytes each)
 //! ```
 //!
-//! with a policy's statistics in the order of [`PolicyAggregate::figures`], each channel's
+//! with a policy's statistics in the order of [`PolicyAggregate::figures`](crate::aggregate::PolicyAggregate::figures), each channel's
 //! [`ChannelAggregate::figures`](crate::aggregate::ChannelAggregate::figures) and
-//! [`PolicyAggregate::series`]. Reading checks every count against the scenario, so a damaged
+//! [`PolicyAggregate::series`](crate::aggregate::PolicyAggregate::series). Reading checks every count against the scenario, so a damaged
 //! or foreign file is an error, never a panic.
 
-use crate::aggregate::PolicyAggregate;
 use crate::runner::BlockResult;
 use crate::runner::blocks::Block;
 use crate::simulation::Simulation;
@@ -135,12 +134,8 @@ impl<'a> Reader<'a> {
                 "a block holds {stored} policies where the scenario has {policies}"
             ));
         }
-        let mut result = BlockResult {
-            block,
-            policies: Vec::with_capacity(policies),
-            differences: Vec::with_capacity(policies),
-        };
-        for _ in 0..policies {
+        let mut result = BlockResult::empty(block, simulation);
+        for aggregate in &mut result.policies {
             let (c, r) = (self.word()?, self.word()?);
             if c != channels as u64 || r != rows as u64 {
                 return Err(format!(
@@ -148,7 +143,6 @@ impl<'a> Reader<'a> {
                      {rows}"
                 ));
             }
-            let mut aggregate = PolicyAggregate::new(simulation.checkpoints().clone(), channels);
             for stats in aggregate.figures_mut() {
                 *stats = self.stats()?;
             }
@@ -162,10 +156,9 @@ impl<'a> Reader<'a> {
                     *stats = self.stats()?;
                 }
             }
-            result.policies.push(aggregate);
         }
-        for _ in 0..policies {
-            result.differences.push(self.stats()?);
+        for difference in &mut result.differences {
+            *difference = self.stats()?;
         }
         Ok(result)
     }
