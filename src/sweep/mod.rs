@@ -252,23 +252,20 @@ impl Study {
                 }
             }
         }
-        if changed {
-            // The file with its single `--set` values must be valid on its own.
+        // The file with its single `--set` values must be valid on its own.
+        let set_once = if changed {
             let text = toml::to_string(&base).expect("a TOML table serialises");
-            Scenario::from_toml(origin, &text).map_err(|error| {
+            Some(Scenario::from_toml(origin, &text).map_err(|error| {
                 ScenarioError::whole_file(
                     origin,
                     format!("with --set {}: {}", set_list(settings), error.message),
                 )
-            })?;
-        }
+            })?)
+        } else {
+            None
+        };
         if axes.is_empty() {
-            let scenario = if changed {
-                let text = toml::to_string(&base).expect("a TOML table serialises");
-                Scenario::from_toml(origin, &text).expect("checked above")
-            } else {
-                file
-            };
+            let scenario = set_once.unwrap_or(file);
             return Ok(Study::Scenario(Box::new(
                 scenario.with_overrides(overrides)?,
             )));
