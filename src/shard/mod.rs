@@ -238,8 +238,13 @@ pub fn run_shard(
         },
     )?;
     let mut written = Vec::new();
-    for (((source, (path, file)), input), (_, range, of_blocks)) in
-        sources.iter().zip(files).zip(inputs).zip(parts)
+    let studies = invocation.studies().iter();
+    for ((((source, (path, file)), input), (_, range, of_blocks)), study) in sources
+        .iter()
+        .zip(files)
+        .zip(inputs)
+        .zip(parts)
+        .zip(studies)
     {
         let file = file.into_inner().map_err(|e| {
             FolderError::from(crate::error::WriteError {
@@ -252,10 +257,7 @@ pub fn run_shard(
         let manifest = Manifest {
             format_version: FORMAT_VERSION,
             tool_version: env!("CARGO_PKG_VERSION").into(),
-            scenario: source
-                .name
-                .rsplit_once(".shard-")
-                .map_or(source.name.clone(), |(n, _)| n.to_owned()),
+            scenario: study.name().to_owned(),
             shard: shard.index,
             shards: shard.count,
             fingerprint: fingerprint(input),
