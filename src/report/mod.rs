@@ -94,14 +94,28 @@ pub fn draw_inline<C: Chart>(
 /// A chart drawn into a folder, deferred: the charts of a report are drawn in parallel.
 type ChartJob<'a> = Box<dyn Fn() -> Result<InlineChart, ReportError> + Send + Sync + 'a>;
 
-/// The charts of a report, in page order, drawn together by [`Drawn::draw`].
-struct Drawn<'a> {
+/// The charts of a report, in page order, drawn together by [`Drawn::draw`] (a scenario's
+/// report and a sweep's, [`sweep`]).
+pub(crate) struct Drawn<'a> {
     folder: &'a Path,
     jobs: Vec<ChartJob<'a>>,
 }
 
 impl<'a> Drawn<'a> {
-    fn add<C: Chart + Send + Sync + 'a>(&mut self, chart: C, explanation: impl Into<String>) {
+    /// No chart yet, to be drawn into `folder`.
+    pub(crate) fn new(folder: &'a Path) -> Self {
+        Drawn {
+            folder,
+            jobs: Vec::new(),
+        }
+    }
+
+    /// Adds `chart` with its caption `explanation`.
+    pub(crate) fn add<C: Chart + Send + Sync + 'a>(
+        &mut self,
+        chart: C,
+        explanation: impl Into<String>,
+    ) {
         let (folder, explanation) = (self.folder, explanation.into());
         self.jobs
             .push(Box::new(move || draw_inline(&chart, &explanation, folder)));
@@ -109,7 +123,7 @@ impl<'a> Drawn<'a> {
 
     /// Draws every chart on the rayon pool (each writes its own files) and returns them in
     /// the order added.
-    fn draw(self) -> Result<Vec<InlineChart>, ReportError> {
+    pub(crate) fn draw(self) -> Result<Vec<InlineChart>, ReportError> {
         use rayon::prelude::*;
         self.jobs.par_iter().map(|job| job()).collect()
     }
@@ -122,10 +136,7 @@ pub fn draw_report(source: &Path, target: &Path) -> Result<ReportData, ReportErr
     style::register_fonts();
     let folder = target.join(CHARTS_DIR);
     at_path(&folder, fs::create_dir_all(&folder))?;
-    let mut drawn = Drawn {
-        folder: &folder,
-        jobs: Vec::new(),
-    };
+    let mut drawn = Drawn::new(&folder);
     drawn.add(
         AllocationCompare { data: &data },
         "Each panel stacks the channels' mean shares of the daily budget for one policy; dashed lines mark the oracle's split of each day.",

@@ -11,7 +11,7 @@ use super::charts::sweep::lines::SweepLines;
 use super::charts::sweep::maps::{BestMap, Heatmap, shared_scale};
 use super::charts::sweep::{Shape, SweepMeasure, SweepView};
 use super::html::{InlineChart, escape, figure, head};
-use super::{CHARTS_DIR, ReportError, draw_inline, style, unique_stem};
+use super::{CHARTS_DIR, Drawn, ReportError, style, unique_stem};
 use crate::error::at_path;
 use crate::output::table::thousands;
 use crate::stats::Interval;
@@ -44,34 +44,32 @@ pub fn draw_charts(
     let charts = folder.join(CHARTS_DIR);
     at_path(&charts, std::fs::create_dir_all(&charts))?;
     let objective = &view.objective;
-    let mut figures = Vec::new();
+    let mut drawn = Drawn::new(&charts);
     match &view.shape {
         Shape::Line(axis) => {
             let path = &axis.title;
-            figures.push(draw_inline(
-                &SweepLines {
+            drawn.add(
+                SweepLines {
                     view: &view,
                     axis,
                     measure: SweepMeasure::Objective,
                 },
-                &format!(
+                format!(
                     "Each policy's mean {objective} over the horizon at each value of {path}, \
                      with its 95% band across replications."
                 ),
-                &charts,
-            )?);
-            figures.push(draw_inline(
-                &SweepLines {
+            );
+            drawn.add(
+                SweepLines {
                     view: &view,
                     axis,
                     measure: SweepMeasure::Regret,
                 },
-                &format!(
+                format!(
                     "Each policy's mean regret against the oracle over the horizon at each value \
                      of {path}, with its 95% band: what learning cost at each setting."
                 ),
-                &charts,
-            )?);
+            );
         }
         Shape::Grid(grid) => {
             let (across, up) = (&grid.columns.title, &grid.rows.title);
@@ -82,15 +80,14 @@ pub fn draw_charts(
             } else {
                 ""
             };
-            figures.push(draw_inline(
-                &BestMap { view: &view, grid },
-                &format!(
+            drawn.add(
+                BestMap { view: &view, grid },
+                format!(
                     "The policy with the highest mean {objective} at each combination of \
                      {across} (across) and {up} (up){left_out}; the table gives the intervals \
                      that tell a clear lead from a close one."
                 ),
-                &charts,
-            )?);
+            );
             let scale = shared_scale(&view, grid);
             let mut stems = vec!["sweep-best".to_owned()];
             for (policy, info) in view.policies.iter().enumerate() {
@@ -98,26 +95,25 @@ pub fn draw_charts(
                     &mut stems,
                     &format!("sweep-heatmap-{}", super::file_stem(&info.name)),
                 );
-                figures.push(draw_inline(
-                    &Heatmap {
+                drawn.add(
+                    Heatmap {
                         view: &view,
                         grid,
                         policy,
                         stem,
                         scale,
                     },
-                    &format!(
+                    format!(
                         "Mean {objective} of {} over the horizon at each combination of {across} \
                          (across) and {up} (up), on a colour scale shared by every policy's map.",
                         info.name
                     ),
-                    &charts,
-                )?);
+                );
             }
         }
         Shape::Unchartable => {}
     }
-    Ok(figures)
+    drawn.draw()
 }
 
 fn interval(i: &Interval) -> String {
