@@ -31,6 +31,7 @@ pub mod saturation_thompson;
 pub mod sliding_window_thompson;
 pub mod thompson;
 pub mod ucb;
+pub mod weekdays;
 mod winner_draw;
 
 pub use observations::{Arrival, ChannelObservations, Memory, Observations};

@@ -17,7 +17,16 @@
 //! without that bias.
 //!
 //! Memory: `All` sums every cohort; `Discounted(γ)` weighs a cohort bought `a` days ago by
-//! `γ^a` (arrivals take their cohort's weight); `Window(w)` keeps the last `w` cohorts.
+//! `γ^a` (arrivals take their cohort's weight); `Window(w)` keeps each channel's last `w`
+//! cohorts that bought something.
+//!
+//! A window counts each channel's own days, not the calendar's. A channel that is funded every
+//! day sees exactly the last `w` days; a channel starved of budget keeps the last `w` days on
+//! which it did buy something, however old. A calendar window would empty a starved channel's
+//! memory the day its last funded day left it, and the sampler would treat it as never tried
+//! and test it again with a large share: on `shock` (window 14) that happened every 15 days,
+//! each time costing about 12,000 in a day. The old days stay until the channel is funded
+//! again, which it is as soon as its (stale) posterior wins a draw.
 
 use crate::channel::Pricing;
 use crate::simulate::Outcome;
@@ -100,12 +109,7 @@ impl ChannelObservations {
         }
         self.spend += outcome.spend;
         self.units += outcome.units as f64;
-        self.trials += match self.pricing {
-            Pricing::Cpm => outcome.impressions,
-            Pricing::Cpc => outcome.clicks,
-            Pricing::Cpl => outcome.leads,
-            Pricing::Cpa => outcome.units,
-        } as f64;
+        self.trials += trials(self.pricing, outcome);
     }
 
     fn record_arrival(&mut self, conversions: u64, revenue: f64, weight: f64) {
@@ -190,11 +194,29 @@ impl ChannelObservations {
     }
 }
 
+/// The conversion trials in `outcome` for a channel priced by `pricing`: impressions (CPM),
+/// clicks (CPC), leads (CPL) or conversions (CPA).
+pub(crate) fn trials(pricing: Pricing, outcome: &Outcome) -> f64 {
+    (match pricing {
+        Pricing::Cpm => outcome.impressions,
+        Pricing::Cpc => outcome.clicks,
+        Pricing::Cpl => outcome.leads,
+        Pricing::Cpa => outcome.units,
+    }) as f64
+}
+
 /// One cohort's contribution, kept while it may still matter (lag or window).
 #[derive(Debug, Clone, PartialEq)]
 struct Cohort {
     day: usize,
     channels: Vec<ChannelObservations>,
+}
+
+/// One day of one channel in a sliding window.
+#[derive(Debug, Clone, PartialEq)]
+struct WindowDay {
+    day: usize,
+    observed: ChannelObservations,
 }
 
 /// The observation bookkeeping shared by all policies.
@@ -206,6 +228,8 @@ pub struct Observations {
     totals: Vec<ChannelObservations>,
     cohorts: VecDeque<Cohort>,
     keep: usize,
+    /// With a sliding window: per channel, its last days that bought something, oldest first.
+    windows: Vec<VecDeque<WindowDay>>,
     days: usize,
     /// Per channel, how many times its totals changed: a policy that caches what it derives
     /// from a channel's totals rebuilds it only when this moves.
@@ -225,9 +249,10 @@ impl Observations {
     pub fn with_memory(pricing: Vec<Pricing>, lag_cdfs: Vec<Vec<f64>>, memory: Memory) -> Self {
         let longest_lag = lag_cdfs.iter().map(Vec::len).max().unwrap_or(0);
         let pricing_count = pricing.len();
-        let keep = match memory {
-            Memory::Window(window) => window.max(longest_lag),
-            Memory::All | Memory::Discounted(_) => longest_lag,
+        let (keep, windows) = match memory {
+            // A window keeps its days per channel, lag or not (see the module docs).
+            Memory::Window(window) => (0, vec![VecDeque::with_capacity(window + 1); pricing_count]),
+            Memory::All | Memory::Discounted(_) => (longest_lag, Vec::new()),
         };
         Observations {
             memory,
@@ -235,6 +260,7 @@ impl Observations {
             totals: pricing.into_iter().map(ChannelObservations::new).collect(),
             cohorts: VecDeque::with_capacity(keep + 1),
             keep,
+            windows,
             days: 0,
             generations: vec![0; pricing_count],
         }
@@ -256,8 +282,13 @@ impl Observations {
         arrived: &[Arrival],
     ) {
         debug_assert!(bought.len() == self.totals.len());
-        if matches!(self.memory, Memory::Discounted(_) | Memory::Window(_)) {
-            // Every total moves: weights decay, or the window slides.
+        if let Memory::Window(window) = self.memory {
+            self.record_windowed(day, bought, funded, arrived, window);
+            self.days += 1;
+            return;
+        }
+        if let Memory::Discounted(_) = self.memory {
+            // Every total moves: weights decay.
             self.generations.iter_mut().for_each(|g| *g += 1);
         }
         if let Memory::Discounted(factor) = self.memory {
@@ -298,8 +329,7 @@ impl Observations {
             let weight = match self.memory {
                 Memory::All => 1.0,
                 Memory::Discounted(factor) => factor.powi(age as i32),
-                Memory::Window(window) if age >= window => continue,
-                Memory::Window(_) => 1.0,
+                Memory::Window(_) => unreachable!("windows are recorded apart"),
             };
             self.totals[arrival.channel].record_arrival(
                 arrival.conversions,
@@ -320,18 +350,59 @@ impl Observations {
         while self.cohorts.len() > self.keep {
             self.cohorts.pop_front();
         }
-        if let Memory::Window(window) = self.memory {
-            self.totals.iter_mut().for_each(ChannelObservations::clear);
-            for cohort in self.cohorts.iter().rev().take(window) {
-                for (total, part) in self.totals.iter_mut().zip(&cohort.channels) {
-                    total.add(part);
-                }
-            }
-        }
         if self.keep > 0 {
             self.mature(day);
         }
         self.days += 1;
+    }
+
+    /// [`Observations::record_among`] for a sliding window of `window` days per channel: the
+    /// funded channels' days that bought something join their windows, arrivals join their
+    /// cohort's day while it is in the window, and each channel's totals are its window's.
+    fn record_windowed(
+        &mut self,
+        day: usize,
+        bought: &[Outcome],
+        funded: impl Iterator<Item = usize>,
+        arrived: &[Arrival],
+        window: usize,
+    ) {
+        for i in funded {
+            let outcome = &bought[i];
+            if outcome.spend <= 0.0 && outcome.units == 0 {
+                continue;
+            }
+            let mut observed = ChannelObservations::new(self.totals[i].pricing);
+            observed.record_bought(outcome);
+            let days = &mut self.windows[i];
+            days.push_back(WindowDay { day, observed });
+            if days.len() > window {
+                days.pop_front();
+            }
+        }
+        for arrival in arrived {
+            let days = &mut self.windows[arrival.channel];
+            if let Some(cohort) = days.iter_mut().rev().find(|d| d.day == arrival.cohort) {
+                cohort
+                    .observed
+                    .record_arrival(arrival.conversions, arrival.revenue, 1.0);
+            }
+        }
+        for (i, days) in self.windows.iter().enumerate() {
+            let mut total = ChannelObservations::new(self.totals[i].pricing);
+            let mut pending = 0.0;
+            for cohort in days {
+                total.add(&cohort.observed);
+                if let Some(share) = self.arrived_share[i].get(day - cohort.day) {
+                    pending += cohort.observed.trials * (1.0 - share);
+                }
+            }
+            total.matured_trials = (total.trials - pending).max(0.0);
+            if total != self.totals[i] {
+                self.totals[i] = total;
+                self.generations[i] += 1;
+            }
+        }
     }
 
     /// Sets each channel's matured trials: its trials less the expected share of recent
@@ -343,9 +414,6 @@ impl Observations {
             for cohort in &self.cohorts {
                 let age = day - cohort.day;
                 if let Some(share) = arrived_share.get(age) {
-                    if matches!(self.memory, Memory::Window(w) if age >= w) {
-                        continue;
-                    }
                     pending += cohort.channels[i].trials * (1.0 - share);
                 }
             }
@@ -382,6 +450,12 @@ impl Observations {
     /// Per channel, a count that moves whenever its totals change (see [`Observations`]).
     pub fn generations(&self) -> &[u64] {
         &self.generations
+    }
+
+    /// Channel `channel`'s lag CDF: the share of a cohort's conversions arrived `a` days after
+    /// it was bought, for `a = 0..L` (empty without lag: everything arrives the same day).
+    pub fn lag_cdf(&self, channel: usize) -> &[f64] {
+        &self.arrived_share[channel]
     }
 
     /// Days recorded so far.
@@ -456,6 +530,46 @@ mod tests {
         assert!((channel.matured_trials - (5.0 + 4.0 + 2.5)).abs() < 1e-12);
         assert_eq!((channel.trials, channel.conversions), (15.0, 2.0));
         assert!((channel.matured_roas() - 100.0 / 30.0 * 15.0 / 11.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_window_keeps_a_starved_channels_last_funded_days() {
+        let mut window = Observations::with_memory(
+            vec![Pricing::Cpc, Pricing::Cpc],
+            vec![Vec::new(), Vec::new()],
+            Memory::Window(2),
+        );
+        window.record_outcomes(&[day(3, 30.0), day(1, 10.0)]);
+        for conversions in [2, 4, 6, 8] {
+            window.record_outcomes(&[Outcome::default(), day(conversions, 1.0)]);
+        }
+        // Channel 0 was funded on day 0 only: four days later its window still holds it.
+        let starved = &window.channels()[0];
+        assert!(!starved.is_untried());
+        assert_eq!((starved.conversions, starved.trials), (3.0, 5.0));
+        // Channel 1, funded every day, holds the last two days.
+        let funded = &window.channels()[1];
+        assert_eq!((funded.conversions, funded.days_funded), (14.0, 2.0));
+    }
+
+    #[test]
+    fn a_window_counts_lagged_conversions_of_its_cohorts_only() {
+        // Half of a cohort's conversions arrive the same day, the rest the next day.
+        let mut window =
+            Observations::with_memory(vec![Pricing::Cpc], vec![vec![0.5, 1.0]], Memory::Window(1));
+        let arrival = |cohort, conversions| Arrival {
+            channel: 0,
+            cohort,
+            conversions,
+            revenue: 10.0 * conversions as f64,
+        };
+        window.record(0, &[day(0, 0.0)], &[arrival(0, 2)]);
+        assert_eq!(window.channels()[0].matured_trials, 2.5);
+        // Day 1 pushes day 0 out of the one-day window: its late conversions are dropped.
+        window.record(1, &[day(0, 0.0)], &[arrival(0, 2), arrival(1, 1)]);
+        let channel = &window.channels()[0];
+        assert_eq!((channel.conversions, channel.trials), (1.0, 5.0));
+        assert_eq!(channel.matured_trials, 2.5);
     }
 
     #[test]
