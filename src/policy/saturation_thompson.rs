@@ -322,6 +322,8 @@ pub struct SaturationThompson {
     drawn: Vec<Channel>,
     /// The mean of the day's drawn optimal splits.
     average: Vec<f64>,
+    /// Each channel's weekday multiplier for the day being split.
+    weekday: Vec<f64>,
 }
 
 impl SaturationThompson {
@@ -354,6 +356,7 @@ impl SaturationThompson {
             weekdays: WeekdayEffects::new(scenario),
             drawn,
             average: Vec::new(),
+            weekday: Vec::new(),
         }
     }
 }
@@ -401,10 +404,13 @@ impl Policy for SaturationThompson {
         }
         self.average.clear();
         self.average.resize(spend.len(), 0.0);
+        self.weekday.clear();
+        self.weekday
+            .extend((0..spend.len()).map(|i| self.weekdays.multiplier(i, day.index)));
         for _ in 0..DRAWS {
             self.draw_market(observed, rng);
-            for (i, drawn) in self.drawn.iter_mut().enumerate() {
-                drawn.value *= self.weekdays.multiplier(i, day.index);
+            for (drawn, multiplier) in self.drawn.iter_mut().zip(&self.weekday) {
+                drawn.value *= multiplier;
             }
             let split = optimal_constrained(&self.drawn, day.bounds, day.budget, day.objective);
             for (average, s) in self.average.iter_mut().zip(&split.spend) {
