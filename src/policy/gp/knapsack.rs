@@ -49,12 +49,13 @@ impl Knapsack {
             for t in lo[k]..width {
                 let mut best = f64::NEG_INFINITY;
                 let mut arg = 0;
-                for j in lo[k]..=top.min(t) {
+                let choices = value.iter().enumerate().take(top.min(t) + 1).skip(lo[k]);
+                for (j, &worth) in choices {
                     let before = self.best[t - j];
                     if before == f64::NEG_INFINITY {
                         continue;
                     }
-                    let candidate = before + value[j];
+                    let candidate = before + worth;
                     if candidate > best {
                         best = candidate;
                         arg = j;

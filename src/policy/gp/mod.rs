@@ -201,7 +201,9 @@ impl GpBandit {
                         * c.value_per_conversion().unwrap_or(pooled_value)
                 })
             })
-            .fold(None, |best: Option<f64>, x| Some(best.map_or(x, |b| b.max(x))))
+            .fold(None, |best: Option<f64>, x| {
+                Some(best.map_or(x, |b| b.max(x)))
+            })
             .unwrap_or(1.0);
         for i in 0..channels.len() {
             let channel = &channels[i];
@@ -260,8 +262,9 @@ impl GpBandit {
                 _ => {
                     // Nothing bought yet: a constant return, as Thompson sampling has it.
                     let roas = match self.rule {
-                        Rule::Ucb => prior.prior_alpha / (prior.prior_alpha + prior.prior_beta)
-                            * best_scale,
+                        Rule::Ucb => {
+                            prior.prior_alpha / (prior.prior_alpha + prior.prior_beta) * best_scale
+                        }
                         Rule::Thompson => belief.draw(rng),
                     };
                     for j in 0..=grid {
@@ -403,11 +406,48 @@ mod tests {
                 policy.observe(&day, &outcomes, &[]);
                 let day = crate::policy::test_day(index, 1000.0, Allocation::Proportional, 2);
                 policy.allocate(&day, &observed, &mut rng, &mut spend);
-                assert!((spend.iter().sum::<f64>() - 1000.0).abs() < 1e-9, "{spend:?}");
+                assert!(
+                    (spend.iter().sum::<f64>() - 1000.0).abs() < 1e-9,
+                    "{spend:?}"
+                );
                 for s in &spend {
                     let steps = s / 25.0;
                     assert!((steps - steps.round()).abs() < 1e-9, "{spend:?}");
                 }
+            }
+        }
+    }
+
+    /// Under winner-takes-all every day puts the whole budget on one channel, the first day
+    /// on a channel at random.
+    #[test]
+    fn winner_takes_all_funds_one_channel() {
+        let scenario = scenario("");
+        for rule in [Rule::Ucb, Rule::Thompson] {
+            let mut policy = GpBandit::new(GpParams::default(), rule, &scenario);
+            let mut observed = Observations::new([Pricing::Cpc; 2]);
+            let mut rng = StreamRng::seed_from_u64(5);
+            let mut spend = vec![0.0; 2];
+            for index in 0..8 {
+                let day = crate::policy::test_day(index, 1000.0, Allocation::WinnerTakesAll, 2);
+                spend.fill(0.0);
+                policy.allocate(&day, &observed, &mut rng, &mut spend);
+                assert_eq!(spend.iter().filter(|&&s| s > 0.0).count(), 1, "{spend:?}");
+                assert_eq!(spend.iter().sum::<f64>(), 1000.0);
+                let outcomes: Vec<Outcome> = spend
+                    .iter()
+                    .map(|&s| Outcome {
+                        allocated: s,
+                        spend: s,
+                        units: (s / 4.0) as u64,
+                        clicks: (s / 4.0) as u64,
+                        conversions: (s / 80.0) as u64,
+                        revenue: (s / 80.0).floor() * 100.0,
+                        ..Outcome::default()
+                    })
+                    .collect();
+                observed.record_outcomes(&outcomes);
+                policy.observe(&day, &outcomes, &[]);
             }
         }
     }

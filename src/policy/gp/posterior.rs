@@ -147,16 +147,19 @@ impl GridPosterior {
         // K = k₀(X, X) + diag(σ² / n_a).
         self.gram.clear();
         self.gram.resize(m * m, 0.0);
-        for a in 0..m {
+        for (a, &point) in observed.iter().enumerate() {
             for b in 0..=a {
                 let k = kernel.eval(x(a), x(b));
                 self.gram[a * m + b] = k;
                 self.gram[b * m + a] = k;
             }
-            self.gram[a * m + a] += noise_variance / data.point(observed[a]).count;
+            self.gram[a * m + a] += noise_variance / data.point(point).count;
         }
         let positive = cholesky(&mut self.gram, m);
-        debug_assert!(positive, "the noise keeps the Gram matrix positive definite");
+        debug_assert!(
+            positive,
+            "the noise keeps the Gram matrix positive definite"
+        );
         // α = L⁻¹ ȳ, V = L⁻¹ k₀(X, Z) (m × n, row-major).
         let mut alpha: Vec<f64> = observed.iter().map(|&g| data.point(g).mean()).collect();
         solve_lower(&self.gram, m, &mut alpha);
@@ -173,9 +176,9 @@ impl GridPosterior {
         for j in 0..n {
             let mut mean = 0.0;
             let mut explained = 0.0;
-            for a in 0..m {
+            for (a, weight) in alpha.iter().enumerate() {
                 let v = self.cross[a * n + j];
-                mean += v * alpha[a];
+                mean += v * weight;
                 explained += v * v;
             }
             self.mean.push(mean);
@@ -423,7 +426,10 @@ mod tests {
             .iter()
             .map(|y: &f64| (y - 6.3 / 3.0).powi(2))
             .sum::<f64>()
-            + [4.1, 3.5].iter().map(|y: &f64| (y - 3.8).powi(2)).sum::<f64>();
+            + [4.1, 3.5]
+                .iter()
+                .map(|y: &f64| (y - 3.8).powi(2))
+                .sum::<f64>();
         assert!((scatter - expected).abs() < 1e-12);
         assert_eq!(dof, 3.0);
     }
@@ -460,7 +466,11 @@ mod tests {
             let variance = squares[j] / draws as f64;
             // The variance of a sample variance of normals is 2σ⁴ / n.
             let se = (2.0f64).sqrt() * sd * sd / (draws as f64).sqrt();
-            assert!((variance - sd * sd).abs() < 5.0 * se, "{j}: {variance} vs {}", sd * sd);
+            assert!(
+                (variance - sd * sd).abs() < 5.0 * se,
+                "{j}: {variance} vs {}",
+                sd * sd
+            );
         }
         // Σ(3, 8) by the formula, against the draws' covariance.
         let mut cross = GridPosterior::default();
@@ -469,6 +479,9 @@ mod tests {
         let covariance: f64 = (0..8).map(|c| l[2 * 8 + c] * l[7 * 8 + c]).sum();
         let sample = product / draws as f64;
         let se = posterior.sd[3] * posterior.sd[8] * 2.0 / (draws as f64).sqrt();
-        assert!((sample - covariance).abs() < 5.0 * se, "{sample} vs {covariance}");
+        assert!(
+            (sample - covariance).abs() < 5.0 * se,
+            "{sample} vs {covariance}"
+        );
     }
 }
