@@ -51,7 +51,9 @@ Scenario files (TOML; full reference in the README):
               thompson (prior_alpha, prior_beta, draws) | ucb (loglog_factor) |
               discounted-thompson (discount, + thompson's) |
               sliding-window-thompson (window, + thompson's) |
-              saturation-thompson (prior_alpha, prior_beta) | oracle; optional name
+              saturation-thompson (prior_alpha, prior_beta) |
+              gp-ucb (grid, beta, prior_alpha, prior_beta) |
+              gp-thompson (grid, prior_alpha, prior_beta) | oracle; optional name
   [sweep]     axes: dotted paths with lists, e.g. daily_budget = [5000.0, 10000.0],
               \"channels.search.price_cv\" = [0.0, 0.2], \"policies.epsilon-greedy.epsilon\" =
               [0.05, 0.1]; mode = product (default) | zip. Same as --set PATH=a,b,c
@@ -70,8 +72,8 @@ Account files (TOML; full reference in the README):
               file), currency, objective = revenue | profit, target_roas,
               max_daily_change (pacing against the last day's split), seed,
               policy = saturation-thompson (default) | thompson | discounted-thompson |
-              sliding-window-thompson | epsilon-greedy | ucb, or a [policy] table with kind
-              and parameters
+              sliding-window-thompson | epsilon-greedy | ucb | gp-ucb | gp-thompson, or a
+              [policy] table with kind and parameters
   [columns]   the CSV's headers: date, channel, spend, impressions, clicks, leads,
               conversions, revenue (e.g. spend = \"Cost\")
   [channel_of] campaign = channel, for campaigns that belong to one channel

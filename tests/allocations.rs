@@ -112,6 +112,11 @@ draws = 50
 [[policies]]
 kind = \"saturation-thompson\"
 [[policies]]
+kind = \"gp-ucb\"
+[[policies]]
+kind = \"gp-thompson\"
+grid = 12
+[[policies]]
 kind = \"oracle\"
 ";
 

@@ -323,3 +323,49 @@ fn the_fatigue_benchmark_beats_the_even_split() {
     assert!(difference.low > 0.0, "oracle minus fixed: {difference:?}");
     assert!(policy(&results, "fixed").regret.mean() > 0.0);
 }
+
+/// `scenario`'s file with its policies replaced by `policies` (kinds, in order).
+fn shipped_with_policies(name: &str, policies: &[&str]) -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
+    let source = std::fs::read_to_string(&path).expect("the shipped scenario is readable");
+    let cut = source.find("[[policies]]").unwrap_or(source.len());
+    let mut text = source[..cut].to_owned();
+    for kind in policies {
+        text += &format!("\n[[policies]]\nkind = \"{kind}\"\n");
+    }
+    Scenario::from_toml(&format!("{name}.toml"), &text).expect("the policies are valid")
+}
+
+/// The GP bandits (AdComB) against the parametric curve learner under diminishing returns:
+/// over the 200 replications of `saturation`, saturation Thompson sampling's regret is below
+/// gp-ucb's and gp-thompson's with 95% intervals apart (it knows the curve family, the GPs
+/// learn the curve point by point), and gp-ucb's regret is below 60% of the even split's with
+/// its 95% interval (the even split's regret is the same in every replication).
+#[test]
+fn the_gp_bandits_learn_the_curves_but_trail_the_parametric_learner() {
+    let scenario = shipped_with_policies(
+        "saturation",
+        &["gp-ucb", "gp-thompson", "saturation-thompson", "fixed"],
+    );
+    assert_eq!(scenario.replications, 200);
+    let results = run_scenario(&scenario, &|| {});
+    let regret = |name: &str| policy(&results, name).regret.interval95();
+    let (curve, ucb, thompson) = (
+        regret("saturation-thompson"),
+        regret("gp-ucb"),
+        regret("gp-thompson"),
+    );
+    let even = policy(&results, "fixed").regret.mean();
+    eprintln!(
+        "saturation-thompson {curve:?}, gp-ucb {ucb:?}, gp-thompson {thompson:?}, even {even}"
+    );
+    assert!(curve.high < ucb.low, "{curve:?} vs gp-ucb {ucb:?}");
+    assert!(
+        curve.high < thompson.low,
+        "{curve:?} vs gp-thompson {thompson:?}"
+    );
+    assert!(
+        ucb.high < 0.6 * even,
+        "gp-ucb {ucb:?} vs the even split {even}"
+    );
+}

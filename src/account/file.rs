@@ -307,9 +307,9 @@ impl Account {
             });
         };
         let learning = "a learning policy: \"saturation-thompson\" (the default), \"thompson\", \
-                        \"epsilon-greedy\", \"ucb\", \"discounted-thompson\" or \
-                        \"sliding-window-thompson\", or a [policy] table with `kind` and its \
-                        parameters";
+                        \"epsilon-greedy\", \"ucb\", \"discounted-thompson\", \
+                        \"sliding-window-thompson\", \"gp-ucb\" or \"gp-thompson\", or a \
+                        [policy] table with `kind` and its parameters";
         let spec = match raw.get_ref() {
             toml::Value::String(kind) => {
                 let parsed = RawPolicyKind::deserialize(serde::de::value::StrDeserializer::<

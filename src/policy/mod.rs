@@ -15,15 +15,19 @@
 //! | `discounted-thompson` | [`discounted_thompson`] | Thompson sampling that down-weights old days |
 //! | `sliding-window-thompson` | [`sliding_window_thompson`] | Thompson sampling on the last days only |
 //! | `saturation-thompson` | [`saturation_thompson`] | draws each channel's response curve and maximises the drawn curves |
+//! | `gp-ucb` | [`gp`] | a Gaussian process per channel's units curve, its upper confidence bound split by a knapsack on a spend grid (AdComB) |
+//! | `gp-thompson` | [`gp`] | the same with one joint posterior draw of every curve a day |
 //! | `oracle` | [`oracle`] | knows the model and plays the optimal split: the benchmark for regret |
 //!
 //! Every policy's split is then projected onto the day's constraints by the simulation (see
-//! [`crate::constraints`]); policies that optimise (the oracle, saturation Thompson sampling)
-//! respect them already. Under the profit objective a policy may leave budget unspent.
+//! [`crate::constraints`]); policies that optimise (the oracle, saturation Thompson sampling,
+//! the GP bandits) respect them already. Under the profit objective a policy may leave budget
+//! unspent.
 
 pub mod discounted_thompson;
 pub mod epsilon_greedy;
 pub mod fixed;
+pub mod gp;
 pub mod observations;
 pub mod oracle;
 pub mod probability_of_best;
@@ -157,6 +161,10 @@ pub enum PolicyKind {
     SlidingWindowThompson(sliding_window_thompson::SlidingWindowParams),
     /// Thompson sampling on response curves.
     SaturationThompson(saturation_thompson::SaturationThompsonParams),
+    /// GP-UCB on each channel's units curve, split by a knapsack.
+    GpUcb(gp::GpParams),
+    /// GP Thompson sampling on each channel's units curve, split by a knapsack.
+    GpThompson(gp::GpParams),
     /// The optimal split of the true model.
     Oracle,
 }
@@ -172,6 +180,8 @@ impl PolicyKind {
             PolicyKind::DiscountedThompson(_) => "discounted-thompson",
             PolicyKind::SlidingWindowThompson(_) => "sliding-window-thompson",
             PolicyKind::SaturationThompson(_) => "saturation-thompson",
+            PolicyKind::GpUcb(_) => "gp-ucb",
+            PolicyKind::GpThompson(_) => "gp-thompson",
             PolicyKind::Oracle => "oracle",
         }
     }
@@ -214,6 +224,12 @@ impl PolicySpec {
             PolicyKind::SaturationThompson(params) => Box::new(
                 saturation_thompson::SaturationThompson::new(*params, scenario),
             ),
+            PolicyKind::GpUcb(params) => {
+                Box::new(gp::GpBandit::new(*params, gp::Rule::Ucb, scenario))
+            }
+            PolicyKind::GpThompson(params) => {
+                Box::new(gp::GpBandit::new(*params, gp::Rule::Thompson, scenario))
+            }
             PolicyKind::Oracle => Box::new(oracle::Oracle::new(scenario)),
         }
     }

@@ -169,6 +169,8 @@ pub(crate) enum RawPolicyKind {
     DiscountedThompson,
     SlidingWindowThompson,
     SaturationThompson,
+    GpUcb,
+    GpThompson,
     Oracle,
 }
 
@@ -182,6 +184,8 @@ impl RawPolicyKind {
             RawPolicyKind::DiscountedThompson => "discounted-thompson",
             RawPolicyKind::SlidingWindowThompson => "sliding-window-thompson",
             RawPolicyKind::SaturationThompson => "saturation-thompson",
+            RawPolicyKind::GpUcb => "gp-ucb",
+            RawPolicyKind::GpThompson => "gp-thompson",
             RawPolicyKind::Oracle => "oracle",
         }
     }
@@ -200,6 +204,8 @@ impl RawPolicyKind {
                 &["window", "prior_alpha", "prior_beta", "draws"]
             }
             RawPolicyKind::SaturationThompson => &["prior_alpha", "prior_beta"],
+            RawPolicyKind::GpUcb => &["grid", "beta", "prior_alpha", "prior_beta"],
+            RawPolicyKind::GpThompson => &["grid", "prior_alpha", "prior_beta"],
             RawPolicyKind::Oracle => &[],
         }
     }
@@ -231,6 +237,10 @@ pub(crate) struct RawPolicy {
     pub discount: Option<Spanned<f64>>,
     #[serde(default)]
     pub window: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub grid: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub beta: Option<Spanned<f64>>,
 }
 
 impl RawPolicy {
@@ -248,6 +258,8 @@ impl RawPolicy {
             loglog_factor: None,
             discount: None,
             window: None,
+            grid: None,
+            beta: None,
         }
     }
 
@@ -271,6 +283,8 @@ impl RawPolicy {
         );
         note("discount", self.discount.as_ref().map(Spanned::span));
         note("window", self.window.as_ref().map(Spanned::span));
+        note("grid", self.grid.as_ref().map(Spanned::span));
+        note("beta", self.beta.as_ref().map(Spanned::span));
         present
     }
 }

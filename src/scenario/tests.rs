@@ -233,6 +233,26 @@ fn policy_errors() {
         &["prior_alpha must be a number above 0"],
         15,
     );
+    assert_error_at(
+        &with_policy("kind = \"gp-ucb\"\ngrid = 1"),
+        &["policy 'gp-ucb': grid must be a whole number from 2 to 400, got 1"],
+        (15, 8),
+    );
+    assert_error_at(
+        &with_policy("kind = \"gp-ucb\"\nbeta = 0.0"),
+        &[
+            "policy 'gp-ucb': beta must be a number above 0 and at most 10000 (the bound is \
+             mean + sqrt(beta) sd), got 0",
+        ],
+        (15, 8),
+    );
+    assert_error(
+        &with_policy("kind = \"gp-thompson\"\nbeta = 2.0"),
+        &[
+            "policy 'gp-thompson': `beta` does not apply to kind \"gp-thompson\" (its fields: `kind`, `name`, `grid`, `prior_alpha`, `prior_beta`)",
+        ],
+        15,
+    );
     assert_error(
         &with_policy("kind = \"ucb-9\""),
         &[

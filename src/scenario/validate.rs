@@ -18,6 +18,7 @@ use crate::objective::Objective;
 use crate::policy::discounted_thompson::DiscountedThompsonParams;
 use crate::policy::epsilon_greedy::EpsilonGreedyParams;
 use crate::policy::fixed::FixedParams;
+use crate::policy::gp::GpParams;
 use crate::policy::saturation_thompson::SaturationThompsonParams;
 use crate::policy::sliding_window_thompson::SlidingWindowParams;
 use crate::policy::thompson::ThompsonParams;
@@ -56,6 +57,10 @@ const SHARE_SUM_TOLERANCE: f64 = 1e-3;
 const MULTIPLIER_RANGE: (f64, f64) = (1e-3, 1e3);
 /// Longest conversion lag, in days.
 const MAX_LAG_DAYS: i64 = 365;
+/// Most steps of a GP bandit's spend grid (a day costs `O(grid³)` per channel).
+const MAX_GRID: i64 = 400;
+/// Largest constant `beta` of GP-UCB.
+const MAX_BETA: f64 = 1e4;
 /// Longest sliding window, in days.
 const MAX_WINDOW: i64 = 100_000;
 /// Name reserved for the totals rows of `daily.csv` (one per policy and row of days).
@@ -1119,8 +1124,53 @@ impl Checker<'_> {
                     thompson: self.thompson(raw, &what)?,
                 })
             }
+            RawPolicyKind::GpUcb => {
+                let params = self.gp(raw, &what)?;
+                PolicyKind::GpUcb(GpParams {
+                    beta: params.beta.or(Some(GpParams::DEFAULT_BETA)),
+                    ..params
+                })
+            }
+            RawPolicyKind::GpThompson => PolicyKind::GpThompson(self.gp(raw, &what)?),
         };
         Ok(PolicySpec { name, kind })
+    }
+
+    /// The parameters of the GP bandits (`beta` only reaches here for `gp-ucb`).
+    fn gp(
+        &self,
+        raw: &RawPolicy,
+        what: &dyn Fn(&str) -> String,
+    ) -> Result<GpParams, ScenarioError> {
+        let grid = match &raw.grid {
+            Some(g) => self.whole(&what("grid"), g, 2, MAX_GRID)? as usize,
+            None => GpParams::DEFAULT_GRID,
+        };
+        let beta = match &raw.beta {
+            Some(b) => {
+                let allowed = format!(
+                    "a number above 0 and at most {MAX_BETA} (the bound is mean + sqrt(beta) sd)"
+                );
+                let v = self.number(&what("beta"), b, 0.0, MAX_BETA, &allowed)?;
+                if v <= 0.0 {
+                    return self.fail(
+                        b.span(),
+                        format!("{} must be {allowed}, got {}", what("beta"), shown(v)),
+                    );
+                }
+                Some(v)
+            }
+            None => None,
+        };
+        let thompson = self.thompson(raw, what)?;
+        Ok(GpParams {
+            grid,
+            beta,
+            thompson: ThompsonParams {
+                draws: None,
+                ..thompson
+            },
+        })
     }
 
     /// The Thompson sampling parameters shared by its variants.
