@@ -58,7 +58,7 @@ fn scenario_source() -> impl Strategy<Value = String> {
             for (i, parts) in channels.into_iter().enumerate() {
                 text += &channel_toml(i, parts);
             }
-            text
+            text + ALL_POLICIES
         })
 }
 

@@ -65,6 +65,10 @@
 //! [`Policy::draw_curves`] returns curves without the weekday (the mean over the week), for
 //! `recommend` to scale by its own fit of the weekdays.
 //!
+//! **One channel a day.** Under winner-takes-all allocation the whole budget goes to the
+//! channel whose drawn curve (times its weekday multiplier) earns most with the whole budget,
+//! one draw a day, ties at random: Thompson sampling on the curves, without opening or mixing.
+//!
 //! **Opening and mixing.** The first [`TEST_DAYS`] days are a test design around the even
 //! split: day 1 is even, then each channel alternates between `(1 ± TEST_SPREAD) · B / K`
 //! (renormalised to `B`), so every curve has two spends to tell its bend from its height, at
@@ -97,10 +101,10 @@
 
 use super::thompson::{Beliefs, ThompsonParams};
 use super::weekdays::WeekdayEffects;
-use super::{Arrival, Day, Observations, Policy};
+use super::{Arrival, Day, Observations, Policy, all_on, argmax_random_ties};
 use crate::channel::{Channel, Pricing};
 use crate::oracle::optimal_constrained;
-use crate::scenario::Scenario;
+use crate::scenario::{Allocation, Scenario};
 use crate::simulate::Outcome;
 use crate::streams::StreamRng;
 use rand::RngExt;
@@ -397,6 +401,20 @@ impl Policy for SaturationThompson {
         rng: &mut StreamRng,
         spend: &mut [f64],
     ) {
+        if day.allocation == Allocation::WinnerTakesAll {
+            // One channel a day: the one whose drawn curve earns most with the whole budget.
+            self.draw_market(observed, rng);
+            self.weekday.clear();
+            let budget = day.budget;
+            for (i, drawn) in self.drawn.iter().enumerate() {
+                let multiplier = self.weekdays.multiplier(i, day.index);
+                self.weekday
+                    .push(multiplier * drawn.expected_revenue(budget));
+            }
+            let best = argmax_random_ties(&self.weekday, rng);
+            all_on(spend, best, budget);
+            return;
+        }
         if day.index < TEST_DAYS || observed.channels().iter().all(|c| c.is_untried()) {
             // The opening (see the module docs): even, then alternating spreads around it.
             opening_split(day.index, day.budget, spend);
