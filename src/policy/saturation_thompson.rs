@@ -324,8 +324,9 @@ pub struct SaturationThompson {
     beliefs: Beliefs,
     weekdays: WeekdayEffects,
     drawn: Vec<Channel>,
-    /// The mean of the day's drawn optimal splits.
-    average: Vec<f64>,
+    /// Per channel, the day's working figures: the mean of the drawn optimal splits, or under
+    /// winner-takes-all each drawn curve's revenue with the whole budget.
+    scratch: Vec<f64>,
     /// Each channel's weekday multiplier for the day being split.
     weekday: Vec<f64>,
 }
@@ -359,7 +360,7 @@ impl SaturationThompson {
             beliefs: Beliefs::default(),
             weekdays: WeekdayEffects::new(scenario),
             drawn,
-            average: Vec::new(),
+            scratch: Vec::new(),
             weekday: Vec::new(),
         }
     }
@@ -393,6 +394,17 @@ impl SaturationThompson {
     }
 }
 
+impl SaturationThompson {
+    /// Draws one curve per channel for the day being split: [`Self::draw_market`] with each
+    /// drawn revenue per unit times the day's weekday multiplier (in `self.weekday`).
+    fn draw_day(&mut self, observed: &Observations, rng: &mut StreamRng) {
+        self.draw_market(observed, rng);
+        for (drawn, multiplier) in self.drawn.iter_mut().zip(&self.weekday) {
+            drawn.value *= multiplier;
+        }
+    }
+}
+
 impl Policy for SaturationThompson {
     fn allocate(
         &mut self,
@@ -401,45 +413,40 @@ impl Policy for SaturationThompson {
         rng: &mut StreamRng,
         spend: &mut [f64],
     ) {
-        if day.allocation == Allocation::WinnerTakesAll {
-            // One channel a day: the one whose drawn curve earns most with the whole budget.
-            self.draw_market(observed, rng);
-            self.weekday.clear();
-            let budget = day.budget;
-            for (i, drawn) in self.drawn.iter().enumerate() {
-                let multiplier = self.weekdays.multiplier(i, day.index);
-                self.weekday
-                    .push(multiplier * drawn.expected_revenue(budget));
-            }
-            let best = argmax_random_ties(&self.weekday, rng);
-            all_on(spend, best, budget);
-            return;
-        }
-        if day.index < TEST_DAYS || observed.channels().iter().all(|c| c.is_untried()) {
+        if day.allocation != Allocation::WinnerTakesAll
+            && (day.index < TEST_DAYS || observed.channels().iter().all(|c| c.is_untried()))
+        {
             // The opening (see the module docs): even, then alternating spreads around it.
             opening_split(day.index, day.budget, spend);
             return;
         }
-        self.average.clear();
-        self.average.resize(spend.len(), 0.0);
         self.weekday.clear();
         self.weekday
             .extend((0..spend.len()).map(|i| self.weekdays.multiplier(i, day.index)));
+        self.scratch.clear();
+        if day.allocation == Allocation::WinnerTakesAll {
+            // One channel a day: the one whose drawn curve earns most with the whole budget.
+            self.draw_day(observed, rng);
+            let budget = day.budget;
+            self.scratch
+                .extend(self.drawn.iter().map(|c| c.expected_revenue(budget)));
+            let best = argmax_random_ties(&self.scratch, rng);
+            all_on(spend, best, budget);
+            return;
+        }
+        self.scratch.resize(spend.len(), 0.0);
         for _ in 0..DRAWS {
-            self.draw_market(observed, rng);
-            for (drawn, multiplier) in self.drawn.iter_mut().zip(&self.weekday) {
-                drawn.value *= multiplier;
-            }
+            self.draw_day(observed, rng);
             let split = optimal_constrained(&self.drawn, day.bounds, day.budget, day.objective);
-            for (average, s) in self.average.iter_mut().zip(&split.spend) {
+            for (average, s) in self.scratch.iter_mut().zip(&split.spend) {
                 *average += s / DRAWS as f64;
             }
         }
         let mixing = MIXING / (MIXING + day.index as f64);
         // The even split of what the drawn splits spend: all of the budget under the revenue
         // objective, what is drawn to pay under the profit objective.
-        let even = self.average.iter().sum::<f64>() / spend.len() as f64;
-        for (s, drawn) in spend.iter_mut().zip(&self.average) {
+        let even = self.scratch.iter().sum::<f64>() / spend.len() as f64;
+        for (s, drawn) in spend.iter_mut().zip(&self.scratch) {
             *s = (1.0 - mixing) * drawn + mixing * even;
         }
     }
