@@ -287,11 +287,9 @@ impl Observations {
             self.days += 1;
             return;
         }
-        if let Memory::Discounted(_) = self.memory {
+        if let Memory::Discounted(factor) = self.memory {
             // Every total moves: weights decay.
             self.generations.iter_mut().for_each(|g| *g += 1);
-        }
-        if let Memory::Discounted(factor) = self.memory {
             self.totals.iter_mut().for_each(|c| c.scale(factor));
             for cohort in &mut self.cohorts {
                 cohort.channels.iter_mut().for_each(|c| c.scale(factor));
@@ -450,12 +448,6 @@ impl Observations {
     /// Per channel, a count that moves whenever its totals change (see [`Observations`]).
     pub fn generations(&self) -> &[u64] {
         &self.generations
-    }
-
-    /// Channel `channel`'s lag CDF: the share of a cohort's conversions arrived `a` days after
-    /// it was bought, for `a = 0..L` (empty without lag: everything arrives the same day).
-    pub fn lag_cdf(&self, channel: usize) -> &[f64] {
-        &self.arrived_share[channel]
     }
 
     /// Days recorded so far.

@@ -82,13 +82,9 @@ pub struct WeekdayEffects {
 impl WeekdayEffects {
     /// Nothing observed yet of `scenario`'s channels.
     pub fn new(scenario: &Scenario) -> Self {
-        let observations = scenario.observations(super::Memory::All);
-        let channels = scenario.channels.len();
         WeekdayEffects::of(
             scenario.channels.iter().map(|c| c.pricing).collect(),
-            (0..channels)
-                .map(|i| observations.lag_cdf(i).to_vec())
-                .collect(),
+            scenario.lag_cdfs(),
         )
     }
 

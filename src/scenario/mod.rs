@@ -180,12 +180,18 @@ impl Scenario {
     pub fn observations(&self, memory: Memory) -> Observations {
         Observations::with_memory(
             self.channels.iter().map(|c| c.pricing).collect(),
-            self.dynamics
-                .iter()
-                .map(|d| d.lag.as_ref().map_or_else(Vec::new, |l| l.cdf()))
-                .collect(),
+            self.lag_cdfs(),
             memory,
         )
+    }
+
+    /// Per channel, the lag CDF `F(a)` for `a = 0..L`: the share of a day's conversions
+    /// arrived `a` days later (empty for a channel without lag).
+    pub fn lag_cdfs(&self) -> Vec<Vec<f64>> {
+        self.dynamics
+            .iter()
+            .map(|d| d.lag.as_ref().map_or_else(Vec::new, |l| l.cdf()))
+            .collect()
     }
 
     /// An error about the scenario's `name`, pointing at its line and column. Call it on the
