@@ -139,6 +139,23 @@ impl Channel {
     }
 }
 
+/// A curve of the oracle's family for tests: each paid unit is one conversion worth `value`
+/// (`cpa`, no noise), bought at `price` up to `audience`.
+#[cfg(test)]
+pub(crate) fn test_curve(price: f64, value: f64, audience: Option<f64>) -> Channel {
+    Channel {
+        name: String::new(),
+        pricing: Pricing::Cpa,
+        price,
+        price_cv: 0.0,
+        ctr: 1.0,
+        cvr: 1.0,
+        value,
+        value_cv: 0.0,
+        audience,
+    }
+}
+
 /// `u(s)` of a channel with the given price and audience (see the module docs).
 pub fn units_bought(price: f64, audience: Option<f64>, spend: f64) -> f64 {
     match audience {

@@ -231,6 +231,20 @@ fn weekday_learning_cuts_the_even_split_regret_by_a_third_on_seasonality() {
     assert!(learner.high < 0.7 * even, "{learner:?} vs 0.7 × {even}");
 }
 
+/// Wear is learned: on `fatigue` (200 replications) saturation Thompson sampling, which learns
+/// how delivery wears each CPM channel's click-through rate and plans the steady split, loses
+/// less than a third of the 40,078 it lost when it read the rested rates (95% upper bound).
+#[test]
+fn learning_the_wear_cuts_saturation_thompson_regret_by_two_thirds_on_fatigue() {
+    let scenario = only(shipped("fatigue"), &["saturation-thompson", "fixed"]);
+    assert_eq!(scenario.replications, 200);
+    let results = run_scenario(&scenario, &|| {});
+    let learner = policy(&results, "saturation-thompson").regret.interval95();
+    let even = policy(&results, "fixed").regret.mean();
+    eprintln!("fatigue: saturation-thompson {learner:?}, even split {even}");
+    assert!(learner.high < 40_078.0 / 3.0, "{learner:?}");
+}
+
 /// Acceptance: after the best channel collapses (day 46), discounted and sliding-window
 /// Thompson sampling lose less over the next 30 days than Thompson sampling that remembers all.
 #[test]

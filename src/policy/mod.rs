@@ -35,6 +35,7 @@ pub mod saturation_thompson;
 pub mod sliding_window_thompson;
 pub mod thompson;
 pub mod ucb;
+pub mod wear;
 pub mod weekdays;
 mod winner_draw;
 

@@ -65,6 +65,19 @@
 //! [`Policy::draw_curves`] returns curves without the weekday (the mean over the week), for
 //! `recommend` to scale by its own fit of the weekdays.
 //!
+//! **Wear.** Creatives bought by the impression wear out with delivery and recover with rest.
+//! Each CPM channel's click-through rate is watched by a [wear learner](super::wear): a
+//! posterior over how strongly and for how long delivery wears it, with "no wear" as one of
+//! its points. Each of the day's draws also draws every channel's wear, turns the drawn
+//! revenue per unit into the rested one and solves for the best *steady* split, the one whose
+//! marginal returns are equal once each channel's exposure has settled at its spend
+//! ([`optimal_worn`]); a draw without wear uses the oracle's solver as before. Myopic, the
+//! learner read a rested channel's rate, moved budget onto it and wore it out: on `fatigue`
+//! it lost 40,078 over 120 days, four times the even split's 10,365; with the wear learned it
+//! loses 11,946 ± 948 (200 replications). On scenarios without CPM channels nothing changes,
+//! bit for bit; on the others the regret moved within its noise (see the table below).
+//! [`Policy::draw_curves`] returns curves without wear, as without weekdays.
+//!
 //! **One channel a day.** Under winner-takes-all allocation the whole budget goes to the
 //! channel whose drawn curve (times its weekday multiplier) earns most with the whole budget,
 //! one draw a day, ties at random: Thompson sampling on the curves, without opening or mixing.
@@ -102,6 +115,7 @@
 //! back to 28,671 ± 1,642 and 8 draws with mixing 2 to 30,593 ± 1,742.
 
 use super::thompson::{Beliefs, ThompsonParams};
+use super::wear::{WearModel, optimal_worn};
 use super::weekdays::WeekdayEffects;
 use super::{Arrival, Day, Observations, Policy, all_on, argmax_random_ties};
 use crate::channel::{Channel, Pricing};
@@ -325,7 +339,10 @@ pub struct SaturationThompson {
     curves: Vec<CurvePosterior>,
     beliefs: Beliefs,
     weekdays: WeekdayEffects,
+    wear: WearModel,
     drawn: Vec<Channel>,
+    /// Each channel's drawn wear per unit of steady daily delivery, `κ` (see [`super::wear`]).
+    worn: Vec<f64>,
     /// Per channel, the day's working figures: the mean of the drawn optimal splits, or under
     /// winner-takes-all each drawn curve's revenue with the whole budget.
     scratch: Vec<f64>,
@@ -361,6 +378,8 @@ impl SaturationThompson {
             ],
             beliefs: Beliefs::default(),
             weekdays: WeekdayEffects::new(scenario),
+            wear: WearModel::new(scenario),
+            worn: vec![0.0; scenario.channels.len()],
             drawn,
             scratch: Vec::new(),
             weekday: Vec::new(),
@@ -405,6 +424,17 @@ impl SaturationThompson {
             drawn.value *= multiplier;
         }
     }
+
+    /// [`Self::draw_day`] and each channel's wear (see [`super::wear`]): the drawn revenue per
+    /// unit becomes the rested one and `self.worn` holds the drawn `κ`.
+    fn draw_worn_day(&mut self, observed: &Observations, rng: &mut StreamRng) {
+        self.draw_day(observed, rng);
+        for (i, (drawn, worn)) in self.drawn.iter_mut().zip(&mut self.worn).enumerate() {
+            let wear = self.wear.draw(i, rng);
+            drawn.value *= wear.correction;
+            *worn = wear.per_unit;
+        }
+    }
 }
 
 impl Policy for SaturationThompson {
@@ -438,9 +468,20 @@ impl Policy for SaturationThompson {
         }
         self.scratch.resize(spend.len(), 0.0);
         for _ in 0..DRAWS {
-            self.draw_day(observed, rng);
-            let split = optimal_constrained(&self.drawn, day.bounds, day.budget, day.objective);
-            for (average, s) in self.scratch.iter_mut().zip(&split.spend) {
+            self.draw_worn_day(observed, rng);
+            // Without a worn channel in the draw the oracle's own solver gives the same split.
+            let split = if self.worn.iter().all(|&k| k == 0.0) {
+                optimal_constrained(&self.drawn, day.bounds, day.budget, day.objective).spend
+            } else {
+                optimal_worn(
+                    &self.drawn,
+                    &self.worn,
+                    day.bounds,
+                    day.budget,
+                    day.objective,
+                )
+            };
+            for (average, s) in self.scratch.iter_mut().zip(&split) {
                 *average += s / DRAWS as f64;
             }
         }
@@ -455,6 +496,7 @@ impl Policy for SaturationThompson {
 
     fn observe(&mut self, day: &Day, bought: &[Outcome], arrived: &[Arrival]) {
         self.weekdays.observe(day.index, bought, arrived);
+        self.wear.observe(bought);
         for (curve, outcome) in self.curves.iter_mut().zip(bought) {
             curve.observe(&self.rates, outcome.allocated, outcome.units);
         }

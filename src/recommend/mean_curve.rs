@@ -127,21 +127,11 @@ pub fn best_mean_split(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::channel::Pricing;
+    use crate::channel::test_curve;
     use crate::oracle::optimal_constrained;
 
     fn curve(price: f64, value: f64, audience: f64) -> Channel {
-        Channel {
-            name: String::new(),
-            pricing: Pricing::Cpa,
-            price,
-            price_cv: 0.0,
-            ctr: 1.0,
-            cvr: 1.0,
-            value,
-            value_cv: 0.0,
-            audience: Some(audience),
-        }
+        test_curve(price, value, Some(audience))
     }
 
     /// With every draw the same curve, the mean curve is that curve and the split the oracle's.
