@@ -143,6 +143,44 @@ pub enum Command {
     /// The folders must be the shards 1 to N of one run (one scenario file, seed, --set and
     /// flags), each once; otherwise nothing is written and the exit code is 2.
     Merge(MergeArgs),
+    /// Print the completion script of a shell to standard output.
+    ///
+    /// bash: `budget-bandit completions bash > ~/.local/share/bash-completion/completions/budget-bandit`;
+    /// zsh: `budget-bandit completions zsh > _budget-bandit` in a folder on `$fpath`;
+    /// fish: `budget-bandit completions fish > ~/.config/fish/completions/budget-bandit.fish`;
+    /// PowerShell: `budget-bandit completions powershell | Out-String | Invoke-Expression` in
+    /// the profile.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of budget-bandit, or of one of its subcommands, to standard
+    /// output: `budget-bandit man > budget-bandit.1`, then `man ./budget-bandit.1`.
+    Man(ManArgs),
+}
+
+/// Options of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Options of `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (e.g. run); without it, the page of budget-bandit.
+    #[arg(value_name = "SUBCOMMAND", value_parser = subcommand_name)]
+    pub subcommand: Option<String>,
+}
+
+/// A subcommand's name, checked against the command line's own.
+fn subcommand_name(text: &str) -> Result<String, String> {
+    let command = <Cli as clap::CommandFactory>::command();
+    let names: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
+    if names.contains(&text) {
+        Ok(text.to_string())
+    } else {
+        Err(format!("no subcommand {text}; one of {}", names.join(", ")))
+    }
 }
 
 /// Options of `history`.
@@ -465,7 +503,34 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Recommend(args) => recommend_command(args),
         Command::Fit(args) => fit_command(args),
         Command::Merge(args) => merge_command(args),
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut command, "budget-bandit", &mut script);
+            print(&String::from_utf8_lossy(&script));
+            Ok(())
+        }
+        Command::Man(args) => {
+            print(&man_page(args.subcommand.as_deref()));
+            Ok(())
+        }
     }
+}
+
+/// The man page (roff) of budget-bandit, or of its subcommand `subcommand` (a name
+/// [`subcommand_name`] accepted).
+pub fn man_page(subcommand: Option<&str>) -> String {
+    let mut command = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+    command.build();
+    let page = match subcommand.and_then(|name| command.find_subcommand(name)) {
+        Some(sub) => clap_mangen::Man::new(sub.clone()),
+        None => clap_mangen::Man::new(command),
+    }
+    .source(concat!("budget-bandit ", env!("CARGO_PKG_VERSION")));
+    let mut roff = Vec::new();
+    page.render(&mut roff)
+        .expect("rendering into memory does not fail");
+    String::from_utf8_lossy(&roff).into_owned()
 }
 
 /// Writes to stdout; a closed pipe ends output quietly instead of failing.

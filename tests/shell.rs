@@ -1,0 +1,177 @@
+//! The command line in a shell and a pipeline: completion scripts and man pages generated from
+//! the command line's own definition, and a reader that closes the pipe early.
+
+mod common;
+
+use common::{budget_bandit, path_str};
+use std::process::{Command, Stdio};
+use tempfile::TempDir;
+
+/// Every subcommand, as `--help` lists them.
+const SUBCOMMANDS: [&str; 9] = [
+    "run",
+    "validate",
+    "chart",
+    "recommend",
+    "fit",
+    "history",
+    "merge",
+    "completions",
+    "man",
+];
+
+#[test]
+fn every_shell_gets_a_completion_script_of_every_subcommand_and_flag() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let output = budget_bandit(&["completions", shell]);
+        assert_eq!(output.code, 0, "{shell}: {}", output.stderr);
+        for name in SUBCOMMANDS {
+            assert!(output.stdout.contains(name), "{shell} lacks {name}");
+        }
+        for flag in ["replications", "no-charts", "shard", "draws"] {
+            assert!(output.stdout.contains(flag), "{shell} lacks --{flag}");
+        }
+    }
+}
+
+/// bash parses its script (`bash -n`), and sourcing it registers the completion function.
+#[test]
+fn the_bash_script_is_valid_bash() {
+    let script = budget_bandit(&["completions", "bash"]).stdout;
+    let folder = TempDir::new().unwrap();
+    let file = folder.path().join("budget-bandit.bash");
+    std::fs::write(&file, &script).unwrap();
+    let Ok(status) = Command::new("bash")
+        .args([
+            "-c",
+            &format!("source {} && complete -p budget-bandit", path_str(&file)),
+        ])
+        .stdout(Stdio::piped())
+        .output()
+    else {
+        eprintln!("no bash on this machine: skipped");
+        return;
+    };
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    assert!(String::from_utf8_lossy(&status.stdout).contains("budget-bandit"));
+}
+
+#[test]
+fn an_unknown_shell_is_bad_input() {
+    let output = budget_bandit(&["completions", "tcsh"]);
+    assert_eq!(output.code, 2);
+    assert!(
+        output
+            .stderr
+            .contains("bash, elvish, fish, powershell, zsh"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn the_man_page_lists_every_subcommand_and_each_has_its_own() {
+    let page = budget_bandit(&["man"]);
+    assert_eq!(page.code, 0, "{}", page.stderr);
+    assert!(
+        page.stdout.contains(".TH budget-bandit 1"),
+        "{}",
+        &page.stdout[..200]
+    );
+    for name in SUBCOMMANDS {
+        assert!(page.stdout.contains(name), "the page lacks {name}");
+        let own = budget_bandit(&["man", name]);
+        assert_eq!(own.code, 0, "{name}: {}", own.stderr);
+        assert!(
+            own.stdout.contains(&format!(".TH budget-bandit-{name} 1")),
+            "{name}: {}",
+            &own.stdout[..200]
+        );
+    }
+    let run = budget_bandit(&["man", "run"]).stdout;
+    assert!(
+        run.contains(r"\-\-replications"),
+        "run's page lacks --replications"
+    );
+}
+
+/// groff formats every page without a warning (`-ww`), reading UTF-8 as `man` has it read
+/// (`-k`), where groff is installed.
+#[test]
+fn groff_formats_every_page_without_a_warning() {
+    let folder = TempDir::new().unwrap();
+    for name in [""].into_iter().chain(SUBCOMMANDS) {
+        let args: Vec<&str> = ["man"]
+            .into_iter()
+            .chain((!name.is_empty()).then_some(name))
+            .collect();
+        let file = folder.path().join("page.1");
+        std::fs::write(&file, budget_bandit(&args).stdout).unwrap();
+        let Ok(output) = Command::new("groff")
+            .args(["-k", "-man", "-ww", "-z", path_str(&file)])
+            .output()
+        else {
+            eprintln!("no groff on this machine: skipped");
+            return;
+        };
+        let warnings = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success() && warnings.is_empty(),
+            "{args:?}: {warnings}"
+        );
+    }
+}
+
+#[test]
+fn the_man_page_of_an_unknown_subcommand_is_bad_input() {
+    let output = budget_bandit(&["man", "simulate"]);
+    assert_eq!(output.code, 2);
+    assert!(
+        output.stderr.contains("no subcommand simulate"),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("run, validate"), "{}", output.stderr);
+}
+
+/// `budget-bandit run | head -0`: the reader is gone before the table is written, which is
+/// success and says nothing (the results folder is still written).
+#[test]
+fn a_closed_pipe_is_success() {
+    let folder = TempDir::new().unwrap();
+    let out = path_str(folder.path());
+    for args in [
+        vec![
+            "run",
+            "--replications",
+            "4",
+            "--days",
+            "20",
+            "--no-charts",
+            "--quiet",
+            "--out",
+            &out,
+        ],
+        vec!["completions", "zsh"],
+        vec!["man"],
+        vec!["validate", "scenarios/default.toml"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_budget-bandit"))
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+    assert!(folder.path().join("default/summary.csv").is_file());
+}
