@@ -172,6 +172,18 @@ pub struct ManArgs {
     pub subcommand: Option<String>,
 }
 
+/// What a command prints on standard output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// The aligned table for people.
+    #[default]
+    Table,
+    /// One JSON document for the whole invocation (see the README for its fields).
+    Json,
+    /// CSV with one header: the rows of the results folders' CSV files.
+    Csv,
+}
+
 /// A subcommand's name, checked against the command line's own.
 fn subcommand_name(text: &str) -> Result<String, String> {
     let command = <Cli as clap::CommandFactory>::command();
@@ -235,6 +247,10 @@ pub struct RecommendArgs {
     /// Write only the CSV and JSON files: no charts/ or report.html.
     #[arg(long)]
     pub no_charts: bool,
+    /// What to print on standard output: the table, the recommendation.json document, or the
+    /// rows of recommendation.csv.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Options of `fit`.
@@ -321,6 +337,10 @@ pub struct RunArgs {
     /// (Kubernetes, AWS Batch).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=crate::shard::MAX_SHARDS as i64))]
     pub shards: Option<u32>,
+    /// What to print on standard output: the ranked tables, one JSON document with every
+    /// scenario's summary, or the summary rows of every scenario as one CSV.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Options of `merge`.
@@ -623,6 +643,15 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     let shard = shard_of(args.shard, args.shards, &|name| std::env::var(name).ok())
         .map_err(|why| ScenarioError::whole_file("run", why))?;
     if let Some((shard, from)) = shard {
+        if args.format != Format::Table {
+            return Err(ScenarioError::whole_file(
+                "run",
+                "--format json and csv print a whole run's summaries, which a shard does not \
+                 have: run `merge` on the shards, then read the merged folder's summary.json"
+                    .to_owned(),
+            )
+            .into());
+        }
         return shard_command(&args, &inputs, &invocation, shard, &from);
     }
     // Before any simulation: the output folder is writable and nothing foreign is in the way.
@@ -645,20 +674,109 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     let view = TableView {
         per_day: args.per_day,
     };
+    let mut listing = Listing::new(args.format);
     pool.install(|| {
         run_scenarios(
             invocation.scenarios(),
             &|| bar.inc(1),
             |index, results| -> Result<(), CliError> {
+                listing.add(&results);
                 let written = writer.finished(index, results)?;
-                bar.suspend(|| report_written(&invocation, &written, view, started, args.quiet));
+                bar.suspend(|| {
+                    if args.format == Format::Table {
+                        report_written(&invocation, &written, view, started, args.quiet);
+                    } else if !args.quiet {
+                        report_folder(&written, started);
+                    }
+                });
                 Ok(())
             },
         )
     })?;
     bar.finish_and_clear();
     writer.finish()?;
+    listing.finish();
     Ok(())
+}
+
+/// What `run --format json|csv` prints: every simulated scenario's summary (a sweep's
+/// variants each as a scenario), as the CSV rows of `summary.csv` behind a `scenario` column,
+/// streamed, or as one JSON document `{"format": 1, "scenarios": [...]}` of their
+/// `summary.json` documents, printed at the end.
+struct Listing {
+    format: Format,
+    /// The `summary.json` documents so far, as written (the floats are not parsed again).
+    scenarios: Vec<String>,
+    header_printed: bool,
+}
+
+/// The version of the `run --format json` document.
+const LISTING_FORMAT: u32 = 1;
+
+impl Listing {
+    fn new(format: Format) -> Self {
+        Listing {
+            format,
+            scenarios: Vec::new(),
+            header_printed: false,
+        }
+    }
+
+    /// Adds a finished scenario.
+    fn add(&mut self, results: &crate::runner::ScenarioResults) {
+        match self.format {
+            Format::Table => {}
+            Format::Json => self
+                .scenarios
+                .push(String::from_utf8_lossy(&crate::output::json::summary(results)).into_owned()),
+            Format::Csv => {
+                let summary = crate::output::csv_files::summary(results);
+                let text = String::from_utf8_lossy(&summary);
+                let mut lines = text.lines();
+                let header = lines.next().unwrap_or_default();
+                let mut out = String::new();
+                if !self.header_printed {
+                    out.push_str(&format!("scenario,{header}\n"));
+                    self.header_printed = true;
+                }
+                let name = crate::output::csv_files::field(&results.scenario.name);
+                for line in lines {
+                    out.push_str(&format!("{name},{line}\n"));
+                }
+                print(&out);
+            }
+        }
+    }
+
+    /// Prints the JSON document, if that is the format.
+    fn finish(self) {
+        if self.format == Format::Json {
+            print(&format!(
+                "{{\"format\": {LISTING_FORMAT}, \"tool\": {{\"name\": \"{}\", \"version\": \"{}\"}}, \
+                 \"scenarios\": [\n{}\n]}}\n",
+                env!("CARGO_PKG_NAME"),
+                env!("CARGO_PKG_VERSION"),
+                self.scenarios
+                    .iter()
+                    .map(|s| s.trim_end())
+                    .collect::<Vec<_>>()
+                    .join(",\n")
+            ));
+        }
+    }
+}
+
+/// Says on stderr where a finished scenario's folder went (variants go with their sweep).
+fn report_folder(written: &Written, started: Instant) {
+    let folder = match written {
+        Written::Variant => return,
+        Written::Scenario { folder, .. } | Written::Sweep { folder, .. } => folder,
+    };
+    eprintln!(
+        "wrote {} at {:.1} s",
+        folder.display(),
+        started.elapsed().as_secs_f64()
+    );
 }
 
 /// `run` of one shard: its blocks of every scenario file, into shard folders.
@@ -854,7 +972,11 @@ fn recommend_command(args: RecommendArgs) -> Result<(), CliError> {
         Ok(())
     })?;
     claim.finish()?;
-    print(&output::table(&recommendation));
+    match args.format {
+        Format::Table => print(&output::table(&recommendation)),
+        Format::Json => print(&String::from_utf8_lossy(&output::json(&recommendation))),
+        Format::Csv => print(&String::from_utf8_lossy(&output::csv(&recommendation))),
+    }
     if !args.quiet {
         eprintln!(
             "wrote {} in {:.1} s",

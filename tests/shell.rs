@@ -175,3 +175,169 @@ fn a_closed_pipe_is_success() {
     }
     assert!(folder.path().join("default/summary.csv").is_file());
 }
+
+/// Parses `text` with Python's `json` module, as a pipeline would; `None` without python3.
+fn python_parses(text: &str) -> Option<bool> {
+    use std::io::Write;
+    let mut child = Command::new("python3")
+        .args(["-c", "import json, sys; json.load(sys.stdin)"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    Some(child.wait_with_output().unwrap().status.success())
+}
+
+/// `run --format json`: one document for the whole invocation, every scenario's summary.json
+/// in order, and nothing else on standard output.
+#[test]
+fn run_prints_one_json_document_for_the_invocation() {
+    let folder = TempDir::new().unwrap();
+    let out = path_str(folder.path());
+    let output = budget_bandit(&[
+        "run",
+        "scenarios/default.toml",
+        "scenarios/fatigue.toml",
+        "--replications",
+        "10",
+        "--days",
+        "20",
+        "--no-charts",
+        "--quiet",
+        "--format",
+        "json",
+        "--out",
+        out,
+    ]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert_ne!(
+        python_parses(&output.stdout),
+        Some(false),
+        "{}",
+        output.stdout
+    );
+    let document: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    assert_eq!(document["format"], 1);
+    let scenarios = document["scenarios"].as_array().unwrap();
+    assert_eq!(scenarios.len(), 2);
+    for (scenario, name) in scenarios.iter().zip(["default", "fatigue"]) {
+        let written: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(folder.path().join(name).join("summary.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(scenario, &written, "{name}");
+    }
+}
+
+/// `run --format csv`: one header, then every scenario's summary.csv rows behind its name.
+#[test]
+fn run_prints_the_summary_rows_of_every_scenario_as_one_csv() {
+    let folder = TempDir::new().unwrap();
+    let out = path_str(folder.path());
+    let output = budget_bandit(&[
+        "run",
+        "scenarios/default.toml",
+        "scenarios/fatigue.toml",
+        "--replications",
+        "10",
+        "--days",
+        "20",
+        "--no-charts",
+        "--quiet",
+        "--format",
+        "csv",
+        "--out",
+        out,
+    ]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let mut expected = String::new();
+    for name in ["default", "fatigue"] {
+        let summary =
+            std::fs::read_to_string(folder.path().join(name).join("summary.csv")).unwrap();
+        let mut lines = summary.lines();
+        let header = lines.next().unwrap();
+        if expected.is_empty() {
+            expected.push_str(&format!("scenario,{header}\n"));
+        }
+        for line in lines {
+            expected.push_str(&format!("{name},{line}\n"));
+        }
+    }
+    assert_eq!(output.stdout, expected);
+}
+
+/// `recommend --format json|csv` prints what it wrote to recommendation.json and .csv.
+#[test]
+fn recommend_prints_its_json_or_csv_files() {
+    let folder = TempDir::new().unwrap();
+    let history = folder.path().join("history");
+    let made = budget_bandit(&[
+        "history",
+        "scenarios/default.toml",
+        "--policy",
+        "epsilon-greedy",
+        "--days",
+        "30",
+        "--quiet",
+        "--out",
+        path_str(&history),
+    ]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let account = history.join("default.toml");
+    for (format, file) in [
+        ("json", "recommendation.json"),
+        ("csv", "recommendation.csv"),
+    ] {
+        let out = folder.path().join(format);
+        let output = budget_bandit(&[
+            "recommend",
+            path_str(&account),
+            "--draws",
+            "50",
+            "--no-charts",
+            "--quiet",
+            "--format",
+            format,
+            "--out",
+            path_str(&out),
+        ]);
+        assert_eq!(output.code, 0, "{format}: {}", output.stderr);
+        let written = std::fs::read_to_string(out.join("default-account").join(file)).unwrap();
+        assert_eq!(output.stdout, written, "{format}");
+        if format == "json" {
+            assert_ne!(python_parses(&output.stdout), Some(false));
+        }
+    }
+}
+
+#[test]
+fn an_unknown_format_is_bad_input() {
+    let output = budget_bandit(&["run", "--format", "yaml"]);
+    assert_eq!(output.code, 2);
+    assert!(
+        output.stderr.contains("table, json, csv"),
+        "{}",
+        output.stderr
+    );
+    // A shard has no summaries to print: it says to merge, and writes nothing.
+    let folder = TempDir::new().unwrap();
+    let out = folder.path().join("out");
+    let output = budget_bandit(&[
+        "run",
+        "--shard",
+        "1/2",
+        "--format",
+        "json",
+        "--out",
+        path_str(&out),
+    ]);
+    assert_eq!(output.code, 2);
+    assert!(output.stderr.contains("`merge`"), "{}", output.stderr);
+    assert!(!out.exists());
+}

@@ -91,6 +91,16 @@ pub(crate) fn push_row(writer: &mut csv::Writer<Vec<u8>>, row: &[String]) {
         .expect("writing CSV to memory cannot fail");
 }
 
+/// One CSV field, quoted where it needs to be (a scenario name with a comma or a quote).
+pub(crate) fn field(text: &str) -> String {
+    let mut out = writer();
+    push_row(&mut out, &[text.to_owned()]);
+    let bytes = finish(out);
+    String::from_utf8_lossy(&bytes)
+        .trim_end_matches(['\r', '\n'])
+        .to_owned()
+}
+
 /// The measures of `summary.csv`, each written as `_mean`, `_low`, `_high`.
 pub const SUMMARY_MEASURES: [&str; 9] = [
     "revenue",
