@@ -431,6 +431,10 @@ pub struct ValidateArgs {
     /// Scenario or account TOML files to check.
     #[arg(required = true)]
     pub scenarios: Vec<PathBuf>,
+    /// What to print on standard output: the descriptions, one JSON document with every
+    /// file's verdict and what it holds, or one CSV row per file (file, ok, kind, name, error).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Why a command failed, and so its exit code.
@@ -1007,13 +1011,22 @@ fn fit_command(args: FitArgs) -> Result<(), CliError> {
 }
 
 fn validate_command(args: ValidateArgs) -> Result<(), CliError> {
+    let format = args.format;
     let mut failures = 0;
+    let mut verdicts = Vec::new();
+    if format == Format::Csv {
+        print("file,ok,kind,name,error\n");
+    }
     for path in &args.scenarios {
+        // What the file holds, as (kind, name, JSON): computed only for `--format json`.
         let checked = if is_account_file(path) {
             crate::account::file::Account::load(path).and_then(|account| {
                 let history = account.read_history()?;
-                print(&describe_account(&account, &history));
-                Ok(())
+                if format == Format::Table {
+                    print(&describe_account(&account, &history));
+                }
+                let json = (format == Format::Json).then(|| account_check(&account, &history));
+                Ok(("account", account.name.clone(), json))
             })
         } else {
             StudyInput::load(path, &[], &Overrides::default())
@@ -1022,21 +1035,132 @@ fn validate_command(args: ValidateArgs) -> Result<(), CliError> {
                     for warning in study.warnings() {
                         eprintln!("warning: {warning}");
                     }
+                    let json = format == Format::Json;
                     match &study {
-                        Study::Scenario(scenario) => print(&describe(scenario)),
-                        Study::Sweep(sweep) => print(&describe_sweep(sweep)),
+                        Study::Scenario(scenario) => {
+                            if format == Format::Table {
+                                print(&describe(scenario));
+                            }
+                            let check = json.then(|| crate::output::json::scenario_check(scenario));
+                            ("scenario", scenario.name.clone(), check)
+                        }
+                        Study::Sweep(sweep) => {
+                            if format == Format::Table {
+                                print(&describe_sweep(sweep));
+                            }
+                            let check = json.then(|| sweep_check(sweep));
+                            ("sweep", sweep.name.clone(), check)
+                        }
                     }
                 })
         };
-        if let Err(error) = checked {
-            failures += 1;
-            eprintln!("error: {error}");
+        let file = path.display().to_string();
+        match checked {
+            Ok((kind, name, json)) => match format {
+                Format::Table => {}
+                Format::Csv => print(&format!(
+                    "{},true,{kind},{},\n",
+                    csv_field(&file),
+                    csv_field(&name)
+                )),
+                Format::Json => {
+                    let mut verdict = serde_json::json!({"file": file, "ok": true, "kind": kind});
+                    if let (Some(fields), Some(map)) = (
+                        json.and_then(|j| j.as_object().cloned()),
+                        verdict.as_object_mut(),
+                    ) {
+                        map.extend(fields);
+                    }
+                    verdicts.push(verdict);
+                }
+            },
+            Err(error) => {
+                failures += 1;
+                eprintln!("error: {error}");
+                let message = error.to_string();
+                match format {
+                    Format::Table => {}
+                    Format::Csv => print(&format!(
+                        "{},false,,,{}\n",
+                        csv_field(&file),
+                        csv_field(&message)
+                    )),
+                    Format::Json => verdicts
+                        .push(serde_json::json!({"file": file, "ok": false, "error": message})),
+                }
+            }
         }
+    }
+    if format == Format::Json {
+        let document = serde_json::json!({
+            "format": 1,
+            "tool": { "name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION") },
+            "files": verdicts,
+        });
+        let mut text = serde_json::to_string_pretty(&document).expect("JSON values print");
+        text.push('\n');
+        print(&text);
     }
     match failures {
         0 => Ok(()),
         n => Err(CliError::InputsReported(n)),
     }
+}
+
+/// One CSV field, quoted where needed.
+fn csv_field(text: &str) -> String {
+    crate::output::csv_files::field(text)
+}
+
+/// A valid sweep as `validate --format json` reports it: its axes' paths, its mode and each
+/// variant's scenario as [`scenario_check`](crate::output::json::scenario_check) has it.
+fn sweep_check(sweep: &crate::sweep::Sweep) -> serde_json::Value {
+    serde_json::json!({
+        "name": sweep.name,
+        "mode": sweep.mode.as_str(),
+        "variants": sweep
+            .scenarios()
+            .iter()
+            .map(crate::output::json::scenario_check)
+            .collect::<Vec<_>>(),
+    })
+}
+
+/// A valid account as `validate --format json` reports it: its name, currency, budget and
+/// policy, its history's dates, and per channel the days funded, spend, revenue and ROAS.
+fn account_check(
+    account: &crate::account::file::Account,
+    history: &crate::account::history::History,
+) -> serde_json::Value {
+    let channels: Vec<serde_json::Value> = account
+        .channels
+        .iter()
+        .enumerate()
+        .map(|(i, channel)| {
+            let (funded, spend, revenue) = channel_totals(history, i);
+            serde_json::json!({
+                "channel": channel.name,
+                "pricing": channel.pricing.as_str(),
+                "days_funded": funded,
+                "spend": spend,
+                "revenue": revenue,
+                "roas": (spend > 0.0).then(|| revenue / spend),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "name": account.name,
+        "currency": account.currency,
+        "daily_budget": account.daily_budget,
+        "policy": account.policy.name,
+        "history": {
+            "file": account.history.display().to_string(),
+            "days": history.days,
+            "first_date": history.first_date.to_string(),
+            "last_date": history.last_date().to_string(),
+        },
+        "channels": channels,
+    })
 }
 
 /// A sweep as printed by `validate`: its axes and variants (each checked like a file).
@@ -1062,6 +1186,15 @@ fn is_account_file(path: &std::path::Path) -> bool {
         .ok()
         .and_then(|text| text.parse::<toml::Table>().ok())
         .is_some_and(|table| table.contains_key("history") && !table.contains_key("days"))
+}
+
+/// Channel `i`'s days funded, spend and revenue over an account's history.
+fn channel_totals(history: &crate::account::history::History, i: usize) -> (usize, f64, f64) {
+    let days = (0..history.days).map(|d| history.day(d)[i]);
+    let funded = days.clone().filter(|f| f.spend > 0.0).count();
+    let spend: f64 = days.clone().map(|f| f.spend).sum();
+    let revenue: f64 = days.map(|f| f.revenue).sum();
+    (funded, spend, revenue)
 }
 
 /// An account and its history per channel, as printed by `validate`.
@@ -1091,10 +1224,7 @@ fn describe_account(
         "channel", "days funded", "spend", "revenue", "ROAS"
     );
     for (i, channel) in account.channels.iter().enumerate() {
-        let days = (0..history.days).map(|d| history.day(d)[i]);
-        let funded = days.clone().filter(|f| f.spend > 0.0).count();
-        let spend: f64 = days.clone().map(|f| f.spend).sum();
-        let revenue: f64 = days.map(|f| f.revenue).sum();
+        let (funded, spend, revenue) = channel_totals(history, i);
         let _ = writeln!(
             text,
             "  {:<width$}  {:<7}  {:>11}  {:>12}  {:>12}  {:>6.2}",

@@ -194,13 +194,10 @@ fn python_parses(text: &str) -> Option<bool> {
     Some(child.wait_with_output().unwrap().status.success())
 }
 
-/// `run --format json`: one document for the whole invocation, every scenario's summary.json
-/// in order, and nothing else on standard output.
-#[test]
-fn run_prints_one_json_document_for_the_invocation() {
-    let folder = TempDir::new().unwrap();
-    let out = path_str(folder.path());
-    let output = budget_bandit(&[
+/// `run` of `default` and `fatigue` (10 replications of 20 days) into `out`, printing
+/// `format`.
+fn run_two_scenarios(format: &str, out: &std::path::Path) -> common::Output {
+    budget_bandit(&[
         "run",
         "scenarios/default.toml",
         "scenarios/fatigue.toml",
@@ -211,10 +208,18 @@ fn run_prints_one_json_document_for_the_invocation() {
         "--no-charts",
         "--quiet",
         "--format",
-        "json",
+        format,
         "--out",
-        out,
-    ]);
+        path_str(out),
+    ])
+}
+
+/// `run --format json`: one document for the whole invocation, every scenario's summary.json
+/// in order, and nothing else on standard output.
+#[test]
+fn run_prints_one_json_document_for_the_invocation() {
+    let folder = TempDir::new().unwrap();
+    let output = run_two_scenarios("json", folder.path());
     assert_eq!(output.code, 0, "{}", output.stderr);
     assert_ne!(
         python_parses(&output.stdout),
@@ -239,22 +244,7 @@ fn run_prints_one_json_document_for_the_invocation() {
 #[test]
 fn run_prints_the_summary_rows_of_every_scenario_as_one_csv() {
     let folder = TempDir::new().unwrap();
-    let out = path_str(folder.path());
-    let output = budget_bandit(&[
-        "run",
-        "scenarios/default.toml",
-        "scenarios/fatigue.toml",
-        "--replications",
-        "10",
-        "--days",
-        "20",
-        "--no-charts",
-        "--quiet",
-        "--format",
-        "csv",
-        "--out",
-        out,
-    ]);
+    let output = run_two_scenarios("csv", folder.path());
     assert_eq!(output.code, 0, "{}", output.stderr);
     let mut expected = String::new();
     for name in ["default", "fatigue"] {
@@ -340,4 +330,61 @@ fn an_unknown_format_is_bad_input() {
     assert_eq!(output.code, 2);
     assert!(output.stderr.contains("`merge`"), "{}", output.stderr);
     assert!(!out.exists());
+}
+
+/// `validate --format json`: one document with every file's verdict, valid or not, and what a
+/// valid one holds; `--format csv`: one row per file. Bad input still exits 2.
+#[test]
+fn validate_reports_every_file_as_json_or_csv() {
+    let folder = TempDir::new().unwrap();
+    let bad = folder.path().join("bad.toml");
+    std::fs::write(&bad, "name = 3\n").unwrap();
+    let files = [
+        "scenarios/fatigue.toml",
+        "scenarios/sweeps/epsilon-by-budget.toml",
+        path_str(&bad),
+    ];
+    let mut args = vec!["validate", "--format", "json"];
+    args.extend(files);
+    let output = budget_bandit(&args);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert_ne!(
+        python_parses(&output.stdout),
+        Some(false),
+        "{}",
+        output.stdout
+    );
+    let document: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    let verdicts = document["files"].as_array().unwrap();
+    assert_eq!(verdicts.len(), 3);
+    assert_eq!(verdicts[0]["kind"], "scenario");
+    assert_eq!(verdicts[0]["scenario"]["name"], "fatigue");
+    assert_eq!(verdicts[0]["oracle"]["benchmark"], "best-constant-split");
+    assert_eq!(verdicts[1]["kind"], "sweep");
+    assert!(verdicts[1]["variants"].as_array().unwrap().len() > 1);
+    assert_eq!(verdicts[2]["ok"], false);
+    assert!(
+        verdicts[2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("bad.toml:1:8")
+    );
+
+    let mut args = vec!["validate", "--format", "csv"];
+    args.extend(files);
+    let output = budget_bandit(&args);
+    assert_eq!(output.code, 2);
+    let mut reader = csv::Reader::from_reader(output.stdout.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(
+        reader.headers().unwrap(),
+        vec!["file", "ok", "kind", "name", "error"]
+    );
+    assert_eq!(rows.len(), 3);
+    let cells =
+        |row: &csv::StringRecord| -> Vec<String> { (1..4).map(|i| row[i].to_string()).collect() };
+    assert_eq!(cells(&rows[0]), ["true", "scenario", "fatigue"]);
+    assert_eq!(cells(&rows[1]), ["true", "sweep", "epsilon-by-budget"]);
+    assert_eq!(&rows[2][1], "false");
+    assert!(rows[2][4].contains("name must be text"), "{:?}", rows[2]);
 }

@@ -9,7 +9,7 @@
 
 use super::kpi::{ChannelSummary, PolicySummary, channel_summaries, policy_summaries};
 use crate::account::date::WEEKDAYS;
-use crate::benchmark::BenchmarkKind;
+use crate::benchmark::{Benchmark, BenchmarkKind};
 use crate::channel::{Channel, Pricing};
 use crate::dynamics::{Dynamics, Fatigue, Levels};
 use crate::objective::Objective;
@@ -199,13 +199,44 @@ fn scenario_meta(scenario: &Scenario) -> ScenarioMeta<'_> {
     }
 }
 
+/// The oracle's benchmark of `scenario` over its horizon.
+fn oracle_meta(scenario: &Scenario, benchmark: &Benchmark) -> OracleMeta {
+    let budget = scenario.daily_budget;
+    let revenue = benchmark.mean_revenue();
+    let spend = benchmark.mean_daily_spend();
+    OracleMeta {
+        benchmark: benchmark.kind(),
+        varies: benchmark.varies(),
+        expected_daily_revenue: revenue,
+        expected_daily_spend: spend,
+        expected_daily_value: benchmark.mean_value(),
+        expected_roas: if spend > 0.0 { revenue / spend } else { 0.0 },
+        split: scenario
+            .channels
+            .iter()
+            .zip(benchmark.mean_spend())
+            .map(|(c, spend)| OracleShare {
+                channel: c.name.clone(),
+                spend,
+                share: spend / budget,
+            })
+            .collect(),
+    }
+}
+
+/// A valid scenario as `validate --format json` reports it: the scenario as it would run and
+/// the oracle's benchmark, with the fields of `summary.json`'s `scenario` and `oracle`.
+pub fn scenario_check(scenario: &Scenario) -> serde_json::Value {
+    let benchmark = Benchmark::new(scenario);
+    serde_json::json!({
+        "scenario": scenario_meta(scenario),
+        "oracle": oracle_meta(scenario, &benchmark),
+    })
+}
+
 /// `summary.json`, pretty-printed.
 pub fn summary(results: &ScenarioResults) -> Vec<u8> {
     let scenario = &results.scenario;
-    let budget = scenario.daily_budget;
-    let benchmark = &results.benchmark;
-    let revenue = benchmark.mean_revenue();
-    let spend = benchmark.mean_daily_spend();
     let document = Summary {
         format_version: FORMAT_VERSION,
         tool: Tool {
@@ -213,24 +244,7 @@ pub fn summary(results: &ScenarioResults) -> Vec<u8> {
             version: env!("CARGO_PKG_VERSION"),
         },
         scenario: scenario_meta(scenario),
-        oracle: OracleMeta {
-            benchmark: benchmark.kind(),
-            varies: benchmark.varies(),
-            expected_daily_revenue: revenue,
-            expected_daily_spend: spend,
-            expected_daily_value: benchmark.mean_value(),
-            expected_roas: if spend > 0.0 { revenue / spend } else { 0.0 },
-            split: scenario
-                .channels
-                .iter()
-                .zip(benchmark.mean_spend())
-                .map(|(c, spend)| OracleShare {
-                    channel: c.name.clone(),
-                    spend,
-                    share: spend / budget,
-                })
-                .collect(),
-        },
+        oracle: oracle_meta(scenario, &results.benchmark),
         policies: policy_summaries(results),
         channels: channel_summaries(results),
     };
