@@ -705,13 +705,14 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
 
 /// What `run --format json|csv` prints: every simulated scenario's summary (a sweep's
 /// variants each as a scenario), as the CSV rows of `summary.csv` behind a `scenario` column,
-/// streamed, or as one JSON document `{"format": 1, "scenarios": [...]}` of their
-/// `summary.json` documents, printed at the end.
+/// or as one JSON document `{"format": 1, "tool": ..., "scenarios": [...]}` of their
+/// `summary.json` documents as written (no float is parsed and printed again). Both stream as
+/// scenarios finish, so memory does not grow with a sweep's variants; a run that fails
+/// midway leaves the document unfinished and exits non-zero.
 struct Listing {
     format: Format,
-    /// The `summary.json` documents so far, as written (the floats are not parsed again).
-    scenarios: Vec<String>,
-    header_printed: bool,
+    /// Scenarios printed so far.
+    printed: usize,
 }
 
 /// The version of the `run --format json` document.
@@ -719,29 +720,33 @@ const LISTING_FORMAT: u32 = 1;
 
 impl Listing {
     fn new(format: Format) -> Self {
-        Listing {
-            format,
-            scenarios: Vec::new(),
-            header_printed: false,
-        }
+        Listing { format, printed: 0 }
     }
 
     /// Adds a finished scenario.
     fn add(&mut self, results: &crate::runner::ScenarioResults) {
         match self.format {
             Format::Table => {}
-            Format::Json => self
-                .scenarios
-                .push(String::from_utf8_lossy(&crate::output::json::summary(results)).into_owned()),
+            Format::Json => {
+                let summary = crate::output::json::summary(results);
+                let opening = if self.printed == 0 {
+                    Self::opening()
+                } else {
+                    ",\n".to_owned()
+                };
+                print(&format!(
+                    "{opening}{}",
+                    String::from_utf8_lossy(&summary).trim_end()
+                ));
+            }
             Format::Csv => {
                 let summary = crate::output::csv_files::summary(results);
                 let text = String::from_utf8_lossy(&summary);
                 let mut lines = text.lines();
                 let header = lines.next().unwrap_or_default();
                 let mut out = String::new();
-                if !self.header_printed {
+                if self.printed == 0 {
                     out.push_str(&format!("scenario,{header}\n"));
-                    self.header_printed = true;
                 }
                 let name = crate::output::csv_files::field(&results.scenario.name);
                 for line in lines {
@@ -750,22 +755,28 @@ impl Listing {
                 print(&out);
             }
         }
+        self.printed += 1;
     }
 
-    /// Prints the JSON document, if that is the format.
+    /// The JSON document up to its first scenario.
+    fn opening() -> String {
+        format!(
+            "{{\"format\": {LISTING_FORMAT}, \"tool\": {{\"name\": \"{}\", \"version\": \"{}\"}}, \
+             \"scenarios\": [\n",
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
+        )
+    }
+
+    /// Closes the JSON document, if that is the format.
     fn finish(self) {
         if self.format == Format::Json {
-            print(&format!(
-                "{{\"format\": {LISTING_FORMAT}, \"tool\": {{\"name\": \"{}\", \"version\": \"{}\"}}, \
-                 \"scenarios\": [\n{}\n]}}\n",
-                env!("CARGO_PKG_NAME"),
-                env!("CARGO_PKG_VERSION"),
-                self.scenarios
-                    .iter()
-                    .map(|s| s.trim_end())
-                    .collect::<Vec<_>>()
-                    .join(",\n")
-            ));
+            let opening = if self.printed == 0 {
+                Self::opening()
+            } else {
+                String::new()
+            };
+            print(&format!("{opening}\n]}}\n"));
         }
     }
 }
