@@ -187,7 +187,9 @@ impl WearModel {
                     *log_wear -= clicks * load.ln_1p();
                     *worn += impressions / (1.0 + load);
                 }
-                update_posterior(wear, &self.log_prior);
+                if wear.impressions > 0.0 {
+                    update_posterior(wear, &self.log_prior);
+                }
                 for (x, r) in wear.exposure.iter_mut().zip(RECOVERIES) {
                     *x = (1.0 - r) * *x + r * units / reference;
                 }
@@ -208,6 +210,9 @@ impl WearModel {
         let Some(reference) = wear.reference else {
             return WearDraw::NONE;
         };
+        if wear.impressions <= 0.0 {
+            return WearDraw::NONE;
+        }
         let pick = rng.random::<f64>() * wear.cumulative[POINTS - 1];
         let g = wear
             .cumulative
