@@ -541,8 +541,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-/// The man page (roff) of budget-bandit, or of its subcommand `subcommand` (a name
-/// [`subcommand_name`] accepted).
+/// The man page (roff) of budget-bandit, or of its subcommand named `subcommand` (the whole
+/// command's page when there is no such subcommand).
 pub fn man_page(subcommand: Option<&str>) -> String {
     let mut command = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
     command.build();

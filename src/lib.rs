@@ -47,6 +47,8 @@
 //! # Ok::<(), budget_bandit::error::ScenarioError>(())
 //! ```
 
+#![deny(missing_docs)]
+
 pub mod account;
 pub mod aggregate;
 pub mod benchmark;

@@ -55,7 +55,7 @@
 //! ```
 //!
 //! with `r₀` the rested revenue per unit: concave in `s`, so the best steady split has equal
-//! marginal returns, solved by the oracle's [`equal_marginals`] with each channel's demand in
+//! marginal returns, solved by the oracle's `equal_marginals` with each channel's demand in
 //! closed form (see [`steady_demand`]). A steady split is what the planning benchmark of
 //! [`crate::benchmark`] is: the best constant split over the horizon.
 

@@ -73,7 +73,7 @@
 //!
 //! **Split.** Channel `i` spending `j` steps is worth `v_i(j) = V(r_i u_i(j B / G), j B / G)`,
 //! with `V(R, S) = R` for the revenue objective and `R / τ − S` for profit, as the
-//! [oracle](crate::oracle) values a split; the [knapsack](knapsack) picks the steps that
+//! [oracle](crate::oracle) values a split; the [knapsack] picks the steps that
 //! maximise `Σ v_i`, spending all `G` steps (revenue) or at most `G` (profit), within the day's
 //! floors and caps rounded inwards to the grid (outwards if that leaves no feasible split), and
 //! the result is projected onto the exact bounds (a no-op when they fall on the grid). Under
