@@ -715,8 +715,8 @@ struct Listing {
     printed: usize,
 }
 
-/// The version of the `run --format json` document.
-const LISTING_FORMAT: u32 = 1;
+/// The version of the documents `run --format json` and `validate --format json` print.
+const DOCUMENT_FORMAT: u32 = 1;
 
 impl Listing {
     fn new(format: Format) -> Self {
@@ -761,7 +761,7 @@ impl Listing {
     /// The JSON document up to its first scenario.
     fn opening() -> String {
         format!(
-            "{{\"format\": {LISTING_FORMAT}, \"tool\": {{\"name\": \"{}\", \"version\": \"{}\"}}, \
+            "{{\"format\": {DOCUMENT_FORMAT}, \"tool\": {{\"name\": \"{}\", \"version\": \"{}\"}}, \
              \"scenarios\": [\n",
             env!("CARGO_PKG_NAME"),
             env!("CARGO_PKG_VERSION"),
@@ -853,30 +853,18 @@ fn report_written(
     started: Instant,
     quiet: bool,
 ) {
-    let folder = match written {
+    match written {
         Written::Variant => return,
-        Written::Scenario { results, folder } => {
-            print(&ranked_table(results, view));
-            folder
-        }
-        Written::Sweep {
-            study,
-            rows,
-            folder,
-        } => {
+        Written::Scenario { results, .. } => print(&ranked_table(results, view)),
+        Written::Sweep { study, rows, .. } => {
             if let Study::Sweep(sweep) = &invocation.studies()[*study] {
                 print(&crate::sweep::output::table(sweep, rows));
             }
-            folder
         }
-    };
+    }
     print("\n");
     if !quiet {
-        eprintln!(
-            "wrote {} at {:.1} s",
-            folder.display(),
-            started.elapsed().as_secs_f64()
-        );
+        report_folder(written, started);
     }
 }
 
@@ -1071,8 +1059,8 @@ fn validate_command(args: ValidateArgs) -> Result<(), CliError> {
                 Format::Table => {}
                 Format::Csv => print(&format!(
                     "{},true,{kind},{},\n",
-                    csv_field(&file),
-                    csv_field(&name)
+                    crate::output::csv_files::field(&file),
+                    crate::output::csv_files::field(&name)
                 )),
                 Format::Json => {
                     let mut verdict = serde_json::json!({"file": file, "ok": true, "kind": kind});
@@ -1093,8 +1081,8 @@ fn validate_command(args: ValidateArgs) -> Result<(), CliError> {
                     Format::Table => {}
                     Format::Csv => print(&format!(
                         "{},false,,,{}\n",
-                        csv_field(&file),
-                        csv_field(&message)
+                        crate::output::csv_files::field(&file),
+                        crate::output::csv_files::field(&message)
                     )),
                     Format::Json => verdicts
                         .push(serde_json::json!({"file": file, "ok": false, "error": message})),
@@ -1104,7 +1092,7 @@ fn validate_command(args: ValidateArgs) -> Result<(), CliError> {
     }
     if format == Format::Json {
         let document = serde_json::json!({
-            "format": 1,
+            "format": DOCUMENT_FORMAT,
             "tool": { "name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION") },
             "files": verdicts,
         });
@@ -1118,12 +1106,7 @@ fn validate_command(args: ValidateArgs) -> Result<(), CliError> {
     }
 }
 
-/// One CSV field, quoted where needed.
-fn csv_field(text: &str) -> String {
-    crate::output::csv_files::field(text)
-}
-
-/// A valid sweep as `validate --format json` reports it: its axes' paths, its mode and each
+/// A valid sweep as `validate --format json` reports it: its name, its mode and each
 /// variant's scenario as [`scenario_check`](crate::output::json::scenario_check) has it.
 fn sweep_check(sweep: &crate::sweep::Sweep) -> serde_json::Value {
     serde_json::json!({

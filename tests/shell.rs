@@ -194,6 +194,13 @@ fn python_parses(text: &str) -> Option<bool> {
     Some(child.wait_with_output().unwrap().status.success())
 }
 
+/// `text` as JSON, after checking that Python's `json` module parses it too (where there is a
+/// python3).
+fn parsed(text: &str) -> serde_json::Value {
+    assert_ne!(python_parses(text), Some(false), "{text}");
+    serde_json::from_str(text).unwrap()
+}
+
 /// `run` of `default` and `fatigue` (10 replications of 20 days) into `out`, printing
 /// `format`.
 fn run_two_scenarios(format: &str, out: &std::path::Path) -> common::Output {
@@ -221,13 +228,7 @@ fn run_prints_one_json_document_for_the_invocation() {
     let folder = TempDir::new().unwrap();
     let output = run_two_scenarios("json", folder.path());
     assert_eq!(output.code, 0, "{}", output.stderr);
-    assert_ne!(
-        python_parses(&output.stdout),
-        Some(false),
-        "{}",
-        output.stdout
-    );
-    let document: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    let document = parsed(&output.stdout);
     assert_eq!(document["format"], 1);
     let scenarios = document["scenarios"].as_array().unwrap();
     assert_eq!(scenarios.len(), 2);
@@ -348,13 +349,7 @@ fn validate_reports_every_file_as_json_or_csv() {
     args.extend(files);
     let output = budget_bandit(&args);
     assert_eq!(output.code, 2, "{}", output.stderr);
-    assert_ne!(
-        python_parses(&output.stdout),
-        Some(false),
-        "{}",
-        output.stdout
-    );
-    let document: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    let document = parsed(&output.stdout);
     let verdicts = document["files"].as_array().unwrap();
     assert_eq!(verdicts.len(), 3);
     assert_eq!(verdicts[0]["kind"], "scenario");
