@@ -49,6 +49,20 @@
 
 #![deny(missing_docs)]
 
+// What most users need, at the crate root: a scenario, the runner and its results, and the
+// pieces of a policy of one's own. The modules below hold the rest.
+pub use account::file::Account;
+pub use channel::{Channel, Pricing};
+pub use error::ScenarioError;
+pub use objective::Objective;
+pub use policy::{Arrival, ChannelObservations, Day, Observations, Policy};
+pub use recommend::{Recommendation, recommend};
+pub use results_folder::FolderError;
+pub use runner::{PolicyResult, Runner, ScenarioResults};
+pub use scenario::{Allocation, Overrides, Scenario};
+pub use simulate::Outcome;
+pub use streams::StreamRng;
+
 pub mod account;
 pub mod aggregate;
 pub mod benchmark;

@@ -18,12 +18,14 @@
 //! | `gp-ucb` | [`gp`] | a Gaussian process per channel's units curve, its upper confidence bound split by a knapsack on a spend grid (AdComB) |
 //! | `gp-thompson` | [`gp`] | the same with one joint posterior draw of every curve a day |
 //! | `oracle` | [`oracle`] | knows the model and plays the optimal split: the benchmark for regret |
+//! | `custom` | [`custom`] | the user's own [`Policy`], given in code (see [`crate::Runner`]) |
 //!
 //! Every policy's split is then projected onto the day's constraints by the simulation (see
 //! [`crate::constraints`]); policies that optimise (the oracle, saturation Thompson sampling,
 //! the GP bandits) respect them already. Under the profit objective a policy may leave budget
 //! unspent.
 
+pub mod custom;
 pub mod discounted_thompson;
 pub mod epsilon_greedy;
 pub mod fixed;
@@ -168,6 +170,8 @@ pub enum PolicyKind {
     GpThompson(gp::GpParams),
     /// The optimal split of the true model.
     Oracle,
+    /// A policy from the user's own code (see [`crate::Runner::with_policy`]).
+    Custom(custom::CustomPolicy),
 }
 
 impl PolicyKind {
@@ -184,6 +188,7 @@ impl PolicyKind {
             PolicyKind::GpUcb(_) => "gp-ucb",
             PolicyKind::GpThompson(_) => "gp-thompson",
             PolicyKind::Oracle => "oracle",
+            PolicyKind::Custom(_) => "custom",
         }
     }
 }
@@ -232,6 +237,7 @@ impl PolicySpec {
                 Box::new(gp::GpBandit::new(*params, gp::Rule::Thompson, scenario))
             }
             PolicyKind::Oracle => Box::new(oracle::Oracle::new(scenario)),
+            PolicyKind::Custom(custom) => custom.build(scenario),
         }
     }
 }

@@ -21,6 +21,9 @@
 //! window of a ten-million-day horizon is no larger than one of a few thousand days.
 
 pub mod blocks;
+mod builder;
+
+pub use builder::Runner;
 
 use crate::aggregate::PolicyAggregate;
 use crate::benchmark::Benchmark;

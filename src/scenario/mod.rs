@@ -211,6 +211,28 @@ impl Scenario {
         &self.source
     }
 
+    /// Appends `note` to the scenario's TOML text as a comment block, wrapped at 95 columns:
+    /// what a results folder's `scenario.toml` should tell its reader about the run that the
+    /// file's fields do not.
+    pub(crate) fn note_in_source(&mut self, note: &str) {
+        if !self.source.ends_with('\n') && !self.source.is_empty() {
+            self.source.push('\n');
+        }
+        self.source.push('\n');
+        let mut line = String::from("#");
+        for word in note.split_whitespace() {
+            if line.len() + 1 + word.len() > 95 && line.len() > 1 {
+                self.source.push_str(&line);
+                self.source.push('\n');
+                line = String::from("#");
+            }
+            line.push(' ');
+            line.push_str(word);
+        }
+        self.source.push_str(&line);
+        self.source.push('\n');
+    }
+
     /// Applies command-line overrides, checking them like the fields they replace.
     pub fn with_overrides(mut self, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
         if overrides.is_empty() {
