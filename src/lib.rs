@@ -4,6 +4,61 @@
 //! multi-armed bandits, and measures what the learning costs against an oracle that knows the
 //! truth.
 //!
+//! ## Start here
+//!
+//! What most users need is re-exported at the crate root:
+//!
+//! - a [`Scenario`] (loaded from a TOML file, or [`Scenario::builtin_default`]) with
+//!   [`Overrides`] for its horizon, replications, seed or policies;
+//! - a [`Runner`] that simulates its policies, and policies of your own beside them
+//!   ([`Runner::with_policy`]), into [`ScenarioResults`]: each [`PolicyResult`], the ranking,
+//!   the table ([`ScenarioResults::table`]) and the results folder with its charts
+//!   ([`ScenarioResults::write_folder`]);
+//! - the pieces of a policy of your own: the [`Policy`] trait, the [`Day`] it splits, the
+//!   shared [`Observations`] (one [`ChannelObservations`] per channel), what a day's spend
+//!   bought ([`Outcome`]), conversions arriving late ([`Arrival`]) and its random stream
+//!   ([`StreamRng`]);
+//! - tomorrow's split of a real [`Account`] from its history: [`recommend()`] and its
+//!   [`Recommendation`];
+//! - the model's vocabulary: [`Channel`], [`Pricing`], [`Allocation`], [`Objective`], and the
+//!   errors, [`ScenarioError`] (bad input, with file, line and column) and [`FolderError`].
+//!
+//! A run, ranked:
+//!
+//! ```
+//! use budget_bandit::{Overrides, Runner, Scenario};
+//!
+//! let scenario = Scenario::builtin_default().with_overrides(&Overrides {
+//!     replications: Some(4),
+//!     days: Some(20),
+//!     ..Overrides::default()
+//! })?;
+//! let results = Runner::new(&scenario).run()?;
+//! let best = &results.policies[results.ranking()[0]];
+//! assert_eq!(best.spec.name, "oracle");
+//! assert!(best.aggregate.revenue.mean() > 0.0);
+//! # Ok::<(), budget_bandit::ScenarioError>(())
+//! ```
+//!
+//! A policy of your own beside the built-in ones: see [`Runner`], and
+//! `examples/custom_policy.rs` for a complete one. Tomorrow's split of an account:
+//!
+//! ```
+//! use budget_bandit::recommend::{DEFAULT_DRAWS, Settings};
+//! use budget_bandit::{Account, recommend};
+//!
+//! let account = Account::load("results/default-account/account.toml".as_ref())?;
+//! let history = account.read_history()?;
+//! let settings = Settings { draws: 200, seed: 1, plan_days: 0 };
+//! let advice = recommend(&account, &history, settings)?;
+//! let spend: f64 = advice.channels.iter().map(|c| c.recommended_spend).sum();
+//! assert!(spend <= account.daily_budget * (1.0 + 1e-9));
+//! # let _ = DEFAULT_DRAWS;
+//! # Ok::<(), budget_bandit::ScenarioError>(())
+//! ```
+//!
+//! ## The modules
+//!
 //! The pieces, in the order a run uses them:
 //!
 //! - [`scenario`]: TOML scenario files, validated once into a [`scenario::Scenario`];
@@ -21,31 +76,19 @@
 //! - [`simulation`]: the day loop of one replication, recording per row;
 //! - [`runner`] and [`aggregate`]: every job of an invocation in one pool, folded in fixed
 //!   blocks merged in a fixed order;
-//! - [`invocation`]: the scenario files of a run and the writing of their results folders as
-//!   their scenarios finish;
-//! - [`shard`]: a run cut at block boundaries for a cluster's array jobs, and the exact merge;
 //! - [`output`]: the results files (CSV, JSON, the scenario as run) and the ranked table;
 //! - [`report`]: the charts and the report page, drawn from the results files;
 //! - [`regret_bound`]: the Lai-Robbins lower bound of the classic Bernoulli bandit, drawn on
 //!   the log-scale regret chart;
 //! - [`results_folder`]: writing a results folder all or nothing, never over what
 //!   budget-bandit did not write;
-//! - [`cli`]: the command-line tool.
+//! - [`account`], [`fit`] and [`recommend`](mod@recommend): an account's files, a scenario
+//!   calibrated from its history, and tomorrow's split.
 //!
-//! ```
-//! use budget_bandit::runner::run_scenario;
-//! use budget_bandit::scenario::{Overrides, Scenario};
-//!
-//! let scenario = Scenario::builtin_default().with_overrides(&Overrides {
-//!     replications: Some(4),
-//!     days: Some(20),
-//!     ..Overrides::default()
-//! })?;
-//! let results = run_scenario(&scenario, &|| {});
-//! let best = &results.policies[results.ranking()[0]];
-//! assert!(best.aggregate.revenue.mean() > 0.0);
-//! # Ok::<(), budget_bandit::error::ScenarioError>(())
-//! ```
+//! The command-line tool's own plumbing (`cli`, `invocation`: the writing of a run's results
+//! folders as its scenarios finish, `shard`: a run cut for a cluster's array jobs and the
+//! exact merge) is public for the binary only and left out of these pages: use the
+//! `budget-bandit` command for what it does.
 
 #![deny(missing_docs)]
 
@@ -68,11 +111,13 @@ pub mod aggregate;
 pub mod benchmark;
 pub mod channel;
 pub mod checkpoints;
+#[doc(hidden)]
 pub mod cli;
 pub mod constraints;
 pub mod dynamics;
 pub mod error;
 pub mod fit;
+#[doc(hidden)]
 pub mod invocation;
 pub mod objective;
 pub mod oracle;
@@ -85,6 +130,7 @@ pub mod results_folder;
 pub mod runner;
 pub mod sampling;
 pub mod scenario;
+#[doc(hidden)]
 pub mod shard;
 pub mod simulate;
 pub mod simulation;
