@@ -12,6 +12,7 @@ use crate::account::export::{
 use crate::benchmark::{Benchmark, BenchmarkKind};
 use crate::error::ScenarioError;
 use crate::invocation::{Invocation, Writer, Written};
+use crate::output::json::Tool;
 use crate::output::table::{TableView, money, name_width, ranked_table, thousands};
 use crate::report::ReportError;
 use crate::report::data::LoadError;
@@ -760,12 +761,8 @@ impl Listing {
 
     /// The JSON document up to its first scenario.
     fn opening() -> String {
-        format!(
-            "{{\"format\": {DOCUMENT_FORMAT}, \"tool\": {{\"name\": \"{}\", \"version\": \"{}\"}}, \
-             \"scenarios\": [\n",
-            env!("CARGO_PKG_NAME"),
-            env!("CARGO_PKG_VERSION"),
-        )
+        let tool = serde_json::to_string(&Tool::THIS).expect("the tool object serialises");
+        format!("{{\"format\": {DOCUMENT_FORMAT}, \"tool\": {tool}, \"scenarios\": [\n")
     }
 
     /// Closes the JSON document, if that is the format.
@@ -1093,7 +1090,7 @@ fn validate_command(args: ValidateArgs) -> Result<(), CliError> {
     if format == Format::Json {
         let document = serde_json::json!({
             "format": DOCUMENT_FORMAT,
-            "tool": { "name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION") },
+            "tool": Tool::THIS,
             "files": verdicts,
         });
         let mut text = serde_json::to_string_pretty(&document).expect("JSON values print");

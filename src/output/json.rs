@@ -35,10 +35,20 @@ struct Summary<'a> {
     channels: Vec<ChannelSummary>,
 }
 
-#[derive(Serialize)]
-struct Tool {
+/// The program that wrote a JSON document: `{"name": "budget-bandit", "version": ...}`, the
+/// same object in `summary.json`, `sweep.json` and what `run` and `validate` print.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Tool {
     name: &'static str,
     version: &'static str,
+}
+
+impl Tool {
+    /// This build of budget-bandit.
+    pub const THIS: Tool = Tool {
+        name: env!("CARGO_PKG_NAME"),
+        version: env!("CARGO_PKG_VERSION"),
+    };
 }
 
 #[derive(Serialize)]
@@ -239,10 +249,7 @@ pub fn summary(results: &ScenarioResults) -> Vec<u8> {
     let scenario = &results.scenario;
     let document = Summary {
         format_version: FORMAT_VERSION,
-        tool: Tool {
-            name: env!("CARGO_PKG_NAME"),
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tool: Tool::THIS,
         scenario: scenario_meta(scenario),
         oracle: oracle_meta(scenario, &results.benchmark),
         policies: policy_summaries(results),

@@ -8,6 +8,7 @@
 
 use super::{Sweep, Variant};
 use crate::output::csv_files::{finish, interval_cells, push_row, writer};
+use crate::output::json::Tool;
 use crate::output::kpi::{PolicySummary, policy_summaries};
 use crate::output::table::{thousands, with_sign};
 use crate::runner::ScenarioResults;
@@ -120,12 +121,6 @@ struct Document<'a> {
 }
 
 #[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
-}
-
-#[derive(Serialize)]
 struct SweepMeta<'a> {
     name: &'a str,
     description: &'a str,
@@ -152,10 +147,7 @@ struct VariantEntry<'a> {
 pub fn json(sweep: &Sweep, rows: &[Vec<SweepRow>]) -> Vec<u8> {
     let document = Document {
         format_version: FORMAT_VERSION,
-        tool: Tool {
-            name: env!("CARGO_PKG_NAME"),
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tool: Tool::THIS,
         sweep: SweepMeta {
             name: &sweep.name,
             description: &sweep.description,
