@@ -210,6 +210,32 @@ pub(crate) fn equal_marginals(
     spend
 }
 
+/// Every split of `budget` over two or three channels on a grid of `steps` steps per channel,
+/// for brute-force checks of the solvers.
+#[cfg(test)]
+pub(crate) fn grid_splits(
+    channels: usize,
+    budget: f64,
+    steps: usize,
+) -> impl Iterator<Item = Vec<f64>> {
+    assert!(
+        matches!(channels, 2 | 3),
+        "the grid covers two or three channels"
+    );
+    let step = budget / steps as f64;
+    (0..=steps).flat_map(move |a| {
+        let last = if channels == 2 { 0 } else { steps - a };
+        (0..=last).map(move |b| match channels {
+            2 => vec![a as f64 * step, (steps - a) as f64 * step],
+            _ => vec![
+                a as f64 * step,
+                b as f64 * step,
+                (steps - a - b) as f64 * step,
+            ],
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,30 +257,9 @@ mod tests {
 
     /// Best expected revenue over a grid of splits with `steps` steps per channel.
     fn brute_force(channels: &[Channel], budget: f64, steps: usize) -> f64 {
-        let step = budget / steps as f64;
-        let mut best = f64::NEG_INFINITY;
-        match channels.len() {
-            2 => {
-                for a in 0..=steps {
-                    let s = [a as f64 * step, budget - a as f64 * step];
-                    best = best.max(expected_revenue(channels, &s));
-                }
-            }
-            3 => {
-                for a in 0..=steps {
-                    for b in 0..=steps - a {
-                        let s = [
-                            a as f64 * step,
-                            b as f64 * step,
-                            (steps - a - b) as f64 * step,
-                        ];
-                        best = best.max(expected_revenue(channels, &s));
-                    }
-                }
-            }
-            _ => unreachable!("brute force covers two or three channels"),
-        }
-        best
+        grid_splits(channels.len(), budget, steps)
+            .map(|s| expected_revenue(channels, &s))
+            .fold(f64::NEG_INFINITY, f64::max)
     }
 
     fn cases() -> Vec<Vec<Channel>> {

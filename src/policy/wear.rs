@@ -368,17 +368,8 @@ mod tests {
         let split = optimal_worn(&channels, &per_unit, &bounds, budget, Objective::Revenue);
         assert!((split.iter().sum::<f64>() - budget).abs() < 1e-6 * budget);
         let best = value(&split);
-        let steps = 400;
-        let step = budget / steps as f64;
-        for a in 0..=steps {
-            for b in 0..=steps - a {
-                let s = [
-                    a as f64 * step,
-                    b as f64 * step,
-                    (steps - a - b) as f64 * step,
-                ];
-                assert!(value(&s) <= best + 1e-9 * best, "{s:?} beats {split:?}");
-            }
+        for s in crate::oracle::grid_splits(3, budget, 400) {
+            assert!(value(&s) <= best + 1e-9 * best, "{s:?} beats {split:?}");
         }
     }
 
