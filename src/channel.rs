@@ -24,7 +24,9 @@
 use serde::Serialize;
 
 /// What one paid unit of a channel is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Pricing {
     /// Cost per mille: a unit is a thousand impressions.

@@ -59,6 +59,9 @@ Scenario files (TOML; full reference in the README):
               \"channels.search.price_cv\" = [0.0, 0.2], \"policies.epsilon-greedy.epsilon\" =
               [0.05, 0.1]; mode = product (default) | zip. Same as --set PATH=a,b,c
 
+Editors check the file as you type with `budget-bandit schema scenario` (JSON Schema, for
+taplo).
+
 Warnings (stderr, also with --quiet; the run goes on): a shift dated after the horizon
 (after --days), and --policies leaving out the baseline the file names.
 
@@ -81,6 +84,8 @@ Account files (TOML; full reference in the README):
   [[channels]] name, pricing = cpm | cpc | cpl | cpa, min_share / min_spend,
               max_share / max_spend, freeze = true (keep the last day's spend),
               lag = { mean_days, max_days }, weekday = [7 multipliers, Monday first]
+
+Editors check the file as you type with `budget-bandit schema account`.
 
 History CSV: one row per day and campaign; dates YYYY-MM-DD; numbers may carry thousands
 separators and a currency; an empty cell is not reported; days without rows are no spend.
@@ -155,6 +160,21 @@ pub enum Command {
     /// Print the man page (roff) of budget-bandit, or of one of its subcommands, to standard
     /// output: `budget-bandit man > budget-bandit.1`, then `man ./budget-bandit.1`.
     Man(ManArgs),
+    /// Print the JSON Schema of scenario or account files to standard output, for editors that
+    /// check TOML as you type (taplo, VS Code's "Even Better TOML"): the same bytes as the
+    /// repository's schema/scenario.json and schema/account.json.
+    ///
+    /// `budget-bandit schema scenario > scenario.schema.json`, then make `#:schema
+    /// ./scenario.schema.json` the first line of a scenario file in that folder.
+    Schema(SchemaArgs),
+}
+
+/// Options of `schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which files the schema describes.
+    #[arg(value_enum)]
+    pub kind: crate::schema::FileKind,
 }
 
 /// Options of `completions`.
@@ -537,6 +557,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Man(args) => {
             print(&man_page(args.subcommand.as_deref()));
+            Ok(())
+        }
+        Command::Schema(args) => {
+            print(&crate::schema::json(args.kind));
             Ok(())
         }
     }

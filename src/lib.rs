@@ -83,7 +83,9 @@
 //! - [`results_folder`]: writing a results folder all or nothing, never over what
 //!   budget-bandit did not write;
 //! - [`account`], [`fit`] and [`recommend`](mod@recommend): an account's files, a scenario
-//!   calibrated from its history, and tomorrow's split.
+//!   calibrated from its history, and tomorrow's split;
+//! - [`schema`]: the JSON Schemas of scenario and account files, for editors that check TOML
+//!   as you type.
 //!
 //! The command-line tool's own plumbing (`cli`, `invocation`: the writing of a run's results
 //! folders as its scenarios finish, `shard`: a run cut for a cluster's array jobs and the
@@ -130,6 +132,7 @@ pub mod results_folder;
 pub mod runner;
 pub mod sampling;
 pub mod scenario;
+pub mod schema;
 #[doc(hidden)]
 pub mod shard;
 pub mod simulate;

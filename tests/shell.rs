@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use tempfile::TempDir;
 
 /// Every subcommand, as `--help` lists them.
-const SUBCOMMANDS: [&str; 9] = [
+const SUBCOMMANDS: [&str; 10] = [
     "run",
     "validate",
     "chart",
@@ -18,6 +18,7 @@ const SUBCOMMANDS: [&str; 9] = [
     "merge",
     "completions",
     "man",
+    "schema",
 ];
 
 #[test]
@@ -158,6 +159,7 @@ fn a_closed_pipe_is_success() {
         ],
         vec!["completions", "zsh"],
         vec!["man"],
+        vec!["schema", "scenario"],
         vec!["validate", "scenarios/default.toml"],
     ] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_budget-bandit"))

@@ -40,9 +40,15 @@ use crate::policy::{PolicyKind, PolicySpec};
 use crate::scenario::Allocation;
 use crate::scenario::MAX_SEED;
 use crate::scenario::messages::toml_error;
-use crate::scenario::raw::{RawLag, RawObjective, RawPolicy, RawPolicyKind, SpendLimits};
+use crate::scenario::raw::{
+    RawLag, RawObjective, RawPolicy, RawPolicyKind, SpendLimits, folder_name, multipliers,
+    not_blank, positive, pricing_dependencies,
+};
 use crate::scenario::validate::Checker;
+use crate::scenario::validate::{DEFAULT_CURRENCY, DEFAULT_SEED, MAX_MAGNITUDE};
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -96,73 +102,194 @@ pub struct AccountChannel {
     pub weekday: Option<[f64; 7]>,
 }
 
-#[derive(Debug, Deserialize)]
+// The doc comments of the raw fields are also the JSON Schema's descriptions (`budget-bandit
+// schema account`), which an editor shows on hover; the shared fields read as in scenarios.
+
+/// A budget-bandit account: a real account's daily history (a CSV), its channels and the
+/// constraints of tomorrow's split. `budget-bandit recommend FILE` recommends tomorrow's split;
+/// `budget-bandit fit FILE` calibrates a scenario from the history.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawAccount {
+#[schemars(title = "budget-bandit account", rename = "Account")]
+pub(crate) struct RawAccount {
+    /// Name of the account and of its results folder: 1 to 64 letters, digits, `-`, `_` or
+    /// `.`, not starting with `.`, and not `index.html`.
+    #[schemars(with = "String", transform = folder_name)]
     name: Spanned<String>,
+    /// One line about the account, for people reading the file. Default: empty.
     #[serde(default)]
+    #[schemars(with = "String")]
     description: Option<String>,
+    /// Currency code of spend and revenue, such as `NOK` or `EUR`. Default: `EUR`.
     #[serde(default)]
+    #[schemars(with = "String", transform = not_blank, extend("default" = DEFAULT_CURRENCY))]
     currency: Option<Spanned<String>>,
+    /// Tomorrow's budget, in `currency`: above 0, at most 1e12.
+    #[schemars(with = "f64", transform = positive)]
     daily_budget: Spanned<f64>,
+    /// What the budget should maximise: `revenue` spends the whole budget; `profit` spends only
+    /// what pays at `target_roas`. Default: `revenue`.
     #[serde(default)]
+    #[schemars(with = "RawObjective")]
     objective: Option<Spanned<RawObjective>>,
+    /// With `objective = "profit"` only: the least marginal return worth buying, above 0 (a 40%
+    /// margin breaks even at 2.5). Default: 1.
     #[serde(default)]
+    #[schemars(with = "f64", transform = positive, extend("default" = 1.0))]
     target_roas: Option<Spanned<f64>>,
+    /// Pacing: no channel's spend moves by more than this share of the budget from the last
+    /// day's; above 0, at most 1. Default: none.
     #[serde(default)]
+    #[schemars(with = "f64", range(max = 1.0), extend("exclusiveMinimum" = 0.0))]
     max_daily_change: Option<Spanned<f64>>,
+    /// Seed of the posterior draws, from 0 to 2^63 − 1 (`--seed` replaces it). Default: 1.
     #[serde(default)]
+    #[schemars(with = "i64", range(min = 0, max = MAX_SEED), extend("default" = DEFAULT_SEED))]
     seed: Option<Spanned<i64>>,
+    /// The daily history CSV, relative to this file: one row per day and campaign with date,
+    /// channel, spend, the paid units and conversions, and revenue (see `[columns]`).
+    #[schemars(with = "String", transform = not_blank)]
     history: Spanned<String>,
+    /// The learning policy that reads the history: a kind's name, or a `[policy]` table with
+    /// `kind` and its parameters as in scenarios. Default: `saturation-thompson`.
     #[serde(default)]
+    #[schemars(
+        with = "AccountPolicy",
+        extend("default" = RawPolicyKind::SaturationThompson.as_str())
+    )]
     policy: Option<Spanned<toml::Value>>,
+    /// The history CSV's headers where they differ from the defaults (`spend = "Cost"`).
     #[serde(default)]
+    #[schemars(with = "RawColumns")]
     columns: Option<Spanned<RawColumns>>,
+    /// Campaigns that belong to one channel, `"campaign name" = "channel"`: their rows are
+    /// summed. Default: every row's channel column is a channel.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
     channel_of: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
+    /// The account's channels, one `[[channels]]` table each; at least one.
+    #[schemars(with = "Vec<RawAccountChannel>", length(min = 1))]
     channels: Spanned<Vec<Spanned<RawAccountChannel>>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The `[columns]` table: the history CSV's header of each column, where it differs from the
+/// default (the column's own name).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Columns")]
 struct RawColumns {
+    /// The day, `YYYY-MM-DD`. Default: `date`.
     #[serde(default)]
+    #[schemars(with = "String", transform = not_blank, extend("default" = "date"))]
     date: Option<Spanned<String>>,
+    /// The channel, or a campaign that `[channel_of]` maps to one. Default: `channel`.
     #[serde(default)]
+    #[schemars(with = "String", transform = not_blank, extend("default" = "channel"))]
     channel: Option<Spanned<String>>,
+    /// Money spent that day. Default: `spend`.
     #[serde(default)]
+    #[schemars(with = "String", transform = not_blank, extend("default" = "spend"))]
     spend: Option<Spanned<String>>,
+    /// Impressions, needed for cpm channels. Default: `impressions`.
     #[serde(default)]
+    #[schemars(with = "String", transform = not_blank, extend("default" = "impressions"))]
     impressions: Option<Spanned<String>>,
+    /// Clicks, needed for cpc and cpm channels. Default: `clicks`.
     #[serde(default)]
+    #[schemars(with = "String", transform = not_blank, extend("default" = "clicks"))]
     clicks: Option<Spanned<String>>,
+    /// Leads, needed for cpl channels. Default: `leads`.
     #[serde(default)]
+    #[schemars(with = "String", transform = not_blank, extend("default" = "leads"))]
     leads: Option<Spanned<String>>,
+    /// Conversions, always needed. Default: `conversions`.
     #[serde(default)]
+    #[schemars(with = "String", transform = not_blank, extend("default" = "conversions"))]
     conversions: Option<Spanned<String>>,
+    /// The conversions' value, always needed. Default: `revenue`.
     #[serde(default)]
+    #[schemars(with = "String", transform = not_blank, extend("default" = "revenue"))]
     revenue: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One `[[channels]]` table of an account: a channel of the history and its constraints.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "AccountChannel", transform = weekday_not_for_cpa)]
 struct RawAccountChannel {
+    /// The channel's name, as the history's channel column (after `[channel_of]`) calls it;
+    /// unique.
+    #[schemars(with = "String", transform = not_blank)]
     name: Spanned<String>,
+    /// What one paid unit is: `cpm` a thousand impressions, `cpc` a click, `cpl` a lead, `cpa`
+    /// an acquisition (a conversion). It decides which counts the history must have.
     pricing: Pricing,
+    /// Floor: the least share of tomorrow's budget the channel gets, from 0 to 1. Give
+    /// `min_share` or `min_spend`, not both. Default: 0.
     #[serde(default)]
+    #[schemars(with = "f64", range(min = 0.0, max = 1.0))]
     min_share: Option<Spanned<f64>>,
+    /// Cap: the largest share of tomorrow's budget the channel gets, from 0 to 1. Give
+    /// `max_share` or `max_spend`, not both. Default: none.
     #[serde(default)]
+    #[schemars(with = "f64", range(min = 0.0, max = 1.0))]
     max_share: Option<Spanned<f64>>,
+    /// Floor in money, from 0 to 1e12. Give `min_share` or `min_spend`, not both. Default: 0.
     #[serde(default)]
+    #[schemars(with = "f64", range(min = 0.0, max = MAX_MAGNITUDE))]
     min_spend: Option<Spanned<f64>>,
+    /// Cap in money, from 0 to 1e12. Give `max_share` or `max_spend`, not both. Default: none.
     #[serde(default)]
+    #[schemars(with = "f64", range(min = 0.0, max = MAX_MAGNITUDE))]
     max_spend: Option<Spanned<f64>>,
+    /// `true` keeps the channel at the last day's spend. Default: `false`.
     #[serde(default)]
+    #[schemars(with = "bool", extend("default" = false))]
     freeze: Option<bool>,
+    /// Conversions that arrive over the days after the spend, so that the last days of the
+    /// history are read as incomplete. Default: none.
     #[serde(default)]
+    #[schemars(with = "RawLag")]
     lag: Option<Spanned<RawLag>>,
+    /// Seven multipliers of the conversion rate, Monday first, each from 0.001 to 1000. Not for
+    /// cpa. Default: none.
     #[serde(default)]
+    #[schemars(with = "[f64; 7]", transform = multipliers)]
     weekday: Option<Spanned<Vec<f64>>>,
+}
+
+/// Weekday multipliers scale a conversion rate, which a cpa channel does not have.
+fn weekday_not_for_cpa(schema: &mut Schema) {
+    pricing_dependencies(schema, &["weekday"]);
+}
+
+/// The `policy` field as a JSON Schema: a learning kind's name, or a `[policy]` table as in
+/// scenarios whose kind learns (see [`Account::policy`]).
+struct AccountPolicy;
+
+impl JsonSchema for AccountPolicy {
+    fn schema_name() -> Cow<'static, str> {
+        "AccountPolicy".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let learning: Vec<&str> = RawPolicyKind::ALL
+            .iter()
+            .filter(|kind| kind.learns())
+            .map(|kind| kind.as_str())
+            .collect();
+        json_schema!({
+            "anyOf": [
+                { "type": "string", "enum": learning },
+                {
+                    "allOf": [
+                        generator.subschema_for::<RawPolicy>(),
+                        { "properties": { "kind": { "enum": learning } } },
+                    ],
+                },
+            ],
+        })
+    }
 }
 
 /// The `[policy]` table, read in a second pass for its spans.
@@ -192,7 +319,7 @@ impl Account {
         let name = check.folder_name("account", &raw.name)?;
         let currency = match &raw.currency {
             Some(currency) => check.name("currency", currency)?,
-            None => "EUR".to_owned(),
+            None => DEFAULT_CURRENCY.to_owned(),
         };
         let daily_budget = check.positive("daily_budget", &raw.daily_budget)?;
         let objective = check.objective(
@@ -202,7 +329,7 @@ impl Account {
         )?;
         let seed = match &raw.seed {
             Some(seed) => check.whole("seed", seed, 0, MAX_SEED as i64)? as u64,
-            None => 1,
+            None => DEFAULT_SEED,
         };
         let history_name = check.name("history", &raw.history)?;
         let history = folder.join(&history_name);

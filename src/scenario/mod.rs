@@ -56,7 +56,9 @@ use std::path::Path;
 pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/default.toml");
 
 /// How a day's budget may be split.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Allocation {
     /// Any split of the budget across channels.

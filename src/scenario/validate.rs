@@ -32,6 +32,12 @@ use toml::{Spanned, Value};
 pub const MAX_DAYS: u64 = 10_000_000;
 /// Most replications a scenario may ask for.
 pub const MAX_REPLICATIONS: u64 = 10_000_000;
+/// Replications of a scenario that names none.
+pub(crate) const DEFAULT_REPLICATIONS: u64 = 100;
+/// Seed of a scenario or account that names none.
+pub(crate) const DEFAULT_SEED: u64 = 1;
+/// Currency of a scenario or account that names none.
+pub(crate) const DEFAULT_CURRENCY: &str = "EUR";
 /// Largest seed: 2^63 − 1, the largest whole number a TOML file can hold, so that the seed of
 /// any run can be written into the scenario file next to its results.
 pub const MAX_SEED: u64 = i64::MAX as u64;
@@ -40,29 +46,29 @@ const MAX_UNITS_PER_DAY: f64 = 1e12;
 /// Most cells (rows × channels) of a scenario's daily series, which are held in memory per
 /// replication and per policy and written to `daily.csv`; rows are the days up to 2,000 and
 /// log-spaced buckets beyond ([`crate::checkpoints`]).
-pub(super) const MAX_ROW_CHANNELS: u64 = 2_000_000;
+pub(crate) const MAX_ROW_CHANNELS: u64 = 2_000_000;
 /// Largest budget, price, value, audience or prior accepted: far beyond any market, and small
 /// enough that sums of a whole horizon stay finite.
-const MAX_MAGNITUDE: f64 = 1e12;
+pub(crate) const MAX_MAGNITUDE: f64 = 1e12;
 /// Largest coefficient of variation accepted for prices and values.
-const MAX_CV: f64 = 10.0;
+pub(crate) const MAX_CV: f64 = 10.0;
 /// Smallest positive coefficient of variation accepted.
 const MIN_CV: f64 = 1e-6;
 /// Most posterior draws per day for Thompson sampling's probability matching.
-const MAX_DRAWS: i64 = 1_000_000;
+pub(crate) const MAX_DRAWS: i64 = 1_000_000;
 /// How far `shares` may sum from 1 and still be normalised: 0.1%, so that three times 0.3333
 /// is a valid split.
-const SHARE_SUM_TOLERANCE: f64 = 1e-3;
+pub(crate) const SHARE_SUM_TOLERANCE: f64 = 1e-3;
 /// Range of a shift's or a weekday's multiplier.
-const MULTIPLIER_RANGE: (f64, f64) = (1e-3, 1e3);
+pub(crate) const MULTIPLIER_RANGE: (f64, f64) = (1e-3, 1e3);
 /// Longest conversion lag, in days.
-const MAX_LAG_DAYS: i64 = 365;
+pub(crate) const MAX_LAG_DAYS: i64 = 365;
 /// Most steps of a GP bandit's spend grid (a day costs `O(grid³)` per channel).
-const MAX_GRID: i64 = 400;
+pub(crate) const MAX_GRID: i64 = 400;
 /// Largest constant `beta` of GP-UCB.
-const MAX_BETA: f64 = 1e4;
+pub(crate) const MAX_BETA: f64 = 1e4;
 /// Longest sliding window, in days.
-const MAX_WINDOW: i64 = 100_000;
+pub(crate) const MAX_WINDOW: i64 = 100_000;
 /// Name reserved for the totals rows of `daily.csv` (one per policy and row of days).
 pub const RESERVED_CHANNEL_NAME: &str = "total";
 /// The index page a run writes into the output folder, beside the results folders: no
@@ -233,15 +239,15 @@ impl Checker<'_> {
         let daily_budget = self.positive("daily_budget", &raw.daily_budget)?;
         let currency = match &raw.currency {
             Some(currency) => self.name("currency", currency)?,
-            None => "EUR".to_owned(),
+            None => DEFAULT_CURRENCY.to_owned(),
         };
         let seed = match &raw.seed {
             Some(seed) => self.whole("seed", seed, 0, MAX_SEED as i64)? as u64,
-            None => 1,
+            None => DEFAULT_SEED,
         };
         let replications = match &raw.replications {
             Some(r) => self.whole("replications", r, 1, MAX_REPLICATIONS as i64)? as u64,
-            None => 100,
+            None => DEFAULT_REPLICATIONS,
         };
         let allocation = raw.allocation.unwrap_or_default();
         let objective =

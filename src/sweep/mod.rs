@@ -59,6 +59,61 @@ impl Mode {
     }
 }
 
+/// The `[sweep]` table as a JSON Schema (for the scenario file's schema): `mode`, and axes
+/// whose keys are dotted paths and whose values are non-empty lists (see [`file_axes`]).
+pub(crate) struct SweepTable;
+
+impl schemars::JsonSchema for SweepTable {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Sweep".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let modes = [Mode::Product.as_str(), Mode::Zip.as_str()];
+        schemars::json_schema!({
+            "type": "object",
+            "properties": {
+                "mode": {
+                    "description": "How the axes combine: `product` (every combination of \
+                                    their values, the first axis varying slowest) or `zip` \
+                                    (variant i takes value i of every axis, all axes of one \
+                                    length). Default: `product`.",
+                    "enum": modes,
+                    "default": Mode::default().as_str(),
+                },
+            },
+            "additionalProperties": generator.subschema_for::<SweepAxis>(),
+        })
+    }
+}
+
+/// One key of a `[sweep]` table other than `mode`: a list of values, or a table of axes when
+/// the key is unquoted and dotted (TOML reads `channels.search.value = [...]` as nested
+/// tables, which [`file_axes`] joins back into the path).
+struct SweepAxis;
+
+impl schemars::JsonSchema for SweepAxis {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SweepAxis".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An axis: a dotted path into the scenario and the values it takes, \
+                            such as `daily_budget = [5000.0, 10000.0]` or \
+                            `\"channels.search.price_cv\" = [0.0, 0.2]` (a channel or policy \
+                            by name, lists by zero-based index).",
+            "anyOf": [
+                { "type": "array", "minItems": 1 },
+                {
+                    "type": "object",
+                    "additionalProperties": generator.subschema_for::<SweepAxis>(),
+                },
+            ],
+        })
+    }
+}
+
 /// Where an axis was given: for messages.
 #[derive(Debug, Clone, PartialEq)]
 enum AxisSite {
