@@ -104,13 +104,15 @@ fn the_schemas_are_valid_draft_7_schemas() {
 }
 
 /// Every scenario the repository holds (the library, the sweeps, the copies in results
-/// folders, the benchmark's) and its account file validate.
+/// folders, the benchmark's) and its account file validate, and every committed scenario starts
+/// with a `#:schema` directive that resolves to schema/scenario.json.
 #[test]
 fn every_committed_scenario_and_account_validates() {
     let scenarios = validator(FileKind::Scenario);
     let accounts = validator(FileKind::Account);
     let mut files = toml_files(&root().join("scenarios"));
-    assert!(files.len() >= 12, "{files:?}");
+    let library = files.len();
+    assert!(library >= 12, "{files:?}");
     files.extend(toml_files(&root().join("results")));
     files.extend(toml_files(&root().join("benches")));
     let mut seen_accounts = 0;
@@ -130,6 +132,20 @@ fn every_committed_scenario_and_account_validates() {
         assert!(errors.is_empty(), "{}: {errors:#?}", file.display());
     }
     assert!(seen_accounts >= 1, "no committed account file was found");
+    for file in &files[..library] {
+        let first = fs::read_to_string(file).unwrap();
+        let first = first.lines().next().unwrap();
+        let target = first
+            .strip_prefix("#:schema ")
+            .unwrap_or_else(|| panic!("{} starts with {first:?}", file.display()));
+        let resolved = file.parent().unwrap().join(target);
+        assert_eq!(
+            fs::canonicalize(&resolved).unwrap(),
+            fs::canonicalize(root().join("schema/scenario.json")).unwrap(),
+            "{}",
+            file.display()
+        );
+    }
 }
 
 /// What budget-bandit writes validates too: `history`'s account files (each scenario of the
