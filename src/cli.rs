@@ -59,8 +59,8 @@ Scenario files (TOML; full reference in the README):
               \"channels.search.price_cv\" = [0.0, 0.2], \"policies.epsilon-greedy.epsilon\" =
               [0.05, 0.1]; mode = product (default) | zip. Same as --set PATH=a,b,c
 
-Editors check the file as you type with `budget-bandit schema scenario` (JSON Schema, for
-taplo).
+Start from `budget-bandit init scenario` (a commented template that runs as it is); editors
+check the file as you type with `budget-bandit schema scenario` (JSON Schema, for taplo).
 
 Warnings (stderr, also with --quiet; the run goes on): a shift dated after the horizon
 (after --days), and --policies leaving out the baseline the file names.
@@ -85,7 +85,8 @@ Account files (TOML; full reference in the README):
               max_share / max_spend, freeze = true (keep the last day's spend),
               lag = { mean_days, max_days }, weekday = [7 multipliers, Monday first]
 
-Editors check the file as you type with `budget-bandit schema account`.
+Start from `budget-bandit init account` (a commented template and an example history);
+editors check the file as you type with `budget-bandit schema account`.
 
 History CSV: one row per day and campaign; dates YYYY-MM-DD; numbers may carry thousands
 separators and a currency; an empty cell is not reported; days without rows are no spend.
@@ -167,6 +168,26 @@ pub enum Command {
     /// `budget-bandit schema scenario > scenario.schema.json`, then make `#:schema
     /// ./scenario.schema.json` the first line of a scenario file in that folder.
     Schema(SchemaArgs),
+    /// Write a commented template of a scenario or an account file: every field with its
+    /// default and meaning, on the channels of a typical web shop, ready to run as it is.
+    ///
+    /// `init scenario` writes NAME.toml (default my-shop.toml) for `run`; `init account` writes
+    /// NAME.toml (default my-shop-account.toml) and an example history NAME.csv beside it for
+    /// `recommend` and `fit`. NAME may be a path; it never replaces a file that exists (exit
+    /// code 2, nothing written).
+    Init(InitArgs),
+}
+
+/// Options of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Which file to write.
+    #[arg(value_enum)]
+    pub kind: crate::schema::FileKind,
+    /// The file to write, NAME.toml, with or without `.toml` (and for an account also
+    /// NAME.csv); its file name is also the `name` in the file and of the results folder.
+    #[arg(value_name = "NAME")]
+    pub name: Option<PathBuf>,
 }
 
 /// Options of `schema`.
@@ -563,6 +584,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             print(&crate::schema::json(args.kind));
             Ok(())
         }
+        Command::Init(args) => init_command(args),
     }
 }
 
@@ -588,6 +610,22 @@ fn print(text: &str) {
     let _ = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush());
+}
+
+fn init_command(args: InitArgs) -> Result<(), CliError> {
+    use crate::init::{InitError, default_name, template, write_new};
+    let name = args
+        .name
+        .unwrap_or_else(|| PathBuf::from(default_name(args.kind)));
+    let files = template(args.kind, &name)?;
+    write_new(&files).map_err(|error| match error {
+        InitError::Input(error) => CliError::Input(error),
+        InitError::Write(error) => CliError::Output(error.into()),
+    })?;
+    for (path, _) in &files {
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
 }
 
 fn load_studies(args: &RunArgs) -> Result<(Vec<StudyInput>, Vec<Study>), CliError> {

@@ -85,7 +85,8 @@
 //! - [`account`], [`fit`] and [`recommend`](mod@recommend): an account's files, a scenario
 //!   calibrated from its history, and tomorrow's split;
 //! - [`schema`]: the JSON Schemas of scenario and account files, for editors that check TOML
-//!   as you type.
+//!   as you type;
+//! - [`init`]: commented templates of a scenario and an account that run as they are.
 //!
 //! The command-line tool's own plumbing (`cli`, `invocation`: the writing of a run's results
 //! folders as its scenarios finish, `shard`: a run cut for a cluster's array jobs and the
@@ -119,6 +120,7 @@ pub mod constraints;
 pub mod dynamics;
 pub mod error;
 pub mod fit;
+pub mod init;
 #[doc(hidden)]
 pub mod invocation;
 pub mod objective;

@@ -8,6 +8,7 @@ mod common;
 
 use budget_bandit::account::export::{default_start, export_history};
 use budget_bandit::account::file::Account;
+use budget_bandit::init::template;
 use budget_bandit::scenario::{Overrides, Scenario};
 use budget_bandit::schema::{FileKind, json};
 use budget_bandit::sweep::StudyInput;
@@ -149,7 +150,8 @@ fn every_committed_scenario_and_account_validates() {
 }
 
 /// What budget-bandit writes validates too: `history`'s account files (each scenario of the
-/// library, so every objective, lag and weekday) and `fit`'s scenarios.
+/// library, so every objective, lag and weekday), `fit`'s scenarios, and `init`'s templates
+/// under their own and other names.
 #[test]
 fn the_files_budget_bandit_writes_validate() {
     let scenarios = validator(FileKind::Scenario);
@@ -172,18 +174,50 @@ fn the_files_budget_bandit_writes_validate() {
         let errors = complaints(&accounts, &exported.account);
         assert!(errors.is_empty(), "{}: {errors:#?}", file.display());
     }
+    for (kind, name) in [
+        (FileKind::Scenario, "my-shop"),
+        (FileKind::Scenario, "q4.v2"),
+        (FileKind::Account, "my-shop-account"),
+        (FileKind::Account, "Shop_1"),
+    ] {
+        let files = template(kind, Path::new(name)).unwrap();
+        let (_, text) = files.last().unwrap();
+        let validator = match kind {
+            FileKind::Scenario => &scenarios,
+            FileKind::Account => &accounts,
+        };
+        let errors = complaints(validator, text);
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+    }
     let folder = tempfile::TempDir::new().unwrap();
     let out = folder.path().join("fit.toml");
-    let account = root().join("results/default-account/account.toml");
-    let output = budget_bandit(&[
-        "fit",
-        common::path_str(&account),
-        "--out",
-        common::path_str(&out),
-    ]);
+    for account in [
+        root().join("results/default-account/account.toml"),
+        init_account(folder.path()),
+    ] {
+        let output = budget_bandit(&[
+            "fit",
+            common::path_str(&account),
+            "--out",
+            common::path_str(&out),
+        ]);
+        assert_eq!(output.code, 0, "{}", output.stderr);
+        let fitted = fs::read_to_string(&out).unwrap();
+        let errors = complaints(&scenarios, &fitted);
+        assert!(
+            errors.is_empty(),
+            "fit of {}: {errors:#?}",
+            account.display()
+        );
+    }
+}
+
+/// `init account` into `folder`: the account file's path.
+fn init_account(folder: &Path) -> PathBuf {
+    let name = folder.join("shop");
+    let output = budget_bandit(&["init", "account", common::path_str(&name)]);
     assert_eq!(output.code, 0, "{}", output.stderr);
-    let errors = complaints(&scenarios, &fs::read_to_string(&out).unwrap());
-    assert!(errors.is_empty(), "fit: {errors:#?}");
+    folder.join("shop.toml")
 }
 
 /// Mistakes the README documents (Errors, and the tables' allowed values): the schema refuses

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use tempfile::TempDir;
 
 /// Every subcommand, as `--help` lists them.
-const SUBCOMMANDS: [&str; 10] = [
+const SUBCOMMANDS: [&str; 11] = [
     "run",
     "validate",
     "chart",
@@ -19,6 +19,7 @@ const SUBCOMMANDS: [&str; 10] = [
     "completions",
     "man",
     "schema",
+    "init",
 ];
 
 #[test]

@@ -11,13 +11,14 @@
 //! | `.redraw-<pid>` | a results folder | charts and report being redrawn by `chart` |
 //! | `.<scenario>.csv.partial-<pid>`, `.<scenario>.toml.partial-<pid>` | `history`'s folder | an account history and its account file being written ([`crate::account::export`]) |
 //! | `.<scenario>.csv.replaced-<pid>`, `.<scenario>.toml.replaced-<pid>` | `history`'s folder | the earlier files, set aside while the new ones move in |
+//! | `.<NAME>.toml.partial-<pid>`, `.<NAME>.csv.partial-<pid>` | `init`'s folder | a template and an example history being written ([`crate::init`]) |
 //!
 //! A staged path is removed when it is dropped, so every error return (and a panic) takes
 //! its staging with it; once moved into place there is nothing left to remove. A process that
 //! is killed leaves its staging behind; the next run in that place removes it (`tidy`),
 //! but only when the process that made it is gone and the leftover is recognisably ours. A
 //! results folder set aside by a killed run is moved back when nothing replaced it. `history`
-//! stages two small files for an instant and does not tidy: what a killed `history` leaves is
+//! and `init` stage small files for an instant and do not tidy: what a killed one leaves is
 //! hidden and never read.
 //!
 //! Whether a process is gone is read from `/proc` on Linux. Elsewhere no process is assumed

@@ -46,7 +46,22 @@ pub fn budget_bandit(args: &[&str]) -> Output {
 /// Runs the binary with `args` and the environment variables `vars` set, and none of the
 /// cluster variables that would make a run a shard unless `vars` sets them.
 pub fn budget_bandit_with(args: &[&str], vars: &[(&str, &str)]) -> Output {
+    run_binary(
+        Command::new(env!("CARGO_BIN_EXE_budget-bandit")),
+        args,
+        vars,
+    )
+}
+
+/// Runs the binary with `args` in `folder`, as a user working in that folder would.
+pub fn budget_bandit_in(folder: &Path, args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_budget-bandit"));
+    command.current_dir(folder);
+    run_binary(command, args, &[])
+}
+
+/// Runs `command` with `args` and `vars`, outside any array job unless `vars` says otherwise.
+fn run_binary(mut command: Command, args: &[&str], vars: &[(&str, &str)]) -> Output {
     for name in CLUSTER_VARIABLES {
         command.env_remove(name);
     }
