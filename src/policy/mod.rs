@@ -33,6 +33,7 @@ pub mod gp;
 pub mod observations;
 pub mod oracle;
 pub mod probability_of_best;
+pub mod response;
 pub mod saturation_thompson;
 pub mod sliding_window_thompson;
 pub mod thompson;
@@ -42,6 +43,7 @@ pub mod weekdays;
 mod winner_draw;
 
 pub use observations::{Arrival, ChannelObservations, Memory, Observations};
+pub use response::ResponseDraw;
 
 use crate::channel::Channel;
 use crate::constraints::Bounds;
@@ -96,10 +98,11 @@ pub trait Policy: Send {
     /// keep state of their own. The default ignores it.
     fn observe(&mut self, _day: &Day, _bought: &[Outcome], _arrived: &[Arrival]) {}
 
-    /// One joint draw of every channel's expected response curve from the policy's posterior,
-    /// written into `curves` (one [`Channel`] per channel, in scenario order, in the curve
-    /// family of [`crate::channel`] that the [oracle's solver](crate::oracle) maximises; names
-    /// are left empty). Returns `false`, leaving `curves` alone, for a policy without a
+    /// One joint draw of every channel's expected response from the policy's posterior,
+    /// written into `draw`: a curve per channel (in scenario order, in the curve family of
+    /// [`crate::channel`] that the [oracle's solver](crate::oracle) maximises; names are left
+    /// empty) and, for a policy that learns ad wear, each channel's wear (see
+    /// [`ResponseDraw`]). Returns `false`, leaving `draw` alone, for a policy without a
     /// posterior of its own (fixed, epsilon-greedy, UCB, the oracle).
     ///
     /// `recommend` averages many draws into the posterior expected response, and optimises
@@ -108,7 +111,7 @@ pub trait Policy: Send {
         &mut self,
         _observed: &Observations,
         _rng: &mut StreamRng,
-        _curves: &mut Vec<Channel>,
+        _draw: &mut ResponseDraw,
     ) -> bool {
         false
     }

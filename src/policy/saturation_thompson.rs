@@ -76,7 +76,8 @@
 //! it lost 40,078 over 120 days, four times the even split's 10,365; with the wear learned it
 //! loses 11,946 ± 948 (200 replications). On scenarios without CPM channels nothing changes,
 //! bit for bit; on the others the regret moved within its noise (see the table below).
-//! [`Policy::draw_curves`] returns curves without wear, as without weekdays.
+//! [`Policy::draw_curves`] returns the same draw (rested curves and each channel's wear), so
+//! that `recommend` plans the steady split too.
 //!
 //! **One channel a day.** Under winner-takes-all allocation the whole budget goes to the
 //! channel whose drawn curve (times its weekday multiplier) earns most with the whole budget,
@@ -117,7 +118,7 @@
 use super::thompson::{Beliefs, ThompsonParams};
 use super::wear::{WearModel, optimal_worn};
 use super::weekdays::WeekdayEffects;
-use super::{Arrival, Day, Observations, Policy, all_on, argmax_random_ties};
+use super::{Arrival, Day, Observations, Policy, ResponseDraw, all_on, argmax_random_ties};
 use crate::channel::{Channel, Pricing};
 use crate::oracle::optimal_constrained;
 use crate::scenario::{Allocation, Scenario};
@@ -506,10 +507,16 @@ impl Policy for SaturationThompson {
         &mut self,
         observed: &Observations,
         rng: &mut StreamRng,
-        curves: &mut Vec<Channel>,
+        draw: &mut ResponseDraw,
     ) -> bool {
         self.draw_market(observed, rng);
-        curves.clone_from(&self.drawn);
+        draw.wear.clear();
+        for (i, curve) in self.drawn.iter_mut().enumerate() {
+            let wear = self.wear.draw(i, rng);
+            curve.value *= wear.correction;
+            draw.wear.push(wear.per_unit);
+        }
+        draw.curves.clone_from(&self.drawn);
         true
     }
 }

@@ -55,10 +55,9 @@
 use super::probability_of_best::{BestProbabilities, RoasPosterior};
 use super::winner_draw::WinnerDraw;
 use super::{
-    Arrival, ChannelObservations, Day, Memory, Observations, Policy, all_on, argmax_random_ties,
-    linear_curve,
+    Arrival, ChannelObservations, Day, Memory, Observations, Policy, ResponseDraw, all_on,
+    argmax_random_ties, linear_curve,
 };
-use crate::channel::Channel;
 use crate::channel::Pricing;
 use crate::sampling::{BetaSampler, GammaSampler};
 use crate::scenario::Allocation;
@@ -585,12 +584,14 @@ impl Policy for Thompson {
         &mut self,
         observed: &Observations,
         rng: &mut StreamRng,
-        curves: &mut Vec<Channel>,
+        draw: &mut ResponseDraw,
     ) -> bool {
         self.update_beliefs(observed);
         self.draw_all(rng);
-        curves.clear();
-        curves.extend(self.draws.iter().map(|&roas| linear_curve(roas)));
+        draw.curves.clear();
+        draw.curves
+            .extend(self.draws.iter().map(|&roas| linear_curve(roas)));
+        draw.wear.clear();
         true
     }
 }

@@ -14,30 +14,22 @@
 //! read from the table by bisection and linear interpolation (a table step is a
 //! thousandth of the channel's range: the objective it loses is of second order in it).
 
-use crate::channel::Channel;
 use crate::constraints::Bounds;
 use crate::objective::Objective;
 use crate::oracle::equal_marginals;
+use crate::policy::ResponseDraw;
 
 /// Points of each channel's tabulated mean marginal return.
 const TABLE: usize = 1025;
 
-/// Mean revenue of channel `i`'s drawn curves at `spend`.
-pub fn mean_revenue(draws: &[Vec<Channel>], i: usize, spend: f64) -> f64 {
-    draws
-        .iter()
-        .map(|d| d[i].expected_revenue(spend))
-        .sum::<f64>()
-        / draws.len() as f64
+/// Mean (steady) revenue of channel `i`'s draws at `spend`.
+pub fn mean_revenue(draws: &[ResponseDraw], i: usize, spend: f64) -> f64 {
+    draws.iter().map(|d| d.revenue(i, spend)).sum::<f64>() / draws.len() as f64
 }
 
-/// Mean marginal revenue of channel `i`'s drawn curves at `spend`.
-pub fn mean_marginal(draws: &[Vec<Channel>], i: usize, spend: f64) -> f64 {
-    draws
-        .iter()
-        .map(|d| d[i].marginal_revenue(spend))
-        .sum::<f64>()
-        / draws.len() as f64
+/// Mean (steady) marginal revenue of channel `i`'s draws at `spend`.
+pub fn mean_marginal(draws: &[ResponseDraw], i: usize, spend: f64) -> f64 {
+    draws.iter().map(|d| d.marginal(i, spend)).sum::<f64>() / draws.len() as f64
 }
 
 /// One channel's mean marginal return on a grid of spends between its bounds.
@@ -48,18 +40,25 @@ struct Table {
 }
 
 impl Table {
-    fn new(draws: &[Vec<Channel>], i: usize, low: f64, high: f64) -> Table {
+    fn new(draws: &[ResponseDraw], i: usize, low: f64, high: f64) -> Table {
         let points = if high > low { TABLE } else { 1 };
         let step = if points > 1 {
             (high - low) / (points - 1) as f64
         } else {
             0.0
         };
-        // R'(low + k·step) = R'(low) · q^k with q = exp(−step / (price · A)): one exponential
-        // per draw instead of one per point.
+        // Without wear R'(low + k·step) = R'(low) · q^k with q = exp(−step / (price · A)): one
+        // exponential per draw instead of one per point. A worn draw is evaluated point by
+        // point.
         let mut marginal = vec![0.0; points];
         for draw in draws {
-            let curve = &draw[i];
+            if draw.wear_of(i) > 0.0 {
+                for (k, m) in marginal.iter_mut().enumerate() {
+                    *m += draw.marginal(i, low + step * k as f64);
+                }
+                continue;
+            }
+            let curve = &draw.curves[i];
             let mut value = curve.marginal_revenue(low);
             let ratio = match curve.audience {
                 Some(audience) => (-step / (curve.price * audience)).exp(),
@@ -105,9 +104,9 @@ impl Table {
 }
 
 /// The split of `budget` within `bounds` that maximises the posterior expected objective over
-/// the drawn curves (`draws[m][i]`: draw `m` of channel `i`).
+/// the draws (`draws[m]`: draw `m` of every channel's response).
 pub fn best_mean_split(
-    draws: &[Vec<Channel>],
+    draws: &[ResponseDraw],
     bounds: &Bounds,
     budget: f64,
     objective: Objective,
@@ -127,8 +126,8 @@ pub fn best_mean_split(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::channel::test_curve;
-    use crate::oracle::optimal_constrained;
+    use crate::channel::{Channel, test_curve};
+    use crate::oracle::{grid_splits, optimal_constrained};
 
     fn curve(price: f64, value: f64, audience: f64) -> Channel {
         test_curve(price, value, Some(audience))
@@ -139,7 +138,7 @@ mod tests {
     fn identical_draws_give_the_oracles_split() {
         let market = vec![curve(2.0, 10.0, 300.0), curve(5.0, 30.0, 100.0)];
         let bounds = Bounds::free(2, 1000.0);
-        let draws = vec![market.clone(); 3];
+        let draws = vec![ResponseDraw::unworn(market.clone()); 3];
         let split = best_mean_split(&draws, &bounds, 1000.0, Objective::Revenue);
         let oracle = optimal_constrained(&market, &bounds, 1000.0, Objective::Revenue);
         for (a, b) in split.iter().zip(&oracle.spend) {
@@ -152,8 +151,8 @@ mod tests {
     #[test]
     fn the_split_maximises_the_mean_of_the_draws() {
         let draws = vec![
-            vec![curve(2.0, 10.0, 300.0), curve(5.0, 30.0, 100.0)],
-            vec![curve(2.0, 10.0, 300.0), curve(5.0, 30.0, 20.0)],
+            ResponseDraw::unworn(vec![curve(2.0, 10.0, 300.0), curve(5.0, 30.0, 100.0)]),
+            ResponseDraw::unworn(vec![curve(2.0, 10.0, 300.0), curve(5.0, 30.0, 20.0)]),
         ];
         let bounds = Bounds {
             low: vec![100.0, 0.0],
@@ -166,5 +165,40 @@ mod tests {
             .fold(f64::MIN, f64::max);
         assert!((split[0] + split[1] - 1000.0).abs() < 1e-6);
         assert!(value(split[0]) >= best - 1e-3 * best, "{split:?}");
+    }
+
+    /// Draws that disagree about how fast two creatives wear: the split maximises the mean
+    /// steady revenue, which a fine grid search finds too.
+    #[test]
+    fn with_wear_the_split_maximises_the_mean_steady_revenue() {
+        let market = |video: f64, carousel: f64| ResponseDraw {
+            curves: vec![
+                curve(45.0, 144.0, 250.0),
+                curve(40.0, 108.0, 250.0),
+                curve(7.0, 15.0, 900.0),
+            ],
+            wear: vec![video, carousel, 0.0],
+        };
+        let draws = vec![
+            market(0.006, 0.006),
+            market(0.002, 0.012),
+            market(0.0, 0.003),
+        ];
+        let budget = 8000.0;
+        let bounds = Bounds::free(3, budget);
+        let split = best_mean_split(&draws, &bounds, budget, Objective::Revenue);
+        let value = |s: &[f64]| (0..3).map(|i| mean_revenue(&draws, i, s[i])).sum::<f64>();
+        let best = grid_splits(3, budget, 400)
+            .map(|s| value(&s))
+            .fold(f64::MIN, f64::max);
+        assert!((split.iter().sum::<f64>() - budget).abs() < 1e-6 * budget);
+        assert!(value(&split) >= best - 1e-6 * best, "{split:?}");
+        // Planned without the wear, the split earns less.
+        let unworn: Vec<ResponseDraw> = draws
+            .iter()
+            .map(|d| ResponseDraw::unworn(d.curves.clone()))
+            .collect();
+        let myopic = best_mean_split(&unworn, &bounds, budget, Objective::Revenue);
+        assert!(value(&myopic) < value(&split) - 1e-4 * best, "{myopic:?}");
     }
 }
