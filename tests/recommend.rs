@@ -27,6 +27,15 @@ fn recommend_for(account: &Account, history: &History, seed: u64) -> Recommendat
     .unwrap()
 }
 
+/// The recommended spend of every channel, in account order.
+fn recommended_split(recommendation: &Recommendation) -> Vec<f64> {
+    recommendation
+        .channels
+        .iter()
+        .map(|c| c.recommended_spend)
+        .collect()
+}
+
 /// Acceptance: on 90-day histories played by a policy that varies its spends, the true
 /// expected revenue of the recommended split is at least 97% of the oracle's on average (the
 /// lower end of its 95% interval), and the 90% intervals of the optimal spends cover the true
@@ -50,11 +59,7 @@ fn recommendations_come_close_to_the_oracle_and_their_intervals_are_calibrated()
         for replication in 0..50 {
             let (account, history) = account_history(&scenario, policy, replication);
             let recommendation = recommend_for(&account, &history, replication);
-            let spend: Vec<f64> = recommendation
-                .channels
-                .iter()
-                .map(|c| c.recommended_spend)
-                .collect();
+            let spend = recommended_split(&recommendation);
             ratio.push(expected_revenue(&scenario.channels, &spend) / oracle.expected_revenue);
             for (advice, optimal) in recommendation.channels.iter().zip(&oracle.spend) {
                 let tolerance = 1e-6 * scenario.daily_budget;
@@ -215,12 +220,7 @@ fn under_ad_fatigue_the_recommendation_is_the_best_steady_split() {
     for replication in 0..20 {
         let (account, history) = account_history(&scenario, "saturation-thompson", replication);
         let recommendation = recommend_for(&account, &history, replication);
-        let spend: Vec<f64> = recommendation
-            .channels
-            .iter()
-            .map(|c| c.recommended_spend)
-            .collect();
-        ratio.push(steady(&spend) / best);
+        ratio.push(steady(&recommended_split(&recommendation)) / best);
     }
     let interval = ratio.interval95();
     eprintln!(
