@@ -16,8 +16,8 @@
 //!   ([`ScenarioResults::write_folder`]);
 //! - the pieces of a policy of your own: the [`Policy`] trait, the [`Day`] it splits, the
 //!   shared [`Observations`] (one [`ChannelObservations`] per channel), what a day's spend
-//!   bought ([`Outcome`]), conversions arriving late ([`Arrival`]) and its random stream
-//!   ([`StreamRng`]);
+//!   bought ([`Outcome`]), conversions arriving late ([`Arrival`]), its random stream
+//!   ([`StreamRng`]) and, for `recommend`, a draw of its posterior ([`ResponseDraw`]);
 //! - tomorrow's split of a real [`Account`] from its history: [`recommend()`] and its
 //!   [`Recommendation`];
 //! - the model's vocabulary: [`Channel`], [`Pricing`], [`Allocation`], [`Objective`], and the
@@ -101,7 +101,7 @@ pub use account::file::Account;
 pub use channel::{Channel, Pricing};
 pub use error::ScenarioError;
 pub use objective::Objective;
-pub use policy::{Arrival, ChannelObservations, Day, Observations, Policy};
+pub use policy::{Arrival, ChannelObservations, Day, Observations, Policy, ResponseDraw};
 pub use recommend::{Recommendation, recommend};
 pub use results_folder::FolderError;
 pub use runner::{PolicyResult, Runner, ScenarioResults};
