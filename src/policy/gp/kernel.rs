@@ -26,10 +26,57 @@ pub(crate) struct Kernel {
 
 impl Kernel {
     /// `k₀(x, y)`, written as `σ_f² exp(−(x² + y²) / 2ℓ²) (exp(x y / ℓ²) − 1)` so that it keeps
-    /// full precision near zero spend.
+    /// full precision near zero spend: the reference that [`KernelTable`] tabulates.
+    #[cfg(test)]
     pub fn eval(&self, x: f64, y: f64) -> f64 {
         let l2 = self.length_scale * self.length_scale;
         self.signal_variance * (-(x * x + y * y) / (2.0 * l2)).exp() * (x * y / l2).exp_m1()
+    }
+}
+
+/// The two factors of `k₀` between the points of a spend grid, `x_a = a · step`, computed once
+/// for a length scale: `k₀(x_a, x_b) = σ_f² · e_ab · m_ab` with `e_ab = exp(−(x_a² + x_b²) / 2ℓ²)`
+/// and `m_ab = exp(x_a x_b / ℓ²) − 1`. A channel's posterior is refitted whenever its data
+/// change, with a new `σ_f` but the same grid and `ℓ`; the table spares those refits their
+/// exponentials, and multiplies in [`Kernel::eval`]'s order, so the values are the same to the
+/// bit.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct KernelTable {
+    length_scale: f64,
+    step: f64,
+    points: usize,
+    /// `e_ab` and `m_ab`, row-major over `points × points`.
+    exp: Vec<f64>,
+    exp_m1: Vec<f64>,
+}
+
+impl KernelTable {
+    /// Makes the table cover grid points `0..points` of `step` for `kernel`'s length scale,
+    /// unless it already does.
+    pub fn cover(&mut self, kernel: &Kernel, step: f64, points: usize) {
+        if self.length_scale == kernel.length_scale && self.step == step && self.points >= points {
+            return;
+        }
+        let l2 = kernel.length_scale * kernel.length_scale;
+        self.length_scale = kernel.length_scale;
+        self.step = step;
+        self.points = points;
+        self.exp.clear();
+        self.exp_m1.clear();
+        for a in 0..points {
+            let x = a as f64 * step;
+            for b in 0..points {
+                let y = b as f64 * step;
+                self.exp.push((-(x * x + y * y) / (2.0 * l2)).exp());
+                self.exp_m1.push((x * y / l2).exp_m1());
+            }
+        }
+    }
+
+    /// `k₀(x_a, x_b)` for `kernel` (whose length scale the table covers).
+    pub fn eval(&self, kernel: &Kernel, a: usize, b: usize) -> f64 {
+        let at = a * self.points + b;
+        kernel.signal_variance * self.exp[at] * self.exp_m1[at]
     }
 }
 
@@ -92,5 +139,31 @@ mod tests {
         let (_, noise) = hyperparameters(&data, 1000.0);
         let expected = (NOISE_PRIOR_DAYS * 100.0 + 200.0) / (NOISE_PRIOR_DAYS + 3.0);
         assert!((noise - expected).abs() < 1e-9, "{noise} vs {expected}");
+    }
+
+    /// The table gives `eval`'s values to the bit, also once it is re-covered for a longer grid
+    /// or another length scale.
+    #[test]
+    fn the_table_is_the_kernel_to_the_bit() {
+        let mut table = KernelTable::default();
+        for (length_scale, step, points) in
+            [(3200.0, 200.0, 81), (3200.0, 200.0, 41), (40.0, 3.5, 12)]
+        {
+            let kernel = Kernel {
+                signal_variance: 123.456,
+                length_scale,
+            };
+            table.cover(&kernel, step, points);
+            for a in 0..points {
+                for b in 0..points {
+                    let (x, y) = (a as f64 * step, b as f64 * step);
+                    assert_eq!(
+                        table.eval(&kernel, a, b).to_bits(),
+                        kernel.eval(x, y).to_bits(),
+                        "{a}, {b}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -48,7 +48,9 @@
 //! squares: their mean with noise `σ² / n_a` carries exactly what the days apart do about the
 //! curve (see [`posterior`]), so the GP has at most `2G + 1` inputs (spends beyond the budget,
 //! from an account's history, are kept up to `2B`) and a day costs `O(G³)` per channel that
-//! bought anything new, whatever the horizon; other channels keep their posterior.
+//! bought anything new, whatever the horizon; other channels keep their posterior. Every input
+//! and output is a grid point and `ℓ` is fixed, so the kernel's exponentials are tabulated
+//! once per grid (`kernel::KernelTable`) and a refit only multiplies in the new `σ_f²`.
 //!
 //! **Value per unit.** Revenue per paid unit, `r_i = ρ_i τ_i v_i`, has the conjugate posterior
 //! of [Thompson sampling](super::thompson) (conversion rate `ρ_i ~ Beta`, value per conversion

@@ -14,7 +14,7 @@
 //! mean with noise `σ² / n_a`; a test checks it). Everything is computed through the Cholesky
 //! factor `K = L Lᵀ`: `μ = Vᵀ L⁻¹ ȳ` and `Σ = k₀(Z, Z) − Vᵀ V` with `V = L⁻¹ k₀(X, Z)`.
 
-use super::kernel::Kernel;
+use super::kernel::{Kernel, KernelTable};
 use crate::streams::StreamRng;
 use rand_distr::{Distribution, StandardNormal};
 
@@ -124,6 +124,8 @@ pub(crate) struct GridPosterior {
     /// Scratch: the Gram matrix and `V = L⁻¹ k₀(X, Z)`.
     gram: Vec<f64>,
     cross: Vec<f64>,
+    /// The kernel's factors between grid points, kept from fit to fit.
+    table: KernelTable,
 }
 
 impl GridPosterior {
@@ -142,14 +144,16 @@ impl GridPosterior {
         let observed = data.observed();
         let m = observed.len();
         let n = steps + 1;
-        let x = |a: usize| observed[a] as f64 * step;
-        let z = |j: usize| j as f64 * step;
+        // Observed points lie on the grid too, up to twice its last point (see `GridData`).
+        let points = observed.iter().fold(n, |top, &g| top.max(g + 1));
+        self.table.cover(kernel, step, points);
+        let table = &self.table;
         // K = k₀(X, X) + diag(σ² / n_a).
         self.gram.clear();
         self.gram.resize(m * m, 0.0);
         for (a, &point) in observed.iter().enumerate() {
-            for b in 0..=a {
-                let k = kernel.eval(x(a), x(b));
+            for (b, &other) in observed.iter().enumerate().take(a + 1) {
+                let k = table.eval(kernel, point, other);
                 self.gram[a * m + b] = k;
                 self.gram[b * m + a] = k;
             }
@@ -165,9 +169,9 @@ impl GridPosterior {
         solve_lower(&self.gram, m, &mut alpha);
         self.cross.clear();
         self.cross.resize(m * n, 0.0);
-        for a in 0..m {
+        for (a, &point) in observed.iter().enumerate() {
             for j in 0..n {
-                self.cross[a * n + j] = kernel.eval(x(a), z(j));
+                self.cross[a * n + j] = table.eval(kernel, point, j);
             }
         }
         solve_lower_columns(&self.gram, m, &mut self.cross, n);
@@ -183,7 +187,7 @@ impl GridPosterior {
             }
             self.mean.push(mean);
             self.sd
-                .push((kernel.eval(z(j), z(j)) - explained).max(0.0).sqrt());
+                .push((table.eval(kernel, j, j) - explained).max(0.0).sqrt());
         }
         if joint {
             // Σ at grid points 1..=G (grid point 0 has no variance), then its factor.
@@ -196,7 +200,7 @@ impl GridPosterior {
                     for a in 0..m {
                         explained += self.cross[a * n + i + 1] * self.cross[a * n + j + 1];
                     }
-                    let c = kernel.eval(z(i + 1), z(j + 1)) - explained;
+                    let c = self.table.eval(kernel, i + 1, j + 1) - explained;
                     self.factor[i * g + j] = c;
                     self.factor[j * g + i] = c;
                 }
