@@ -28,6 +28,16 @@
 //!   was funded but never bought a unit gets the price of a linear curve under the Jeffreys
 //!   prior, `Σ s / G` with `G ~ Gamma(1/2, 1)` (its median as the estimate).
 //!
+//! - **Ad fatigue** (cpm): the click-through rates go through the wear learner of saturation
+//!   Thompson sampling ([`crate::policy::wear`]). Where it believes in wear with probability
+//!   [`FATIGUE_PROBABILITY`] or more, the channel gets `fatigue = { strength, recovery }` from
+//!   the posterior given wear, and its `ctr` is the rested rate, the history's times the
+//!   posterior mean factor `I / S(r, k)`. The learner's strength is per day of the first funded
+//!   day's units `n_ref`; the simulator's is per its reference volume `U` (the fitted audience,
+//!   or a day's budget at the fitted price), so `strength = k U / n_ref`, and the fitted market
+//!   wears each unit as the history did. The interval of the strength is read off the
+//!   learner's grid of strengths (steps of 62%) and ignores the uncertainty of `U`.
+//!
 //! The fit is deterministic: no draws.
 //!
 //! The scenario carries the account's budget, objective, floors, caps, pacing, lags and weekday
@@ -42,6 +52,7 @@ use crate::account::replay::{outcome, units};
 use crate::channel::Pricing;
 use crate::error::ScenarioError;
 use crate::objective::Objective;
+use crate::policy::wear::WearModel;
 use crate::policy::{Memory, Observations};
 use crate::scenario::Scenario;
 use curve::{CurveFit, price_without_units};
@@ -56,6 +67,9 @@ pub mod value;
 
 /// Days whose average split is the account's recent split.
 pub const RECENT_DAYS: usize = 7;
+
+/// Least posterior probability of wear for which `fit` writes a channel's fatigue.
+pub const FATIGUE_PROBABILITY: f64 = 0.95;
 
 /// An estimate and its 90% credible interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -73,6 +87,15 @@ impl Estimate {
     /// Whether `value` lies in the interval.
     pub fn covers(&self, value: f64) -> bool {
         (self.low..=self.high).contains(&value)
+    }
+
+    /// The estimate times `factor`, capped at 1 (a rate).
+    fn scaled(self, factor: f64) -> Estimate {
+        Estimate {
+            mean: (self.mean * factor).min(1.0),
+            low: (self.low * factor).min(1.0),
+            high: (self.high * factor).min(1.0),
+        }
     }
 
     fn beta(successes: f64, trials: f64) -> Estimate {
@@ -118,6 +141,21 @@ pub struct ChannelFit {
     pub spend_variation: f64,
     /// The channel's mean share of the budget over the last [`RECENT_DAYS`] days.
     pub recent_share: f64,
+    /// Ad fatigue, where the history shows it (cpm only; see the module docs).
+    pub fatigue: Option<FatigueFit>,
+}
+
+/// Ad fatigue read from a cpm channel's click-through rates, in the simulator's terms (see
+/// [`crate::dynamics`]): rates divided by `1 + strength · e`, the exposure `e` moving towards
+/// the day's units over the reference volume at `recovery` a day.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FatigueFit {
+    /// Posterior probability that delivery wears the channel at all.
+    pub probability: f64,
+    /// The strength, given wear (its interval from the learner's grid of strengths).
+    pub strength: Estimate,
+    /// Posterior mean share of the exposure forgotten each day, given wear.
+    pub recovery: f64,
 }
 
 /// A fitted account: one [`ChannelFit`] per channel.
@@ -144,6 +182,7 @@ pub fn fit(account: &Account, history: &History) -> Result<Fit, ScenarioError> {
         .iter()
         .map(|c| c.lag.as_ref().map_or_else(Vec::new, |l| l.cdf()))
         .collect();
+    let mut wear = WearModel::of(pricing.iter().copied());
     let mut observed = Observations::with_memory(pricing, lags, Memory::All);
     let mut clicks = vec![0.0; account.channels.len()];
     let mut impressions = vec![0.0; account.channels.len()];
@@ -158,6 +197,7 @@ pub fn fit(account: &Account, history: &History) -> Result<Fit, ScenarioError> {
             .map(|(c, f)| outcome(c.pricing, f))
             .collect();
         observed.record_outcomes(&outcomes);
+        wear.observe(&outcomes);
         for (i, (channel, figures)) in account.channels.iter().zip(history.day(day)).enumerate() {
             if figures.spend > 0.0 {
                 spends[i].push(figures.spend);
@@ -215,9 +255,31 @@ pub fn fit(account: &Account, history: &History) -> Result<Fit, ScenarioError> {
             (Some(variance), Some(mean)) if mean > 0.0 => variance.sqrt() / mean,
             _ => 0.0,
         };
+        // Wear the history believes in: the simulator's strength is relative to the reference
+        // volume (the audience, or a day's budget at the price), the learner's to the first
+        // funded day's units; the click-through rate becomes the rested one.
+        let reference = audience.map_or(account.daily_budget / price.mean, |a| a.mean);
+        let fatigue = wear
+            .summary(i)
+            .filter(|w| w.probability >= FATIGUE_PROBABILITY && reference.is_finite())
+            .map(|w| {
+                let scale = reference / w.reference;
+                let fitted = FatigueFit {
+                    probability: w.probability,
+                    strength: Estimate {
+                        mean: w.strength[1] * scale,
+                        low: w.strength[0] * scale,
+                        high: w.strength[2] * scale,
+                    },
+                    recovery: w.recovery,
+                };
+                (fitted, w.correction)
+            });
+        let rested = fatigue.map_or(1.0, |(_, correction)| correction);
+        let fatigue = fatigue.map(|(fitted, _)| fitted);
         let (ctr, cvr) = match channel.pricing {
             Pricing::Cpm => (
-                Some(Estimate::beta(clicks[i], impressions[i])),
+                Some(Estimate::beta(clicks[i], impressions[i]).scaled(rested)),
                 Some(Estimate::beta(
                     totals.conversions,
                     clicks[i] * totals.matured_trials / totals.trials.max(1.0),
@@ -271,6 +333,7 @@ pub fn fit(account: &Account, history: &History) -> Result<Fit, ScenarioError> {
             } else {
                 1.0 / account.channels.len() as f64
             },
+            fatigue,
         });
     }
     Ok(Fit {
@@ -414,6 +477,17 @@ impl Fit {
             }
             if high < account.daily_budget {
                 let _ = writeln!(text, "max_spend = {}", float(high));
+            }
+            if let Some(fatigue) = &fit.fatigue {
+                let _ = writeln!(
+                    text,
+                    "fatigue = {{ strength = {}, recovery = {} }}    # wear {:.0}% likely; strength {}; \
+                     ctr is the rested rate",
+                    float(fatigue.strength.mean),
+                    float(fatigue.recovery),
+                    100.0 * fatigue.probability,
+                    interval(&fatigue.strength)
+                );
             }
             if let Some(lag) = &channel.lag {
                 let _ = writeln!(

@@ -117,6 +117,23 @@ impl WearDraw {
     };
 }
 
+/// What a channel's history says about its wear ([`WearModel::summary`]); every figure but
+/// the probability is given wear.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WearSummary {
+    /// Posterior probability that delivery wears the channel at all.
+    pub probability: f64,
+    /// Posterior mean share of the exposure forgotten each day, `r`.
+    pub recovery: f64,
+    /// The strength `k` per ordinary day of delivery (the units of the first funded day):
+    /// posterior 5% quantile, mean and 95% quantile (the quantiles on the grid of strengths).
+    pub strength: [f64; 3],
+    /// Posterior mean factor from the history's average click-through rate to the rested one.
+    pub correction: f64,
+    /// The units of the first funded day, `n_ref`, which `k` is relative to.
+    pub reference: f64,
+}
+
 /// The wear learner of every channel of a scenario (see the module docs).
 #[derive(Debug, Clone)]
 pub struct WearModel {
@@ -226,6 +243,55 @@ impl WearModel {
             correction: wear.impressions / wear.worn[g],
             per_unit: self.grid[g - 1].1 / reference,
         }
+    }
+
+    /// What channel `channel`'s history says about its wear, once it bought impressions (`None`
+    /// for a channel not bought by the impression or never funded): what `fit` writes into a
+    /// scenario.
+    pub fn summary(&self, channel: usize) -> Option<WearSummary> {
+        let wear = self.channels[channel].as_ref()?;
+        let reference = wear.reference?;
+        if wear.impressions <= 0.0 {
+            return None;
+        }
+        let total = wear.cumulative[POINTS - 1];
+        let weight = |g: usize| (wear.cumulative[g] - wear.cumulative[g - 1]) / total;
+        let probability = 1.0 - wear.cumulative[0] / total;
+        if probability <= 0.0 {
+            return None;
+        }
+        let (mut recovery, mut strength, mut correction) = (0.0, 0.0, 0.0);
+        let mut by_strength = [0.0; STRENGTHS];
+        for (g, &(r, k)) in (1..POINTS).zip(&self.grid) {
+            let w = weight(g) / probability;
+            recovery += w * RECOVERIES[r];
+            strength += w * k;
+            correction += w * wear.impressions / wear.worn[g];
+            by_strength[(g - 1) % STRENGTHS] += w;
+        }
+        let strengths: Vec<f64> = self.grid[..STRENGTHS].iter().map(|&(_, k)| k).collect();
+        let quantile = |q: f64| {
+            let mut below = 0.0;
+            for (k, w) in strengths.iter().zip(&by_strength) {
+                below += w;
+                if below >= q {
+                    return *k;
+                }
+            }
+            strengths[STRENGTHS - 1]
+        };
+        Some(WearSummary {
+            probability,
+            recovery,
+            // The grid's quantiles, widened to the mean where the mass sits on one grid point.
+            strength: [
+                quantile(0.05).min(strength),
+                strength,
+                quantile(0.95).max(strength),
+            ],
+            correction,
+            reference,
+        })
     }
 
     /// Channel `channel`'s posterior probability of wear (0 for a channel not bought by the
@@ -423,6 +489,23 @@ mod tests {
             "k {} vs {k}",
             strength.mean()
         );
+    }
+
+    /// The summary of a learned wear: its probability, the recovery (0.1) and the strength
+    /// per ordinary day within the interval, and a correction above 1; none for a channel
+    /// that is not bought by the impression.
+    #[test]
+    fn the_summary_of_a_known_wear_holds_it() {
+        let k = 0.5;
+        let summary = learned(k, 60, 7).summary(0).unwrap();
+        assert!(summary.probability > 0.99, "{summary:?}");
+        assert_eq!(summary.reference, 50.0);
+        let [low, mean, high] = summary.strength;
+        assert!(low <= mean && mean <= high, "{summary:?}");
+        assert!(low <= k && k <= high, "{summary:?}");
+        assert!((summary.recovery / 0.1).ln().abs() < 0.7, "{summary:?}");
+        assert!(summary.correction > 1.0, "{summary:?}");
+        assert!(WearModel::of([Pricing::Cpc]).summary(0).is_none());
     }
 
     /// Without wear few simulated accounts believe in one, and the corrections stay near 1.
