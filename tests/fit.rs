@@ -207,6 +207,7 @@ fn the_fit_reads_ad_fatigue_from_the_click_through_rates() {
                 .count()
         })
         .sum();
+    eprintln!("default: fatigue fitted on {worn} channels of 20 histories");
     assert!(
         worn <= 1,
         "fatigue fitted on {worn} channels of 20 calm histories"
