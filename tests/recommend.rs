@@ -238,3 +238,38 @@ fn under_ad_fatigue_the_recommendation_is_the_best_steady_split() {
         interval.low
     );
 }
+
+/// A policy that does not plan for ad wear is told which channels wear: on a `fatigue` history,
+/// an account run by Thompson sampling gets a note for each social creative and none for
+/// search; run by saturation Thompson sampling, which plans the settled split, it gets none.
+#[test]
+fn a_policy_that_ignores_wear_is_told_which_channels_wear() {
+    use budget_bandit::policy::thompson::ThompsonParams;
+    use budget_bandit::policy::{PolicyKind, PolicySpec};
+    let scenario = scenario("fatigue", 120);
+    let (account, history) = account_history(&scenario, "saturation-thompson", 0);
+    let wear_notes = |account: &Account| -> Vec<String> {
+        recommend_for(account, &history, 0)
+            .warnings
+            .into_iter()
+            .filter(|w| w.contains("wears with delivery"))
+            .collect()
+    };
+    assert_eq!(wear_notes(&account), Vec::<String>::new());
+    let mut myopic = account.clone();
+    myopic.policy = PolicySpec {
+        name: "thompson".to_owned(),
+        kind: PolicyKind::Thompson(ThompsonParams::default()),
+    };
+    let notes = wear_notes(&myopic);
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(
+        notes[0].starts_with("channel 'social-video' wears"),
+        "{notes:?}"
+    );
+    assert!(
+        notes[1].starts_with("channel 'social-carousel' wears"),
+        "{notes:?}"
+    );
+    assert!(notes.iter().all(|n| n.contains("'thompson'")), "{notes:?}");
+}

@@ -37,7 +37,9 @@
 //! the intervals of the optimal spends, the outlook and the response bands. A split that is
 //! best for one rested day buys too much of a tiring creative; on `fatigue` histories the
 //! steady recommendation earned 99.68% of the best steady revenue, the rested-day one 98.38%,
-//! less than the even split's 99.39% (`tests/recommend.rs`).
+//! less than the even split's 99.39% (`tests/recommend.rs`). An account whose policy does not
+//! learn wear gets a note for each channel that [`fit`] finds wearing (probability
+//! [`crate::fit::FATIGUE_PROBABILITY`] or more), naming the policy that plans for it.
 //!
 //! Policies without a posterior of their own (epsilon-greedy, UCB) explore by their rule; their
 //! recommendation and intervals come from Thompson sampling's posterior of the same history.
@@ -56,7 +58,7 @@ use crate::error::ScenarioError;
 use crate::fit::{Estimate, Fit, RECENT_DAYS, fit};
 use crate::objective::Objective;
 use crate::policy::thompson::{Thompson, ThompsonParams};
-use crate::policy::{Day, Policy, ResponseDraw};
+use crate::policy::{Day, Policy, PolicyKind, ResponseDraw};
 use crate::scenario::Allocation;
 use crate::stats::quantile;
 use crate::streams::ReplicationStreams;
@@ -236,6 +238,19 @@ pub fn recommend(
         })
         .collect();
     let mut warnings = Vec::new();
+    if !matches!(account.policy.kind, PolicyKind::SaturationThompson(_)) {
+        for channel in fitted.channels.iter().filter(|c| c.fatigue.is_some()) {
+            let chance = channel.fatigue.map_or(0.0, |f| f.probability);
+            warnings.push(format!(
+                "channel '{}' wears with delivery: its click-through rate falls as its \
+                 impressions grow ({:.0}% likely). Policy '{}' does not plan for wear; policy = \
+                 \"saturation-thompson\" plans the split that is best once the wear has settled",
+                channel.name,
+                100.0 * chance,
+                account.policy.name
+            ));
+        }
+    }
     let known: Vec<bool> = fitted
         .channels
         .iter()
