@@ -7,7 +7,7 @@ mod common;
 use budget_bandit::channel::Pricing;
 use budget_bandit::fit::{Estimate, Fit, fit};
 use budget_bandit::scenario::Scenario;
-use common::{account_history, scenario};
+use common::{account_history, scenario, wear_per_unit};
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -139,15 +139,6 @@ fn fitted_intervals_hold_the_truth() {
 /// fatigue at most once.
 #[test]
 fn the_fit_reads_ad_fatigue_from_the_click_through_rates() {
-    use budget_bandit::dynamics::fatigue_reference;
-    let wear_per_unit = |scenario: &Scenario, i: usize| {
-        scenario.dynamics[i].fatigue.map(|f| {
-            (
-                f.strength / fatigue_reference(&scenario.channels[i], scenario.daily_budget),
-                f.recovery,
-            )
-        })
-    };
     let truth = scenario("fatigue", 120);
     let markets: Vec<Scenario> = (0..12)
         .into_par_iter()

@@ -9,7 +9,7 @@ use budget_bandit::account::history::History;
 use budget_bandit::oracle::{expected_revenue, optimal_constrained};
 use budget_bandit::recommend::{Recommendation, Settings, recommend};
 use budget_bandit::stats::RunningStats;
-use common::{account_history, scenario};
+use common::{account_history, scenario, wear_per_unit};
 
 /// Draws of the posterior per recommendation in these tests.
 const DRAWS: usize = 400;
@@ -190,20 +190,12 @@ fn a_freeze_above_the_budget_is_held_at_the_budget_and_said() {
 /// 98.77%) on the same histories: worse than the even split.
 #[test]
 fn under_ad_fatigue_the_recommendation_is_the_best_steady_split() {
-    use budget_bandit::dynamics::fatigue_reference;
     use budget_bandit::policy::ResponseDraw;
     let scenario = scenario("fatigue", 120);
     let truth = ResponseDraw {
         curves: scenario.channels.clone(),
-        wear: scenario
-            .channels
-            .iter()
-            .zip(&scenario.dynamics)
-            .map(|(channel, dynamics)| {
-                dynamics.fatigue.map_or(0.0, |f| {
-                    f.strength / fatigue_reference(channel, scenario.daily_budget)
-                })
-            })
+        wear: (0..scenario.channels.len())
+            .map(|i| wear_per_unit(&scenario, i).map_or(0.0, |(kappa, _)| kappa))
             .collect(),
     };
     let steady = |split: &[f64]| -> f64 {

@@ -426,10 +426,15 @@ impl SaturationThompson {
         }
     }
 
-    /// [`Self::draw_day`] and each channel's wear (see [`super::wear`]): the drawn revenue per
-    /// unit becomes the rested one and `self.worn` holds the drawn `κ`.
+    /// [`Self::draw_day`] and each channel's wear ([`Self::draw_wear`]).
     fn draw_worn_day(&mut self, observed: &Observations, rng: &mut StreamRng) {
         self.draw_day(observed, rng);
+        self.draw_wear(rng);
+    }
+
+    /// Each channel's wear (see [`super::wear`]): the drawn revenue per unit in `self.drawn`
+    /// becomes the rested one and `self.worn` holds the drawn `κ`.
+    fn draw_wear(&mut self, rng: &mut StreamRng) {
         for (i, (drawn, worn)) in self.drawn.iter_mut().zip(&mut self.worn).enumerate() {
             let wear = self.wear.draw(i, rng);
             drawn.value *= wear.correction;
@@ -510,13 +515,9 @@ impl Policy for SaturationThompson {
         draw: &mut ResponseDraw,
     ) -> bool {
         self.draw_market(observed, rng);
-        draw.wear.clear();
-        for (i, curve) in self.drawn.iter_mut().enumerate() {
-            let wear = self.wear.draw(i, rng);
-            curve.value *= wear.correction;
-            draw.wear.push(wear.per_unit);
-        }
+        self.draw_wear(rng);
         draw.curves.clone_from(&self.drawn);
+        draw.wear.clone_from(&self.worn);
         true
     }
 }

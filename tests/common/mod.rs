@@ -138,3 +138,19 @@ pub fn account_history(scenario: &Scenario, policy: &str, replication: u64) -> (
     .unwrap();
     (account, history)
 }
+
+/// Channel `i`'s fatigue in `scenario` as wear per paid unit of steady daily delivery,
+/// `strength / reference volume`, and its recovery (`None` without fatigue): what the
+/// simulator's fatigue depends on, whatever reference volume a scenario has.
+pub fn wear_per_unit(scenario: &Scenario, i: usize) -> Option<(f64, f64)> {
+    scenario.dynamics[i].fatigue.map(|f| {
+        (
+            f.strength
+                / budget_bandit::dynamics::fatigue_reference(
+                    &scenario.channels[i],
+                    scenario.daily_budget,
+                ),
+            f.recovery,
+        )
+    })
+}
