@@ -8,6 +8,7 @@ use budget_bandit::runner::{ScenarioResults, run_scenario};
 use budget_bandit::scenario::{Overrides, Scenario};
 use budget_bandit::simulation::Simulation;
 use budget_bandit::stats::RunningStats;
+use budget_bandit::sweep::{Study, StudyInput};
 use std::path::Path;
 
 fn classic() -> Scenario {
@@ -243,6 +244,54 @@ fn learning_the_wear_cuts_saturation_thompson_regret_by_two_thirds_on_fatigue() 
     let even = policy(&results, "fixed").regret.mean();
     eprintln!("fatigue: saturation-thompson {learner:?}, even split {even}");
     assert!(learner.high < 40_078.0 / 3.0, "{learner:?}");
+}
+
+/// Learning pays in markets that tire: over the fifteen variants of
+/// `scenarios/sweeps/fatigue-by-search-audience.toml` (search's audience 110 to 5,000 clicks a
+/// day, the video creative's wear strength 0.5 to 4; 200 replications each), saturation
+/// Thompson sampling's regret is below the even split's with its 95% interval in every
+/// variant but the shipped `fatigue`, where the even split is within 0.6% of the benchmark and
+/// the two are level (printed, not asserted; see the README on `fatigue`). The shipped variant
+/// must be in the sweep and must be the one market where the even split loses least.
+#[test]
+fn saturation_thompson_beats_the_even_split_across_tiring_markets() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/sweeps/fatigue-by-search-audience.toml");
+    let overrides = Overrides {
+        policies: Some(vec!["saturation-thompson".into(), "fixed".into()]),
+        ..Overrides::default()
+    };
+    let input = StudyInput::load(&file, &[], &overrides).unwrap();
+    let Study::Sweep(sweep) = input.study().unwrap() else {
+        panic!("{} holds no sweep", file.display())
+    };
+    let shipped = only(shipped("fatigue"), &["saturation-thompson", "fixed"]);
+    let mut shipped_seen = false;
+    let mut least_even_regret = (f64::INFINITY, String::new());
+    for (variant, scenario) in sweep.variants.iter().zip(sweep.scenarios()) {
+        assert_eq!(scenario.replications, 200);
+        let results = run_scenario(scenario, &|| {});
+        let learner = policy(&results, "saturation-thompson").regret.interval95();
+        let even = policy(&results, "fixed").regret.mean();
+        eprintln!(
+            "{}: saturation-thompson {learner:?}, even split {even:.0}",
+            variant.name
+        );
+        if even < least_even_regret.0 {
+            least_even_regret = (even, variant.name.clone());
+        }
+        if scenario.channels == shipped.channels {
+            shipped_seen = true;
+            continue;
+        }
+        assert!(
+            learner.high < even,
+            "{}: {learner:?} vs {even}",
+            variant.name
+        );
+    }
+    assert!(shipped_seen, "the shipped fatigue market is a variant");
+    assert_eq!(least_even_regret.1, "audience-900_strength-1.5");
 }
 
 /// Acceptance: after the best channel collapses (day 46), discounted and sliding-window
