@@ -1,0 +1,167 @@
+//! The README's scenario table says what the committed results say.
+//!
+//! The [scenario library](../README.md#scenario-library) table names, for every scenario of
+//! the library, its best learner and the runner-up with their regret (the mean and the 95%
+//! half-width, rounded to whole currency units). This test reads each figure back from
+//! `results/<scenario>/summary.csv`, and checks that the policies named are the ones the
+//! results rank there. `tests/examples.rs` keeps those files current, so a change that moves a
+//! figure fails here until the README says the new one.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// One policy's line of a committed `summary.csv`.
+struct Row {
+    policy: String,
+    kind: String,
+    regret_mean: f64,
+    regret_high: f64,
+}
+
+fn summary(scenario: &str) -> Vec<Row> {
+    let path = root().join("results").join(scenario).join("summary.csv");
+    let mut reader =
+        csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (policy, kind, mean, high) = (
+        column("policy"),
+        column("kind"),
+        column("regret_mean"),
+        column("regret_high"),
+    );
+    reader
+        .records()
+        .map(|record| {
+            let record = record.unwrap();
+            Row {
+                policy: record[policy].to_owned(),
+                kind: record[kind].to_owned(),
+                regret_mean: record[mean].parse().unwrap(),
+                regret_high: record[high].parse().unwrap(),
+            }
+        })
+        .collect()
+}
+
+/// `x` rounded to a whole number, with thousands separated by commas, as the README writes it.
+fn grouped(x: f64) -> String {
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if x.round() < 0.0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// A table cell `policy mean ± half-width ...` (the half-width absent where the regret does
+/// not vary): the policy's name and the figures as written.
+fn cell(text: &str) -> (String, String, Option<String>) {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    assert!(words.len() >= 2, "cell '{text}' names no policy and regret");
+    let half_width = (words.get(2) == Some(&"±")).then(|| words[3].to_owned());
+    (words[0].to_owned(), words[1].to_owned(), half_width)
+}
+
+/// The rows of the README's scenario table: the scenario and its best-learner and runner-up
+/// cells.
+fn scenario_table(readme: &str) -> Vec<(String, String, String)> {
+    let mut lines = readme
+        .lines()
+        .skip_while(|line| !line.starts_with("| scenario | what it models | best learner"));
+    assert!(lines.next().is_some(), "the README has no scenario table");
+    lines
+        .skip(1)
+        .take_while(|line| line.starts_with('|'))
+        .map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            (
+                cells[1].trim_matches('`').to_owned(),
+                cells[3].to_owned(),
+                cells[4].to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The library's scenarios: the files of `scenarios/` but the long horizon, which the README
+/// describes in its own section.
+fn library() -> BTreeSet<String> {
+    fs::read_dir(root().join("scenarios"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "toml"))
+        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
+        .filter(|name| name != "million-days")
+        .collect()
+}
+
+fn check_cell(scenario: &str, text: &str, expected: &Row) {
+    let (policy, mean, half_width) = cell(text);
+    assert_eq!(
+        policy, expected.policy,
+        "README, scenario table, {scenario}: '{text}' should name {}",
+        expected.policy
+    );
+    let committed_mean = grouped(expected.regret_mean);
+    let committed_half_width = grouped(expected.regret_high - expected.regret_mean);
+    assert_eq!(
+        mean, committed_mean,
+        "README, scenario table, {scenario}: {policy}'s regret is {committed_mean} in results/{scenario}/summary.csv"
+    );
+    match half_width {
+        Some(written) => assert_eq!(
+            written, committed_half_width,
+            "README, scenario table, {scenario}: {policy}'s half-width is {committed_half_width}"
+        ),
+        None => assert_eq!(
+            committed_half_width, "0",
+            "README, scenario table, {scenario}: {policy}'s regret varies (± {committed_half_width})"
+        ),
+    }
+}
+
+/// Every scenario of the library has a row; its best learner is the policy other than the
+/// oracle and the even split with the least regret, its runner-up the policy ranked right
+/// after it (the oracle aside, the even split included), and both figures are the committed
+/// ones.
+#[test]
+fn the_scenario_table_matches_the_committed_results() {
+    let readme = fs::read_to_string(Path::new(&root()).join("README.md")).unwrap();
+    let table = scenario_table(&readme);
+    let named: BTreeSet<String> = table.iter().map(|(name, ..)| name.clone()).collect();
+    assert_eq!(named, library(), "the scenario table's rows");
+    for (scenario, best, runner_up) in &table {
+        let mut ranked: Vec<Row> = summary(scenario)
+            .into_iter()
+            .filter(|row| row.kind != "oracle")
+            .collect();
+        ranked.sort_by(|a, b| a.regret_mean.total_cmp(&b.regret_mean));
+        let learner = ranked
+            .iter()
+            .position(|row| row.kind != "fixed")
+            .expect("every scenario has a learner");
+        check_cell(scenario, best, &ranked[learner]);
+        check_cell(scenario, runner_up, &ranked[learner + 1]);
+    }
+}
+
+#[test]
+fn figures_are_grouped_as_the_readme_writes_them() {
+    assert_eq!(grouped(0.4), "0");
+    assert_eq!(grouped(79.0), "79");
+    assert_eq!(grouped(1_448.2), "1,448");
+    assert_eq!(grouped(1_560_091.6), "1,560,092");
+    assert_eq!(grouped(-18_763.0), "-18,763");
+}
