@@ -251,7 +251,7 @@ fn learning_the_wear_cuts_saturation_thompson_regret_by_two_thirds_on_fatigue() 
 /// day, the video creative's wear strength 0.5 to 4; 200 replications each), saturation
 /// Thompson sampling's regret is below the even split's with its 95% interval in every
 /// variant but the shipped `fatigue`, where the even split is within 0.6% of the benchmark and
-/// the two are level (printed, not asserted; see the README on `fatigue`). The shipped variant
+/// the two are level (printed, not asserted; see `docs/experiments.md`). The shipped variant
 /// must be in the sweep and must be the one market where the even split loses least.
 #[test]
 fn saturation_thompson_beats_the_even_split_across_tiring_markets() {
