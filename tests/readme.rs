@@ -142,3 +142,46 @@ fn the_scenario_table_matches_the_committed_results() {
         check_cell(scenario, runner_up, &ranked[learner + 1]);
     }
 }
+
+/// The ranges the README quotes from the sweep `fatigue-by-search-audience` (in the policy
+/// guide, the policies and the sweeps sections) are those of its committed `sweep.csv`:
+/// saturation Thompson sampling's regret over the fifteen markets, the even split's over the
+/// fourteen besides the shipped `fatigue`, and the two Thompson samplers' over all fifteen.
+#[test]
+fn the_fatigue_sweep_ranges_match_the_committed_sweep() {
+    let path = root().join("results/fatigue-by-search-audience/sweep.csv");
+    let mut reader =
+        csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (variant, policy, regret) = (column("variant"), column("policy"), column("regret_mean"));
+    let (mut learner, mut even, mut thompsons) = (Vec::new(), Vec::new(), Vec::new());
+    for record in reader.records() {
+        let record = record.unwrap();
+        let value: f64 = record[regret].parse().unwrap();
+        match &record[policy] {
+            "saturation-thompson" => learner.push(value),
+            "fixed" if &record[variant] != "audience-900_strength-1.5" => even.push(value),
+            "thompson" | "discounted-thompson" => thompsons.push(value),
+            _ => {}
+        }
+    }
+    assert_eq!((learner.len(), even.len(), thompsons.len()), (15, 14, 30));
+    let range = |values: &[f64]| {
+        let low = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        format!("{} to {}", thousands(low, 0), thousands(high, 0))
+    };
+    let readme = fs::read_to_string(root().join("README.md")).unwrap();
+    let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (what, quoted) in [
+        ("saturation-thompson", range(&learner)),
+        ("the even split (the shipped market aside)", range(&even)),
+        ("the Thompson samplers", range(&thompsons)),
+    ] {
+        assert!(
+            flat.contains(&quoted),
+            "README: {what} loses {quoted} over the fatigue sweep; the README does not say so"
+        );
+    }
+}
