@@ -181,7 +181,7 @@ fn the_fatigue_sweep_ranges_match_the_committed_sweep() {
     ] {
         assert!(
             flat.contains(&quoted),
-            "README: {what} loses {quoted} over the fatigue sweep; the README does not say so"
+            "README: over the fatigue sweep, the regret of {what} runs {quoted}; the README does not say so"
         );
     }
 }
