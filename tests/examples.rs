@@ -11,6 +11,8 @@
 //! `cargo run --release -- history scenarios/default.toml --policy epsilon-greedy --out /tmp/h`
 //! and `cargo run --release -- recommend /tmp/h/default.toml`.
 
+mod common;
+
 use budget_bandit::account::file::Account;
 use budget_bandit::output::csv_files;
 use budget_bandit::recommend::{Settings, output, recommend};
@@ -111,29 +113,22 @@ fn committed_sweeps_match_the_code() {
 /// The objective's mean and its 95% half-width per policy kind and name, from a committed
 /// `summary.csv` (`profit` for profit scenarios, `revenue` otherwise).
 fn objective_rows(folder: &Path, measure: &str) -> Vec<(String, String, f64, f64)> {
-    let mut reader = csv::Reader::from_path(folder.join("summary.csv")).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let (kind, policy) = (column("kind"), column("policy"));
     let (mean, low, high) = (
-        column(&format!("{measure}_mean")),
-        column(&format!("{measure}_low")),
-        column(&format!("{measure}_high")),
+        format!("{measure}_mean"),
+        format!("{measure}_low"),
+        format!("{measure}_high"),
     );
-    reader
-        .records()
-        .map(|row| {
-            let row = row.unwrap();
-            let number = |i: usize| row[i].parse::<f64>().unwrap();
-            let half_width = (number(high) - number(low)) / 2.0;
-            (
-                row[kind].to_owned(),
-                row[policy].to_owned(),
-                number(mean),
-                half_width,
-            )
-        })
-        .collect()
+    common::csv_columns(
+        &folder.join("summary.csv"),
+        &["kind", "policy", &mean, &low, &high],
+    )
+    .into_iter()
+    .map(|row| {
+        let number = |i: usize| row[i].parse::<f64>().unwrap();
+        let half_width = (number(4) - number(3)) / 2.0;
+        (row[0].clone(), row[1].clone(), number(2), half_width)
+    })
+    .collect()
 }
 
 /// The oracle is a true benchmark on every committed scenario: no policy's mean objective

@@ -8,6 +8,8 @@
 //! results rank there. `tests/examples.rs` keeps those files current, so a change that moves a
 //! figure fails here until the README says the new one.
 
+mod common;
+
 use budget_bandit::output::table::thousands;
 use std::collections::BTreeSet;
 use std::fs;
@@ -27,26 +29,13 @@ struct Row {
 
 fn summary(scenario: &str) -> Vec<Row> {
     let path = root().join("results").join(scenario).join("summary.csv");
-    let mut reader =
-        csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let headers = reader.headers().unwrap().clone();
-    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let (policy, kind, mean, high) = (
-        column("policy"),
-        column("kind"),
-        column("regret_mean"),
-        column("regret_high"),
-    );
-    reader
-        .records()
-        .map(|record| {
-            let record = record.unwrap();
-            Row {
-                policy: record[policy].to_owned(),
-                kind: record[kind].to_owned(),
-                regret_mean: record[mean].parse().unwrap(),
-                regret_high: record[high].parse().unwrap(),
-            }
+    common::csv_columns(&path, &["policy", "kind", "regret_mean", "regret_high"])
+        .into_iter()
+        .map(|row| Row {
+            policy: row[0].clone(),
+            kind: row[1].clone(),
+            regret_mean: row[2].parse().unwrap(),
+            regret_high: row[3].parse().unwrap(),
         })
         .collect()
 }
@@ -150,18 +139,12 @@ fn the_scenario_table_matches_the_committed_results() {
 #[test]
 fn the_fatigue_sweep_ranges_match_the_committed_sweep() {
     let path = root().join("results/fatigue-by-search-audience/sweep.csv");
-    let mut reader =
-        csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let headers = reader.headers().unwrap().clone();
-    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let (variant, policy, regret) = (column("variant"), column("policy"), column("regret_mean"));
     let (mut learner, mut even, mut thompsons) = (Vec::new(), Vec::new(), Vec::new());
-    for record in reader.records() {
-        let record = record.unwrap();
-        let value: f64 = record[regret].parse().unwrap();
-        match &record[policy] {
+    for row in common::csv_columns(&path, &["variant", "policy", "regret_mean"]) {
+        let value: f64 = row[2].parse().unwrap();
+        match row[1].as_str() {
             "saturation-thompson" => learner.push(value),
-            "fixed" if &record[variant] != "audience-900_strength-1.5" => even.push(value),
+            "fixed" if row[0] != "audience-900_strength-1.5" => even.push(value),
             "thompson" | "discounted-thompson" => thompsons.push(value),
             _ => {}
         }

@@ -29,6 +29,30 @@ pub const CLUSTER_VARIABLES: [&str; 5] = [
     "AWS_BATCH_JOB_ARRAY_INDEX",
 ];
 
+/// The columns `names` of every row of the CSV file at `path`, in the order named: how the
+/// tests read a committed `summary.csv` or `sweep.csv` by its header.
+pub fn csv_columns(path: &Path, names: &[&str]) -> Vec<Vec<String>> {
+    let mut reader =
+        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let headers = reader.headers().unwrap().clone();
+    let columns: Vec<usize> = names
+        .iter()
+        .map(|name| {
+            headers
+                .iter()
+                .position(|h| h == *name)
+                .unwrap_or_else(|| panic!("{}: no column {name}", path.display()))
+        })
+        .collect();
+    reader
+        .records()
+        .map(|record| {
+            let record = record.unwrap();
+            columns.iter().map(|&i| record[i].to_owned()).collect()
+        })
+        .collect()
+}
+
 /// The path of the committed scenario file `file` (such as `default.toml`).
 pub fn shipped(file: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
