@@ -83,7 +83,8 @@ pub fn fit_cell_texts(cells: &[Vec<String>], width: u32, height: u32) -> Option<
     }
     let max_chars = chars_within(room, MIN_TEXT_SIZE);
     let enough = room as f64 >= 3.0 * MIN_TEXT_SIZE as f64 * CHAR_WIDTH;
-    (forms > 0 && MIN_TEXT_SIZE + 2 * CELL_PAD <= height && enough).then_some(CellText {
+    // Lazily: with no forms, `forms - 1` would underflow.
+    (forms > 0 && MIN_TEXT_SIZE + 2 * CELL_PAD <= height && enough).then(|| CellText {
         size: MIN_TEXT_SIZE,
         form: forms - 1,
         max_chars,
