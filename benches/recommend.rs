@@ -28,7 +28,7 @@ fn recommend_two_years(c: &mut Criterion) {
             "twenty-channels.csv",
             &exported.csv,
             &account.columns,
-            &account.channel_of,
+            &account.campaigns,
             &account.channel_specs(),
         )
         .expect("the exported history is valid")

@@ -1049,10 +1049,21 @@ fn recommend_command(args: RecommendArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// What the history reader passed over or read generously, on standard error.
+fn history_notes(
+    account: &crate::account::file::Account,
+    history: &crate::account::history::History,
+) {
+    for note in &history.notes {
+        eprintln!("note: {}: {note}", account.history.display());
+    }
+}
+
 fn fit_command(args: FitArgs) -> Result<(), CliError> {
     use crate::account::file::Account;
     let account = Account::load(&args.account)?;
     let history = account.read_history()?;
+    history_notes(&account, &history);
     let fitted = crate::fit::fit(&account, &history)?;
     let text = fitted.scenario_toml(&account, args.days as usize);
     // The scenario must load as written (the history's figures could fall outside what a
@@ -1080,6 +1091,7 @@ fn validate_command(args: ValidateArgs) -> Result<(), CliError> {
         let checked = if is_account_file(path) {
             crate::account::file::Account::load(path).and_then(|account| {
                 let history = account.read_history()?;
+                history_notes(&account, &history);
                 if format == Format::Table {
                     print(&describe_account(&account, &history));
                 }

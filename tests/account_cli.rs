@@ -111,9 +111,9 @@ fn bad_histories_exit_2_with_row_and_column_and_write_nothing() {
         (replace("120,,45", "12o,,45"), "shop.csv:5:3", "12o"),
         (replace("120,,45", "-120,,45"), "shop.csv:5:3", "negative"),
         (
-            replace(",40,,3,300", ",40,,41,300"),
-            "shop.csv:2:7",
-            "clicks",
+            replace("social,150,20000,60", "social,150,20,60"),
+            "shop.csv:4:5",
+            "clicks `60` exceed impressions `20`",
         ),
         (
             format!("{HISTORY}2026-11-04,Brand,150,,55,,4,420\n"),

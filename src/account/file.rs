@@ -14,8 +14,11 @@
 //! spend = "Cost"
 //! revenue = "Conv. value"
 //!
+//! ignore_campaigns = ["Test *"]    # optional: campaigns left out (names or patterns)
+//!
 //! [channel_of]                    # optional: campaigns that belong to one channel
 //! "Brand search" = "search"
+//! "Google | Shopping | *" = "shopping"   # `*` and `?` make a pattern
 //!
 //! [[channels]]
 //! name = "search"
@@ -30,6 +33,7 @@
 //! pacing, policy parameters, lag), so a message reads the same in both files and points at the
 //! value's line and column.
 
+use super::campaigns::Campaigns;
 use super::history::ColumnNames;
 use crate::channel::Pricing;
 use crate::constraints::{Bounds, Constraints};
@@ -72,8 +76,8 @@ pub struct Account {
     pub history: PathBuf,
     /// The history's headers.
     pub columns: ColumnNames,
-    /// Campaign name to channel name, in file order.
-    pub channel_of: Vec<(String, String)>,
+    /// Which channel each campaign's rows belong to (`[channel_of]` and `ignore_campaigns`).
+    pub campaigns: Campaigns,
     /// The channels, in file order.
     pub channels: Vec<AccountChannel>,
     /// Seed of the posterior draws (`--seed` replaces it).
@@ -163,10 +167,18 @@ pub(crate) struct RawAccount {
     #[schemars(with = "RawColumns")]
     columns: Option<Spanned<RawColumns>>,
     /// Campaigns that belong to one channel, `"campaign name" = "channel"`: their rows are
-    /// summed. Default: every row's channel column is a channel.
+    /// summed. A name with `*` (any run of characters) or `?` (one character) is a pattern,
+    /// matched without regard to case: `"Google | Search | *" = "search"`. Exact names win
+    /// over patterns, and patterns are tried in the file's order. Default: every row's
+    /// channel column is a channel.
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, String>")]
     channel_of: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
+    /// Campaigns whose rows are left out of the history: exact names or patterns (`*`, `?`),
+    /// such as `["Test *", "App installs | *"]`. Default: none.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    ignore_campaigns: Option<Vec<Spanned<String>>>,
     /// The account's channels, one `[[channels]]` table each; at least one.
     #[schemars(with = "Vec<RawAccountChannel>", length(min = 1))]
     channels: Spanned<Vec<Spanned<RawAccountChannel>>>,
@@ -386,23 +398,12 @@ impl Account {
         )?;
         let policy = Account::policy(&check, raw.policy.as_ref(), &names)?;
         let columns = Account::columns(&check, raw.columns.as_ref())?;
-        let mut channel_of = Vec::new();
-        if let Some(table) = &raw.channel_of {
-            for (campaign, channel) in table.get_ref() {
-                let target = channel.get_ref().trim();
-                if !names.iter().any(|n| n == target) {
-                    return check.fail(
-                        channel.span(),
-                        format!(
-                            "channel_of maps campaign '{campaign}' to '{target}', which is not a \
-                             channel of this account; its channels are {}",
-                            names.join(", ")
-                        ),
-                    );
-                }
-                channel_of.push((campaign.trim().to_owned(), target.to_owned()));
-            }
-        }
+        let campaigns = Account::campaigns(
+            &check,
+            raw.channel_of.as_ref(),
+            raw.ignore_campaigns.as_deref(),
+            &names,
+        )?;
         Ok(Account {
             name,
             currency,
@@ -412,7 +413,7 @@ impl Account {
             policy,
             history,
             columns,
-            channel_of,
+            campaigns,
             channels,
             seed,
             origin: origin.to_owned(),
@@ -473,6 +474,51 @@ impl Account {
         Ok(spec)
     }
 
+    /// `[channel_of]` in the file's order (a TOML table is read sorted, so its entries are
+    /// put back in the order of their values' positions) and `ignore_campaigns`.
+    fn campaigns(
+        check: &Checker<'_>,
+        channel_of: Option<&Spanned<BTreeMap<String, Spanned<String>>>>,
+        ignore: Option<&[Spanned<String>]>,
+        names: &[String],
+    ) -> Result<Campaigns, ScenarioError> {
+        let mut pairs: Vec<(&String, &Spanned<String>)> = channel_of
+            .map(|t| t.get_ref().iter().collect())
+            .unwrap_or_default();
+        pairs.sort_by_key(|(_, channel)| channel.span().start);
+        for (campaign, channel) in &pairs {
+            let target = channel.get_ref().trim();
+            if campaign.trim().is_empty() {
+                return check.fail(
+                    channel.span(),
+                    "channel_of has an empty campaign name: give the campaign's name as the \
+                     history writes it, or a pattern such as \"Search | *\""
+                        .into(),
+                );
+            }
+            if !names.iter().any(|n| n == target) {
+                return check.fail(
+                    channel.span(),
+                    format!(
+                        "channel_of maps campaign '{campaign}' to '{target}', which is not a \
+                         channel of this account; its channels are {}",
+                        names.join(", ")
+                    ),
+                );
+            }
+        }
+        let mut left_out = Vec::new();
+        for entry in ignore.unwrap_or_default() {
+            left_out.push(check.name("ignore_campaigns entry", entry)?);
+        }
+        Ok(Campaigns::new(
+            pairs
+                .iter()
+                .map(|(c, t)| (c.as_str(), t.get_ref().as_str())),
+            left_out.iter().map(String::as_str),
+        ))
+    }
+
     /// The history's headers, the defaults where `[columns]` names none.
     fn columns(
         check: &Checker<'_>,
@@ -528,7 +574,7 @@ impl Account {
         super::history::read_history(
             &self.history,
             &self.columns,
-            &self.channel_of,
+            &self.campaigns,
             &self.channel_specs(),
         )
     }
@@ -577,12 +623,54 @@ lag = { mean_days = 1.0, max_days = 5 }
         assert_eq!(account.policy.kind.as_str(), "saturation-thompson");
         assert!(account.channels[1].freeze);
         assert_eq!(account.channels[1].lag.as_ref().unwrap().max_days, 5);
-        assert_eq!(account.channel_of.len(), 2);
+        assert_eq!(account.campaigns.channel_of.len(), 2);
         let moved = account.source_with_history("history.csv");
         assert!(moved.contains("history = \"history.csv\"\n"), "{moved}");
         let reread = Account::from_toml("shop.toml", &moved, Path::new("r")).unwrap();
         assert_eq!(reread.history, Path::new("r/history.csv"));
         assert_eq!(reread.channels, account.channels);
+    }
+
+    #[test]
+    fn channel_of_keeps_the_files_order_and_ignore_campaigns_reads() {
+        let source = SHOP
+            .replace(
+                "history = \"shop.csv\"",
+                "history = \"shop.csv\"\nignore_campaigns = [\"Test *\", \"Old brand\"]",
+            )
+            .replace(
+                "\"Brand\" = \"search\"\n\"Generic\" = \"search\"",
+                "\"Zeta | *\" = \"social\"\n\"A | *\" = \"search\"\n\"Brand\" = \"search\"",
+            );
+        let account = Account::from_toml("a.toml", &source, Path::new("")).unwrap();
+        let order: Vec<&str> = account
+            .campaigns
+            .channel_of
+            .iter()
+            .map(|(p, _)| p.text.as_str())
+            .collect();
+        assert_eq!(order, ["Zeta | *", "A | *", "Brand"]);
+        use crate::account::campaigns::Destination;
+        assert_eq!(
+            account.campaigns.destination("zeta | video"),
+            Destination::Mapped("social")
+        );
+        assert_eq!(
+            account.campaigns.destination("Old brand"),
+            Destination::Ignored
+        );
+        assert_eq!(
+            account.campaigns.destination("Test 1"),
+            Destination::Ignored
+        );
+        let blank = source.replace("\"Old brand\"", "\" \"");
+        let error = Account::from_toml("a.toml", &blank, Path::new("")).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("ignore_campaigns entry must not be empty"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -220,7 +220,7 @@ mod tests {
             "shop.csv",
             &files[0].1,
             &account.columns,
-            &account.channel_of,
+            &account.campaigns,
             &account.channel_specs(),
         )
         .unwrap();

@@ -48,7 +48,6 @@ pub mod mean_curve;
 pub mod output;
 pub mod report;
 
-use crate::account::date::Date;
 use crate::account::file::Account;
 use crate::account::history::History;
 use crate::account::replay::replay;
@@ -57,6 +56,7 @@ use crate::constraints::{Bounds, project};
 use crate::error::ScenarioError;
 use crate::fit::{Estimate, Fit, RECENT_DAYS, fit};
 use crate::objective::Objective;
+use crate::output::table::thousands;
 use crate::policy::thompson::{Thompson, ThompsonParams};
 use crate::policy::{Day, Policy, PolicyKind, ResponseDraw};
 use crate::scenario::Allocation;
@@ -221,6 +221,33 @@ pub fn recommend(
     history: &History,
     settings: Settings,
 ) -> Result<Recommendation, ScenarioError> {
+    let mut warnings = history.notes.clone();
+    // Tomorrow is the day after the file's last date; a trailing stretch without any spend
+    // says nothing of the channels, and the split to pace from is the last one that ran.
+    let first = history.last_date().plus(1);
+    let idle = history.idle_tail();
+    let full_days = history.days;
+    let trimmed;
+    let history = if idle > 0 {
+        let last_funded = history.last_date().plus(-(idle as i64));
+        let from = last_funded.plus(1);
+        warnings.push(format!(
+            "{} no spend on any channel (a paused account, a declined card, or a day exported \
+             before it ran): the split to pace from is {last_funded}'s, the last day with spend",
+            if idle == 1 {
+                format!("{from} has")
+            } else {
+                format!(
+                    "the last {idle} days, {from} to {}, have",
+                    history.last_date()
+                )
+            }
+        ));
+        trimmed = history.first_days(history.days - idle);
+        &trimmed
+    } else {
+        history
+    };
     let fitted = fit(account, history)?;
     let market = fitted.scenario(account, history.days.clamp(1, 100_000))?;
     let mut learned = replay(account, history, &market);
@@ -237,7 +264,6 @@ pub fn recommend(
                 / recent_days as f64
         })
         .collect();
-    let mut warnings = Vec::new();
     if !matches!(account.policy.kind, PolicyKind::SaturationThompson(_)) {
         for channel in fitted.channels.iter().filter(|c| c.fatigue.is_some()) {
             let chance = channel.fatigue.map_or(0.0, |f| f.probability);
@@ -280,8 +306,7 @@ pub fn recommend(
     }
 
     let scales = weekday_scales(account, history);
-    let first = Date::parse(&fitted.last_date).map(|d| d.plus(1));
-    let tomorrow_weekday = first.map_or(0, Date::weekday);
+    let tomorrow_weekday = first.weekday();
     let unscaled = draws;
     let draws = on_weekday(&unscaled, &scales, tomorrow_weekday);
     let objective = account.objective;
@@ -402,7 +427,7 @@ pub fn recommend(
         .map(|i| band(&draws, i, history, &bounds, &recommended, budget))
         .collect();
 
-    let date = first.map_or_else(String::new, |d| d.to_string());
+    let date = first.to_string();
     let mut plan = Vec::with_capacity(settings.plan_days);
     let mut previous = recommended.clone();
     for k in 0..settings.plan_days {
@@ -421,7 +446,7 @@ pub fn recommend(
             )
         };
         plan.push(PlanDay {
-            date: first.map_or_else(String::new, |d| d.plus(k as i64).to_string()),
+            date: first.plus(k as i64).to_string(),
             total: spend.iter().sum(),
             spend: spend.clone(),
         });
@@ -433,8 +458,8 @@ pub fn recommend(
         policy: account.policy.name.clone(),
         posterior,
         first_date: fitted.first_date.clone(),
-        last_date: fitted.last_date.clone(),
-        history_days: history.days,
+        last_date: first.plus(-1).to_string(),
+        history_days: full_days,
         date,
         daily_budget: budget,
         objective: objective.as_str().to_owned(),
@@ -531,19 +556,35 @@ fn tomorrow(
             return Ok(bounds);
         }
     }
-    let frozen: f64 = account
+    let bounds = build(&scaled, &held, false);
+    let (low, high): (f64, f64) = (bounds.low.iter().sum(), bounds.high.iter().sum());
+    let frozen: Vec<String> = account
         .channels
         .iter()
         .zip(current)
         .filter(|(c, _)| c.freeze)
-        .map(|(_, s)| s)
-        .sum();
+        .map(|(c, s)| format!("'{}' at {}", c.name, thousands(*s, 2)))
+        .collect();
+    let mut causes = Vec::new();
+    if !frozen.is_empty() {
+        causes.push(format!("frozen: {}", frozen.join(", ")));
+    }
+    if let Some(change) = account.constraints.max_daily_change {
+        causes.push(format!(
+            "max_daily_change = {change} keeps each channel within {} of the last day's share",
+            thousands(change * budget, 2)
+        ));
+    }
+    causes.push("the channels' floors and caps".to_owned());
     Err(ScenarioError::whole_file(
         &account.origin,
         format!(
-            "tomorrow's limits cannot meet daily_budget {budget}: the frozen channels keep {frozen:.2} \
-             of the last day's spend and the floors and caps leave no split that spends the \
-             budget; unfreeze a channel or change the budget"
+            "tomorrow's limits allow from {} to {} in all, and daily_budget is {}: no split \
+             meets it ({}); unfreeze a channel, relax a limit or change the budget",
+            thousands(low, 2),
+            thousands(high, 2),
+            thousands(budget, 2),
+            causes.join("; ")
         ),
     ))
 }

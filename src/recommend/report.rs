@@ -970,6 +970,7 @@ pricing = "cpc"
             days,
             channels: channels.len(),
             figures,
+            notes: Vec::new(),
         };
         let settings = crate::recommend::Settings {
             draws: 200,

@@ -3,6 +3,8 @@
 //! them.
 #![allow(dead_code)]
 
+pub mod exports;
+
 use budget_bandit::account::export::{default_start, export_history};
 use budget_bandit::account::file::Account;
 use budget_bandit::account::history::{History, parse_history};
@@ -156,7 +158,7 @@ pub fn account_history(scenario: &Scenario, policy: &str, replication: u64) -> (
         "history.csv",
         &exported.csv,
         &account.columns,
-        &account.channel_of,
+        &account.campaigns,
         &account.channel_specs(),
     )
     .unwrap();

@@ -148,11 +148,12 @@ impl Layout {
         channels: &[ChannelSpec<'_>],
     ) -> Result<Layout, ScenarioError> {
         let names: Vec<&str> = header.fields.iter().map(|f| f.value.as_ref()).collect();
+        let folded: Vec<String> = names.iter().map(|n| fold(n)).collect();
         let mut index = [None; 8];
         let mut missing = Vec::new();
         for figure in Figure::ALL {
-            let wanted = figure.header(columns);
-            let mut hits = names
+            let wanted = fold(figure.header(columns));
+            let mut hits = folded
                 .iter()
                 .enumerate()
                 .filter(|(_, name)| **name == wanted);
@@ -163,8 +164,10 @@ impl Layout {
                         header.fields[second].span.clone(),
                         second + 1,
                         format!(
-                            "the header has two columns `{wanted}` (columns {} and {}): which \
+                            "the header has two columns `{}` and `{}` (columns {} and {}): which \
                              holds {} is unclear; rename one of them in the file",
+                            names[first],
+                            names[second],
                             first + 1,
                             second + 1,
                             figure.what()
@@ -196,34 +199,38 @@ impl Layout {
                     ),
                     None => figure.what().to_owned(),
                 };
-                let folded = wanted.to_lowercase();
-                let hint = if let Some(same) =
-                    names.iter().find(|n| n.to_lowercase() == folded)
-                {
-                    format!(
-                        "; the file's `{same}` differs only in case: set `{key} = \"{same}\"` \
-                         under [columns]"
-                    )
-                } else if let Some(guess) = guess_header(figure, &names, &offered) {
+                let hint = if let Some(guess) = guess_header(figure, &names, &offered) {
                     offered.push(guess);
-                    format!("; if the file's `{guess}` holds it, set `{key} = \"{guess}\"` under [columns]")
+                    format!("if the file's `{guess}` holds it, set `{key} = \"{guess}\"` under [columns]")
                 } else {
-                    format!("; set `{key} = \"…\"` under [columns] to the file's header for it")
+                    format!("set `{key} = \"…\"` under [columns] to the file's header for it")
                 };
-                format!("`{wanted}` ({why}{hint})")
+                format!("  `{wanted}`: {why}; {hint}")
             })
             .collect();
+        let (count, it) = if missing.len() == 1 {
+            ("a column".to_owned(), "it")
+        } else {
+            (format!("{} columns", missing.len()), "them")
+        };
         Err(source.error(
             header.span(),
             1,
             format!(
-                "the header has no column {}; the file's columns are {}; a column is found by \
-                 its exact header, spaces around it aside",
-                items.join(" and no column "),
+                "the header lacks {count} the account needs (a column is found by its header, \
+                 case and spaces around it aside):\n{}\nthe file's columns are {}; \
+                 `budget-bandit init account --from FILE` writes an account file that maps \
+                 {it}",
+                items.join("\n"),
                 list(names.iter().map(|n| format!("`{n}`")))
             ),
         ))
     }
+}
+
+/// A header as columns are matched: spaces around it trimmed, without regard to case.
+pub(super) fn fold(header: &str) -> String {
+    header.trim().to_lowercase()
 }
 
 /// A header of the file that platform exports give the figure, not already taken.

@@ -203,17 +203,16 @@ fn keep_widest<'a>(best: &mut Option<Header<'a>>, candidate: Header<'a>) {
 }
 
 /// Finds the header: the first line (of the first [`HEADER_SEARCH_LINES`] that are not
-/// blank) with a field equal to the date header, read with the delimiter that gives it the
-/// most fields; failing that, the first such line where the date header matches ignoring
-/// case; failing that, the first line that is not blank.
+/// blank) with a field equal to the date header (exactly, or failing that without regard to
+/// case), read with the delimiter that gives it the most fields; failing that, the first line
+/// that is not blank.
 pub(super) fn find_header<'a>(
     source: &Source<'a>,
     date: &str,
 ) -> Result<Header<'a>, ScenarioError> {
     let text = source.text;
-    let folded_date = date.to_lowercase();
+    let folded_date = super::columns::fold(date);
     let mut first: Option<Header> = None;
-    let mut folded: Option<Header> = None;
     let mut unclosed: Option<Unclosed> = None;
     let mut pos = 0;
     let mut lines = 0;
@@ -225,8 +224,8 @@ pub(super) fn find_header<'a>(
             for delimiter in DELIMITERS {
                 match read_record(text, pos, delimiter) {
                     Ok((fields, next)) => {
-                        let has = |f: &Field| f.value == date;
-                        let has_folded = |f: &Field| f.value.to_lowercase() == folded_date;
+                        let has = |f: &Field| f.value == date.trim();
+                        let has_folded = |f: &Field| super::columns::fold(&f.value) == folded_date;
                         let bucket = if fields.iter().any(has) {
                             &mut exact
                         } else if fields.iter().any(has_folded) {
@@ -246,22 +245,16 @@ pub(super) fn find_header<'a>(
                     }
                 }
             }
-            if let Some(header) = exact {
+            if let Some(header) = exact.or(case) {
                 return Ok(header);
             }
             if first.is_none() {
-                first = case.clone();
-                if let Some(other) = other {
-                    keep_widest(&mut first, other);
-                }
-            }
-            if folded.is_none() {
-                folded = case;
+                first = other;
             }
         }
         pos = line_end + 1;
     }
-    if let Some(header) = folded.or(first) {
+    if let Some(header) = first {
         return Ok(header);
     }
     if let Some(open) = unclosed {

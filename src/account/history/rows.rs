@@ -4,10 +4,12 @@
 use std::ops::Range;
 
 use super::columns::{Figure, Layout, pricing_needs};
+use super::dates::{ACCEPTED_DATES, DateOrder, DateProblem, order_evidence, parse_date};
 use super::numbers::{Decimal, NumberProblem, decimal_evidence, parse_number};
 use super::records::{Field, Row, Source};
 use super::{ChannelSpec, ColumnNames, DayFigures, History, MAX_HISTORY_DAYS, list};
 use crate::account::date::Date;
+use crate::channel::Pricing;
 use crate::error::ScenarioError;
 
 /// The forms of a number the reader accepts, as messages give them.
@@ -30,6 +32,17 @@ pub(super) struct RowReader<'a> {
     pub(super) layout: &'a Layout,
     pub(super) columns: &'a ColumnNames,
     pub(super) decimal: Option<Decimal>,
+    /// The file's order of day and month in slashed dates, where its dates show one.
+    pub(super) dates: Option<DateOrder>,
+}
+
+/// What the reader read generously, counted for the notes of [`History`].
+#[derive(Debug, Default)]
+pub(super) struct Leniency {
+    /// Rows with spend whose conversions, revenue or a count the pricing needs were blank.
+    pub(super) blank_results: usize,
+    /// Rows with more conversions than clicks (or leads): view-through conversions.
+    pub(super) view_through: usize,
 }
 
 impl RowReader<'_> {
@@ -74,33 +87,66 @@ impl RowReader<'_> {
 
     pub(super) fn date(&self, field: &Field<'_>, column: usize) -> Result<Date, ScenarioError> {
         let text = field.value.as_ref();
-        if let Some(date) = Date::parse(text) {
-            return Ok(date);
-        }
+        let problem = match parse_date(text, self.dates) {
+            Ok(date) => return Ok(date),
+            Err(problem) => problem,
+        };
         let message = if text.is_empty() {
-            "the date is empty: every row needs its day, written YYYY-MM-DD".to_owned()
+            format!("the date is empty: every row needs its day; {ACCEPTED_DATES}")
         } else {
-            let shaped = text.len() == 10
-                && text.bytes().enumerate().all(|(i, b)| {
-                    if i == 4 || i == 7 {
-                        b == b'-'
-                    } else {
-                        b.is_ascii_digit()
-                    }
-                });
-            let why = if shaped {
-                "is not a day of the calendar"
-            } else {
-                "is not a date"
-            };
-            let order = if text.contains(['/', '.']) {
-                " (day and month orders differ between countries, so only this form is read)"
-            } else {
-                ""
-            };
-            format!("`{text}` {why}: dates are written YYYY-MM-DD, such as 2026-11-02{order}")
+            match problem {
+                DateProblem::NoSuchDay => format!("`{text}` is not a day of the calendar"),
+                DateProblem::Ambiguous => format!(
+                    "`{text}` could be day/month or month/day, and no date of the file has a \
+                     day above 12 to tell which: export the report with dates such as \
+                     2025-01-06"
+                ),
+                DateProblem::Unknown => format!("`{text}` is not a date: {ACCEPTED_DATES}"),
+            }
         };
         Err(self.source.error(field.span.clone(), column, message))
+    }
+
+    /// Whether a row is an export's total, summary or footer line rather than a day: its
+    /// date cell is no date, and it says it is a total (a cell whose first word is `Total`,
+    /// `Totals`, `Totalt`, `Sum`, `Summe`, `Gesamt` or `Grand`, as Google Ads writes `Total:
+    /// Account`), or it has no campaign either (Meta's summary row), or it has a single
+    /// filled cell (Microsoft Advertising's copyright line).
+    pub(super) fn is_summary(&self, row: &Row<'_>) -> bool {
+        let date = self
+            .cell(row, Figure::Date)
+            .ok()
+            .map(|(f, _)| f.value.as_ref());
+        if date.is_some_and(|d| parse_date(d, self.dates).is_ok()) {
+            return false;
+        }
+        let empty = |text: &str| matches!(text.trim(), "" | "-" | "--");
+        let says_total = |text: &str| {
+            let first = text
+                .split(|c: char| c.is_whitespace() || c == ':')
+                .next()
+                .unwrap_or("")
+                .to_lowercase();
+            matches!(
+                first.as_str(),
+                "total" | "totals" | "totalt" | "sum" | "summe" | "gesamt" | "grand"
+            )
+        };
+        let campaign = self
+            .cell(row, Figure::Channel)
+            .ok()
+            .map(|(f, _)| f.value.as_ref());
+        row.iter().any(|f| says_total(&f.value))
+            || (date.is_none_or(empty) && campaign.is_none_or(empty))
+            || row.iter().filter(|f| !empty(&f.value)).count() <= 1
+    }
+
+    /// The spend of a row, 0 where it is no number (for the sums of messages).
+    pub(super) fn spend(&self, row: &Row<'_>) -> f64 {
+        self.cell(row, Figure::Spend)
+            .ok()
+            .and_then(|(f, _)| parse_number(&f.value, self.decimal).ok().flatten())
+            .unwrap_or(0.0)
     }
 
     /// The number in a field: `None` when not reported; negative numbers are errors.
@@ -136,10 +182,11 @@ impl RowReader<'_> {
             }
         };
         match value {
+            // Refunds and retracted conversions: netted into the day's total.
+            Some(_) if matches!(figure, Figure::Revenue | Figure::Conversions) => Ok(value),
             Some(v) if v < 0.0 => {
                 let rule = match figure {
                     Figure::Spend => "spend cannot be below zero".to_owned(),
-                    Figure::Revenue => "revenue cannot be below zero".to_owned(),
                     _ => format!("{} is a count and cannot be below zero", figure.key()),
                 };
                 fail(format!("negative {label} `{text}`: {rule}"))
@@ -153,6 +200,7 @@ impl RowReader<'_> {
         &self,
         row: &Row<'_>,
         channel: &ChannelSpec<'_>,
+        leniency: &mut Leniency,
     ) -> Result<DayFigures, ScenarioError> {
         let at = |figure: Figure| -> Result<(Range<usize>, usize), ScenarioError> {
             let (field, column) = self.cell(row, figure)?;
@@ -169,105 +217,64 @@ impl RowReader<'_> {
                 ),
             ));
         };
-        let impressions = self.number(row, Figure::Impressions)?;
-        let clicks = self.number(row, Figure::Clicks)?;
-        let leads = self.number(row, Figure::Leads)?;
+        let mut impressions = self.number(row, Figure::Impressions)?;
+        let mut clicks = self.number(row, Figure::Clicks)?;
+        let mut leads = self.number(row, Figure::Leads)?;
         let conversions = self.number(row, Figure::Conversions)?;
         let revenue = self.number(row, Figure::Revenue)?;
         if spend > 0.0 {
+            // An export leaves a result blank on a day without it (Meta's Purchases).
+            let mut blank = revenue.is_none() || conversions.is_none();
             for (figure, value) in [
-                (Figure::Conversions, conversions),
-                (Figure::Revenue, revenue),
-            ] {
-                if value.is_none() {
-                    let (span, column) = at(figure)?;
-                    return Err(self.source.error(
-                        span,
-                        column,
-                        format!(
-                            "{} is empty on a row with spend: every row with spend needs its \
-                             {} (0 when there were none)",
-                            self.label(figure),
-                            figure.key()
-                        ),
-                    ));
-                }
-            }
-            for (figure, value) in [
-                (Figure::Impressions, impressions),
-                (Figure::Clicks, clicks),
-                (Figure::Leads, leads),
+                (Figure::Impressions, &mut impressions),
+                (Figure::Clicks, &mut clicks),
+                (Figure::Leads, &mut leads),
             ] {
                 if value.is_none() && pricing_needs(channel.pricing, figure) {
-                    let (span, column) = at(figure)?;
-                    return Err(self.source.error(
-                        span,
-                        column,
-                        format!(
-                            "{} is empty on a row with spend: channel '{}' is {}, and every row \
-                             of it with spend needs its {}",
-                            self.label(figure),
-                            channel.name,
-                            channel.pricing.as_str(),
-                            figure.key()
-                        ),
-                    ));
+                    *value = Some(0.0);
+                    blank = true;
                 }
             }
-        }
-        let conversions = conversions.unwrap_or(0.0);
-        let checks = [
-            (
-                Figure::Conversions,
-                Some(conversions),
-                Figure::Clicks,
-                clicks,
-                "conversion",
-                "click",
-            ),
-            (
-                Figure::Conversions,
-                Some(conversions),
-                Figure::Leads,
-                leads,
-                "conversion",
-                "lead",
-            ),
-            (
-                Figure::Clicks,
-                clicks,
-                Figure::Impressions,
-                impressions,
-                "click",
-                "impression",
-            ),
-        ];
-        for (part, part_value, whole, whole_value, one_part, one_whole) in checks {
-            if let (Some(p), Some(w)) = (part_value, whole_value)
-                && pricing_needs(channel.pricing, whole)
-                && p > w + 1e-9 * w.max(1.0)
-            {
-                let (span, column) = at(part)?;
-                let text = |figure| {
-                    self.cell(row, figure)
-                        .map(|(f, _)| f.value.to_string())
-                        .unwrap_or_default()
-                };
-                return Err(self.source.error(
-                    span,
-                    column,
-                    format!(
-                        "{} `{}` exceed {} `{}` on this row: channel '{}' is {}, so every \
-                         {one_part} comes from a {one_whole}",
-                        part.key(),
-                        text(part),
-                        whole.key(),
-                        text(whole),
-                        channel.name,
-                        channel.pricing.as_str()
-                    ),
-                ));
+            if blank {
+                leniency.blank_results += 1;
             }
+        }
+        let mut conversions = conversions.unwrap_or(0.0);
+        if let (Some(c), Some(i)) = (clicks, impressions)
+            && pricing_needs(channel.pricing, Figure::Impressions)
+            && c > i + 1e-9 * i.max(1.0)
+        {
+            let (span, column) = at(Figure::Clicks)?;
+            let text = |figure| {
+                self.cell(row, figure)
+                    .map(|(f, _)| f.value.to_string())
+                    .unwrap_or_default()
+            };
+            return Err(self.source.error(
+                span,
+                column,
+                format!(
+                    "clicks `{}` exceed impressions `{}` on this row: channel '{}' is {}, so \
+                     every click comes from an impression",
+                    text(Figure::Clicks),
+                    text(Figure::Impressions),
+                    channel.name,
+                    channel.pricing.as_str()
+                ),
+            ));
+        }
+        // Conversions above the clicks (or leads) are view-through conversions: the learners
+        // count at most one conversion per click, and the revenue in full.
+        let funnel = match channel.pricing {
+            Pricing::Cpc | Pricing::Cpm => clicks,
+            Pricing::Cpl => leads,
+            Pricing::Cpa => None,
+        };
+        if let Some(top) = funnel
+            && conversions > top + 1e-9 * top.max(1.0)
+        {
+            leniency.view_through += 1;
+            conversions = top;
         }
         Ok(DayFigures {
             spend,
@@ -285,6 +292,7 @@ pub(super) fn assemble(
     source: &Source<'_>,
     entries: Vec<Entry>,
     channels: &[ChannelSpec<'_>],
+    mut notes: Vec<String>,
 ) -> Result<History, ScenarioError> {
     let (Some(first), Some(last)) = (
         entries.iter().map(|e| e.date).min(),
@@ -325,6 +333,18 @@ pub(super) fn assemble(
         let day = (entry.date.0 - first.0) as usize;
         add(&mut figures[day * width + entry.channel], &entry.figures);
     }
+    let mut below_zero = Vec::new();
+    for (index, day) in figures.iter_mut().enumerate() {
+        if day.revenue < 0.0 || day.conversions < 0.0 {
+            below_zero.push(format!(
+                "{} {}",
+                first.plus((index / width.max(1)) as i64),
+                channels[index % width.max(1)].name
+            ));
+            day.revenue = day.revenue.max(0.0);
+            day.conversions = day.conversions.max(0.0);
+        }
+    }
     let mut spent = vec![0.0; width];
     for (i, day) in figures.iter().enumerate() {
         spent[i % width.max(1)] += day.spend;
@@ -350,11 +370,25 @@ pub(super) fn assemble(
             ),
         ));
     }
+    if !below_zero.is_empty() {
+        let count = below_zero.len();
+        notes.push(format!(
+            "{} netted below zero after refunds or retracted conversions ({}): read as no \
+             revenue that day",
+            if count == 1 {
+                "one day's channel total".to_owned()
+            } else {
+                format!("{count} days' channel totals")
+            },
+            list(below_zero.into_iter())
+        ));
+    }
     Ok(History {
         first_date: first,
         days,
         channels: width,
         figures,
+        notes,
     })
 }
 
@@ -371,6 +405,27 @@ fn add(total: &mut DayFigures, row: &DayFigures) {
     total.leads = sum(total.leads, row.leads);
     total.conversions += row.conversions;
     total.revenue += row.revenue;
+}
+
+/// The file's order of day and month in slashed dates (`01/06/2025`), when its dates show one
+/// and only one.
+pub(super) fn file_date_order(rows: &[Row<'_>], layout: &Layout) -> Option<DateOrder> {
+    let (mut day_first, mut month_first) = (false, false);
+    for row in rows {
+        let Some(field) = layout.get(Figure::Date).and_then(|i| row.get(i)) else {
+            continue;
+        };
+        match order_evidence(&field.value) {
+            Some(DateOrder::DayFirst) => day_first = true,
+            Some(DateOrder::MonthFirst) => month_first = true,
+            None => {}
+        }
+    }
+    match (day_first, month_first) {
+        (true, false) => Some(DateOrder::DayFirst),
+        (false, true) => Some(DateOrder::MonthFirst),
+        _ => None,
+    }
 }
 
 /// The file's decimal separator, when its numbers show one and only one: a number such as

@@ -1,0 +1,135 @@
+//! Platform exports as they come (`tests/common/exports.rs`): each reads without hand editing
+//! and gives a recommendation that spends the budget, with the notes of what the reader passed
+//! over or read generously on its way.
+
+mod common;
+
+use common::exports::{self, Export};
+use common::{budget_bandit, csv_columns, path_str};
+use std::fs;
+use std::path::Path;
+use tempfile::TempDir;
+
+/// Writes the export and its account file into `dir`.
+fn write(dir: &Path, export: &Export) -> std::path::PathBuf {
+    fs::write(dir.join(format!("{}.csv", export.name)), &export.bytes).unwrap();
+    let account = dir.join(format!("{}.toml", export.name));
+    fs::write(&account, &export.account).unwrap();
+    account
+}
+
+/// Runs `recommend` on an account file and returns the recommended spend per channel, after
+/// checking that it exits 0 and spends the budget.
+fn recommended(account: &Path, out: &Path, export: &Export) -> (Vec<(String, f64)>, String) {
+    let run = budget_bandit(&[
+        "recommend",
+        path_str(account),
+        "--out",
+        path_str(out),
+        "--draws",
+        "200",
+        "--no-charts",
+    ]);
+    assert_eq!(run.code, 0, "{}: {}", export.name, run.stderr);
+    let rows = csv_columns(
+        &out.join(export.name).join("recommendation.csv"),
+        &["channel", "recommended_spend"],
+    );
+    let split: Vec<(String, f64)> = rows
+        .iter()
+        .map(|r| (r[0].clone(), r[1].parse().unwrap()))
+        .collect();
+    let total: f64 = split.iter().map(|(_, s)| s).sum();
+    assert!(
+        (total - export.budget).abs() <= 0.01 * split.len() as f64,
+        "{}: the split spends {total}, the budget is {}",
+        export.name,
+        export.budget
+    );
+    let channels: Vec<&str> = split.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(channels, export.channels, "{}", export.name);
+    (split, run.stdout)
+}
+
+#[test]
+fn every_export_reads_as_exported_and_spends_the_budget() {
+    let dir = TempDir::new().unwrap();
+    for export in exports::all() {
+        let account = write(dir.path(), &export);
+        let (_, stdout) = recommended(&account, &dir.path().join("out"), &export);
+        // What the reader passed over is said where the strategist reads the split.
+        let expected: &[&str] = match export.name {
+            "google-ads" => &["skipped 4 total or summary rows"],
+            "meta" => &[
+                "skipped 1 total or summary row (line 2)",
+                "left a result blank",
+                "more conversions than clicks",
+            ],
+            "norwegian-excel" => &[
+                "left out 120 rows of 1 campaign that ignore_campaigns names: `TEST | Ny struktur`",
+                "2025-05-05 has no spend on any channel",
+            ],
+            "microsoft-ads" => &["skipped 2 total or summary rows"],
+            "tiktok" => &["skipped 1 total or summary row"],
+            "snapchat" => &["left a result blank"],
+            _ => &[],
+        };
+        for phrase in expected {
+            assert!(
+                stdout.contains(phrase),
+                "{}: no `{phrase}` in\n{stdout}",
+                export.name
+            );
+        }
+    }
+}
+
+#[test]
+fn the_norwegian_resave_reads_its_dates_day_first_and_paces_from_the_last_funded_day() {
+    let dir = TempDir::new().unwrap();
+    let export = exports::norwegian_excel();
+    let account = write(dir.path(), &export);
+    let out = dir.path().join("out");
+    let (split, stdout) = recommended(&account, &out, &export);
+    assert!(stdout.contains("split for 2025-05-06"), "{stdout}");
+    // Pacing (max_daily_change = 0.1) holds each channel within 10% of the budget of the last
+    // day that spent, not of the empty last row.
+    let current = csv_columns(
+        &out.join("norwegian-excel/recommendation.csv"),
+        &["current_spend"],
+    );
+    for ((channel, spend), current) in split.iter().zip(&current) {
+        let current: f64 = current[0].parse().unwrap();
+        assert!(current > 0.0, "{channel} paces from a day without spend");
+        assert!(
+            (spend - current).abs() <= 0.1 * export.budget + 0.01,
+            "{channel}: {current} to {spend}"
+        );
+    }
+}
+
+#[test]
+fn a_campaign_no_rule_matches_is_named_with_every_other() {
+    let dir = TempDir::new().unwrap();
+    let mut export = exports::google_ads();
+    export.account = export
+        .account
+        .replace("\"PMax | *\" = \"shopping\"\n", "")
+        .replace("\"Display | *\" = \"display\"\n", "");
+    let account = write(dir.path(), &export);
+    let run = budget_bandit(&["recommend", path_str(&account), "--no-charts"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    for phrase in [
+        "google-ads.csv:6:2: rows name 2 channels the account does not have (no name or \
+         pattern of [channel_of] matches them):\n",
+        "\n  'PMax | All products' (120 rows, ",
+        "\n  'Display | Remarketing' (120 rows, ",
+        "ignore_campaigns",
+    ] {
+        assert!(
+            run.stderr.contains(phrase),
+            "no `{phrase}` in {}",
+            run.stderr
+        );
+    }
+}
