@@ -186,8 +186,15 @@ pub struct InitArgs {
     pub kind: crate::schema::FileKind,
     /// The file to write, NAME.toml, with or without `.toml` (and for an account also
     /// NAME.csv); its file name is also the `name` in the file and of the results folder.
+    /// With `--from`, the default is the export's name beside it, and no CSV is written.
     #[arg(value_name = "NAME")]
     pub name: Option<PathBuf>,
+    /// `init account` only: write the account file for this daily campaign export (Google
+    /// Ads, Microsoft Advertising, Meta, LinkedIn, TikTok, Snapchat, or budget-bandit's own
+    /// columns): its columns, its campaigns grouped into channels by platform and type, each
+    /// channel's pricing and the recent daily budget, as commented TOML to review.
+    #[arg(long, value_name = "EXPORT")]
+    pub from: Option<PathBuf>,
 }
 
 /// Options of `schema`.
@@ -614,14 +621,31 @@ fn print(text: &str) {
 
 fn init_command(args: InitArgs) -> Result<(), CliError> {
     use crate::init::{InitError, default_name, template, write_new};
+    let failed = |error| match error {
+        InitError::Input(error) => CliError::Input(error),
+        InitError::Write(error) => CliError::Output(error.into()),
+    };
+    if let Some(export) = &args.from {
+        if args.kind != crate::schema::FileKind::Account {
+            return Err(CliError::Input(ScenarioError::whole_file(
+                "--from",
+                "reads an export into an account file: use `init account --from EXPORT`".into(),
+            )));
+        }
+        let written = crate::init::from_export::write_from_export(export, args.name.as_deref())
+            .map_err(failed)?;
+        eprintln!(
+            "wrote {}: review its channels, pricing and budget, then `budget-bandit recommend {}`",
+            written.display(),
+            written.display()
+        );
+        return Ok(());
+    }
     let name = args
         .name
         .unwrap_or_else(|| PathBuf::from(default_name(args.kind)));
     let files = template(args.kind, &name)?;
-    write_new(&files).map_err(|error| match error {
-        InitError::Input(error) => CliError::Input(error),
-        InitError::Write(error) => CliError::Output(error.into()),
-    })?;
+    write_new(&files).map_err(failed)?;
     for (path, _) in &files {
         eprintln!("wrote {}", path.display());
     }

@@ -133,3 +133,154 @@ fn a_campaign_no_rule_matches_is_named_with_every_other() {
         );
     }
 }
+
+#[test]
+fn init_from_every_export_writes_an_account_that_recommends_unchanged() {
+    let dir = TempDir::new().unwrap();
+    for export in exports::all() {
+        let csv = dir.path().join(format!("{}.csv", export.name));
+        fs::write(&csv, &export.bytes).unwrap();
+        let run = budget_bandit(&["init", "account", "--from", path_str(&csv)]);
+        assert_eq!(run.code, 0, "{}: {}", export.name, run.stderr);
+        let account = dir.path().join(format!("{}.toml", export.name));
+        let text = fs::read_to_string(&account).unwrap();
+        let out = dir.path().join("out");
+        let run = budget_bandit(&[
+            "recommend",
+            path_str(&account),
+            "--out",
+            path_str(&out),
+            "--draws",
+            "200",
+            "--no-charts",
+        ]);
+        assert_eq!(run.code, 0, "{}: {}\n{text}", export.name, run.stderr);
+        let budget: f64 = text
+            .lines()
+            .find_map(|l| l.strip_prefix("daily_budget = "))
+            .and_then(|v| v.split_whitespace().next())
+            .unwrap()
+            .parse()
+            .unwrap();
+        let spends = csv_columns(
+            &out.join(export.name).join("recommendation.csv"),
+            &["recommended_spend"],
+        );
+        let total: f64 = spends.iter().map(|r| r[0].parse::<f64>().unwrap()).sum();
+        assert!(
+            (total - budget).abs() <= 0.01 * spends.len() as f64,
+            "{}: spends {total} of {budget}",
+            export.name
+        );
+        // Never replaces: a second run exits 2 and leaves the file as it was.
+        let again = budget_bandit(&["init", "account", "--from", path_str(&csv)]);
+        assert_eq!(again.code, 2, "{}", again.stderr);
+        assert_eq!(fs::read_to_string(&account).unwrap(), text);
+    }
+}
+
+#[test]
+fn init_from_groups_campaigns_by_platform_and_type() {
+    let dir = TempDir::new().unwrap();
+    let cases: [(Export, &[&str]); 4] = [
+        (
+            exports::google_ads(),
+            &[
+                "\n[channel_of]\n",
+                "\"Search | Brand | *\" = \"google-brand\"\n",
+                "\"Search | Generic | Broad\" = \"google-search\"\n",
+                "name = \"google-pmax\"\npricing = \"cpc\"",
+                "name = \"google-display\"\npricing = \"cpm\"",
+                "currency = \"NOK\"",
+                "date = \"Day\"\nchannel = \"Campaign\"\nspend = \"Cost\"\nimpressions = \"Impr.\"\n",
+                "(4 total rows skipped)",
+            ],
+        ),
+        (
+            exports::meta(),
+            &[
+                "\"Retargeting | 30 days\" = \"meta-retargeting\"",
+                "name = \"meta-prospecting\"\npricing = \"cpm\"",
+                "spend = \"Amount spent (NOK)\"",
+                "clicks = \"Link clicks\"",
+            ],
+        ),
+        (
+            exports::norwegian_excel(),
+            &[
+                "semicolon-separated, decimal comma",
+                "\"Søk | Merkevare\" = \"google-brand\"",
+                "\"Søk | Konkurrenter\" = \"google-competitors\"",
+                "\"TEST | Ny struktur\" = \"google-search\"",
+            ],
+        ),
+        (
+            exports::linkedin(),
+            &[
+                "tab-separated",
+                "dates month first",
+                "name = \"linkedin-lead-forms\"\npricing = \"cpl\"",
+                "name = \"linkedin-prospecting\"\npricing = \"cpm\"",
+            ],
+        ),
+    ];
+    for (export, phrases) in cases {
+        let csv = dir.path().join(format!("{}.csv", export.name));
+        fs::write(&csv, &export.bytes).unwrap();
+        let toml = dir
+            .path()
+            .join("reviewed")
+            .join(format!("{}.toml", export.name));
+        let run = budget_bandit(&["init", "account", path_str(&toml), "--from", path_str(&csv)]);
+        assert_eq!(run.code, 0, "{}: {}", export.name, run.stderr);
+        let text = fs::read_to_string(&toml).unwrap();
+        for phrase in phrases {
+            assert!(
+                text.contains(phrase),
+                "{}: no `{phrase}` in\n{text}",
+                export.name
+            );
+        }
+    }
+}
+
+#[test]
+fn init_from_budget_bandits_own_history_prices_each_channel_by_what_its_rows_report() {
+    let dir = TempDir::new().unwrap();
+    let run = budget_bandit(&[
+        "history",
+        &common::shipped("default.toml"),
+        "--policy",
+        "epsilon-greedy",
+        "--out",
+        path_str(dir.path()),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let reviewed = dir.path().join("reviewed.toml");
+    let run = budget_bandit(&[
+        "init",
+        "account",
+        path_str(&reviewed),
+        "--from",
+        path_str(&dir.path().join("default.csv")),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let written = fs::read_to_string(&reviewed).unwrap();
+    let shipped = fs::read_to_string(dir.path().join("default.toml")).unwrap();
+    let channels = |text: &str| -> Vec<(String, String)> {
+        let lines: Vec<&str> = text.lines().collect();
+        lines
+            .windows(2)
+            .filter_map(|w| {
+                let name = w[0].strip_prefix("name = ")?;
+                let pricing = w[1].strip_prefix("pricing = ")?;
+                Some((
+                    name.trim_matches('"').to_owned(),
+                    pricing.split('"').nth(1)?.to_owned(),
+                ))
+            })
+            .collect()
+    };
+    assert_eq!(channels(&written), channels(&shipped), "{written}");
+    assert!(written.contains("# [columns]: the export has the default headers"));
+}

@@ -27,6 +27,8 @@
 //! assert!(files[0].1.contains("\nname = \"black-friday\""));
 //! ```
 
+pub mod from_export;
+
 use crate::account::export::{default_start, export_history};
 use crate::account::file::Account;
 use crate::error::{ScenarioError, WriteError, at_path};

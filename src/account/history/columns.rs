@@ -20,7 +20,7 @@ pub(super) enum Figure {
 }
 
 impl Figure {
-    const ALL: [Figure; 8] = [
+    pub(super) const ALL: [Figure; 8] = [
         Figure::Date,
         Figure::Channel,
         Figure::Spend,
@@ -66,6 +66,20 @@ impl Figure {
             Figure::Leads => &columns.leads,
             Figure::Conversions => &columns.conversions,
             Figure::Revenue => &columns.revenue,
+        }
+    }
+
+    /// The header the account gives it, to set.
+    pub(super) fn header_mut(self, columns: &mut ColumnNames) -> &mut String {
+        match self {
+            Figure::Date => &mut columns.date,
+            Figure::Channel => &mut columns.channel,
+            Figure::Spend => &mut columns.spend,
+            Figure::Impressions => &mut columns.impressions,
+            Figure::Clicks => &mut columns.clicks,
+            Figure::Leads => &mut columns.leads,
+            Figure::Conversions => &mut columns.conversions,
+            Figure::Revenue => &mut columns.revenue,
         }
     }
 
@@ -135,6 +149,11 @@ pub(super) struct Layout {
 }
 
 impl Layout {
+    /// A layout of known field indices, by figure.
+    pub(super) fn from_indices(index: [Option<usize>; 8]) -> Layout {
+        Layout { index }
+    }
+
     pub(super) fn get(&self, figure: Figure) -> Option<usize> {
         self.index[figure as usize]
     }

@@ -66,6 +66,7 @@ mod dates;
 mod numbers;
 mod records;
 mod rows;
+pub mod survey;
 
 use std::collections::{HashMap, hash_map};
 use std::ops::Range;
@@ -296,6 +297,8 @@ pub fn parse_history(
     let mut summaries: Vec<usize> = Vec::new();
     let mut ignored: Vec<(&str, usize)> = Vec::new();
     let mut leniency = Leniency::default();
+    // Per channel: rows with spend, and of them those whose counts the pricing needs are blank.
+    let mut funded = vec![(0usize, 0usize); channels.len()];
     let mut entries: Vec<Entry> = Vec::new();
     for row in &rows {
         if reader.is_summary(row) {
@@ -367,6 +370,10 @@ pub fn parse_history(
             continue;
         };
         let figures = reader.figures(row, &channels[channel], &mut leniency)?;
+        if figures.spend > 0.0 {
+            funded[channel].0 += 1;
+            funded[channel].1 += usize::from(leniency.needed_blank);
+        }
         entries.push(Entry {
             date,
             channel,
@@ -379,6 +386,28 @@ pub fn parse_history(
             first.span.clone(),
             first.column,
             unknown_channels_message(&unknown, channels, campaigns),
+        ));
+    }
+    let never: Vec<String> = channels
+        .iter()
+        .zip(&funded)
+        .filter(|(_, (rows, blank))| *rows > 0 && blank == rows)
+        .map(|(c, _)| format!("'{}' ({})", c.name, c.pricing.as_str()))
+        .collect();
+    if !never.is_empty() {
+        return Err(ScenarioError::whole_file(
+            origin,
+            format!(
+                "{} never report the counts {} pricing is bought by (cpm: impressions and \
+                 clicks; cpc: clicks; cpl: leads) on a day with spend: set each channel's \
+                 pricing to what its rows report (cpa needs no count)",
+                if never.len() == 1 {
+                    format!("the rows of channel {}", never[0])
+                } else {
+                    format!("the rows of channels {}", list(never.into_iter()))
+                },
+                "their"
+            ),
         ));
     }
     if entries.is_empty() && (!summaries.is_empty() || !ignored.is_empty()) {
@@ -1035,11 +1064,21 @@ mod tests {
             "h.csv:3:5",
             &["clicks `5` exceed impressions `4` on this row: channel 'display' is cpm"],
         );
-        // A cpm row with spend and blank impressions and clicks reads them as none.
-        let text = with_header(&rows.replace("display,1,1000,5,,1", "display,1,,,,0"));
+        // A cpm row with spend and blank impressions and clicks reads them as none...
+        let blank = rows.replace("display,1,1000,5,,1", "display,1,,,,0");
+        let text = with_header(&format!("{blank}2026-11-02,display,1,900,4,,1,1\n"));
         let history = parse(&text, &all).unwrap();
         assert_eq!(history.day(0)[1].impressions, Some(0.0));
         assert_eq!(history.day(0)[1].clicks, Some(0.0));
+        // ...but a channel whose rows never report them is priced by something else.
+        assert_fails(
+            parse(&with_header(&blank), &all),
+            "h.csv",
+            &[
+                "the rows of channel 'display' (cpm) never report the counts their pricing is \
+               bought by",
+            ],
+        );
         // Conversions above the leads count up to the leads.
         let text = with_header(&rows.replace("forms,1,,,4,1,1", "forms,1,,,4,5,1"));
         assert_eq!(parse(&text, &all).unwrap().day(0)[2].conversions, 4.0);

@@ -105,7 +105,7 @@ pub(super) struct Field<'a> {
 pub(super) type Row<'a> = Vec<Field<'a>>;
 
 /// A quote that opens a field and is never closed: its byte offset and field column.
-struct Unclosed {
+pub(super) struct Unclosed {
     at: usize,
     column: usize,
 }
@@ -116,7 +116,11 @@ struct Unclosed {
 /// a quote (after spaces) runs to the matching quote, across delimiters and line breaks, with
 /// `""` standing for a quote. Anything between the closing quote and the next delimiter is
 /// kept. Delimiters and quotes are ASCII, so every offset here is a character boundary.
-fn read_record(text: &str, start: usize, delimiter: u8) -> Result<(Row<'_>, usize), Unclosed> {
+pub(super) fn read_record(
+    text: &str,
+    start: usize,
+    delimiter: u8,
+) -> Result<(Row<'_>, usize), Unclosed> {
     let bytes = text.as_bytes();
     let field_end = |from: usize| {
         bytes[from..]

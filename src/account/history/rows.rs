@@ -43,6 +43,8 @@ pub(super) struct Leniency {
     pub(super) blank_results: usize,
     /// Rows with more conversions than clicks (or leads): view-through conversions.
     pub(super) view_through: usize,
+    /// Whether the last row read had spend and left blank a count its pricing needs.
+    pub(super) needed_blank: bool,
 }
 
 impl RowReader<'_> {
@@ -222,6 +224,7 @@ impl RowReader<'_> {
         let mut leads = self.number(row, Figure::Leads)?;
         let conversions = self.number(row, Figure::Conversions)?;
         let revenue = self.number(row, Figure::Revenue)?;
+        leniency.needed_blank = false;
         if spend > 0.0 {
             // An export leaves a result blank on a day without it (Meta's Purchases).
             let mut blank = revenue.is_none() || conversions.is_none();
@@ -233,6 +236,7 @@ impl RowReader<'_> {
                 if value.is_none() && pricing_needs(channel.pricing, figure) {
                     *value = Some(0.0);
                     blank = true;
+                    leniency.needed_blank = true;
                 }
             }
             if blank {
