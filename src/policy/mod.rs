@@ -115,6 +115,14 @@ pub trait Policy: Send {
     ) -> bool {
         false
     }
+
+    /// Channel `channel`'s learned weekday multipliers of its conversion rate, by the phase of
+    /// the day's index (`index mod 7`; index 0 the first day seen), relative to its rate over
+    /// all days: what [`Policy::draw_curves`]' curves, which are the mean over the week, are
+    /// scaled by on a day of that phase. `None` for a policy that does not learn weekdays.
+    fn weekday_multipliers(&self, _channel: usize) -> Option<[f64; 7]> {
+        None
+    }
 }
 
 /// A channel whose expected revenue is `roas · s` (no audience cap): the curve of a posterior

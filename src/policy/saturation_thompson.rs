@@ -520,6 +520,12 @@ impl Policy for SaturationThompson {
         draw.wear.clone_from(&self.worn);
         true
     }
+
+    fn weekday_multipliers(&self, channel: usize) -> Option<[f64; 7]> {
+        Some(std::array::from_fn(|phase| {
+            self.weekdays.multiplier(channel, phase)
+        }))
+    }
 }
 
 #[cfg(test)]

@@ -27,8 +27,13 @@
 //!
 //! **Weekdays.** A channel with `weekday` multipliers `w` converts at `w_d / w̄` times the
 //! history's average rate on weekday `d`, where `w̄ = Σ_t s_t w_{d(t)} / Σ_t s_t` is the
-//! spend-weighted mean multiplier of the days the posterior learned from; each day's draws are
-//! scaled by it, so tomorrow's split and each day of a plan are solved for their weekday.
+//! spend-weighted mean multiplier of the days the posterior learned from. A channel without
+//! them takes the multipliers its policy learned from the history, where the policy learns
+//! weekdays ([`Policy::weekday_multipliers`]: saturation Thompson sampling's Gamma-Poisson
+//! posterior of each weekday's rate, averaged with "no rhythm" by the evidence for one, see
+//! [`crate::policy::weekdays`]), and the output names the channels tomorrow's weekday moves
+//! by 5% or more. Each day's draws are scaled by these, so tomorrow's split and each day of a
+//! plan are solved for their weekday.
 //!
 //! **Ad wear.** A policy that learns how delivery wears a channel (saturation Thompson
 //! sampling, see [`crate::policy::wear`]) draws each channel's rested curve and its wear `κ`
@@ -74,6 +79,8 @@ pub const IDENTIFIED_VARIATION: f64 = 0.1;
 /// How far a channel with unknown diminishing returns may move from its last spend, as a share
 /// of it.
 pub const UNKNOWN_SATURATION_STEP: f64 = 0.2;
+/// How far a learned weekday multiplier of tomorrow must be from 1 for the output to say so.
+const WEEKDAY_NOTE: f64 = 0.05;
 /// Points of each channel's response band for the charts.
 const BAND_POINTS: usize = 61;
 
@@ -305,8 +312,9 @@ pub fn recommend(
         draws.push(draw.clone());
     }
 
-    let scales = weekday_scales(account, history);
+    let scales = weekday_scales(account, history, learned.policy.as_ref());
     let tomorrow_weekday = first.weekday();
+    warnings.extend(weekday_note(account, &scales, tomorrow_weekday));
     let unscaled = draws;
     let draws = on_weekday(&unscaled, &scales, tomorrow_weekday);
     let objective = account.objective;
@@ -589,21 +597,50 @@ fn tomorrow(
     ))
 }
 
-/// Per channel, the multiplier of each weekday relative to the history's average day (see the
-/// module docs); all 1 for a channel without weekday multipliers.
-fn weekday_scales(account: &Account, history: &History) -> Vec<[f64; 7]> {
+/// Per channel, the multiplier of each calendar weekday (Monday first) relative to the
+/// history's average day (see the module docs): the account's `weekday` multipliers where it
+/// declares them, otherwise those the policy learned from the history, otherwise all 1.
+fn weekday_scales(account: &Account, history: &History, policy: &dyn Policy) -> Vec<[f64; 7]> {
+    let first = history.first_date.weekday();
     account
         .channels
         .iter()
         .enumerate()
-        .map(|(i, channel)| {
-            let Some(weekday) = channel.weekday else {
-                return [1.0; 7];
-            };
-            let average = history.mean_multiplier(i, &weekday);
-            weekday.map(|w| w / average)
-        })
+        .map(
+            |(i, channel)| match (channel.weekday, policy.weekday_multipliers(i)) {
+                (Some(weekday), _) => {
+                    let average = history.mean_multiplier(i, &weekday);
+                    weekday.map(|w| w / average)
+                }
+                // Day index 0 is the history's first date: weekday `d` is phase `d − first`.
+                (None, Some(phases)) => std::array::from_fn(|d| phases[(d + 7 - first) % 7]),
+                (None, None) => [1.0; 7],
+            },
+        )
         .collect()
+}
+
+/// The note of tomorrow's learned weekday effects of the channels that declare none, where one
+/// moves a channel's return by [`WEEKDAY_NOTE`] or more.
+fn weekday_note(account: &Account, scales: &[[f64; 7]], weekday: usize) -> Option<String> {
+    let moved: Vec<String> = account
+        .channels
+        .iter()
+        .zip(scales)
+        .filter(|(c, s)| c.weekday.is_none() && (s[weekday] - 1.0).abs() >= WEEKDAY_NOTE)
+        .map(|(c, s)| format!("'{}' earns {:.2}×", c.name, s[weekday]))
+        .collect();
+    (!moved.is_empty()).then(|| {
+        let day = crate::account::date::WEEKDAYS[weekday];
+        format!(
+            "tomorrow is a {}{}: by the weekday effects learned from the history, {} of its \
+             average day's return; the split and each day of a plan are solved for their \
+             weekday",
+            day[..1].to_uppercase(),
+            &day[1..],
+            moved.join(", ")
+        )
+    })
 }
 
 /// The draws as they respond on `weekday`: each channel's value scaled by its multiplier.
