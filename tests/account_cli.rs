@@ -82,7 +82,7 @@ fn a_good_account_writes_its_recommendation() {
          marginal_roas_current,marginal_roas_recommended,"
     ));
     assert_eq!(csv.lines().count(), 3);
-    assert!(csv.contains("\nsearch,210,"), "{csv}");
+    assert!(csv.contains("\nsearch,210.00,"), "{csv}");
     let plan = fs::read_to_string(out.join("shop/plan.csv")).unwrap();
     assert_eq!(plan.lines().count(), 1 + 3 * 2);
     let json: serde_json::Value =

@@ -96,32 +96,44 @@ pub struct ChannelAdvice {
     /// Its pricing model.
     pub pricing: Pricing,
     /// The last day's spend.
+    #[serde(serialize_with = "output::json_cents")]
     pub current_spend: f64,
     /// The split that maximises the posterior expected objective.
+    #[serde(serialize_with = "output::json_cents")]
     pub recommended_spend: f64,
     /// 5% quantile of the optimal spend over the posterior.
+    #[serde(serialize_with = "output::json_cents")]
     pub spend_low: f64,
     /// 95% quantile of the optimal spend over the posterior.
+    #[serde(serialize_with = "output::json_cents")]
     pub spend_high: f64,
     /// The policy's own randomised split for tomorrow.
+    #[serde(serialize_with = "output::json_cents")]
     pub explore_spend: f64,
     /// Posterior mean of the return on the next currency unit at the current spend.
+    #[serde(serialize_with = "output::json_ratio")]
     pub marginal_roas_current: f64,
     /// Posterior mean of the return on the next currency unit at the recommended spend.
+    #[serde(serialize_with = "output::json_ratio")]
     pub marginal_roas_recommended: f64,
     /// Mean daily spend over the last days.
+    #[serde(serialize_with = "output::json_cents")]
     pub recent_spend: f64,
     /// Tomorrow's least spend (floors, freeze, pacing).
+    #[serde(serialize_with = "output::json_cents")]
     pub min_spend: f64,
     /// Tomorrow's most spend (caps, freeze, pacing).
+    #[serde(serialize_with = "output::json_cents")]
     pub max_spend: f64,
     /// Held at the last day's spend by the account.
     pub frozen: bool,
     /// Whether the history varied the channel's spend enough to show its diminishing returns.
     pub saturation_known: bool,
     /// Coefficient of variation of the channel's daily spend on funded days.
+    #[serde(serialize_with = "output::json_ratio")]
     pub spend_variation: f64,
     /// Posterior mean ROAS of the recommended spend.
+    #[serde(serialize_with = "output::json_ratio")]
     pub roas_recommended: f64,
     /// A plain statement of what the history tells and what was done.
     pub note: String,
@@ -133,14 +145,19 @@ pub struct Outlook {
     /// Which split: `recommended`, `last 7 days` or `even`.
     pub split: String,
     /// Money it spends.
+    #[serde(serialize_with = "output::json_cents")]
     pub spend: f64,
     /// Expected revenue, with its 90% credible interval.
+    #[serde(serialize_with = "output::json_cents_estimate")]
     pub revenue: Estimate,
     /// Expected ROAS.
+    #[serde(serialize_with = "output::json_ratio_estimate")]
     pub roas: Estimate,
     /// Expected profit `revenue / τ − spend` under the profit objective.
+    #[serde(serialize_with = "output::json_cents_estimate_option")]
     pub profit: Option<Estimate>,
     /// Spend per channel.
+    #[serde(serialize_with = "output::json_cents_all")]
     pub spend_per_channel: Vec<f64>,
 }
 
@@ -165,8 +182,10 @@ pub struct PlanDay {
     /// The day, `YYYY-MM-DD`.
     pub date: String,
     /// Spend per channel, in account order.
+    #[serde(serialize_with = "output::json_cents_all")]
     pub spend: Vec<f64>,
     /// The day's total spend.
+    #[serde(serialize_with = "output::json_cents")]
     pub total: f64,
 }
 
@@ -190,6 +209,7 @@ pub struct Recommendation {
     /// The day recommended for.
     pub date: String,
     /// Tomorrow's budget.
+    #[serde(serialize_with = "output::json_cents")]
     pub daily_budget: f64,
     /// `revenue` or `profit`.
     pub objective: String,
