@@ -43,7 +43,12 @@
 //!
 //! Policies without a posterior of their own (epsilon-greedy, UCB) explore by their rule; their
 //! recommendation and intervals come from Thompson sampling's posterior of the same history.
+//!
+//! **What to do.** The recommended split is also read as a short list of actions against the
+//! last day's split, in whole currency units ("Move 1,100 NOK/day from competitors to
+//! brand", "Pause snapchat"; see [`actions`]), which the table and the report show first.
 
+pub mod actions;
 pub mod mean_curve;
 pub mod output;
 pub mod report;
@@ -62,6 +67,7 @@ use crate::policy::{Day, Policy, PolicyKind, ResponseDraw};
 use crate::scenario::Allocation;
 use crate::stats::quantile;
 use crate::streams::ReplicationStreams;
+use actions::Action;
 use mean_curve::{best_mean_split, mean_marginal, mean_revenue};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -219,6 +225,8 @@ pub struct Recommendation {
     pub draws: usize,
     /// Seed.
     pub seed: u64,
+    /// What to do tomorrow, against the last day's split.
+    pub actions: Vec<Action>,
     /// Per channel, in account order.
     pub channels: Vec<ChannelAdvice>,
     /// The recommended, recent and even splits' expected outcomes.
@@ -417,6 +425,8 @@ pub fn recommend(
             }
         })
         .collect();
+    let names: Vec<&str> = account.channels.iter().map(|c| c.name.as_str()).collect();
+    let actions = actions::actions(&names, &current, &recommended, budget, &account.currency);
     let bands = (0..channels)
         .into_par_iter()
         .map(|i| band(&draws, i, history, &bounds, &recommended, budget))
@@ -461,6 +471,7 @@ pub fn recommend(
         target_roas: objective.target_roas(),
         draws: draws.len(),
         seed: settings.seed,
+        actions,
         channels: advice,
         outlook,
         bands,

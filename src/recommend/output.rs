@@ -201,12 +201,24 @@ fn outlook_line(outlook: &Outlook, currency: &str) -> String {
     line
 }
 
-/// The table printed by `recommend`: channels ranked by recommended spend, each with its
-/// 90% interval, the change from the last day and the marginal returns; then the outlooks
-/// and the notes.
+/// The action list as printed first by `recommend`: a heading line, then one numbered action
+/// a line (see [`super::actions`]).
+pub fn action_list(recommendation: &Recommendation) -> String {
+    let r = recommendation;
+    let mut text = format!("What to do on {} ({}):\n", r.date, r.account);
+    for (k, action) in r.actions.iter().enumerate() {
+        let _ = writeln!(text, "  {}. {}", k + 1, action.text());
+    }
+    text
+}
+
+/// The table printed by `recommend`: first the action list, then the channels ranked by
+/// recommended spend, each with its 90% interval, the change from the last day and the
+/// marginal returns; then the outlooks and the notes.
 pub fn table(recommendation: &Recommendation) -> String {
     let r = recommendation;
-    let mut text = String::new();
+    let mut text = action_list(r);
+    text.push('\n');
     let _ = writeln!(
         text,
         "{}: split for {} of {} {} ({} objective), from {} days of history ({} to {}), policy {}",

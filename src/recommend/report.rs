@@ -583,35 +583,33 @@ pub fn page(recommendation: &Recommendation, charts: &[InlineChart]) -> String {
         ),
         _ => escape(&r.objective),
     };
-    let posterior = if r.posterior == r.policy {
-        "its posterior".to_owned()
-    } else {
-        format!("the posterior of {}", escape(&r.posterior))
-    };
     let _ = writeln!(
         page,
-        "<h1>{account}: split for {date}</h1>\n<p>From {days} days of history, {first} to {last}, \
-         replayed through the policy {policy}; the recommendation reads {posterior} in {draws} \
-         joint draws (seed {seed}). Budget {budget} {currency} a day; objective: {objective}.</p>\n\
-         <p class=\"muted\">Money is in {currency} a day. Intervals are 90% credible intervals \
-         over the posterior. The recommended split maximises the posterior expected objective; \
-         the interval of the optimal spend is where the best split of a single posterior draw \
-         puts the channel; explore is the policy's own randomised split, for an account that \
-         keeps learning.</p>",
+        "<h1>{account}: split for {date}</h1>\n<h2>What to do tomorrow</h2>\n<ol class=\"actions\">",
         account = escape(&r.account),
         date = escape(&r.date),
+    );
+    for action in &r.actions {
+        let _ = writeln!(page, "<li>{}</li>", escape(action.text()));
+    }
+    let _ = writeln!(
+        page,
+        "</ol>\n<p>Budget {budget} {currency} a day; objective: {objective}. From {days} days of \
+         history, {first} to {last}.</p>",
         days = r.history_days,
         first = escape(&r.first_date),
         last = escape(&r.last_date),
-        policy = escape(&r.policy),
-        draws = r.draws,
-        seed = r.seed,
         budget = money(r.daily_budget),
     );
 
     let _ = writeln!(
         page,
-        "<h2>Channels</h2>\n<table><tr><th>channel</th><th>current ({currency})</th>\
+        "<h2>Channels</h2>\n<p class=\"muted\">Money is in {currency} a day. Intervals are 90% \
+         credible intervals over the posterior. The recommended split maximises the posterior \
+         expected objective; the interval of the optimal spend is where the best split of a \
+         single posterior draw puts the channel; explore is the policy's own randomised split, \
+         for an account that keeps learning.</p>\n\
+         <table><tr><th>channel</th><th>current ({currency})</th>\
          <th>recommended ({currency})</th><th>change</th><th>optimal spend, 90% interval</th>\
          <th>explore</th><th>marginal ROAS now</th><th>marginal ROAS recommended</th>\
          <th>note</th></tr>"
@@ -663,6 +661,7 @@ pub fn page(recommendation: &Recommendation, charts: &[InlineChart]) -> String {
         let _ = writeln!(page, "{line}</tr>");
     }
     page.push_str("</table>\n");
+    plan_table(&mut page, r);
 
     if !r.warnings.is_empty() {
         page.push_str("<h2>Notes</h2>\n<ul>\n");
@@ -677,8 +676,50 @@ pub fn page(recommendation: &Recommendation, charts: &[InlineChart]) -> String {
             let _ = writeln!(page, "{}", figure(chart));
         }
     }
+    let posterior = if r.posterior == r.policy {
+        "its posterior".to_owned()
+    } else {
+        format!("the posterior of {}", escape(&r.posterior))
+    };
+    let _ = writeln!(
+        page,
+        "<h2>Method</h2>\n<p class=\"muted\">The history was replayed day by day through the \
+         policy {policy}; the recommendation reads {posterior} in {draws} joint draws (seed \
+         {seed}).</p>",
+        policy = escape(&r.policy),
+        draws = r.draws,
+        seed = r.seed,
+    );
     page += "</body></html>\n";
     page
+}
+
+/// The plan of `recommend --days N`, one row a day and one column a channel, with the day's
+/// total; nothing without a plan.
+fn plan_table(page: &mut String, r: &Recommendation) {
+    if r.plan.is_empty() {
+        return;
+    }
+    let _ = write!(
+        page,
+        "<h2>Plan for the next {} days</h2>\n<p class=\"muted\">Each day's posterior-best \
+         split in {} a day, paced from the day before and solved for its weekday (also in \
+         plan.csv).</p>\n<table><tr><th>date</th>",
+        r.plan.len(),
+        escape(&r.currency)
+    );
+    for c in &r.channels {
+        let _ = write!(page, "<th>{}</th>", escape(&c.channel));
+    }
+    page.push_str("<th>total</th></tr>\n");
+    for day in &r.plan {
+        let _ = write!(page, "<tr><td class=\"name\">{}</td>", escape(&day.date));
+        for spend in &day.spend {
+            let _ = write!(page, "<td>{}</td>", money(*spend));
+        }
+        let _ = writeln!(page, "<td>{}</td></tr>", money(day.total));
+    }
+    page.push_str("</table>\n");
 }
 
 /// Writes `charts/response.{svg,png}`, `charts/split.{svg,png}` and `report.html` of
@@ -829,6 +870,11 @@ mod tests {
             target_roas: Some(2.0),
             draws: 200,
             seed: 7,
+            actions: vec![crate::recommend::actions::Action::Pause {
+                channel: "<display>".to_owned(),
+                from: 300.0,
+                text: "Pause <display> (was 300 EUR/day)".to_owned(),
+            }],
             channels: advice,
             outlook: vec![
                 outlook("recommended", 2400.0),
@@ -883,6 +929,36 @@ mod tests {
         );
         assert_eq!(html.matches("<figure><svg").count(), 2);
         assert!(!html.contains("<?xml"));
+    }
+
+    #[test]
+    fn the_page_opens_with_the_actions_and_shows_the_plan() {
+        let mut r = recommendation(2);
+        let html = page(&r, &[]);
+        let at = |text: &str| {
+            html.find(text)
+                .unwrap_or_else(|| panic!("{text} in {html}"))
+        };
+        assert!(at("<h2>What to do tomorrow</h2>") < at("<h2>Channels</h2>"));
+        assert!(html.contains("<li>Pause &lt;display&gt; (was 300 EUR/day)</li>"));
+        assert!(at("<h2>Method</h2>") > at("<h2>Expected tomorrow</h2>"));
+        assert!(html.contains("replayed day by day through the policy saturation-thompson"));
+        assert!(!html.contains("<h2>Plan"), "no plan, no table");
+        r.plan = (0..3)
+            .map(|k| crate::recommend::PlanDay {
+                date: format!("2025-03-0{}", k + 2),
+                spend: vec![600.0 + 10.0 * k as f64, 400.0 - 10.0 * k as f64],
+                total: 1000.0,
+            })
+            .collect();
+        let html = page(&r, &[]);
+        assert!(html.contains("<h2>Plan for the next 3 days</h2>"));
+        assert!(
+            html.contains("<tr><th>date</th><th>search</th><th>social</th><th>total</th></tr>")
+        );
+        assert!(html.contains(
+            "<tr><td class=\"name\">2025-03-04</td><td>620</td><td>380</td><td>1,000</td></tr>"
+        ));
     }
 
     #[test]
