@@ -51,6 +51,10 @@ const CURRENT_BAR_COLOUR: RGBColor = RGBColor(170, 170, 170);
 const DOT_COLOUR: RGBColor = RGBColor(30, 30, 30);
 /// The explore spend's marker.
 const EXPLORE_COLOUR: RGBColor = RGBColor(0, 158, 115);
+/// The recommended spend written beside its bar.
+const VALUE_COLOUR: RGBColor = RGBColor(40, 40, 40);
+/// Pixels between the right end of a row's marks and the recommended spend written there.
+const VALUE_GAP: u32 = 8;
 /// Opacity of the 90% band of the response.
 const BAND_OPACITY: f64 = 0.22;
 /// Opacity of the strip of the optimal spend's 90% interval.
@@ -504,12 +508,36 @@ impl Chart for Split<'_> {
             })
             .filter(|v| v.is_finite())
             .fold(0.0, f64::max);
+        // The explore marker fits in its bar (a third of a row): 3 to 6 pixels of radius.
+        let marker = (plot_height / (8 * count.max(1) as u32)).clamp(3, 6) as i32;
+        // Each recommended spend is written right of its row's marks (bar, whisker, explore
+        // marker), so the axis reaches far enough for the widest value to fit after them.
+        let values: Vec<String> = r
+            .channels
+            .iter()
+            .map(|c| thousands(c.recommended_spend, 0))
+            .collect();
+        let room = f64::from(
+            VALUE_GAP
+                + marker as u32
+                + values
+                    .iter()
+                    .map(|v| text_width(v, tick))
+                    .max()
+                    .unwrap_or(0),
+        );
+        let drawing = f64::from(plot_width.saturating_sub(label_area + 16 + 28)).max(2.0 * room);
+        let reach = r
+            .channels
+            .iter()
+            .map(|c| marks_end(c) * drawing / (drawing - room))
+            .fold(top, f64::max);
         let mut chart = ChartBuilder::on(&plot)
             .margin(16)
             .margin_right(28)
             .x_label_area_size(56)
             .y_label_area_size(label_area)
-            .build_cartesian_2d(0f64..axis_max(top), -0.5f64..count as f64 - 0.5)?;
+            .build_cartesian_2d(0f64..axis_max(reach), -0.5f64..count as f64 - 0.5)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -522,8 +550,10 @@ impl Chart for Split<'_> {
             .axis_desc_style((FONT, LABEL_SIZE))
             .label_style((FONT, tick))
             .draw()?;
-        // The explore marker fits in its bar (a third of a row): 3 to 6 pixels of radius.
-        let marker = (plot_height / (8 * count.max(1) as u32)).clamp(3, 6) as i32;
+        let value_style = (FONT, tick)
+            .into_font()
+            .color(&VALUE_COLOUR)
+            .pos(Pos::new(HPos::Left, VPos::Center));
         for (rank, &i) in order.iter().enumerate() {
             let c = &r.channels[i];
             let y = (count - 1 - rank) as f64;
@@ -555,9 +585,27 @@ impl Chart for Split<'_> {
                 Circle::new(at, marker, EXPLORE_COLOUR.filled()),
                 Circle::new(at, marker, BLACK.stroke_width(1)),
             ])?;
+            let gap = (VALUE_GAP as i32 + marker, 0);
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((marks_end(c), recommended))
+                    + Text::new(values[i].clone(), gap, value_style.clone()),
+            ))?;
         }
         Self::legend().draw(&legend)
     }
+}
+
+/// Where a channel's marks on the split chart end on the right: its recommended bar, the
+/// whisker of the optimal spend and the explore marker.
+fn marks_end(advice: &ChannelAdvice) -> f64 {
+    [
+        advice.recommended_spend,
+        advice.spend_high,
+        advice.explore_spend,
+    ]
+    .into_iter()
+    .filter(|v| v.is_finite())
+    .fold(0.0, f64::max)
 }
 
 /// A mean with its 90% interval: `1,234 (1,100 – 1,380)`.
@@ -959,6 +1007,18 @@ mod tests {
         assert!(html.contains(
             "<tr><td class=\"name\">2025-03-04</td><td>620</td><td>380</td><td>1,000</td></tr>"
         ));
+    }
+
+    #[test]
+    fn the_split_chart_writes_each_recommended_spend() {
+        let folder = tempfile::tempdir().unwrap();
+        let mut r = recommendation(3);
+        r.channels[0].recommended_spend = 1234.4;
+        draw_report(folder.path(), &r).unwrap();
+        let svg = fs::read_to_string(folder.path().join("charts/split.svg")).unwrap();
+        for value in ["1,234", "275", "320"] {
+            assert!(svg.contains(&format!(">\n{value}\n</text>")), "{value}");
+        }
     }
 
     #[test]
