@@ -82,7 +82,7 @@ fn a_good_account_writes_its_recommendation() {
          marginal_roas_current,marginal_roas_recommended,"
     ));
     assert_eq!(csv.lines().count(), 3);
-    assert!(csv.contains("\nsearch,210,"), "{csv}");
+    assert!(csv.contains("\nsearch,210.00,"), "{csv}");
     let plan = fs::read_to_string(out.join("shop/plan.csv")).unwrap();
     assert_eq!(plan.lines().count(), 1 + 3 * 2);
     let json: serde_json::Value =
@@ -90,6 +90,107 @@ fn a_good_account_writes_its_recommendation() {
     assert_eq!(json["account"], "shop");
     assert_eq!(json["outlook"].as_array().unwrap().len(), 3);
     assert!(out.join("shop/.budget-bandit").is_file());
+}
+
+/// Money in cents: every number of a CSV cell has at most `decimals` places.
+fn at_most_decimals(cell: &str, decimals: usize) -> bool {
+    cell.parse::<f64>().is_ok()
+        && cell
+            .split_once('.')
+            .is_none_or(|(_, fraction)| fraction.len() <= decimals)
+}
+
+/// What a strategist reads: standard output opens with the action list, the files hold
+/// money in cents and ratios to four places, and the report opens with the actions and
+/// shows the plan.
+#[test]
+fn the_output_opens_with_what_to_do_and_rounds_money_to_cents() {
+    let dir = account_with(HISTORY);
+    let out = dir.path().join("out");
+    let account = dir.path().join("shop.toml");
+    let run = budget_bandit(&[
+        "recommend",
+        path_str(&account),
+        "--out",
+        path_str(&out),
+        "--draws",
+        "200",
+        "--days",
+        "3",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut lines = run.stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some("What to do on 2026-11-05 (shop):"),
+        "{}",
+        run.stdout
+    );
+    let first = lines.next().unwrap();
+    assert!(
+        first.starts_with("  1. ")
+            && ["Move ", "Pause ", "Start ", "Raise ", "Lower ", "Keep "]
+                .iter()
+                .any(|verb| first[5..].starts_with(verb)),
+        "{}",
+        run.stdout
+    );
+    assert!(first.contains(" NOK/day"), "{}", run.stdout);
+
+    let folder = out.join("shop");
+    let plan = fs::read_to_string(folder.join("plan.csv")).unwrap();
+    for row in plan.lines().skip(1) {
+        let spend = row.rsplit(',').next().unwrap();
+        assert!(at_most_decimals(spend, 2), "plan.csv: {row}");
+    }
+    let csv = fs::read_to_string(folder.join("recommendation.csv")).unwrap();
+    let mut rows = csv.lines();
+    let header: Vec<&str> = rows.next().unwrap().split(',').collect();
+    for row in rows {
+        let cells: Vec<&str> = row.split(',').collect();
+        for (name, cell) in header.iter().zip(&cells) {
+            let decimals = match *name {
+                "marginal_roas_current"
+                | "marginal_roas_recommended"
+                | "roas_recommended"
+                | "spend_variation" => 4,
+                "channel" | "pricing" | "frozen" | "saturation_known" | "note" => continue,
+                _ => 2,
+            };
+            assert!(at_most_decimals(cell, decimals), "{name} = {cell} in {row}");
+            assert!(!cell.starts_with("-0.00"), "{name} = {cell}");
+        }
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(folder.join("recommendation.json")).unwrap()).unwrap();
+    let actions = json["actions"].as_array().unwrap();
+    assert!(!actions.is_empty());
+    let first_text = actions[0]["text"].as_str().unwrap();
+    assert_eq!(first, format!("  1. {first_text}"));
+    for spend in json["plan"][0]["spend"].as_array().unwrap() {
+        let text = spend.to_string();
+        assert!(at_most_decimals(&text, 2), "plan spend {text} in JSON");
+    }
+
+    let html = fs::read_to_string(folder.join("report.html")).unwrap();
+    let at = |text: &str| html.find(text).unwrap_or_else(|| panic!("{text}"));
+    assert!(at("<h2>What to do tomorrow</h2>") < at("<h2>Channels</h2>"));
+    let escaped = first_text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    assert!(
+        html.contains(&format!("<li>{escaped}</li>")),
+        "{first_text}"
+    );
+    assert!(html.contains("<h2>Plan for the next 3 days</h2>"));
+    assert!(html.contains("<tr><th>date</th><th>search</th><th>social</th><th>total</th></tr>"));
+    for date in ["2026-11-05", "2026-11-06", "2026-11-07"] {
+        assert!(
+            html.contains(&format!("<tr><td class=\"name\">{date}</td>")),
+            "{date}"
+        );
+    }
 }
 
 /// Every class of bad input: exit 2, the message points at `file:row:column` (or names the

@@ -55,7 +55,14 @@ fn the_account_template_recommends_and_fits_as_it_is() {
     );
     assert_eq!(recommend.code, 0, "{}", recommend.stderr);
     assert!(
-        recommend.stdout.starts_with("my-shop-account: split for "),
+        recommend
+            .stdout
+            .starts_with("What to do on 2026-03-06 (my-shop-account):\n  1. "),
+        "{}",
+        recommend.stdout
+    );
+    assert!(
+        recommend.stdout.contains("\nmy-shop-account: split for "),
         "{}",
         recommend.stdout
     );

@@ -49,6 +49,31 @@ pub fn number(value: f64) -> String {
     format!("{rounded}")
 }
 
+/// Rounds `value` to `decimals` places, a result of −0 read as 0 (for JSON, which would
+/// write `-0.0`); undefined values are returned as they are. The recommendation's files round
+/// money to cents and ratios to four places with it; the scenario files keep [`number`].
+pub fn round_to(value: f64, decimals: i32) -> f64 {
+    if !value.is_finite() {
+        return value;
+    }
+    let scale = 10f64.powi(decimals);
+    let rounded = (value * scale).round() / scale;
+    if rounded == 0.0 { 0.0 } else { rounded }
+}
+
+/// Formats a number for CSV with exactly `decimals` places (`894.46`, `0.00`, never
+/// `-0.00`); empty when undefined.
+pub fn fixed(value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return String::new();
+    }
+    let text = format!("{:.*}", decimals, value);
+    match text.strip_prefix('-') {
+        Some(positive) if positive.bytes().all(|b| b == b'0' || b == b'.') => positive.to_owned(),
+        _ => text,
+    }
+}
+
 /// Digits of a plain decimal from its first to its last non-zero digit.
 fn significant_digits(decimal: &str) -> usize {
     let (mut position, mut first, mut last) = (0, None, 0);
@@ -328,6 +353,21 @@ mod tests {
         assert_eq!(number(1500.0), "1500");
         assert_eq!(number(f64::NAN), "");
         assert_eq!(optional(None), "");
+    }
+
+    #[test]
+    fn fixed_places_never_write_a_negative_zero() {
+        assert_eq!(fixed(894.456_587_6, 2), "894.46");
+        assert_eq!(fixed(0.000_000_000_000_607_250_784_6, 2), "0.00");
+        assert_eq!(fixed(-0.004, 2), "0.00");
+        assert_eq!(fixed(-0.0, 4), "0.0000");
+        assert_eq!(fixed(-2_093.350_867, 2), "-2093.35");
+        assert_eq!(fixed(1.207_296_664, 4), "1.2073");
+        assert_eq!(fixed(f64::INFINITY, 2), "");
+        assert_eq!(round_to(894.456_587_6, 2), 894.46);
+        assert_eq!(round_to(-0.004, 2).to_string(), "0");
+        assert_eq!(round_to(1.207_296_664, 4), 1.2073);
+        assert!(round_to(f64::NAN, 2).is_nan());
     }
 
     /// The shortcut for short values gives what rounding does, on values of every length.

@@ -48,7 +48,12 @@
 //!
 //! Policies without a posterior of their own (epsilon-greedy, UCB) explore by their rule; their
 //! recommendation and intervals come from Thompson sampling's posterior of the same history.
+//!
+//! **What to do.** The recommended split is also read as a short list of actions against the
+//! last day's split, in whole currency units ("Move 1,100 NOK/day from competitors to
+//! brand", "Pause snapchat"; see [`actions`]), which the table and the report show first.
 
+pub mod actions;
 pub mod mean_curve;
 pub mod output;
 pub mod report;
@@ -67,6 +72,7 @@ use crate::policy::{Day, Policy, PolicyKind, ResponseDraw};
 use crate::scenario::Allocation;
 use crate::stats::quantile;
 use crate::streams::ReplicationStreams;
+use actions::Action;
 use mean_curve::{best_mean_split, mean_marginal, mean_revenue};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -103,32 +109,44 @@ pub struct ChannelAdvice {
     /// Its pricing model.
     pub pricing: Pricing,
     /// The last day's spend.
+    #[serde(serialize_with = "output::json_cents")]
     pub current_spend: f64,
     /// The split that maximises the posterior expected objective.
+    #[serde(serialize_with = "output::json_cents")]
     pub recommended_spend: f64,
     /// 5% quantile of the optimal spend over the posterior.
+    #[serde(serialize_with = "output::json_cents")]
     pub spend_low: f64,
     /// 95% quantile of the optimal spend over the posterior.
+    #[serde(serialize_with = "output::json_cents")]
     pub spend_high: f64,
     /// The policy's own randomised split for tomorrow.
+    #[serde(serialize_with = "output::json_cents")]
     pub explore_spend: f64,
     /// Posterior mean of the return on the next currency unit at the current spend.
+    #[serde(serialize_with = "output::json_ratio")]
     pub marginal_roas_current: f64,
     /// Posterior mean of the return on the next currency unit at the recommended spend.
+    #[serde(serialize_with = "output::json_ratio")]
     pub marginal_roas_recommended: f64,
     /// Mean daily spend over the last days.
+    #[serde(serialize_with = "output::json_cents")]
     pub recent_spend: f64,
     /// Tomorrow's least spend (floors, freeze, pacing).
+    #[serde(serialize_with = "output::json_cents")]
     pub min_spend: f64,
     /// Tomorrow's most spend (caps, freeze, pacing).
+    #[serde(serialize_with = "output::json_cents")]
     pub max_spend: f64,
     /// Held at the last day's spend by the account.
     pub frozen: bool,
     /// Whether the history varied the channel's spend enough to show its diminishing returns.
     pub saturation_known: bool,
     /// Coefficient of variation of the channel's daily spend on funded days.
+    #[serde(serialize_with = "output::json_ratio")]
     pub spend_variation: f64,
     /// Posterior mean ROAS of the recommended spend.
+    #[serde(serialize_with = "output::json_ratio")]
     pub roas_recommended: f64,
     /// A plain statement of what the history tells and what was done.
     pub note: String,
@@ -140,14 +158,19 @@ pub struct Outlook {
     /// Which split: `recommended`, `last 7 days` or `even`.
     pub split: String,
     /// Money it spends.
+    #[serde(serialize_with = "output::json_cents")]
     pub spend: f64,
     /// Expected revenue, with its 90% credible interval.
+    #[serde(serialize_with = "output::json_cents_estimate")]
     pub revenue: Estimate,
     /// Expected ROAS.
+    #[serde(serialize_with = "output::json_ratio_estimate")]
     pub roas: Estimate,
     /// Expected profit `revenue / τ − spend` under the profit objective.
+    #[serde(serialize_with = "output::json_cents_estimate_option")]
     pub profit: Option<Estimate>,
     /// Spend per channel.
+    #[serde(serialize_with = "output::json_cents_all")]
     pub spend_per_channel: Vec<f64>,
 }
 
@@ -172,8 +195,10 @@ pub struct PlanDay {
     /// The day, `YYYY-MM-DD`.
     pub date: String,
     /// Spend per channel, in account order.
+    #[serde(serialize_with = "output::json_cents_all")]
     pub spend: Vec<f64>,
     /// The day's total spend.
+    #[serde(serialize_with = "output::json_cents")]
     pub total: f64,
 }
 
@@ -197,6 +222,7 @@ pub struct Recommendation {
     /// The day recommended for.
     pub date: String,
     /// Tomorrow's budget.
+    #[serde(serialize_with = "output::json_cents")]
     pub daily_budget: f64,
     /// `revenue` or `profit`.
     pub objective: String,
@@ -206,6 +232,8 @@ pub struct Recommendation {
     pub draws: usize,
     /// Seed.
     pub seed: u64,
+    /// What to do tomorrow, against the last day's split.
+    pub actions: Vec<Action>,
     /// Per channel, in account order.
     pub channels: Vec<ChannelAdvice>,
     /// The recommended, recent and even splits' expected outcomes.
@@ -430,6 +458,8 @@ pub fn recommend(
             }
         })
         .collect();
+    let names: Vec<&str> = account.channels.iter().map(|c| c.name.as_str()).collect();
+    let actions = actions::actions(&names, &current, &recommended, budget, &account.currency);
     let bands = (0..channels)
         .into_par_iter()
         .map(|i| band(&draws, i, history, &bounds, &recommended, budget))
@@ -474,6 +504,7 @@ pub fn recommend(
         target_roas: objective.target_roas(),
         draws: draws.len(),
         seed: settings.seed,
+        actions,
         channels: advice,
         outlook,
         bands,

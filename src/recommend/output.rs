@@ -6,13 +6,88 @@
 //! `spend_high`, `explore_spend`, `marginal_roas_current`, `marginal_roas_recommended`; then
 //! `recent_spend`, `min_spend`, `max_spend`, `change`, `roas_recommended`, `pricing`, `frozen`,
 //! `saturation_known`, `spend_variation` and `note`. Money is in the account's currency per day.
+//!
+//! Money (spends, revenue, profit, change) is rounded to cents ([`MONEY_DECIMALS`]) and ratios
+//! (ROAS, marginal ROAS, `spend_variation`) to [`RATIO_DECIMALS`] places, in
+//! `recommendation.csv` and `plan.csv` (written with exactly that many places) and in
+//! `recommendation.json` (as numbers); a value that rounds to −0 is written as 0.
 
 use super::{Outlook, Recommendation};
 use crate::fit::Estimate;
-use crate::output::csv_files::number;
+use crate::output::csv_files::{fixed, round_to};
 use crate::output::table::{money, name_width, thousands, with_sign};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use std::fmt::Write as _;
+
+/// Decimal places of money in the recommendation's files: cents.
+pub const MONEY_DECIMALS: usize = 2;
+/// Decimal places of ratios (ROAS, marginal ROAS, spend variation) in the recommendation's
+/// files.
+pub const RATIO_DECIMALS: usize = 4;
+
+/// A CSV cell of money: cents.
+fn cents(value: f64) -> String {
+    fixed(value, MONEY_DECIMALS)
+}
+
+/// A CSV cell of a ratio.
+fn ratio(value: f64) -> String {
+    fixed(value, RATIO_DECIMALS)
+}
+
+/// Serialises money rounded to cents (`#[serde(serialize_with)]`).
+pub(crate) fn json_cents<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64(round_to(*value, MONEY_DECIMALS as i32))
+}
+
+/// Serialises a ratio rounded to [`RATIO_DECIMALS`] places.
+pub(crate) fn json_ratio<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64(round_to(*value, RATIO_DECIMALS as i32))
+}
+
+/// Serialises amounts of money rounded to cents.
+pub(crate) fn json_cents_all<S: Serializer>(
+    values: &[f64],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(values.iter().map(|v| round_to(*v, MONEY_DECIMALS as i32)))
+}
+
+fn rounded(estimate: &Estimate, decimals: usize) -> Estimate {
+    let round = |v: f64| round_to(v, decimals as i32);
+    Estimate {
+        mean: round(estimate.mean),
+        low: round(estimate.low),
+        high: round(estimate.high),
+    }
+}
+
+/// Serialises an estimate of money rounded to cents.
+pub(crate) fn json_cents_estimate<S: Serializer>(
+    estimate: &Estimate,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rounded(estimate, MONEY_DECIMALS).serialize(serializer)
+}
+
+/// Serialises an optional estimate of money rounded to cents.
+pub(crate) fn json_cents_estimate_option<S: Serializer>(
+    estimate: &Option<Estimate>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    estimate
+        .as_ref()
+        .map(|e| rounded(e, MONEY_DECIMALS))
+        .serialize(serializer)
+}
+
+/// Serialises an estimate of a ratio rounded to [`RATIO_DECIMALS`] places.
+pub(crate) fn json_ratio_estimate<S: Serializer>(
+    estimate: &Estimate,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    rounded(estimate, RATIO_DECIMALS).serialize(serializer)
+}
 
 /// The header of `recommendation.csv`.
 pub const CSV_HEADER: [&str; 18] = [
@@ -56,22 +131,22 @@ pub fn csv(recommendation: &Recommendation) -> Vec<u8> {
             &mut writer,
             &[
                 c.channel.clone(),
-                number(c.current_spend),
-                number(c.recommended_spend),
-                number(c.spend_low),
-                number(c.spend_high),
-                number(c.explore_spend),
-                number(c.marginal_roas_current),
-                number(c.marginal_roas_recommended),
-                number(c.recent_spend),
-                number(c.min_spend),
-                number(c.max_spend),
-                number(c.recommended_spend - c.current_spend),
-                number(c.roas_recommended),
+                cents(c.current_spend),
+                cents(c.recommended_spend),
+                cents(c.spend_low),
+                cents(c.spend_high),
+                cents(c.explore_spend),
+                ratio(c.marginal_roas_current),
+                ratio(c.marginal_roas_recommended),
+                cents(c.recent_spend),
+                cents(c.min_spend),
+                cents(c.max_spend),
+                cents(c.recommended_spend - c.current_spend),
+                ratio(c.roas_recommended),
                 c.pricing.as_str().to_owned(),
                 c.frozen.to_string(),
                 c.saturation_known.to_string(),
-                number(c.spend_variation),
+                ratio(c.spend_variation),
                 c.note.clone(),
             ],
         );
@@ -126,12 +201,24 @@ fn outlook_line(outlook: &Outlook, currency: &str) -> String {
     line
 }
 
-/// The table printed by `recommend`: channels ranked by recommended spend, each with its
-/// 90% interval, the change from the last day and the marginal returns; then the outlooks
-/// and the notes.
+/// The action list as printed first by `recommend`: a heading line, then one numbered action
+/// a line (see [`super::actions`]).
+pub fn action_list(recommendation: &Recommendation) -> String {
+    let r = recommendation;
+    let mut text = format!("What to do on {} ({}):\n", r.date, r.account);
+    for (k, action) in r.actions.iter().enumerate() {
+        let _ = writeln!(text, "  {}. {}", k + 1, action.text());
+    }
+    text
+}
+
+/// The table printed by `recommend`: first the action list, then the channels ranked by
+/// recommended spend, each with its 90% interval, the change from the last day and the
+/// marginal returns; then the outlooks and the notes.
 pub fn table(recommendation: &Recommendation) -> String {
     let r = recommendation;
-    let mut text = String::new();
+    let mut text = action_list(r);
+    text.push('\n');
     let _ = writeln!(
         text,
         "{}: split for {} of {} {} ({} objective), from {} days of history ({} to {}), policy {}",
@@ -219,7 +306,7 @@ pub fn table(recommendation: &Recommendation) -> String {
 }
 
 /// `plan.csv`: one row per planned day and channel, `date,channel,spend`, in the history's
-/// default columns (the spends of `recommend --days N`).
+/// default columns (the spends of `recommend --days N`, in cents).
 pub fn plan_csv(recommendation: &Recommendation) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut write = |row: [String; 3]| {
@@ -230,7 +317,7 @@ pub fn plan_csv(recommendation: &Recommendation) -> Vec<u8> {
     write(["date".into(), "channel".into(), "spend".into()]);
     for day in &recommendation.plan {
         for (channel, spend) in recommendation.channels.iter().zip(&day.spend) {
-            write([day.date.clone(), channel.channel.clone(), number(*spend)]);
+            write([day.date.clone(), channel.channel.clone(), cents(*spend)]);
         }
     }
     writer

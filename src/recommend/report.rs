@@ -51,6 +51,10 @@ const CURRENT_BAR_COLOUR: RGBColor = RGBColor(170, 170, 170);
 const DOT_COLOUR: RGBColor = RGBColor(30, 30, 30);
 /// The explore spend's marker.
 const EXPLORE_COLOUR: RGBColor = RGBColor(0, 158, 115);
+/// The recommended spend written beside its bar.
+const VALUE_COLOUR: RGBColor = RGBColor(40, 40, 40);
+/// Pixels between the right end of a row's marks and the recommended spend written there.
+const VALUE_GAP: u32 = 8;
 /// Opacity of the 90% band of the response.
 const BAND_OPACITY: f64 = 0.22;
 /// Opacity of the strip of the optimal spend's 90% interval.
@@ -504,12 +508,36 @@ impl Chart for Split<'_> {
             })
             .filter(|v| v.is_finite())
             .fold(0.0, f64::max);
+        // The explore marker fits in its bar (a third of a row): 3 to 6 pixels of radius.
+        let marker = (plot_height / (8 * count.max(1) as u32)).clamp(3, 6) as i32;
+        // Each recommended spend is written right of its row's marks (bar, whisker, explore
+        // marker), so the axis reaches far enough for the widest value to fit after them.
+        let values: Vec<String> = r
+            .channels
+            .iter()
+            .map(|c| thousands(c.recommended_spend, 0))
+            .collect();
+        let room = f64::from(
+            VALUE_GAP
+                + marker as u32
+                + values
+                    .iter()
+                    .map(|v| text_width(v, tick))
+                    .max()
+                    .unwrap_or(0),
+        );
+        let drawing = f64::from(plot_width.saturating_sub(label_area + 16 + 28)).max(2.0 * room);
+        let reach = r
+            .channels
+            .iter()
+            .map(|c| marks_end(c) * drawing / (drawing - room))
+            .fold(top, f64::max);
         let mut chart = ChartBuilder::on(&plot)
             .margin(16)
             .margin_right(28)
             .x_label_area_size(56)
             .y_label_area_size(label_area)
-            .build_cartesian_2d(0f64..axis_max(top), -0.5f64..count as f64 - 0.5)?;
+            .build_cartesian_2d(0f64..axis_max(reach), -0.5f64..count as f64 - 0.5)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -522,8 +550,10 @@ impl Chart for Split<'_> {
             .axis_desc_style((FONT, LABEL_SIZE))
             .label_style((FONT, tick))
             .draw()?;
-        // The explore marker fits in its bar (a third of a row): 3 to 6 pixels of radius.
-        let marker = (plot_height / (8 * count.max(1) as u32)).clamp(3, 6) as i32;
+        let value_style = (FONT, tick)
+            .into_font()
+            .color(&VALUE_COLOUR)
+            .pos(Pos::new(HPos::Left, VPos::Center));
         for (rank, &i) in order.iter().enumerate() {
             let c = &r.channels[i];
             let y = (count - 1 - rank) as f64;
@@ -555,9 +585,27 @@ impl Chart for Split<'_> {
                 Circle::new(at, marker, EXPLORE_COLOUR.filled()),
                 Circle::new(at, marker, BLACK.stroke_width(1)),
             ])?;
+            let gap = (VALUE_GAP as i32 + marker, 0);
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((marks_end(c), recommended))
+                    + Text::new(values[i].clone(), gap, value_style.clone()),
+            ))?;
         }
         Self::legend().draw(&legend)
     }
+}
+
+/// Where a channel's marks on the split chart end on the right: its recommended bar, the
+/// whisker of the optimal spend and the explore marker.
+fn marks_end(advice: &ChannelAdvice) -> f64 {
+    [
+        advice.recommended_spend,
+        advice.spend_high,
+        advice.explore_spend,
+    ]
+    .into_iter()
+    .filter(|v| v.is_finite())
+    .fold(0.0, f64::max)
 }
 
 /// A mean with its 90% interval: `1,234 (1,100 – 1,380)`.
@@ -583,35 +631,33 @@ pub fn page(recommendation: &Recommendation, charts: &[InlineChart]) -> String {
         ),
         _ => escape(&r.objective),
     };
-    let posterior = if r.posterior == r.policy {
-        "its posterior".to_owned()
-    } else {
-        format!("the posterior of {}", escape(&r.posterior))
-    };
     let _ = writeln!(
         page,
-        "<h1>{account}: split for {date}</h1>\n<p>From {days} days of history, {first} to {last}, \
-         replayed through the policy {policy}; the recommendation reads {posterior} in {draws} \
-         joint draws (seed {seed}). Budget {budget} {currency} a day; objective: {objective}.</p>\n\
-         <p class=\"muted\">Money is in {currency} a day. Intervals are 90% credible intervals \
-         over the posterior. The recommended split maximises the posterior expected objective; \
-         the interval of the optimal spend is where the best split of a single posterior draw \
-         puts the channel; explore is the policy's own randomised split, for an account that \
-         keeps learning.</p>",
+        "<h1>{account}: split for {date}</h1>\n<h2>What to do tomorrow</h2>\n<ol class=\"actions\">",
         account = escape(&r.account),
         date = escape(&r.date),
+    );
+    for action in &r.actions {
+        let _ = writeln!(page, "<li>{}</li>", escape(action.text()));
+    }
+    let _ = writeln!(
+        page,
+        "</ol>\n<p>Budget {budget} {currency} a day; objective: {objective}. From {days} days of \
+         history, {first} to {last}.</p>",
         days = r.history_days,
         first = escape(&r.first_date),
         last = escape(&r.last_date),
-        policy = escape(&r.policy),
-        draws = r.draws,
-        seed = r.seed,
         budget = money(r.daily_budget),
     );
 
     let _ = writeln!(
         page,
-        "<h2>Channels</h2>\n<table><tr><th>channel</th><th>current ({currency})</th>\
+        "<h2>Channels</h2>\n<p class=\"muted\">Money is in {currency} a day. Intervals are 90% \
+         credible intervals over the posterior. The recommended split maximises the posterior \
+         expected objective; the interval of the optimal spend is where the best split of a \
+         single posterior draw puts the channel; explore is the policy's own randomised split, \
+         for an account that keeps learning.</p>\n\
+         <table><tr><th>channel</th><th>current ({currency})</th>\
          <th>recommended ({currency})</th><th>change</th><th>optimal spend, 90% interval</th>\
          <th>explore</th><th>marginal ROAS now</th><th>marginal ROAS recommended</th>\
          <th>note</th></tr>"
@@ -663,6 +709,7 @@ pub fn page(recommendation: &Recommendation, charts: &[InlineChart]) -> String {
         let _ = writeln!(page, "{line}</tr>");
     }
     page.push_str("</table>\n");
+    plan_table(&mut page, r);
 
     if !r.warnings.is_empty() {
         page.push_str("<h2>Notes</h2>\n<ul>\n");
@@ -677,8 +724,50 @@ pub fn page(recommendation: &Recommendation, charts: &[InlineChart]) -> String {
             let _ = writeln!(page, "{}", figure(chart));
         }
     }
+    let posterior = if r.posterior == r.policy {
+        "its posterior".to_owned()
+    } else {
+        format!("the posterior of {}", escape(&r.posterior))
+    };
+    let _ = writeln!(
+        page,
+        "<h2>Method</h2>\n<p class=\"muted\">The history was replayed day by day through the \
+         policy {policy}; the recommendation reads {posterior} in {draws} joint draws (seed \
+         {seed}).</p>",
+        policy = escape(&r.policy),
+        draws = r.draws,
+        seed = r.seed,
+    );
     page += "</body></html>\n";
     page
+}
+
+/// The plan of `recommend --days N`, one row a day and one column a channel, with the day's
+/// total; nothing without a plan.
+fn plan_table(page: &mut String, r: &Recommendation) {
+    if r.plan.is_empty() {
+        return;
+    }
+    let _ = write!(
+        page,
+        "<h2>Plan for the next {} days</h2>\n<p class=\"muted\">Each day's posterior-best \
+         split in {} a day, paced from the day before and solved for its weekday (also in \
+         plan.csv).</p>\n<table><tr><th>date</th>",
+        r.plan.len(),
+        escape(&r.currency)
+    );
+    for c in &r.channels {
+        let _ = write!(page, "<th>{}</th>", escape(&c.channel));
+    }
+    page.push_str("<th>total</th></tr>\n");
+    for day in &r.plan {
+        let _ = write!(page, "<tr><td class=\"name\">{}</td>", escape(&day.date));
+        for spend in &day.spend {
+            let _ = write!(page, "<td>{}</td>", money(*spend));
+        }
+        let _ = writeln!(page, "<td>{}</td></tr>", money(day.total));
+    }
+    page.push_str("</table>\n");
 }
 
 /// Writes `charts/response.{svg,png}`, `charts/split.{svg,png}` and `report.html` of
@@ -829,6 +918,11 @@ mod tests {
             target_roas: Some(2.0),
             draws: 200,
             seed: 7,
+            actions: vec![crate::recommend::actions::Action::Pause {
+                channel: "<display>".to_owned(),
+                from: 300.0,
+                text: "Pause <display> (was 300 EUR/day)".to_owned(),
+            }],
             channels: advice,
             outlook: vec![
                 outlook("recommended", 2400.0),
@@ -883,6 +977,48 @@ mod tests {
         );
         assert_eq!(html.matches("<figure><svg").count(), 2);
         assert!(!html.contains("<?xml"));
+    }
+
+    #[test]
+    fn the_page_opens_with_the_actions_and_shows_the_plan() {
+        let mut r = recommendation(2);
+        let html = page(&r, &[]);
+        let at = |text: &str| {
+            html.find(text)
+                .unwrap_or_else(|| panic!("{text} in {html}"))
+        };
+        assert!(at("<h2>What to do tomorrow</h2>") < at("<h2>Channels</h2>"));
+        assert!(html.contains("<li>Pause &lt;display&gt; (was 300 EUR/day)</li>"));
+        assert!(at("<h2>Method</h2>") > at("<h2>Expected tomorrow</h2>"));
+        assert!(html.contains("replayed day by day through the policy saturation-thompson"));
+        assert!(!html.contains("<h2>Plan"), "no plan, no table");
+        r.plan = (0..3)
+            .map(|k| crate::recommend::PlanDay {
+                date: format!("2025-03-0{}", k + 2),
+                spend: vec![600.0 + 10.0 * k as f64, 400.0 - 10.0 * k as f64],
+                total: 1000.0,
+            })
+            .collect();
+        let html = page(&r, &[]);
+        assert!(html.contains("<h2>Plan for the next 3 days</h2>"));
+        assert!(
+            html.contains("<tr><th>date</th><th>search</th><th>social</th><th>total</th></tr>")
+        );
+        assert!(html.contains(
+            "<tr><td class=\"name\">2025-03-04</td><td>620</td><td>380</td><td>1,000</td></tr>"
+        ));
+    }
+
+    #[test]
+    fn the_split_chart_writes_each_recommended_spend() {
+        let folder = tempfile::tempdir().unwrap();
+        let mut r = recommendation(3);
+        r.channels[0].recommended_spend = 1234.4;
+        draw_report(folder.path(), &r).unwrap();
+        let svg = fs::read_to_string(folder.path().join("charts/split.svg")).unwrap();
+        for value in ["1,234", "275", "320"] {
+            assert!(svg.contains(&format!(">\n{value}\n</text>")), "{value}");
+        }
     }
 
     #[test]
