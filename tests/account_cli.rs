@@ -154,7 +154,8 @@ fn the_output_opens_with_what_to_do_and_rounds_money_to_cents() {
                 | "marginal_roas_recommended"
                 | "roas_recommended"
                 | "spend_variation" => 4,
-                "channel" | "pricing" | "frozen" | "saturation_known" | "note" => continue,
+                "channel" | "pricing" | "frozen" | "saturation_known" | "note"
+                | "beyond_history" | "limited_by" => continue,
                 _ => 2,
             };
             assert!(at_most_decimals(cell, decimals), "{name} = {cell} in {row}");

@@ -284,3 +284,66 @@ fn init_from_budget_bandits_own_history_prices_each_channel_by_what_its_rows_rep
     assert_eq!(channels(&written), channels(&shipped), "{written}");
     assert!(written.contains("# [columns]: the export has the default headers"));
 }
+
+/// A budget well above the history's days: no channel is recommended beyond 1.5 times its
+/// highest day unless the account allows it, and the output says which limit decided.
+#[test]
+fn spends_beyond_the_history_are_capped_and_flagged() {
+    let dir = TempDir::new().unwrap();
+    let mut export = exports::google_ads();
+    let budget = (export.budget * 1.8).round();
+    export.account = export.account.replace(
+        &format!("daily_budget = {:.1}", export.budget),
+        &format!("daily_budget = {budget:.1}"),
+    );
+    export.budget = budget;
+    let account = write(dir.path(), &export);
+    let out = dir.path().join("capped");
+    let (split, stdout) = recommended(&account, &out, &export);
+    let rows = csv_columns(
+        &out.join("google-ads/recommendation.csv"),
+        &["history_high", "beyond_history", "limited_by", "spend_high"],
+    );
+    let mut capped = 0;
+    for ((channel, spend), row) in split.iter().zip(&rows) {
+        let high: f64 = row[0].parse().unwrap();
+        assert!(
+            *spend <= 1.5 * high + 0.01,
+            "{channel}: {spend} above 1.5 × {high}"
+        );
+        if row[2] == "history" {
+            capped += 1;
+            assert_eq!(row[1], "true", "{channel}");
+            assert!(
+                (spend - 1.5 * high).abs() <= 0.01,
+                "{channel}: {spend} vs {high}"
+            );
+        }
+    }
+    assert!(capped > 0, "no channel reached its cap:\n{stdout}");
+    assert!(stdout.contains("history"), "{stdout}");
+
+    // Allowed, the spends go where the posterior says, and those beyond are flagged.
+    let allowed = export.account.replace(
+        "history = \"google-ads.csv\"",
+        "history = \"google-ads.csv\"\nallow_extrapolation = true",
+    );
+    fs::write(&account, allowed).unwrap();
+    let out = dir.path().join("allowed");
+    let (split, _) = recommended(&account, &out, &export);
+    let rows = csv_columns(
+        &out.join("google-ads/recommendation.csv"),
+        &["history_high", "beyond_history", "limited_by"],
+    );
+    let beyond: Vec<bool> = split
+        .iter()
+        .zip(&rows)
+        .map(|((_, spend), row)| {
+            let high: f64 = row[0].parse().unwrap();
+            assert_ne!(row[2], "history");
+            assert_eq!(row[1] == "true", *spend >= 1.5 * high - 0.01);
+            *spend > 1.5 * high
+        })
+        .collect();
+    assert!(beyond.iter().any(|b| *b), "{rows:?}");
+}

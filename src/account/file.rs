@@ -57,6 +57,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
+/// The default `extrapolation_factor`: a recommended spend stays within 1.5 times the
+/// channel's highest day in the history.
+pub const DEFAULT_EXTRAPOLATION: f64 = 1.5;
+
 /// A validated account.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Account {
@@ -82,6 +86,12 @@ pub struct Account {
     pub channels: Vec<AccountChannel>,
     /// Seed of the posterior draws (`--seed` replaces it).
     pub seed: u64,
+    /// How far beyond its highest day in the history a channel's recommended spend may go,
+    /// as a factor of it.
+    pub extrapolation_factor: f64,
+    /// Whether recommended spends may go beyond `extrapolation_factor` times the history's
+    /// highest day (flagged when they do).
+    pub allow_extrapolation: bool,
     /// Where the account came from (its path).
     pub origin: String,
     /// The account file's text.
@@ -150,6 +160,17 @@ pub(crate) struct RawAccount {
     #[serde(default)]
     #[schemars(with = "i64", range(min = 0, max = MAX_SEED), extend("default" = DEFAULT_SEED))]
     seed: Option<Spanned<i64>>,
+    /// A channel's recommended spend stays within this factor of its highest daily spend in
+    /// the history, where the data end and the curve is the model's guess: at least 1, at
+    /// most 1000. Default: 1.5.
+    #[serde(default)]
+    #[schemars(with = "f64", range(min = 1.0, max = 1000.0), extend("default" = DEFAULT_EXTRAPOLATION))]
+    extrapolation_factor: Option<Spanned<f64>>,
+    /// `true` lets recommended spends go beyond `extrapolation_factor` times the history's
+    /// highest day; they are flagged in the output. Default: `false`.
+    #[serde(default)]
+    #[schemars(with = "bool", extend("default" = false))]
+    allow_extrapolation: Option<bool>,
     /// The daily history CSV, relative to this file: one row per day and campaign with date,
     /// channel, spend, the paid units and conversions, and revenue (see `[columns]`).
     #[schemars(with = "String", transform = not_blank)]
@@ -343,6 +364,22 @@ impl Account {
             Some(seed) => check.whole("seed", seed, 0, MAX_SEED as i64)? as u64,
             None => DEFAULT_SEED,
         };
+        let extrapolation_factor = match &raw.extrapolation_factor {
+            Some(factor) => {
+                let value = *factor.get_ref();
+                if !(1.0..=1000.0).contains(&value) {
+                    return check.fail(
+                        factor.span(),
+                        format!(
+                            "extrapolation_factor must be from 1 to 1000 (times a channel's \
+                             highest day in the history), got {value}"
+                        ),
+                    );
+                }
+                value
+            }
+            None => DEFAULT_EXTRAPOLATION,
+        };
         let history_name = check.name("history", &raw.history)?;
         let history = folder.join(&history_name);
 
@@ -416,6 +453,8 @@ impl Account {
             campaigns,
             channels,
             seed,
+            extrapolation_factor,
+            allow_extrapolation: raw.allow_extrapolation.unwrap_or(false),
             origin: origin.to_owned(),
             source: source.to_owned(),
             history_span: raw.history.span(),

@@ -54,6 +54,7 @@
 //! brand", "Pause snapchat"; see [`actions`]), which the table and the report show first.
 
 pub mod actions;
+pub mod limits;
 pub mod mean_curve;
 pub mod output;
 pub mod report;
@@ -73,6 +74,8 @@ use crate::scenario::Allocation;
 use crate::stats::quantile;
 use crate::streams::ReplicationStreams;
 use actions::Action;
+pub use limits::UNKNOWN_SATURATION_STEP;
+use limits::{Limit, Shape};
 use mean_curve::{best_mean_split, mean_marginal, mean_revenue};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -82,9 +85,6 @@ pub const DEFAULT_DRAWS: usize = 1000;
 /// A channel whose funded days' spend varies by less than this coefficient of variation has
 /// unknown diminishing returns.
 pub const IDENTIFIED_VARIATION: f64 = 0.1;
-/// How far a channel with unknown diminishing returns may move from its last spend, as a share
-/// of it.
-pub const UNKNOWN_SATURATION_STEP: f64 = 0.2;
 /// How far a learned weekday multiplier of tomorrow must be from 1 for the output to say so.
 const WEEKDAY_NOTE: f64 = 0.05;
 /// Points of each channel's response band for the charts.
@@ -150,6 +150,19 @@ pub struct ChannelAdvice {
     pub roas_recommended: f64,
     /// A plain statement of what the history tells and what was done.
     pub note: String,
+    /// The channel's highest daily spend in the history.
+    #[serde(serialize_with = "output::json_cents")]
+    pub history_high: f64,
+    /// Whether the recommended spend reaches `extrapolation_factor` times the history's
+    /// highest day (capped there, or beyond it where the account allows extrapolation).
+    pub beyond_history: bool,
+    /// The limit that decided the recommended spend (empty: the data, within the limits).
+    #[serde(serialize_with = "limit_name")]
+    pub limited_by: Limit,
+}
+
+fn limit_name<S: serde::Serializer>(limit: &Limit, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(limit.as_str())
 }
 
 /// The expected outcome of one split tomorrow.
@@ -317,7 +330,24 @@ pub fn recommend(
         .iter()
         .map(|c| c.spend_variation >= IDENTIFIED_VARIATION)
         .collect();
-    let bounds = tomorrow(account, &current, &current, &known, &mut warnings)?;
+    let history_high: Vec<f64> = (0..channels)
+        .map(|i| {
+            (0..history.days)
+                .map(|d| history.day(d)[i].spend)
+                .fold(0.0, f64::max)
+        })
+        .collect();
+    let limits = limits::tomorrow(
+        account,
+        &Shape {
+            previous: &current,
+            current: &current,
+            known: &known,
+            history_high: &history_high,
+        },
+        &mut warnings,
+    )?;
+    let bounds = limits.bounds.clone();
 
     let streams = ReplicationStreams::new(settings.seed, 0);
     let mut draw_rng = streams.policy("recommend:posterior");
@@ -347,10 +377,12 @@ pub fn recommend(
     let draws = on_weekday(&unscaled, &scales, tomorrow_weekday);
     let objective = account.objective;
     let recommended = best_mean_split(&draws, &bounds, budget, objective);
-    // Each draw's own optimum, solved in parallel and collected in draw order.
+    // Each draw's own optimum, solved in parallel and collected in draw order: what the data
+    // say, within the budget alone; the limits are shown apart (`limited_by`).
+    let free = Bounds::free(channels, budget);
     let splits: Vec<Vec<f64>> = draws
         .par_iter()
-        .map(|draw| draw.optimal(&bounds, budget, objective))
+        .map(|draw| draw.optimal(&free, budget, objective))
         .collect();
     let mut optimal: Vec<Vec<f64>> = vec![Vec::with_capacity(draws.len()); channels];
     for split in &splits {
@@ -433,6 +465,26 @@ pub fn recommend(
                 "no diminishing returns within the spends of the history".to_owned()
             };
             let revenue = mean_revenue(&draws, i, recommended[i]);
+            let limited_by = limits.deciding(i, recommended[i], budget);
+            let reach = account.extrapolation_factor * history_high[i];
+            let beyond_history = recommended[i] >= reach - 1e-6 * budget - 0.005;
+            let mut note = note;
+            if limited_by == Limit::History {
+                note.push_str(&format!(
+                    "; capped at {} times its highest day in the history ({}): beyond it the \
+                     curve is the model's guess, not the data's (allow_extrapolation = true \
+                     lifts the cap)",
+                    account.extrapolation_factor,
+                    thousands(history_high[i], 2)
+                ));
+            } else if beyond_history {
+                note.push_str(&format!(
+                    "; {:.1} times its highest day in the history ({}): beyond the spends the \
+                     curve was learned from",
+                    recommended[i] / history_high[i].max(f64::MIN_POSITIVE),
+                    thousands(history_high[i], 2)
+                ));
+            }
             ChannelAdvice {
                 channel: channel.name.clone(),
                 pricing: channel.pricing,
@@ -455,6 +507,9 @@ pub fn recommend(
                     0.0
                 },
                 note,
+                history_high: history_high[i],
+                beyond_history,
+                limited_by,
             }
         })
         .collect();
@@ -474,7 +529,17 @@ pub fn recommend(
         } else {
             // Paced from the plan's day before; channels of unknown returns stay held near
             // their last actual spend, as nothing new is learned about them.
-            let bounds = tomorrow(account, &previous, &current, &known, &mut Vec::new())?;
+            let bounds = limits::tomorrow(
+                account,
+                &Shape {
+                    previous: &previous,
+                    current: &current,
+                    known: &known,
+                    history_high: &history_high,
+                },
+                &mut Vec::new(),
+            )?
+            .bounds;
             let weekday = (tomorrow_weekday + k) % 7;
             best_mean_split(
                 &on_weekday(&unscaled, &scales, weekday),
@@ -512,120 +577,6 @@ pub fn recommend(
         plan,
         fit: fitted,
     })
-}
-
-/// A day's feasible spend per channel (see the module docs): paced from `previous` (the day
-/// before's split), with frozen channels and channels of unknown returns held at or near
-/// `current` (the last day's actual spend).
-fn tomorrow(
-    account: &Account,
-    previous: &[f64],
-    current: &[f64],
-    known: &[bool],
-    warnings: &mut Vec<String>,
-) -> Result<Bounds, ScenarioError> {
-    let budget = account.daily_budget;
-    let spends_all = account.objective.spends_all();
-    let feasible = |b: &Bounds| {
-        let low: f64 = b.low.iter().sum();
-        let high: f64 = b.high.iter().sum();
-        low <= budget * (1.0 + 1e-12) && (!spends_all || high >= budget * (1.0 - 1e-12))
-    };
-    let build = |reference: &[f64], held: &[f64], hold_unknown: bool| -> Bounds {
-        let mut bounds = account.constraints.bounds.clone();
-        for (i, channel) in account.channels.iter().enumerate() {
-            let (low, high) = (&mut bounds.low[i], &mut bounds.high[i]);
-            if channel.freeze {
-                *low = current[i].min(budget);
-                *high = *low;
-                continue;
-            }
-            if let Some(change) = account.constraints.max_daily_change {
-                *low = low.max(reference[i] - change * budget);
-                *high = high.min(reference[i] + change * budget);
-            }
-            if hold_unknown && !known[i] {
-                *low = low.max(held[i] * (1.0 - UNKNOWN_SATURATION_STEP));
-                *high = high.min(held[i] * (1.0 + UNKNOWN_SATURATION_STEP));
-            }
-            if *low > *high {
-                *high = *low;
-            }
-        }
-        bounds
-    };
-    for (channel, &spend) in account.channels.iter().zip(current) {
-        if channel.freeze && spend > budget {
-            warnings.push(format!(
-                "channel '{}' is frozen at the last day's {spend:.2}, more than tomorrow's whole \
-                 budget of {budget:.2}: it is held at the budget",
-                channel.name
-            ));
-        }
-    }
-    let bounds = build(previous, current, true);
-    if feasible(&bounds) {
-        return Ok(bounds);
-    }
-    let scale = |split: &[f64]| -> Vec<f64> {
-        let total: f64 = split.iter().sum();
-        split
-            .iter()
-            .map(|s| if total > 0.0 { s * budget / total } else { 0.0 })
-            .collect()
-    };
-    let (scaled, held) = (scale(previous), scale(current));
-    for (reference, hold, what) in [
-        (
-            &scaled,
-            true,
-            "the last day's spends do not fit tomorrow's budget: pacing and holds are taken \
-             against the last day's shares of it",
-        ),
-        (
-            &scaled,
-            false,
-            "holding channels of unknown diminishing returns near their last spend does not fit \
-             tomorrow's budget: they are left free within the pacing rule",
-        ),
-    ] {
-        let bounds = build(reference, &held, hold);
-        if feasible(&bounds) {
-            warnings.push(what.to_owned());
-            return Ok(bounds);
-        }
-    }
-    let bounds = build(&scaled, &held, false);
-    let (low, high): (f64, f64) = (bounds.low.iter().sum(), bounds.high.iter().sum());
-    let frozen: Vec<String> = account
-        .channels
-        .iter()
-        .zip(current)
-        .filter(|(c, _)| c.freeze)
-        .map(|(c, s)| format!("'{}' at {}", c.name, thousands(*s, 2)))
-        .collect();
-    let mut causes = Vec::new();
-    if !frozen.is_empty() {
-        causes.push(format!("frozen: {}", frozen.join(", ")));
-    }
-    if let Some(change) = account.constraints.max_daily_change {
-        causes.push(format!(
-            "max_daily_change = {change} keeps each channel within {} of the last day's share",
-            thousands(change * budget, 2)
-        ));
-    }
-    causes.push("the channels' floors and caps".to_owned());
-    Err(ScenarioError::whole_file(
-        &account.origin,
-        format!(
-            "tomorrow's limits allow from {} to {} in all, and daily_budget is {}: no split \
-             meets it ({}); unfreeze a channel, relax a limit or change the budget",
-            thousands(low, 2),
-            thousands(high, 2),
-            thousands(budget, 2),
-            causes.join("; ")
-        ),
-    ))
 }
 
 /// Per channel, the multiplier of each calendar weekday (Monday first) relative to the

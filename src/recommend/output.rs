@@ -5,7 +5,11 @@
 //! spreadsheets and scripts: `channel`, `current_spend`, `recommended_spend`, `spend_low`,
 //! `spend_high`, `explore_spend`, `marginal_roas_current`, `marginal_roas_recommended`; then
 //! `recent_spend`, `min_spend`, `max_spend`, `change`, `roas_recommended`, `pricing`, `frozen`,
-//! `saturation_known`, `spend_variation` and `note`. Money is in the account's currency per day.
+//! `saturation_known`, `spend_variation`, `note`, `history_high` (the channel's highest day in
+//! the history), `beyond_history` (the recommended spend reaches `extrapolation_factor` times
+//! it) and `limited_by` (the limit that decided the recommended spend: `floor`, `cap`,
+//! `frozen`, `pacing`, `unknown-returns`, `history` or `budget`; empty where the data
+//! decided). Money is in the account's currency per day.
 //!
 //! Money (spends, revenue, profit, change) is rounded to cents ([`MONEY_DECIMALS`]) and ratios
 //! (ROAS, marginal ROAS, `spend_variation`) to [`RATIO_DECIMALS`] places, in
@@ -90,7 +94,7 @@ pub(crate) fn json_ratio_estimate<S: Serializer>(
 }
 
 /// The header of `recommendation.csv`.
-pub const CSV_HEADER: [&str; 18] = [
+pub const CSV_HEADER: [&str; 21] = [
     "channel",
     "current_spend",
     "recommended_spend",
@@ -109,6 +113,9 @@ pub const CSV_HEADER: [&str; 18] = [
     "saturation_known",
     "spend_variation",
     "note",
+    "history_high",
+    "beyond_history",
+    "limited_by",
 ];
 
 /// Version of `recommendation.json`'s layout.
@@ -148,6 +155,9 @@ pub fn csv(recommendation: &Recommendation) -> Vec<u8> {
                 c.saturation_known.to_string(),
                 ratio(c.spend_variation),
                 c.note.clone(),
+                cents(c.history_high),
+                c.beyond_history.to_string(),
+                c.limited_by.as_str().to_owned(),
             ],
         );
     }
@@ -235,7 +245,7 @@ pub fn table(recommendation: &Recommendation) -> String {
     let width = name_width(r.channels.iter().map(|c| c.channel.as_str()));
     let _ = writeln!(
         text,
-        "  {:<width$}  {:>10}  {:>11}  {:>8}  {:>21}  {:>10}  {:>13}",
+        "  {:<width$}  {:>10}  {:>11}  {:>8}  {:>21}  {:>10}  {:>13}  limited by",
         "channel",
         "current",
         "recommended",
@@ -262,7 +272,7 @@ pub fn table(recommendation: &Recommendation) -> String {
         };
         let _ = writeln!(
             text,
-            "  {:<width$}  {:>10}  {:>11}  {:>8}  {:>21}  {:>10}  {:>13}{marker}",
+            "  {:<width$}  {:>10}  {:>11}  {:>8}  {:>21}  {:>10}  {:>13}  {}{marker}",
             c.channel,
             money(c.current_spend),
             money(c.recommended_spend),
@@ -274,6 +284,11 @@ pub fn table(recommendation: &Recommendation) -> String {
                 thousands(c.marginal_roas_current, 2),
                 thousands(c.marginal_roas_recommended, 2)
             ),
+            match (c.limited_by, c.beyond_history) {
+                (super::limits::Limit::Data, true) => "beyond history",
+                (super::limits::Limit::Data, false) => "data",
+                (limit, _) => limit.as_str(),
+            },
         );
     }
     let _ = writeln!(text, "  expected tomorrow (mean, 90% interval):");
@@ -283,7 +298,7 @@ pub fn table(recommendation: &Recommendation) -> String {
     for c in r
         .channels
         .iter()
-        .filter(|c| !c.saturation_known && !c.frozen)
+        .filter(|c| (!c.saturation_known && !c.frozen) || c.beyond_history)
     {
         let _ = writeln!(text, "  * {}: {}", c.channel, c.note);
     }

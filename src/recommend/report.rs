@@ -655,25 +655,32 @@ pub fn page(recommendation: &Recommendation, charts: &[InlineChart]) -> String {
         "<h2>Channels</h2>\n<p class=\"muted\">Money is in {currency} a day. Intervals are 90% \
          credible intervals over the posterior. The recommended split maximises the posterior \
          expected objective; the interval of the optimal spend is where the best split of a \
-         single posterior draw puts the channel; explore is the policy's own randomised split, \
-         for an account that keeps learning.</p>\n\
+         single posterior draw puts the channel within the budget alone, what the data say; \
+         <em>limited by</em> names the limit that decided the recommended spend where one did \
+         (the account's floor or cap, a freeze, pacing, the hold of unknown returns, or the cap \
+         at extrapolation_factor times the history's highest day); explore is the policy's own \
+         randomised split, for an account that keeps learning.</p>\n\
          <table><tr><th>channel</th><th>current ({currency})</th>\
          <th>recommended ({currency})</th><th>change</th><th>optimal spend, 90% interval</th>\
-         <th>explore</th><th>marginal ROAS now</th><th>marginal ROAS recommended</th>\
-         <th>note</th></tr>"
+         <th>limited by</th><th>explore</th><th>marginal ROAS now</th>\
+         <th>marginal ROAS recommended</th><th>note</th></tr>"
     );
     for c in &r.channels {
         let change = c.recommended_spend - c.current_spend;
         let _ = writeln!(
             page,
             "<tr><td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} – {}</td>\
-             <td>{}</td><td>{}</td><td>{}</td><td class=\"name\">{}</td></tr>",
+             <td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"name\">{}</td></tr>",
             escape(&c.channel),
             money(c.current_spend),
             money(c.recommended_spend),
             with_sign(change, money(change)),
             money(c.spend_low),
             money(c.spend_high),
+            match (c.limited_by, c.beyond_history) {
+                (crate::recommend::limits::Limit::Data, true) => "beyond history",
+                (limit, _) => limit.as_str(),
+            },
             money(c.explore_spend),
             thousands(c.marginal_roas_current, 2),
             thousands(c.marginal_roas_recommended, 2),
@@ -827,6 +834,9 @@ mod tests {
             spend_variation: 0.3,
             roas_recommended: 2.1,
             note: "diminishing returns identified from the history".to_owned(),
+            history_high: current.max(recommended),
+            beyond_history: false,
+            limited_by: crate::recommend::limits::Limit::Data,
         }
     }
 
