@@ -329,6 +329,28 @@ fn constant_spends_leave_saturation_unknown_and_moves_within_the_pacing_rule() {
         let moved = (number("recommended_spend") - number("current_spend")).abs();
         assert!(moved <= 0.03 * 10_000.0 + 1e-6, "{row}");
     }
+    // Each channel the history cannot judge comes with a test budget within the pacing rule:
+    // two spends at most 300 apart on alternate days, priced in expected revenue.
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("default-account/recommendation.json")).unwrap())
+            .unwrap();
+    let plans = json["test_plans"].as_array().unwrap();
+    assert!(!plans.is_empty(), "{}", run.stdout);
+    for plan in plans {
+        let (low, high) = (
+            plan["low"].as_f64().unwrap(),
+            plan["high"].as_f64().unwrap(),
+        );
+        assert!(low < high && high - low <= 300.0 + 1.0, "{plan}");
+        assert_eq!(plan["days"].as_array().unwrap().len(), 14);
+        assert!(plan["cost"].as_f64().unwrap() >= 0.0, "{plan}");
+        let channel = plan["channel"].as_str().unwrap();
+        assert!(
+            run.stdout.contains(&format!("Test {channel} at ")),
+            "{}",
+            run.stdout
+        );
+    }
 }
 
 /// A scenario's results and an account's recommendation of the same name never replace each

@@ -347,3 +347,27 @@ fn spends_beyond_the_history_are_capped_and_flagged() {
         .collect();
     assert!(beyond.iter().any(|b| *b), "{rows:?}");
 }
+
+/// Today's unfinished row, exported before the day ended: the output says so.
+#[test]
+fn a_partial_last_day_is_pointed_out() {
+    let dir = TempDir::new().unwrap();
+    let mut export = exports::meta();
+    let mut text = String::from_utf8(export.bytes.clone()).unwrap();
+    for campaign in [
+        "Prospecting | Broad | ASC",
+        "Retargeting | 30 days",
+        "Video views | Reels",
+    ] {
+        text.push_str(&format!(
+            "2025-05-06,2025-05-06,2025-05-06,{campaign},active,90.00,4000,30,,\r\n"
+        ));
+    }
+    export.bytes = text.into_bytes();
+    let account = write(dir.path(), &export);
+    let (_, stdout) = recommended(&account, &dir.path().join("out"), &export);
+    assert!(
+        stdout.contains("the last day, 2025-05-06, spent 270.00 against a median of"),
+        "{stdout}"
+    );
+}

@@ -100,6 +100,22 @@ pub enum Action {
         /// "Cut 400 NOK/day from display".
         text: String,
     },
+    /// A test budget for a channel the history cannot judge (see
+    /// [`super::test_plan`]).
+    Test {
+        /// The channel.
+        channel: String,
+        /// Its low spend, on the first, third, … day.
+        low: f64,
+        /// Its high spend, on the other days.
+        high: f64,
+        /// Days of the test.
+        days: usize,
+        /// Expected revenue given up over the test.
+        cost: f64,
+        /// "Test meta at 500 / 1,500 NOK/day on alternate days for 14 days …".
+        text: String,
+    },
 }
 
 impl Action {
@@ -112,7 +128,8 @@ impl Action {
             | Action::Start { text, .. }
             | Action::Move { text, .. }
             | Action::Add { text, .. }
-            | Action::Cut { text, .. } => text,
+            | Action::Cut { text, .. }
+            | Action::Test { text, .. } => text,
         }
     }
 }

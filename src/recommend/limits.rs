@@ -52,10 +52,10 @@ pub enum Limit {
 }
 
 impl Limit {
-    /// Its name in the CSV and JSON (empty for [`Limit::Data`]).
+    /// Its name in the CSV, the JSON and the table.
     pub fn as_str(self) -> &'static str {
         match self {
-            Limit::Data => "",
+            Limit::Data => "data",
             Limit::Floor => "floor",
             Limit::Cap => "cap",
             Limit::Frozen => "frozen",

@@ -58,6 +58,7 @@ pub mod limits;
 pub mod mean_curve;
 pub mod output;
 pub mod report;
+pub mod test_plan;
 
 use crate::account::file::Account;
 use crate::account::history::History;
@@ -156,7 +157,8 @@ pub struct ChannelAdvice {
     /// Whether the recommended spend reaches `extrapolation_factor` times the history's
     /// highest day (capped there, or beyond it where the account allows extrapolation).
     pub beyond_history: bool,
-    /// The limit that decided the recommended spend (empty: the data, within the limits).
+    /// What decided the recommended spend: the data (inside tomorrow's limits) or the limit it
+    /// sits on.
     #[serde(serialize_with = "limit_name")]
     pub limited_by: Limit,
 }
@@ -245,8 +247,10 @@ pub struct Recommendation {
     pub draws: usize,
     /// Seed.
     pub seed: u64,
-    /// What to do tomorrow, against the last day's split.
+    /// What to do tomorrow, against the last day's split, then the test budgets.
     pub actions: Vec<Action>,
+    /// A test budget for each channel whose returns the history does not show.
+    pub test_plans: Vec<test_plan::TestPlan>,
     /// Per channel, in account order.
     pub channels: Vec<ChannelAdvice>,
     /// The recommended, recent and even splits' expected outcomes.
@@ -296,6 +300,9 @@ pub fn recommend(
     } else {
         history
     };
+    if let Some(note) = partial_last_day(history) {
+        warnings.push(note);
+    }
     let fitted = fit(account, history)?;
     let market = fitted.scenario(account, history.days.clamp(1, 100_000))?;
     let mut learned = replay(account, history, &market);
@@ -514,7 +521,16 @@ pub fn recommend(
         })
         .collect();
     let names: Vec<&str> = account.channels.iter().map(|c| c.name.as_str()).collect();
-    let actions = actions::actions(&names, &current, &recommended, budget, &account.currency);
+    let mut actions = actions::actions(&names, &current, &recommended, budget, &account.currency);
+    let test_plans = test_plan::test_plans(account, &unscaled, &recommended, &known, first);
+    actions.extend(test_plans.iter().map(|plan| actions::Action::Test {
+        channel: plan.channel.clone(),
+        low: plan.low,
+        high: plan.high,
+        days: plan.days.len(),
+        cost: crate::output::csv_files::round_to(plan.cost, 0),
+        text: plan.text.clone(),
+    }));
     let bands = (0..channels)
         .into_par_iter()
         .map(|i| band(&draws, i, history, &bounds, &recommended, budget))
@@ -570,12 +586,39 @@ pub fn recommend(
         draws: draws.len(),
         seed: settings.seed,
         actions,
+        test_plans,
         channels: advice,
         outlook,
         bands,
         warnings,
         plan,
         fit: fitted,
+    })
+}
+
+/// How far below the days before it the last day's total spend must fall to be called partial.
+const PARTIAL_DAY: f64 = 0.5;
+
+/// A note when the last day spent less than [`PARTIAL_DAY`] of the median of the 7 days before
+/// it: most likely a day exported before it ended, which reads as a day of low spend and
+/// low returns, and whose split pacing starts from.
+fn partial_last_day(history: &History) -> Option<String> {
+    if history.days < 8 {
+        return None;
+    }
+    let total = |d: usize| history.day(d).iter().map(|f| f.spend).sum::<f64>();
+    let mut week: Vec<f64> = (history.days - 8..history.days - 1).map(total).collect();
+    week.sort_by(f64::total_cmp);
+    let (last, median) = (total(history.days - 1), week[3]);
+    (last < PARTIAL_DAY * median).then(|| {
+        format!(
+            "the last day, {}, spent {} against a median of {} over the 7 days before it: if it \
+             was exported before it ended, export the history up to the day before, since a \
+             partial day reads as a day of low spend and the split is paced from it",
+            history.last_date(),
+            thousands(last, 2),
+            thousands(median, 2)
+        )
     })
 }
 

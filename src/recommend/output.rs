@@ -7,9 +7,9 @@
 //! `recent_spend`, `min_spend`, `max_spend`, `change`, `roas_recommended`, `pricing`, `frozen`,
 //! `saturation_known`, `spend_variation`, `note`, `history_high` (the channel's highest day in
 //! the history), `beyond_history` (the recommended spend reaches `extrapolation_factor` times
-//! it) and `limited_by` (the limit that decided the recommended spend: `floor`, `cap`,
-//! `frozen`, `pacing`, `unknown-returns`, `history` or `budget`; empty where the data
-//! decided). Money is in the account's currency per day.
+//! it) and `limited_by` (what decided the recommended spend: `data` where it lies inside
+//! tomorrow's limits, else the limit it sits on: `floor`, `cap`, `frozen`, `pacing`,
+//! `unknown-returns`, `history` or `budget`). Money is in the account's currency per day.
 //!
 //! Money (spends, revenue, profit, change) is rounded to cents ([`MONEY_DECIMALS`]) and ratios
 //! (ROAS, marginal ROAS, `spend_variation`) to [`RATIO_DECIMALS`] places, in

@@ -933,6 +933,7 @@ mod tests {
                 from: 300.0,
                 text: "Pause <display> (was 300 EUR/day)".to_owned(),
             }],
+            test_plans: Vec::new(),
             channels: advice,
             outlook: vec![
                 outlook("recommended", 2400.0),

@@ -1046,6 +1046,37 @@ mod tests {
     }
 
     #[test]
+    fn a_date_apart_from_the_history_is_called_mistyped() {
+        let days: String = (1..=20)
+            .map(|d| format!("2025-03-{d:02},search,1,,1,,1,1\n"))
+            .collect();
+        let typo = with_header(&format!("{days}2024-03-21,search,1,,1,,1,1\n"));
+        assert_fails(
+            parse(&typo, &[SEARCH]),
+            "h.csv:22:1",
+            &[
+                "2024-03-21 stands apart from the history: no row falls between 2024-03-21 and \
+               2025-03-01 (344 days)",
+                "is 2024-03-21 mistyped?",
+            ],
+        );
+        let future = with_header(&format!("{days}2025-05-21,search,1,,1,,1,1\n"));
+        assert_fails(
+            parse(&future, &[SEARCH]),
+            "h.csv:22:1",
+            &["is 2025-05-21 mistyped?"],
+        );
+        // A pause of a month inside a history is no typo.
+        let paused = with_header(&format!(
+            "{days}{}",
+            (1..=10)
+                .map(|d| format!("2025-05-{d:02},search,1,,1,,1,1\n"))
+                .collect::<String>()
+        ));
+        assert_eq!(parse(&paused, &[SEARCH]).unwrap().days, 71);
+    }
+
+    #[test]
     fn counts_follow_each_channels_pricing() {
         let all = [SEARCH, DISPLAY, FORMS, AFFILIATE];
         let rows = "2026-11-01,search,1,,5,,1,1\n\

@@ -307,6 +307,10 @@ pub(super) fn assemble(
             "has no data rows: a history has one row per day and campaign under its header".into(),
         ));
     };
+    if let Some(message) = stray_dates(&entries) {
+        let (span_at, column) = message.1;
+        return Err(source.error(span_at, column, message.0));
+    }
     let span = last.0 - first.0 + 1;
     if span > MAX_HISTORY_DAYS as i64 {
         let mut days: Vec<i64> = entries.iter().map(|e| e.date.0).collect();
@@ -394,6 +398,42 @@ pub(super) fn assemble(
         figures,
         notes,
     })
+}
+
+/// How long a gap without any row must be for the few days beyond it to look mistyped.
+const STRAY_GAP_DAYS: i64 = 28;
+/// How many distinct days beyond such a gap still look like a typo rather than a history.
+const STRAY_DAYS: usize = 3;
+
+/// A date that stands apart from the history, as a mistyped year or month makes one: at most
+/// [`STRAY_DAYS`] days at the start or the end, [`STRAY_GAP_DAYS`] or more days from the rest.
+/// The message and where it points.
+fn stray_dates(entries: &[Entry]) -> Option<(String, (Range<usize>, usize))> {
+    let mut days: Vec<Date> = entries.iter().map(|e| e.date).collect();
+    days.sort();
+    days.dedup();
+    if days.len() <= 2 * STRAY_DAYS {
+        return None;
+    }
+    let gap_after = |i: usize| days[i + 1].0 - days[i].0;
+    let (stray, before, after) =
+        if let Some(i) = (0..STRAY_DAYS).find(|&i| gap_after(i) >= STRAY_GAP_DAYS) {
+            (days[0], days[i], days[i + 1])
+        } else {
+            let n = days.len();
+            let i = (n - 1 - STRAY_DAYS..n - 1).find(|&i| gap_after(i) >= STRAY_GAP_DAYS)?;
+            (days[n - 1], days[i], days[i + 1])
+        };
+    let at = entries.iter().find(|e| e.date == stray)?.at.clone();
+    Some((
+        format!(
+            "{stray} stands apart from the history: no row falls between {before} and {after} \
+             ({} days), and only a few days lie beyond: is {stray} mistyped? Correct it, or \
+             remove rows that do not belong to this history",
+            after.0 - before.0 - 1
+        ),
+        at,
+    ))
 }
 
 /// Adds a campaign's figures to its channel's day; a count one side does not report takes
