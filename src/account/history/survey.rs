@@ -272,19 +272,9 @@ impl ExportSurvey {
 /// The figure a header names, if it is a known header.
 fn known(header: &str) -> Option<Figure> {
     let folded = fold(header);
-    let figures = [
-        Figure::Date,
-        Figure::Channel,
-        Figure::Spend,
-        Figure::Impressions,
-        Figure::Clicks,
-        Figure::Leads,
-        Figure::Conversions,
-        Figure::Revenue,
-    ];
     KNOWN_HEADERS
         .iter()
-        .zip(figures)
+        .zip(Figure::ALL)
         .find(|((_, names), _)| names.contains(&folded.as_str()))
         .map(|(_, figure)| figure)
         .or_else(|| {
@@ -567,6 +557,13 @@ pub fn survey_export(origin: &str, bytes: &[u8]) -> Result<ExportSurvey, Scenari
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn known_headers_are_listed_in_the_order_of_the_figures() {
+        let keys: Vec<&str> = KNOWN_HEADERS.iter().map(|(key, _)| *key).collect();
+        let figures: Vec<&str> = Figure::ALL.iter().map(|f| f.key()).collect();
+        assert_eq!(keys, figures);
+    }
 
     #[test]
     fn a_google_ads_report_is_surveyed() {
