@@ -159,12 +159,19 @@ pub struct ChannelAdvice {
     pub beyond_history: bool,
     /// What decided the recommended spend: the data (inside tomorrow's limits) or the limit it
     /// sits on.
-    #[serde(serialize_with = "limit_name")]
     pub limited_by: Limit,
 }
 
-fn limit_name<S: serde::Serializer>(limit: &Limit, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(limit.as_str())
+impl ChannelAdvice {
+    /// What decided the recommended spend, as the table and the report show it: the limit's
+    /// name, or `beyond history` where the data put it past `extrapolation_factor` times the
+    /// history's highest day.
+    pub fn limit_label(&self) -> &'static str {
+        match (self.limited_by, self.beyond_history) {
+            (Limit::Data, true) => "beyond history",
+            (limit, _) => limit.as_str(),
+        }
+    }
 }
 
 /// The expected outcome of one split tomorrow.

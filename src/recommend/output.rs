@@ -284,11 +284,7 @@ pub fn table(recommendation: &Recommendation) -> String {
                 thousands(c.marginal_roas_current, 2),
                 thousands(c.marginal_roas_recommended, 2)
             ),
-            match (c.limited_by, c.beyond_history) {
-                (super::limits::Limit::Data, true) => "beyond history",
-                (super::limits::Limit::Data, false) => "data",
-                (limit, _) => limit.as_str(),
-            },
+            c.limit_label(),
         );
     }
     let _ = writeln!(text, "  expected tomorrow (mean, 90% interval):");

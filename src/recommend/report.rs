@@ -677,10 +677,7 @@ pub fn page(recommendation: &Recommendation, charts: &[InlineChart]) -> String {
             with_sign(change, money(change)),
             money(c.spend_low),
             money(c.spend_high),
-            match (c.limited_by, c.beyond_history) {
-                (crate::recommend::limits::Limit::Data, true) => "beyond history",
-                (limit, _) => limit.as_str(),
-            },
+            c.limit_label(),
             money(c.explore_spend),
             thousands(c.marginal_roas_current, 2),
             thousands(c.marginal_roas_recommended, 2),

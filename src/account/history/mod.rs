@@ -398,15 +398,14 @@ pub fn parse_history(
         return Err(ScenarioError::whole_file(
             origin,
             format!(
-                "{} never report the counts {} pricing is bought by (cpm: impressions and \
+                "{} never report the counts their pricing is bought by (cpm: impressions and \
                  clicks; cpc: clicks; cpl: leads) on a day with spend: set each channel's \
                  pricing to what its rows report (cpa needs no count)",
                 if never.len() == 1 {
                     format!("the rows of channel {}", never[0])
                 } else {
                     format!("the rows of channels {}", list(never.into_iter()))
-                },
-                "their"
+                }
             ),
         ));
     }
