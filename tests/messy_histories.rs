@@ -146,7 +146,7 @@ fn histories_are_reproducible() {
 }
 
 /// On clean histories, with spends varied by 20–40% a day, the recommended split earns most of
-/// tomorrow's optimal revenue: the table's worst of 20 was 0.853 (mean 0.953); the floor is
+/// tomorrow's optimal revenue: the table's worst of 20 is 0.937 (mean 0.982); the floor is
 /// set well under it, so that it fails on a regression, not on noise.
 #[test]
 fn on_clean_histories_the_recommendation_earns_most_of_the_optimum() {
@@ -159,7 +159,7 @@ fn on_clean_histories_the_recommendation_earns_most_of_the_optimum() {
 
 /// The harness's control: when the truth is the project's own curve family, with diminishing
 /// returns in the paid units, a clean history's recommendation earns all but a sliver of the
-/// optimum the harness solves (the table's worst of 20 was 0.997). A failure here is the
+/// optimum the harness solves (the table's worst of 20 is 0.984). A failure here is the
 /// harness's or the model's, not the messiness's.
 #[test]
 fn in_the_model_family_the_recommendation_reaches_the_optimum() {
@@ -300,5 +300,72 @@ fn print_table(scores: &[&Score]) {
             seconds.iter().copied().fold(0.0, f64::max),
             worst.1
         );
+    }
+}
+
+/// One history in detail, for a look at a bad seed: `MESSY=drawn:drift:6 cargo test --release
+/// --test messy_histories one_history -- --ignored --nocapture` prints each channel's true
+/// optimal spend beside the recommendation, its interval and the limit that decided it.
+#[test]
+#[ignore = "a diagnosis of the history named by the MESSY variable"]
+fn one_history() {
+    let spec = std::env::var("MESSY").unwrap_or_else(|_| "drawn:clean:0".to_owned());
+    let parts: Vec<&str> = spec.split(':').collect();
+    let variant = match parts[0] {
+        "units" => Variant::InUnits,
+        "model" => Variant::ModelFamily,
+        _ => Variant::Drawn,
+    };
+    let kind = Kind::ALL
+        .into_iter()
+        .find(|k| k.name() == parts.get(1).copied().unwrap_or("clean"))
+        .expect("a kind of history");
+    let seed: u64 = parts.get(2).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let market = variant.market(kind, seed);
+    let (best, value) = messy::score::optimum(&market);
+    let recommendation = messy::score::recommend_for(&market, seed).expect("a recommendation");
+    let split: Vec<f64> = recommendation
+        .channels
+        .iter()
+        .map(|c| c.recommended_spend)
+        .collect();
+    println!(
+        "{spec}: budget {:.0}, share {:.4}",
+        market.tomorrow_budget(),
+        market.tomorrow_revenue(&split) / value
+    );
+    for ((advice, optimal), channel) in recommendation
+        .channels
+        .iter()
+        .zip(&best)
+        .zip(&market.channels)
+    {
+        let families: Vec<&str> = channel.campaigns.iter().map(|j| j.curve.family()).collect();
+        println!(
+            "{:>10} {:?} θ {:.2} {families:?}: last {:>8.0} optimal {:>8.0} recommended {:>8.0} \
+             [{:>8.0}, {:>8.0}] high {:>8.0} {}; true marginal at recommended {:.3}",
+            advice.channel,
+            advice.pricing,
+            channel.delivery,
+            advice.current_spend,
+            optimal,
+            advice.recommended_spend,
+            advice.spend_low,
+            advice.spend_high,
+            advice.history_high,
+            advice.limit_label(),
+            {
+                let c = recommendation
+                    .channels
+                    .iter()
+                    .position(|a| a.channel == advice.channel)
+                    .unwrap();
+                let s = advice.recommended_spend;
+                (market.revenue(c, DAYS, s + 1.0) - market.revenue(c, DAYS, s)) / 1.0
+            }
+        );
+    }
+    for warning in &recommendation.warnings {
+        println!("  warning: {warning}");
     }
 }

@@ -1,9 +1,11 @@
 //! Tomorrow's split from a real account's history, with its uncertainty.
 //!
 //! The account's learning policy is shown the history day by day, exactly as in simulation
-//! (see [`crate::account::replay`]). Its posterior over the channels' response curves then
-//! answers four questions for tomorrow, with `M` joint posterior draws `R^m` of every channel's
-//! curve (see [`crate::policy::Policy::draw_curves`]):
+//! (see [`crate::account::replay`]), and each channel's revenue curve is fitted to the
+//! history's days (see [`revenue`]: two curve families and the policy's own curve weighed by
+//! how well each explains the revenue, the days' demand, the channels' weekdays, recent days
+//! weighing more where the history drifted). Their joint posterior then answers four questions
+//! for tomorrow, with `M` joint posterior draws `R^m` of every channel's curve:
 //!
 //! - **`recommended_spend`**: the split that maximises the posterior expected objective,
 //!   `argmax_s (1/M) Σ_m V(R^m, s)` under tomorrow's bounds (see [`mean_curve`]);
@@ -25,15 +27,14 @@
 //! spends make these bounds infeasible for tomorrow's budget, the pacing is taken against the
 //! last day's shares of tomorrow's budget, and a warning says so.
 //!
-//! **Weekdays.** A channel with `weekday` multipliers `w` converts at `w_d / w̄` times the
-//! history's average rate on weekday `d`, where `w̄ = Σ_t s_t w_{d(t)} / Σ_t s_t` is the
-//! spend-weighted mean multiplier of the days the posterior learned from. A channel without
-//! them takes the multipliers its policy learned from the history, where the policy learns
-//! weekdays ([`Policy::weekday_multipliers`]: saturation Thompson sampling's Gamma-Poisson
-//! posterior of each weekday's rate, averaged with "no rhythm" by the evidence for one, see
-//! [`crate::policy::weekdays`]), and the output names the channels tomorrow's weekday moves
-//! by 5% or more. Each day's draws are scaled by these, so tomorrow's split and each day of a
-//! plan are solved for their weekday.
+//! **Weekdays.** Each channel's draws are scaled on each weekday by its multiplier: for a
+//! channel fitted from its revenue, the weekday effect the fit found (the account's `weekday`
+//! multipliers where it declares them) times the account's recent demand on that weekday
+//! (see [`revenue`]); for a channel left to the policy, its declared multipliers `w_d / w̄`
+//! (with `w̄ = Σ_t s_t w_{d(t)} / Σ_t s_t` the spend-weighted mean multiplier of the days the
+//! posterior learned from), or those the policy learned ([`Policy::weekday_multipliers`], see
+//! [`crate::policy::weekdays`]). The output names the channels tomorrow's weekday moves by 5%
+//! or more, and tomorrow's split and each day of a plan are solved for their weekday.
 //!
 //! **Ad wear.** A policy that learns how delivery wears a channel (saturation Thompson
 //! sampling, see [`crate::policy::wear`]) draws each channel's rested curve and its wear `κ`
@@ -58,6 +59,7 @@ pub mod limits;
 pub mod mean_curve;
 pub mod output;
 pub mod report;
+pub mod revenue;
 pub mod test_plan;
 
 use crate::account::file::Account;
@@ -88,6 +90,11 @@ pub const DEFAULT_DRAWS: usize = 1000;
 pub const IDENTIFIED_VARIATION: f64 = 0.1;
 /// How far a learned weekday multiplier of tomorrow must be from 1 for the output to say so.
 const WEEKDAY_NOTE: f64 = 0.05;
+/// Draws of the policy's posterior averaged into the reference curve of the revenue fit.
+const REFERENCE_DRAWS: usize = 200;
+/// Share of its rested revenue at the history's highest spend that a channel's steady curve
+/// must lose, by the policy's posterior, to be left to the policy (see [`revenue`]).
+const WORN: f64 = 0.1;
 /// Points of each channel's response band for the charts.
 const BAND_POINTS: usize = 61;
 
@@ -383,8 +390,47 @@ pub fn recommend(
         }
         draws.push(draw.clone());
     }
+    // The policy's posterior mean curve, learned from the paid units, is weighed against the
+    // curves the revenue shows; each draw then takes each channel's curve from one or the other.
+    let sample = &draws[..draws.len().min(REFERENCE_DRAWS)];
+    let reference = |i: usize, spend: f64| mean_revenue(sample, i, spend);
+    // A channel whose curve the policy finds worn by its own delivery is left to the policy:
+    // the days' revenue against their spend mixes rested and tired days and shows no steady
+    // curve.
+    let worn: Vec<bool> = (0..channels)
+        .map(|i| {
+            let high = (0..history.days)
+                .map(|d| history.day(d)[i].spend)
+                .fold(0.0, f64::max);
+            let loss = sample
+                .iter()
+                .map(|d| {
+                    let rested = d.curves[i].expected_revenue(high);
+                    if rested > 0.0 {
+                        1.0 - d.revenue(i, high) / rested
+                    } else {
+                        0.0
+                    }
+                })
+                .sum::<f64>()
+                / sample.len().max(1) as f64;
+            loss >= WORN
+        })
+        .collect();
+    let model = revenue::fit(account, history, Some(&reference), &worn);
+    warnings.extend(model_notes(&model, history));
+    let mut model_rng = streams.policy("recommend:revenue");
+    for draw in &mut draws {
+        model.draw_into(&mut model_rng, draw);
+    }
+    let posterior = format!("{posterior} with the history's revenue curves");
 
-    let scales = weekday_scales(account, history, learned.policy.as_ref());
+    let mut scales = weekday_scales(account, history, learned.policy.as_ref());
+    for ((scale, curves), fitted) in scales.iter_mut().zip(&model.channels).zip(&model.scales) {
+        if curves.is_some() {
+            *scale = *fitted;
+        }
+    }
     let tomorrow_weekday = first.weekday();
     warnings.extend(weekday_note(account, &scales, tomorrow_weekday));
     let unscaled = draws;
@@ -473,10 +519,19 @@ pub fn recommend(
                     100.0 * spend_variation,
                     100.0 * UNKNOWN_SATURATION_STEP
                 )
-            } else if fitted.channels[i].audience.is_some() {
-                "diminishing returns identified from the history".to_owned()
             } else {
-                "no diminishing returns within the spends of the history".to_owned()
+                match &model.channels[i] {
+                    Some(curves) if curves.straight() >= 0.5 => format!(
+                        "no clear diminishing returns within the spends of the history (a \
+                         straight line is {:.0}% likely): beyond them its return is uncertain",
+                        100.0 * curves.straight()
+                    ),
+                    Some(_) => "diminishing returns identified from the history".to_owned(),
+                    None if fitted.channels[i].audience.is_some() => {
+                        "diminishing returns identified from the history".to_owned()
+                    }
+                    None => "no diminishing returns within the spends of the history".to_owned(),
+                }
             };
             let revenue = mean_revenue(&draws, i, recommended[i]);
             let limited_by = limits.deciding(i, recommended[i], budget);
@@ -601,6 +656,39 @@ pub fn recommend(
         plan,
         fit: fitted,
     })
+}
+
+/// What the revenue model left out or chose, in words: tracking outages, the half-life.
+fn model_notes(model: &revenue::RevenueModel, history: &History) -> Vec<String> {
+    let mut notes = Vec::new();
+    if !model.outages.is_empty() {
+        let dates: Vec<String> = model
+            .outages
+            .iter()
+            .take(10)
+            .map(|&t| history.first_date.plus(t as i64).to_string())
+            .collect();
+        let more = model.outages.len().saturating_sub(dates.len());
+        notes.push(format!(
+            "{} day(s) spent but recorded no conversion on any channel ({}{}): read as a \
+             tracking outage and left out of the curves",
+            model.outages.len(),
+            dates.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    if let Some(h) = model.half_life {
+        notes.push(format!(
+            "recent days weigh more: with a half-life of {h:.0} days the curves predicted the \
+             last {} days of the history better than with every day alike",
+            revenue::HOLDOUT
+        ));
+    }
+    notes
 }
 
 /// How far below the days before it the last day's total spend must fall to be called partial.

@@ -737,7 +737,10 @@ pub fn page(recommendation: &Recommendation, charts: &[InlineChart]) -> String {
         page,
         "<h2>Method</h2>\n<p class=\"muted\">The history was replayed day by day through the \
          policy {policy}; the recommendation reads {posterior} in {draws} joint draws (seed \
-         {seed}).</p>",
+         {seed}): each channel's curve is weighed between the policy's, learned from the paid \
+         units, and curves fitted to the channel's revenue (exponential and hyperbolic, with \
+         the days' demand, the weekdays and more weight on recent days where the history \
+         drifted), by how well each explains the history's days.</p>",
         policy = escape(&r.policy),
         draws = r.draws,
         seed = r.seed,

@@ -1,0 +1,633 @@
+//! Each channel's revenue curve fitted to the history's days, with the uncertainty of its shape,
+//! its weekdays, the days' demand and how fast the channel changes.
+//!
+//! The learning policy's posterior (see [`crate::policy::Policy::draw_curves`]) learns
+//! diminishing returns from the paid units (clicks, impressions) that spend buys, as the
+//! simulator makes them. A real account's returns also fall where the units do not: the
+//! thousandth impression of the day reaches someone who has seen the ad, the extra clicks of a
+//! broad match convert less. So `recommend` reads each channel's curve from its **revenue**:
+//!
+//! ```text
+//! y_ct ≈ D_t · w_c(d(t)) · β_c g_c(s_ct; k_c),      Var y_ct = V_c(μ_ct)
+//! ```
+//!
+//! - `g_c` of two families, exponential and hyperbolic, each over a grid of knees `k_c`,
+//!   weighted by how well each explains the days (see [`shape`]): where the spends tried show no
+//!   bend, straight lines keep their weight and the optimal spend's interval is wide;
+//! - `D_t` the day's demand, shared by the channels, and `w_c` the channel's weekdays (see
+//!   [`calendar`]), estimated in turns with the curves over [`ROUNDS`] rounds;
+//! - `V_c` the day's scatter, counts and multiplicative swings (see [`noise`]);
+//! - days weighted by recency, `ω_t = 2^{−(T−1−t)/h}`, with the half-life `h` chosen by a
+//!   predictive check: the curves are fitted on the history but its last [`HOLDOUT`] days with
+//!   each half-life of [`HALF_LIVES`] (and none), and the one whose curves predict those days
+//!   best (least Pearson `Σ (y − μ)² / V`) weighs the whole history. A channel whose returns
+//!   drifted is then judged on its recent months; a steady account keeps every day.
+//!
+//! Days of a tracking outage are left out.
+//!
+//! **The policy's curve as a third shape.** The learning policy's posterior mean curve (a
+//! [`Reference`], learned from the paid units) is weighed beside the two families on the same
+//! days, with prior probability [`REFERENCE_PRIOR`] and its level fitted (`y ≈ β o R_ref(s)`):
+//! where the paid units bend as the revenue does, its evidence is as good and it brings their
+//! precision; where they do not (impressions bought at a steady price while the click-through
+//! rate falls), the revenue outweighs it. Some channels are left to the policy alone:
+//!
+//! - fewer than [`MIN_DAYS`] funded days;
+//! - paid per acquisition or per lead: spend is price times conversions, so revenue against
+//!   spend is a straight line whatever the channel's reach, and only the units show its cap;
+//! - worn by its own delivery by the policy's posterior (see `recommend`), where a day's
+//!   revenue depends on the days before it and not on its spend alone.
+//!
+//! **Tomorrow.** The curves are set to the last [`RECENT`] days' average demand, and each
+//! weekday's multiplier of channel `c` is `w_c(d) · P(d)`, where `P(d)` is the mean demand of
+//! weekday `d` over the last [`RECENT_WEEKS`] weeks relative to that average: both the
+//! channel's own weekday rhythm and the account's.
+//!
+//! **Draws.** A joint draw picks, independently per channel, a family and a knee by their
+//! posterior probability and the level `β` from its normal posterior there (kept positive).
+//! The uncertainty of `D`, `w`, `V` and `h`, estimated once, is not propagated: with a year of
+//! days it is small beside the shape's.
+
+pub mod calendar;
+pub mod noise;
+pub mod shape;
+
+use crate::account::file::Account;
+use crate::account::history::History;
+use crate::channel::Pricing;
+use crate::policy::ResponseDraw;
+use crate::streams::StreamRng;
+use noise::Noise;
+use rand::RngExt;
+use rand_distr::{Distribution, StandardNormal};
+use rayon::prelude::*;
+use shape::{Days, Family, KNEES, Point};
+
+/// Funded days a channel needs to be fitted here.
+pub const MIN_DAYS: usize = 7;
+/// Rounds of curves, noise, weekdays and demand.
+pub const ROUNDS: usize = 4;
+/// Knees per family in the rounds and the predictive check.
+const COARSE_KNEES: usize = 32;
+/// Half-lives, in days, the predictive check tries besides none.
+pub const HALF_LIVES: [f64; 3] = [180.0, 90.0, 45.0];
+/// Days held out by the predictive check.
+pub const HOLDOUT: usize = 28;
+/// History needed before a half-life is chosen (shorter ones weigh every day alike).
+pub const RECENCY_HISTORY: usize = 120;
+/// Days whose mean demand tomorrow's curves are set to.
+pub const RECENT: usize = 28;
+/// Weeks over which each weekday's demand is averaged.
+pub const RECENT_WEEKS: usize = 8;
+/// Days of history before weekday effects are estimated.
+const WEEKDAY_HISTORY: usize = 28;
+/// Share of a channel's spends, from either end, that the grid of knees is set by.
+const SPEND_TAIL: f64 = 0.05;
+
+/// One channel's fitted curves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelCurves {
+    /// The posterior over families and knees, each level at tomorrow's average demand.
+    pub points: Vec<Point>,
+    /// Cumulative probabilities of `points`.
+    cumulative: Vec<f64>,
+    /// The day's scatter.
+    pub noise: Noise,
+    /// The channel's highest funded spend.
+    pub high: f64,
+    /// Funded days fitted.
+    pub days: usize,
+    /// The reference curve's weight and level, where one was given.
+    pub reference: Option<Reference>,
+}
+
+/// How a reference curve (the learning policy's posterior mean, learned from the paid units)
+/// fares beside the two families: its posterior probability, and the factor that brings its
+/// level to the revenue the days show at tomorrow's demand.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Reference {
+    /// Posterior probability that the channel's curve has the reference's shape.
+    pub probability: f64,
+    /// `β̂` of `y ≈ β · o · R_ref(s)`: the level of the reference's curve that fits the days.
+    pub ratio: f64,
+}
+
+/// Prior probability of the reference's shape; the two families share the rest.
+pub const REFERENCE_PRIOR: f64 = 1.0 / 3.0;
+
+/// A channel's curve for one draw: the families' or the reference's.
+#[derive(Debug, Clone, PartialEq)]
+enum Drawn {
+    /// A curve of a family: the channel and its wear per unit.
+    Family(crate::channel::Channel, f64),
+    /// The reference's draw, its value scaled by the factor.
+    Reference(f64),
+}
+
+impl ChannelCurves {
+    /// Probability that the curve is still (nearly) straight at the channel's highest spend:
+    /// its knee at three times that spend or more.
+    pub fn straight(&self) -> f64 {
+        self.points
+            .iter()
+            .filter(|p| p.knee >= 3.0 * self.high)
+            .map(|p| p.probability)
+            .sum()
+    }
+
+    /// Probability of `family`.
+    pub fn family(&self, family: Family) -> f64 {
+        self.points
+            .iter()
+            .filter(|p| p.family == family)
+            .map(|p| p.probability)
+            .sum()
+    }
+
+    /// One draw of the curve.
+    fn draw(&self, rng: &mut StreamRng) -> Drawn {
+        let mut u: f64 = rng.random();
+        if let Some(reference) = self.reference {
+            if u < reference.probability {
+                return Drawn::Reference(reference.ratio);
+            }
+            u -= reference.probability;
+        }
+        let j = self
+            .cumulative
+            .partition_point(|&c| c < u)
+            .min(self.points.len() - 1);
+        let point = &self.points[j];
+        let sd = point.beta_variance.sqrt();
+        let mut beta = point.beta;
+        for _ in 0..8 {
+            let z: f64 = StandardNormal.sample(rng);
+            beta = point.beta + sd * z;
+            if beta > 0.0 {
+                break;
+            }
+        }
+        let (channel, wear) = point
+            .family
+            .channel(beta.max(1e-9 * point.beta), point.knee);
+        Drawn::Family(channel, wear)
+    }
+}
+
+/// The fitted revenue curves of every channel that has enough days.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RevenueModel {
+    /// Per channel, its curves, or `None` when it has fewer than [`MIN_DAYS`] funded days.
+    pub channels: Vec<Option<ChannelCurves>>,
+    /// Per channel, each calendar weekday's multiplier (Monday first) of tomorrow's curves.
+    pub scales: Vec<[f64; 7]>,
+    /// The half-life chosen by the predictive check, `None` for every day alike.
+    pub half_life: Option<f64>,
+    /// Days left out as tracking outages.
+    pub outages: Vec<usize>,
+}
+
+impl RevenueModel {
+    /// Replaces, in `draw` (a draw of the reference, where one was given), the curve of every
+    /// channel fitted here by a draw of its posterior: a curve of a family, or the reference's
+    /// own curve at the level the days show.
+    pub fn draw_into(&self, rng: &mut StreamRng, draw: &mut ResponseDraw) {
+        let channels = self.channels.len();
+        if draw.wear.len() != channels {
+            draw.wear.resize(channels, 0.0);
+        }
+        for (i, curves) in self.channels.iter().enumerate() {
+            match curves.as_ref().map(|c| c.draw(rng)) {
+                Some(Drawn::Family(channel, wear)) => {
+                    draw.curves[i] = channel;
+                    draw.wear[i] = wear;
+                }
+                Some(Drawn::Reference(ratio)) => draw.curves[i].value *= ratio,
+                None => {}
+            }
+        }
+    }
+}
+
+/// The running estimates of the rounds.
+#[derive(Debug, Clone)]
+struct State {
+    /// Demand `D_t` per day, from every channel.
+    demand: Vec<f64>,
+    /// Demand of day `t` without channel `c`'s own revenue, at `t · channels + c`: the
+    /// multiplier channel `c` is fitted at.
+    demand_without: Vec<f64>,
+    /// `w_c` per channel.
+    weekday: Vec<[f64; 7]>,
+    /// `V_c` per channel.
+    noise: Vec<Noise>,
+    /// Each channel's best point so far.
+    best: Vec<Option<Point>>,
+}
+
+impl State {
+    /// Channel `c`'s known multiplier on day `t` (weekday `weekday`): the demand the other
+    /// channels show times its weekday's.
+    fn offset(&self, c: usize, t: usize, weekday: usize) -> f64 {
+        let channels = self.weekday.len();
+        self.demand_without[t * channels + c] * self.weekday[c][weekday]
+    }
+}
+
+/// What the fit reads of the history, once.
+struct Data<'a> {
+    history: &'a History,
+    /// Per channel, its funded days outside outages.
+    used: Vec<Vec<usize>>,
+    /// Weekday of each day.
+    weekday: Vec<usize>,
+    /// Per channel, whether its weekdays are declared (and kept).
+    declared: Vec<bool>,
+    /// Per channel, its grid of knees: coarse, fine.
+    knees: Vec<(Vec<f64>, Vec<f64>)>,
+}
+
+impl Data<'_> {
+    /// Channel `c`'s days before `end`, at the state's multipliers and the recency `weight`.
+    fn days(&self, c: usize, state: &State, weight: &[f64], end: usize) -> Days {
+        let mut days = Days::default();
+        let noise = state.noise[c];
+        let flat = {
+            let (sum, n) = self.used[c]
+                .iter()
+                .map(|&t| self.history.day(t)[c].revenue)
+                .fold((0.0f64, 0.0f64), |a, y| (a.0 + y, a.1 + 1.0));
+            sum / n.max(1.0)
+        };
+        for &t in self.used[c].iter().filter(|&&t| t < end) {
+            let f = self.history.day(t)[c];
+            let offset = state.offset(c, t, self.weekday[t]);
+            let mean = state.best[c].map_or(flat, |p| offset * p.revenue(f.spend));
+            days.spend.push(f.spend);
+            days.revenue.push(f.revenue);
+            days.offset.push(offset);
+            days.weight.push(weight[t]);
+            days.variance.push(noise.variance(mean));
+        }
+        days
+    }
+
+    /// Channel `c`'s expected revenue on day `t` by its best point.
+    fn mean(&self, c: usize, t: usize, state: &State) -> f64 {
+        let f = self.history.day(t)[c];
+        state.best[c].map_or(0.0, |p| {
+            state.offset(c, t, self.weekday[t]) * p.revenue(f.spend)
+        })
+    }
+}
+
+/// A channel's reference curve: `reference(c, s)`, channel `c`'s expected revenue at spend `s`.
+pub type ReferenceCurve<'a> = &'a (dyn Fn(usize, f64) -> f64 + Sync);
+
+/// Fits the revenue curves of `account`'s channels to `history` (see the module docs), each
+/// weighed against the `reference` curve where one is given; channels marked in `by_reference`
+/// are left to the reference alone.
+pub fn fit(
+    account: &Account,
+    history: &History,
+    reference: Option<ReferenceCurve>,
+    by_reference: &[bool],
+) -> RevenueModel {
+    let channels = history.channels;
+    let days = history.days;
+    let outages = calendar::outage_days(history);
+    let mut out = vec![false; days];
+    outages.iter().for_each(|&t| out[t] = true);
+    let used: Vec<Vec<usize>> = (0..channels)
+        .map(|c| {
+            (0..days)
+                .filter(|&t| !out[t] && history.day(t)[c].spend > 0.0)
+                .collect()
+        })
+        .collect();
+    let knees = used
+        .iter()
+        .enumerate()
+        .map(|(c, used)| {
+            let mut spends: Vec<f64> = used.iter().map(|&t| history.day(t)[c].spend).collect();
+            spends.sort_by(f64::total_cmp);
+            if spends.is_empty() {
+                return (Vec::new(), Vec::new());
+            }
+            let low = crate::stats::quantile(&spends, SPEND_TAIL);
+            let high = crate::stats::quantile(&spends, 1.0 - SPEND_TAIL);
+            (
+                shape::knees(low, high, COARSE_KNEES),
+                shape::knees(low, high, KNEES),
+            )
+        })
+        .collect();
+    let data = Data {
+        history,
+        weekday: (0..days)
+            .map(|t| history.first_date.plus(t as i64).weekday())
+            .collect(),
+        declared: account
+            .channels
+            .iter()
+            .map(|c| c.weekday.is_some())
+            .collect(),
+        used,
+        knees,
+    };
+    // A channel paid per acquisition or lead spends in proportion to what it converts: its
+    // revenue against its spend is a straight line whatever its reach, so only the units
+    // bought (the reference) tell its curve.
+    let fitted: Vec<bool> = data
+        .used
+        .iter()
+        .zip(&account.channels)
+        .enumerate()
+        .map(|(c, (u, channel))| {
+            u.len() >= MIN_DAYS
+                && matches!(channel.pricing, Pricing::Cpc | Pricing::Cpm)
+                && !by_reference.get(c).copied().unwrap_or(false)
+        })
+        .collect();
+    let mut state = State {
+        demand: vec![1.0; days],
+        demand_without: vec![1.0; days * channels],
+        weekday: account
+            .channels
+            .iter()
+            .map(|c| c.weekday.map_or([1.0; 7], calendar::normalised))
+            .collect(),
+        noise: (0..channels)
+            .map(|c| {
+                let (revenue, conversions) = data.used[c]
+                    .iter()
+                    .map(|&t| history.day(t)[c])
+                    .fold((0.0, 0.0), |a, f| (a.0 + f.revenue, a.1 + f.conversions));
+                Noise::initial(revenue, conversions)
+            })
+            .collect(),
+        best: vec![None; channels],
+    };
+    let mut weight = vec![1.0; days];
+    for _ in 0..ROUNDS {
+        round(&data, &fitted, &mut state, &weight);
+    }
+    let half_life = choose_half_life(&data, &fitted, &state);
+    if let Some(h) = half_life {
+        weight = recency(days, days, h);
+        for _ in 0..ROUNDS {
+            round(&data, &fitted, &mut state, &weight);
+        }
+    }
+
+    // Tomorrow's level: the recent days' mean demand; each weekday's relative to it.
+    let recent = |from: usize| -> Vec<usize> {
+        (days.saturating_sub(from)..days)
+            .filter(|&t| !out[t])
+            .collect()
+    };
+    let mean_of = |ts: &[usize]| -> Option<f64> {
+        (!ts.is_empty()).then(|| ts.iter().map(|&t| state.demand[t]).sum::<f64>() / ts.len() as f64)
+    };
+    let level = mean_of(&recent(RECENT)).unwrap_or(1.0);
+    let weeks = recent(7 * RECENT_WEEKS);
+    let profile: [f64; 7] = std::array::from_fn(|d| {
+        let of_day: Vec<usize> = weeks
+            .iter()
+            .copied()
+            .filter(|&t| data.weekday[t] == d)
+            .collect();
+        mean_of(&of_day).unwrap_or(level) / level
+    });
+
+    let curves: Vec<Option<ChannelCurves>> = (0..channels)
+        .into_par_iter()
+        .map(|c| {
+            if !fitted[c] {
+                return None;
+            }
+            let days_c = data.days(c, &state, &weight, days);
+            let mut points = shape::posterior(&days_c, &data.knees[c].1);
+            let reference = reference.map(|curve| {
+                let fit = shape::level(&days_c, |k| days_c.offset[k] * curve(c, days_c.spend[k]));
+                // Log evidence of the reference against the grid's, each with its prior.
+                let grid = points
+                    .iter()
+                    .map(|p| p.log_evidence())
+                    .fold(f64::NEG_INFINITY, f64::max);
+                let grid_mass: f64 = points
+                    .iter()
+                    .map(|p| (p.log_evidence() - grid).exp())
+                    .sum::<f64>()
+                    * (1.0 - REFERENCE_PRIOR)
+                    / points.len() as f64;
+                let own = (fit.log_evidence() - grid).exp() * REFERENCE_PRIOR;
+                let probability = if fit.beta > 0.0 && own.is_finite() {
+                    own / (own + grid_mass)
+                } else {
+                    0.0
+                };
+                points
+                    .iter_mut()
+                    .for_each(|p| p.probability *= 1.0 - probability);
+                Reference {
+                    probability,
+                    ratio: fit.beta * level,
+                }
+            });
+            points.retain(|p| p.probability > 1e-12);
+            for p in &mut points {
+                p.beta *= level;
+                p.beta_variance *= level * level;
+            }
+            let mut total = 0.0;
+            let cumulative = points
+                .iter()
+                .map(|p| {
+                    total += p.probability;
+                    total
+                })
+                .collect();
+            Some(ChannelCurves {
+                points,
+                cumulative,
+                noise: state.noise[c],
+                high: data.used[c]
+                    .iter()
+                    .map(|&t| history.day(t)[c].spend)
+                    .fold(0.0, f64::max),
+                days: data.used[c].len(),
+                reference,
+            })
+        })
+        .collect();
+    let scales = (0..channels)
+        .map(|c| std::array::from_fn(|d| state.weekday[c][d] * profile[d]))
+        .collect();
+    RevenueModel {
+        channels: curves,
+        scales,
+        half_life,
+        outages,
+    }
+}
+
+/// Recency weights of `days` days for a history ending at `end`, half-life `h`: `2^{−(end − 1
+/// − t)/h}` before `end`, 0 from it on.
+fn recency(days: usize, end: usize, h: f64) -> Vec<f64> {
+    (0..days)
+        .map(|t| {
+            if t < end {
+                (-(std::f64::consts::LN_2) * (end - 1 - t) as f64 / h).exp()
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
+/// One round: each channel's best curve and noise at the state's multipliers, then its
+/// weekdays, then the days' demand.
+fn round(data: &Data, fitted: &[bool], state: &mut State, weight: &[f64]) {
+    let days = data.history.days;
+    let fits: Vec<Option<(Point, Noise)>> = (0..fitted.len())
+        .into_par_iter()
+        .map(|c| {
+            if !fitted[c] {
+                return None;
+            }
+            let days_c = data.days(c, state, weight, days);
+            let best = shape::best(&shape::posterior(&days_c, &data.knees[c].0));
+            let (means, residuals): (Vec<f64>, Vec<f64>) = (0..days_c.spend.len())
+                .map(|k| {
+                    let m = days_c.offset[k] * best.revenue(days_c.spend[k]);
+                    (m, days_c.revenue[k] - m)
+                })
+                .unzip();
+            Some((best, state.noise[c].estimate(&means, &residuals)))
+        })
+        .collect();
+    for (c, fit) in fits.into_iter().enumerate() {
+        if let Some((best, noise)) = fit {
+            state.best[c] = Some(best);
+            state.noise[c] = noise;
+        }
+    }
+    if days >= WEEKDAY_HISTORY {
+        for c in (0..fitted.len()).filter(|&c| fitted[c] && !data.declared[c]) {
+            let noise = state.noise[c];
+            let phi = noise.count;
+            let mut ratios = [calendar::Ratio::default(); 7];
+            for &t in &data.used[c] {
+                let d = data.weekday[t];
+                let mean = data.mean(c, t, state);
+                let r = &mut ratios[d];
+                r.observed += weight[t] * data.history.day(t)[c].revenue / phi;
+                r.expected += weight[t] * mean / state.weekday[c][d] / phi;
+                r.variance += weight[t] * weight[t] * noise.variance(mean) / (phi * phi);
+            }
+            let spread = calendar::spread(&ratios);
+            state.weekday[c] = calendar::normalised(ratios.map(|r| r.shrunk(spread)));
+        }
+    }
+    // Each day's demand from every channel, and without each channel's own revenue.
+    let channels = fitted.len();
+    let mut all = vec![calendar::Ratio::default(); days];
+    let mut own = vec![calendar::Ratio::default(); days * channels];
+    let mut counts = vec![0usize; days];
+    for t in 0..days {
+        for c in (0..channels).filter(|&c| fitted[c]) {
+            if data.used[c].binary_search(&t).is_ok() {
+                let noise = state.noise[c];
+                let phi = noise.count;
+                let mean = data.mean(c, t, state);
+                let without = state.demand_without[t * channels + c];
+                let r = &mut own[t * channels + c];
+                r.observed = data.history.day(t)[c].revenue / phi;
+                r.expected = mean / without / phi;
+                r.variance = noise.variance(mean) / (phi * phi);
+                all[t].observed += r.observed;
+                all[t].expected += r.expected;
+                all[t].variance += r.variance;
+                counts[t] += 1;
+            }
+        }
+    }
+    for t in 0..days {
+        let enough = counts[t] >= calendar::DEMAND_CHANNELS;
+        state.demand[t] = if enough {
+            all[t].posterior(calendar::DEMAND_PRIOR)
+        } else {
+            1.0
+        };
+        for c in 0..channels {
+            let mine = own[t * channels + c];
+            let others = calendar::Ratio {
+                observed: all[t].observed - mine.observed,
+                expected: all[t].expected - mine.expected,
+                variance: all[t].variance - mine.variance,
+            };
+            let has_own = mine.expected > 0.0;
+            state.demand_without[t * channels + c] =
+                if enough && counts[t] - usize::from(has_own) + 1 >= calendar::DEMAND_CHANNELS {
+                    others.posterior(calendar::DEMAND_PRIOR)
+                } else {
+                    1.0
+                };
+        }
+    }
+    // The level is the curves': demand averages 1.
+    let mean = state.demand.iter().sum::<f64>() / days.max(1) as f64;
+    if mean > 0.0 {
+        state.demand.iter_mut().for_each(|d| *d /= mean);
+        state.demand_without.iter_mut().for_each(|d| *d /= mean);
+    }
+}
+
+/// The half-life whose curves, fitted without the last [`HOLDOUT`] days, predict them best;
+/// `None` (every day alike) when that is best or the history is shorter than
+/// [`RECENCY_HISTORY`].
+fn choose_half_life(data: &Data, fitted: &[bool], state: &State) -> Option<f64> {
+    let days = data.history.days;
+    if days < RECENCY_HISTORY {
+        return None;
+    }
+    let end = days - HOLDOUT;
+    let candidates: Vec<Option<f64>> = std::iter::once(None)
+        .chain(HALF_LIVES.iter().copied().map(Some))
+        .collect();
+    let scores: Vec<f64> = candidates
+        .iter()
+        .map(|h| {
+            let weight = match h {
+                Some(h) => recency(days, end, *h),
+                None => (0..days).map(|t| if t < end { 1.0 } else { 0.0 }).collect(),
+            };
+            (0..fitted.len())
+                .into_par_iter()
+                .filter(|&c| fitted[c])
+                .map(|c| {
+                    let days_c = data.days(c, state, &weight, end);
+                    if days_c.spend.len() < MIN_DAYS {
+                        return 0.0;
+                    }
+                    let best = shape::best(&shape::posterior(&days_c, &data.knees[c].0));
+                    data.used[c]
+                        .iter()
+                        .filter(|&&t| t >= end)
+                        .map(|&t| {
+                            let f = data.history.day(t)[c];
+                            let offset = state.offset(c, t, data.weekday[t]);
+                            let mean = offset * best.revenue(f.spend);
+                            (f.revenue - mean).powi(2) / state.noise[c].variance(mean)
+                        })
+                        .sum::<f64>()
+                })
+                .sum()
+        })
+        .collect();
+    let best = (0..candidates.len())
+        .min_by(|&a, &b| scores[a].total_cmp(&scores[b]))
+        .unwrap_or(0);
+    candidates[best]
+}
