@@ -12,12 +12,131 @@
 //!
 //! the steady response that [`super::wear::optimal_worn`] maximises. A split that buys more of
 //! a worn channel tires it, so the steady response, not today's, is the one to plan with.
+//!
+//! A channel's draw may instead be a [`RevenueCurve`] given by its marginal return, a curve
+//! fitted to revenue rather than to paid units (see [`crate::recommend::revenue`]):
+//!
+//! ```text
+//! R'(s) = β (1 + s / (a k))^{−a}         (tail a > 0; a → ∞: β e^{−s/k})
+//! R(s)  = β a k / (1 − a) · ((1 + s / (a k))^{1−a} − 1)     (a = 1: β k ln(1 + s/k))
+//! ```
+//!
+//! with `β` the return on the first unit of money and `k` the knee. The tail `a` says how fast
+//! the return dies off past the knee: exponentially (`a = ∞`), like `s^{−2}` (`a = 2`: the
+//! hyperbolic curve `β s / (1 + s/(2k))`, with a ceiling), `s^{−1}` (`a = 1`, logarithmic, no
+//! ceiling) or `s^{−1/2}` (`a = 1/2`, a square-root curve). Or it is S-shaped, the Hill curve
+//! `R(s) = β k x^a / (1 + x^a)` with `x = s/k` and `a > 1`: little return until the spend
+//! reaches the knee, then a ceiling `β k`. Its marginal return is taken on its concave
+//! envelope, the line from the origin to where it touches the curve at `x = (a − 1)^{1/a}`,
+//! then the curve, so the equal-marginal solver can trade along it; its revenue is the
+//! curve's own.
 
-use super::wear::optimal_worn;
+use super::wear::{optimal_worn, steady_demand};
 use crate::channel::Channel;
 use crate::constraints::Bounds;
 use crate::objective::Objective;
+use crate::oracle::equal_marginals;
 use crate::oracle::optimal_constrained;
+
+/// How a [`RevenueCurve`] bends (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bend {
+    /// `R'(s) = β e^{−s/k}`.
+    Exponential,
+    /// `R'(s) = β (1 + s/(a k))^{−a}`, tail `a > 0`.
+    Tail(f64),
+    /// The S-shaped Hill curve `R(s) = β k x^a / (1 + x^a)`, `x = s/k`, exponent `a > 1`.
+    Hill(f64),
+}
+
+/// A revenue curve given by its level, knee and bend (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RevenueCurve {
+    /// `β`: the return on the first unit of money (for a Hill curve, its ceiling over `k`).
+    pub beta: f64,
+    /// `k`, the knee.
+    pub knee: f64,
+    /// How it bends.
+    pub bend: Bend,
+}
+
+impl RevenueCurve {
+    /// Expected revenue at `spend`.
+    pub fn revenue(&self, spend: f64) -> f64 {
+        let s = spend.max(0.0);
+        let k = self.knee;
+        self.beta
+            * match self.bend {
+                Bend::Exponential => -k * (-s / k).exp_m1(),
+                Bend::Tail(a) if (a - 1.0).abs() < 1e-12 => k * (s / k).ln_1p(),
+                Bend::Tail(a) => {
+                    let x = s / (a * k);
+                    // ((1 + x)^{1−a} − 1) / (1 − a), written to keep its precision near x = 0.
+                    a * k * ((1.0 - a) * x.ln_1p()).exp_m1() / (1.0 - a)
+                }
+                Bend::Hill(a) => {
+                    let xa = (s / k).powf(a);
+                    k * xa / (1.0 + xa)
+                }
+            }
+    }
+
+    /// Marginal revenue at `spend`; for a Hill curve, of its concave envelope (the line from
+    /// the origin to where it touches the curve, then the curve), the curve an optimiser can
+    /// trade along: below that point the best spend is none or more.
+    pub fn marginal(&self, spend: f64) -> f64 {
+        let s = spend.max(0.0);
+        match self.bend {
+            Bend::Exponential => self.beta * (-s / self.knee).exp(),
+            Bend::Tail(a) => self.beta * (-a * (s / (a * self.knee)).ln_1p()).exp(),
+            Bend::Hill(a) => {
+                let touch = self.knee * (a - 1.0).powf(1.0 / a);
+                self.hill_slope(a, s.max(touch))
+            }
+        }
+    }
+
+    /// The Hill curve's own slope at `spend`, `β a x^{a−1} / (1 + x^a)²`.
+    fn hill_slope(&self, a: f64, spend: f64) -> f64 {
+        let x = spend / self.knee;
+        let xa = x.powf(a);
+        self.beta * a * x.powf(a - 1.0) / ((1.0 + xa) * (1.0 + xa))
+    }
+
+    /// The spend at which the marginal return falls to `marginal` (0 where it never reaches
+    /// that much).
+    pub fn demand(&self, marginal: f64) -> f64 {
+        let first = self.marginal(0.0);
+        if marginal >= first || first <= 0.0 {
+            return 0.0;
+        }
+        if marginal <= 0.0 {
+            return f64::INFINITY;
+        }
+        let ratio = self.beta / marginal;
+        match self.bend {
+            Bend::Exponential => self.knee * ratio.ln(),
+            Bend::Tail(a) => a * self.knee * (ratio.ln() / a).exp_m1(),
+            Bend::Hill(a) => {
+                // The slope falls past the touching point: bisection on it, in ln s.
+                let touch = self.knee * (a - 1.0).powf(1.0 / a);
+                let (mut low, mut high) = (touch, touch);
+                while self.hill_slope(a, high) > marginal && high < 1e18 {
+                    high *= 2.0;
+                }
+                for _ in 0..60 {
+                    let mid = (low * high).sqrt();
+                    if self.hill_slope(a, mid) > marginal {
+                        low = mid;
+                    } else {
+                        high = mid;
+                    }
+                }
+                0.5 * (low + high)
+            }
+        }
+    }
+}
 
 /// One joint draw of every channel's response curve and wear (see the module docs).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -28,6 +147,9 @@ pub struct ResponseDraw {
     /// Each channel's wear `κ` per paid unit of steady daily delivery (0: none); empty means
     /// no channel wears.
     pub wear: Vec<f64>,
+    /// Channels whose draw is a revenue curve instead of `curves[i]` and its wear (`None`:
+    /// the curve); empty means none.
+    pub revenue_curves: Vec<Option<RevenueCurve>>,
 }
 
 impl ResponseDraw {
@@ -36,7 +158,13 @@ impl ResponseDraw {
         ResponseDraw {
             curves,
             wear: Vec::new(),
+            revenue_curves: Vec::new(),
         }
+    }
+
+    /// Channel `i`'s revenue curve, where its draw is one.
+    pub fn revenue_curve(&self, i: usize) -> Option<&RevenueCurve> {
+        self.revenue_curves.get(i).and_then(Option::as_ref)
     }
 
     /// Channel `i`'s wear `κ` (0 without).
@@ -51,6 +179,9 @@ impl ResponseDraw {
 
     /// Channel `i`'s (steady) expected revenue at daily spend `spend`.
     pub fn revenue(&self, i: usize, spend: f64) -> f64 {
+        if let Some(curve) = self.revenue_curve(i) {
+            return curve.revenue(spend);
+        }
         let curve = &self.curves[i];
         let kappa = self.wear_of(i);
         if kappa > 0.0 {
@@ -63,6 +194,9 @@ impl ResponseDraw {
 
     /// Channel `i`'s (steady) marginal revenue at daily spend `spend`.
     pub fn marginal(&self, i: usize, spend: f64) -> f64 {
+        if let Some(curve) = self.revenue_curve(i) {
+            return curve.marginal(spend);
+        }
         let curve = &self.curves[i];
         let kappa = self.wear_of(i);
         if kappa > 0.0 {
@@ -76,6 +210,18 @@ impl ResponseDraw {
     /// The split of `budget` within `bounds` that maximises this draw's (steady) objective: the
     /// oracle's solver without wear, the steady one with it.
     pub fn optimal(&self, bounds: &Bounds, budget: f64, objective: Objective) -> Vec<f64> {
+        if self.revenue_curves.iter().any(Option::is_some) {
+            let initial: Vec<f64> = (0..self.curves.len())
+                .map(|i| self.marginal(i, 0.0))
+                .collect();
+            return equal_marginals(bounds, budget, objective, &initial, |i, marginal| {
+                let (low, high) = (bounds.low[i], bounds.high[i]);
+                match self.revenue_curve(i) {
+                    Some(curve) => curve.demand(marginal).clamp(low, high),
+                    None => steady_demand(&self.curves[i], self.wear_of(i), low, high, marginal),
+                }
+            });
+        }
         if self.is_worn() {
             let wear: Vec<f64> = (0..self.curves.len()).map(|i| self.wear_of(i)).collect();
             optimal_worn(&self.curves, &wear, bounds, budget, objective)
@@ -98,7 +244,52 @@ mod tests {
                 test_curve(3.0, 2.0, None),
             ],
             wear,
+            revenue_curves: Vec::new(),
         }
+    }
+
+    /// Revenue curves of every tail: the revenue is the integral of the marginal, and the
+    /// demand its inverse.
+    #[test]
+    fn revenue_curves_integrate_their_marginal_and_invert_it() {
+        for bend in [
+            Bend::Exponential,
+            Bend::Tail(0.5),
+            Bend::Tail(1.0),
+            Bend::Tail(2.0),
+            Bend::Hill(2.0),
+            Bend::Hill(3.0),
+        ] {
+            let curve = RevenueCurve {
+                beta: 4.0,
+                knee: 700.0,
+                bend,
+            };
+            assert_eq!(curve.revenue(0.0), 0.0);
+            let past = match bend {
+                Bend::Hill(a) => 700.0 * (a - 1.0).powf(1.0 / a),
+                _ => 0.0,
+            };
+            for s in [10.0, 700.0, 5000.0].map(|s: f64| s.max(1.5 * past)) {
+                let h = 1e-4 * s;
+                let slope = (curve.revenue(s + h) - curve.revenue(s - h)) / (2.0 * h);
+                assert!(
+                    (slope / curve.marginal(s) - 1.0).abs() < 1e-6,
+                    "{bend:?} {s}"
+                );
+                let back = curve.demand(curve.marginal(s));
+                assert!((back / s - 1.0).abs() < 1e-9, "{bend:?} {s}: {back}");
+            }
+            assert_eq!(curve.demand(5.0), 0.0);
+        }
+        // a = 2 is the hyperbolic curve with a ceiling of 2 β k.
+        let hyperbolic = RevenueCurve {
+            beta: 3.0,
+            knee: 100.0,
+            bend: Bend::Tail(2.0),
+        };
+        let s = 450.0;
+        assert!((hyperbolic.revenue(s) - 3.0 * s / (1.0 + s / 200.0)).abs() < 1e-9);
     }
 
     #[test]

@@ -48,11 +48,11 @@ impl Table {
             0.0
         };
         // Without wear R'(low + k·step) = R'(low) · q^k with q = exp(−step / (price · A)): one
-        // exponential per draw instead of one per point. A worn draw is evaluated point by
-        // point.
+        // exponential per draw instead of one per point. A worn draw, or a revenue curve, is
+        // evaluated point by point.
         let mut marginal = vec![0.0; points];
         for draw in draws {
-            if draw.wear_of(i) > 0.0 {
+            if draw.wear_of(i) > 0.0 || draw.revenue_curve(i).is_some() {
                 for (k, m) in marginal.iter_mut().enumerate() {
                     *m += draw.marginal(i, low + step * k as f64);
                 }
@@ -178,6 +178,7 @@ mod tests {
                 curve(7.0, 15.0, 900.0),
             ],
             wear: vec![video, carousel, 0.0],
+            revenue_curves: Vec::new(),
         };
         let draws = vec![
             market(0.006, 0.006),

@@ -773,6 +773,11 @@ fn on_weekday(draws: &[ResponseDraw], scales: &[[f64; 7]], weekday: usize) -> Ve
         for (curve, scale) in draw.curves.iter_mut().zip(scales) {
             curve.value *= scale[weekday];
         }
+        for (curve, scale) in draw.revenue_curves.iter_mut().zip(scales) {
+            if let Some(curve) = curve {
+                curve.beta *= scale[weekday];
+            }
+        }
     }
     scaled
 }
