@@ -146,7 +146,7 @@ fn histories_are_reproducible() {
 }
 
 /// On clean histories, with spends varied by 20–40% a day, the recommended split earns most of
-/// tomorrow's optimal revenue: the table's worst of 20 is 0.937 (mean 0.982); the floor is
+/// tomorrow's optimal revenue: the table's worst of 20 is 0.939 (mean 0.980); the floor is
 /// set well under it, so that it fails on a regression, not on noise.
 #[test]
 fn on_clean_histories_the_recommendation_earns_most_of_the_optimum() {
@@ -159,7 +159,7 @@ fn on_clean_histories_the_recommendation_earns_most_of_the_optimum() {
 
 /// The harness's control: when the truth is the project's own curve family, with diminishing
 /// returns in the paid units, a clean history's recommendation earns all but a sliver of the
-/// optimum the harness solves (the table's worst of 20 is 0.984). A failure here is the
+/// optimum the harness solves (the table's worst of 20 is 0.991). A failure here is the
 /// harness's or the model's, not the messiness's.
 #[test]
 fn in_the_model_family_the_recommendation_reaches_the_optimum() {

@@ -266,3 +266,37 @@ fn a_policy_that_ignores_wear_is_told_which_channels_wear() {
     );
     assert!(notes.iter().all(|n| n.contains("'thompson'")), "{notes:?}");
 }
+
+/// A channel whose return steps down is read from the step on: on `shock`, search converts at
+/// half its rate from day 46, and on histories played by epsilon-greedy `recommend` finds the
+/// step within a week of it and says so, in at least 8 of 10 histories.
+#[test]
+fn a_step_in_a_channels_return_is_found_and_read_from() {
+    let scenario = scenario("shock", 90);
+    let mut found = 0;
+    for replication in 0..10 {
+        let (account, history) = account_history(&scenario, "epsilon-greedy", replication);
+        let recommendation = recommend_for(&account, &history, replication);
+        let note = recommendation
+            .warnings
+            .iter()
+            .find(|w| w.starts_with("'search' has earned"));
+        if let Some(note) = note {
+            let date = note
+                .split("since ")
+                .nth(1)
+                .and_then(|rest| rest.get(..10))
+                .and_then(budget_bandit::account::date::Date::parse)
+                .expect("a date in the note");
+            let step = history.first_date.plus(46);
+            assert!(
+                (date.0 - step.0).abs() <= 7,
+                "{note} (the step is on {step})"
+            );
+            assert!(note.contains("less"), "{note}");
+            found += 1;
+        }
+    }
+    eprintln!("shock: the step was found in {found} of 10 histories");
+    assert!(found >= 8, "the step was found in {found} of 10 histories");
+}

@@ -418,7 +418,8 @@ pub fn recommend(
         })
         .collect();
     let model = revenue::fit(account, history, Some(&reference), &worn);
-    warnings.extend(model_notes(&model, history));
+    let channel_names: Vec<&str> = account.channels.iter().map(|c| c.name.as_str()).collect();
+    warnings.extend(model_notes(&model, history, &channel_names));
     let mut model_rng = streams.policy("recommend:revenue");
     for draw in &mut draws {
         model.draw_into(&mut model_rng, draw);
@@ -659,7 +660,7 @@ pub fn recommend(
 }
 
 /// What the revenue model left out or chose, in words: tracking outages, the half-life.
-fn model_notes(model: &revenue::RevenueModel, history: &History) -> Vec<String> {
+fn model_notes(model: &revenue::RevenueModel, history: &History, names: &[&str]) -> Vec<String> {
     let mut notes = Vec::new();
     if !model.outages.is_empty() {
         let dates: Vec<String> = model
@@ -680,6 +681,18 @@ fn model_notes(model: &revenue::RevenueModel, history: &History) -> Vec<String> 
                 String::new()
             }
         ));
+    }
+    for (c, shift) in model.shifts.iter().enumerate() {
+        if let Some(shift) = shift {
+            notes.push(format!(
+                "'{}' has earned {:.0}% {} per unit of spend since {} than before: its curve is \
+                 read from that day on",
+                names[c],
+                100.0 * (shift.ratio - 1.0).abs(),
+                if shift.ratio < 1.0 { "less" } else { "more" },
+                history.first_date.plus(shift.day as i64)
+            ));
+        }
     }
     if let Some(h) = model.half_life {
         notes.push(format!(

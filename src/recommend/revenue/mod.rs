@@ -24,7 +24,8 @@
 //!   best (least Pearson `Σ (y − μ)² / V`) weighs the whole history. A channel whose returns
 //!   drifted is then judged on its recent months; a steady account keeps every day.
 //!
-//! Days of a tracking outage are left out.
+//! Days of a tracking outage are left out. A channel whose return stepped up or down (see
+//! [`Shift`]) is read from the step on.
 //!
 //! **The policy's curve as a third shape.** The learning policy's posterior mean curve (a
 //! [`Reference`], learned from the paid units) is weighed beside the two families on the same
@@ -188,6 +189,22 @@ pub struct RevenueModel {
     pub half_life: Option<f64>,
     /// Days left out as tracking outages.
     pub outages: Vec<usize>,
+    /// Per channel, the shift in its return it is read from, if any.
+    pub shifts: Vec<Option<Shift>>,
+}
+
+/// A step in a channel's return per unit of money: from `day` on it earns `ratio` times what
+/// it earned before, at the same spend. At the channel's best curve `x_t = o_t g(s_t)`, each
+/// candidate day `τ` (every seventh funded day with [`SHIFT_SIDE`] funded days on either side)
+/// splits the days in two, each with its own level; a step is read where the best split
+/// explains `ΔQ > ln n + 2 ln K` beyond one level (`n` days, `K` candidates) and the levels
+/// differ by [`SHIFT_SIZE`] or more.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shift {
+    /// The first day after the step.
+    pub day: usize,
+    /// Return after the step over return before it.
+    pub ratio: f64,
 }
 
 impl RevenueModel {
@@ -224,6 +241,8 @@ struct State {
     noise: Vec<Noise>,
     /// Each channel's best point so far.
     best: Vec<Option<Point>>,
+    /// Each channel's first day fitted: 0, or the day its return shifted (see [`level_shift`]).
+    start: Vec<usize>,
 }
 
 impl State {
@@ -260,7 +279,10 @@ impl Data<'_> {
                 .fold((0.0f64, 0.0f64), |a, y| (a.0 + y, a.1 + 1.0));
             sum / n.max(1.0)
         };
-        for &t in self.used[c].iter().filter(|&&t| t < end) {
+        for &t in self.used[c]
+            .iter()
+            .filter(|&&t| t < end && t >= state.start[c])
+        {
             let f = self.history.day(t)[c];
             let offset = state.offset(c, t, self.weekday[t]);
             let mean = state.best[c].map_or(flat, |p| offset * p.revenue(f.spend));
@@ -368,6 +390,7 @@ pub fn fit(
             })
             .collect(),
         best: vec![None; channels],
+        start: vec![0; channels],
     };
     let mut weight = vec![1.0; days];
     for _ in 0..ROUNDS {
@@ -376,6 +399,27 @@ pub fn fit(
     let half_life = choose_half_life(&data, &fitted, &state);
     if let Some(h) = half_life {
         weight = recency(days, days, h);
+        for _ in 0..ROUNDS {
+            round(&data, &fitted, &mut state, &weight);
+        }
+    }
+
+    // A channel whose return per unit of money stepped up or down is read from the step on.
+    let shifts: Vec<Option<Shift>> = (0..channels)
+        .map(|c| {
+            if fitted[c] {
+                level_shift(&data, c, &state, &weight)
+            } else {
+                None
+            }
+        })
+        .collect();
+    if shifts.iter().any(Option::is_some) {
+        for (c, shift) in shifts.iter().enumerate() {
+            if let Some(shift) = shift {
+                state.start[c] = shift.day;
+            }
+        }
         for _ in 0..ROUNDS {
             round(&data, &fitted, &mut state, &weight);
         }
@@ -468,9 +512,13 @@ pub fn fit(
                 noise: state.noise[c],
                 high: data.used[c]
                     .iter()
+                    .filter(|&&t| t >= state.start[c])
                     .map(|&t| history.day(t)[c].spend)
                     .fold(0.0, f64::max),
-                days: data.used[c].len(),
+                days: data.used[c]
+                    .iter()
+                    .filter(|&&t| t >= state.start[c])
+                    .count(),
                 reference,
             })
         })
@@ -483,6 +531,7 @@ pub fn fit(
         scales,
         half_life,
         outages,
+        shifts,
     }
 }
 
@@ -494,6 +543,71 @@ pub fn fit(
 /// where the model's own family keeps 77–98%; `η = 1/5` gave 73–100%, and 100% on the model's
 /// own drifting histories, too wide.
 pub const TEMPER: f64 = 3.0;
+/// Days a side of a level shift needs.
+pub const SHIFT_SIDE: usize = 28;
+/// The least relative step in a channel's return that is read as a shift.
+pub const SHIFT_SIZE: f64 = 0.15;
+
+/// The step in channel `c`'s return per unit of money that the days support best, if any
+/// (**level shifts**). At the channel's best curve `x_t = o_t g(s_t)`, each candidate day `τ`
+/// (every seventh funded day with [`SHIFT_SIDE`] funded days on either side) splits the days
+/// into two, each with its own level `β`; `ΔQ` is what the split explains beyond one level.
+/// A shift is read where the best split's `ΔQ` exceeds `ln n + 2 ln K` (a
+/// Bayesian-information penalty for the extra level and the choice among `K` candidate days)
+/// and the levels differ by [`SHIFT_SIZE`] or more: a campaign restructured, a tracking change,
+/// a market that moved. A slow drift shows as a shift too, near its middle; the recency
+/// weights already lean towards its end, and reading from the shift on leans further.
+fn level_shift(data: &Data, c: usize, state: &State, weight: &[f64]) -> Option<Shift> {
+    let best = state.best[c]?;
+    let days: Vec<usize> = data.used[c]
+        .iter()
+        .copied()
+        .filter(|&t| t >= state.start[c])
+        .collect();
+    let n = days.len();
+    if n < 2 * SHIFT_SIDE + 7 {
+        return None;
+    }
+    // Prefix sums of w x y, w x², w y².
+    let mut sums = vec![(0.0, 0.0, 0.0); n + 1];
+    for (j, &t) in days.iter().enumerate() {
+        let f = data.history.day(t)[c];
+        let x = state.offset(c, t, data.weekday[t]) * best.revenue(f.spend) / best.beta.max(1e-300);
+        let w = weight[t] / state.noise[c].variance(best.beta * x);
+        let y = f.revenue;
+        let (a, b, d) = sums[j];
+        sums[j + 1] = (a + w * x * y, b + w * x * x, d + w * y * y);
+    }
+    let misfit = |from: usize, to: usize| -> (f64, f64) {
+        let (xy, xx, yy) = (
+            sums[to].0 - sums[from].0,
+            sums[to].1 - sums[from].1,
+            sums[to].2 - sums[from].2,
+        );
+        if xx <= 0.0 {
+            return (yy, 0.0);
+        }
+        let beta = xy / xx;
+        ((yy - xy * beta).max(0.0), beta)
+    };
+    let (whole, _) = misfit(0, n);
+    let candidates: Vec<usize> = (SHIFT_SIDE..=n - SHIFT_SIDE).step_by(7).collect();
+    let (split, explained, before, after) = candidates
+        .iter()
+        .map(|&j| {
+            let (q1, b1) = misfit(0, j);
+            let (q2, b2) = misfit(j, n);
+            (j, whole - q1 - q2, b1, b2)
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    let penalty = (n as f64).ln() + 2.0 * (candidates.len() as f64).ln();
+    let ratio = if before > 0.0 { after / before } else { 1.0 };
+    (explained > penalty && (ratio - 1.0).abs() >= SHIFT_SIZE).then_some(Shift {
+        day: days[split],
+        ratio,
+    })
+}
+
 /// Largest inflation of a channel's variance for residuals that run together.
 pub const MOST_INFLATION: f64 = 10.0;
 
@@ -583,7 +697,7 @@ fn round(data: &Data, fitted: &[bool], state: &mut State, weight: &[f64]) {
             let noise = state.noise[c];
             let phi = noise.count;
             let mut ratios = [calendar::Ratio::default(); 7];
-            for &t in &data.used[c] {
+            for &t in data.used[c].iter().filter(|&&t| t >= state.start[c]) {
                 let d = data.weekday[t];
                 let mean = data.mean(c, t, state);
                 let r = &mut ratios[d];
@@ -602,7 +716,7 @@ fn round(data: &Data, fitted: &[bool], state: &mut State, weight: &[f64]) {
     let mut counts = vec![0usize; days];
     for t in 0..days {
         for c in (0..channels).filter(|&c| fitted[c]) {
-            if data.used[c].binary_search(&t).is_ok() {
+            if t >= state.start[c] && data.used[c].binary_search(&t).is_ok() {
                 let noise = state.noise[c];
                 let phi = noise.count;
                 let mean = data.mean(c, t, state);
