@@ -596,7 +596,10 @@ pub fn recommend(
     }));
     let bands = (0..channels)
         .into_par_iter()
-        .map(|i| band(&draws, i, history, &bounds, &recommended, budget))
+        .map(|i| {
+            let reach = recommended[i].max(quantile(&optimal[i], 0.95));
+            band(&draws, i, history, &bounds, reach, budget)
+        })
         .collect();
 
     let date = first.to_string();
@@ -837,13 +840,15 @@ fn outlook(name: &str, split: &[f64], draws: &[ResponseDraw], objective: Objecti
     }
 }
 
-/// Channel `i`'s posterior response from zero to beyond every spend of interest.
+/// Channel `i`'s posterior response from zero to beyond every spend of interest: its days,
+/// its bounds within the budget and `reach` (the recommended spend and the top of the optimal
+/// spend's interval, which the chart shades).
 fn band(
     draws: &[ResponseDraw],
     i: usize,
     history: &History,
     bounds: &Bounds,
-    recommended: &[f64],
+    reach: f64,
     budget: f64,
 ) -> ResponseBand {
     let points: Vec<(f64, f64)> = (0..history.days)
@@ -854,7 +859,7 @@ fn band(
     let most = points
         .iter()
         .map(|p| p.0)
-        .fold(bounds.high[i].min(budget).max(recommended[i]), f64::max);
+        .fold(bounds.high[i].min(budget).max(reach), f64::max);
     let top = 1.2 * most.max(f64::MIN_POSITIVE);
     let mut band = ResponseBand {
         spend: Vec::with_capacity(BAND_POINTS),
