@@ -457,29 +457,13 @@ pub fn fit(
                 .variance
                 .iter_mut()
                 .for_each(|v| *v *= inflation * TEMPER);
-            let mut points = shape::posterior(&days_c, &data.knees[c].1);
+            let weighed = shape::weighed(&days_c, &data.knees[c].1);
+            let mut points = weighed.points;
             let reference = reference.map(|curve| {
                 let fit = shape::level(&days_c, |k| days_c.offset[k] * curve(c, days_c.spend[k]));
-                // Log evidence of the reference against the grid's, each with its prior.
-                let knees: Vec<f64> = Family::ALL
-                    .iter()
-                    .map(|&f| points.iter().filter(|q| q.family == f).count().max(1) as f64)
-                    .collect();
-                let family_index =
-                    |f: Family| Family::ALL.iter().position(|&g| g == f).unwrap_or(0);
-                let log_weight = |p: &Point| {
-                    p.log_evidence() + (p.family.prior() / knees[family_index(p.family)]).ln()
-                };
-                let grid = points
-                    .iter()
-                    .map(log_weight)
-                    .fold(f64::NEG_INFINITY, f64::max);
-                let grid_mass: f64 = points
-                    .iter()
-                    .map(|p| (log_weight(p) - grid).exp())
-                    .sum::<f64>()
-                    * (1.0 - REFERENCE_PRIOR);
-                let own = (fit.log_evidence() - grid).exp() * REFERENCE_PRIOR;
+                // The reference's evidence against the grid's, each with its prior.
+                let grid_mass = 1.0 - REFERENCE_PRIOR;
+                let own = (fit.log_evidence() - weighed.log_evidence).exp() * REFERENCE_PRIOR;
                 let probability = if fit.beta > 0.0 && own.is_finite() {
                     own / (own + grid_mass)
                 } else {

@@ -254,8 +254,23 @@ pub fn level(days: &Days, x: impl Fn(usize) -> f64) -> Level {
     }
 }
 
-/// The posterior over both families and the grid of knees, each point with its probability.
+/// The posterior over the families and the grid of knees, each point with its probability.
 pub fn posterior(days: &Days, knees: &[f64]) -> Vec<Point> {
+    weighed(days, knees).points
+}
+
+/// The posterior over the families and knees, and the evidence of all of them together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weighed {
+    /// Each point with its posterior probability.
+    pub points: Vec<Point>,
+    /// `ln Σ π(family, k) p(data | family, k)`, on the scale of [`Level::log_evidence`]: what a
+    /// curve of another source is weighed against.
+    pub log_evidence: f64,
+}
+
+/// [`posterior`], with the grid's total evidence.
+pub fn weighed(days: &Days, knees: &[f64]) -> Weighed {
     // An S-shaped curve's threshold is believed only where its ceiling shows within the
     // spends tried: one whose knee lies beyond them is a convex guess at spends never seen.
     let highest = days.spend.iter().copied().fold(0.0, f64::max);
@@ -291,7 +306,10 @@ pub fn posterior(days: &Days, knees: &[f64]) -> Vec<Point> {
     if total > 0.0 {
         points.iter_mut().for_each(|p| p.probability /= total);
     }
-    points
+    Weighed {
+        points,
+        log_evidence: best + total.ln(),
+    }
 }
 
 /// The posterior's most probable point.
