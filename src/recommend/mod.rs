@@ -399,9 +399,7 @@ pub fn recommend(
     // curve.
     let worn: Vec<bool> = (0..channels)
         .map(|i| {
-            let high = (0..history.days)
-                .map(|d| history.day(d)[i].spend)
-                .fold(0.0, f64::max);
+            let high = history_high[i];
             let loss = sample
                 .iter()
                 .map(|d| {
@@ -418,8 +416,8 @@ pub fn recommend(
         })
         .collect();
     let model = revenue::fit(account, history, Some(&reference), &worn);
-    let channel_names: Vec<&str> = account.channels.iter().map(|c| c.name.as_str()).collect();
-    warnings.extend(model_notes(&model, history, &channel_names));
+    let names: Vec<&str> = account.channels.iter().map(|c| c.name.as_str()).collect();
+    warnings.extend(model_notes(&model, history, &names));
     let mut model_rng = streams.policy("recommend:revenue");
     for draw in &mut draws {
         model.draw_into(&mut model_rng, draw);
@@ -583,7 +581,6 @@ pub fn recommend(
             }
         })
         .collect();
-    let names: Vec<&str> = account.channels.iter().map(|c| c.name.as_str()).collect();
     let mut actions = actions::actions(&names, &current, &recommended, budget, &account.currency);
     let test_plans = test_plan::test_plans(account, &unscaled, &recommended, &known, first);
     actions.extend(test_plans.iter().map(|plan| actions::Action::Test {
