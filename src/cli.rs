@@ -75,7 +75,8 @@ Account files (TOML; full reference in the README):
   top level   name, daily_budget (tomorrow's), history (the CSV, relative to the account
               file), currency, objective = revenue | profit, target_roas,
               max_daily_change (pacing against the last day's split), seed,
-              policy = saturation-thompson (default) | thompson | discounted-thompson |
+              policy = auto (default: the learner that loses least on the fitted
+              market) | saturation-thompson | thompson | discounted-thompson |
               sliding-window-thompson | epsilon-greedy | ucb | gp-ucb | gp-thompson, or a
               [policy] table with kind and parameters
   [columns]   the CSV's headers: date, channel, spend, impressions, clicks, leads,
@@ -1241,7 +1242,7 @@ fn account_check(
         "name": account.name,
         "currency": account.currency,
         "daily_budget": account.daily_budget,
-        "policy": account.policy.name,
+        "policy": if account.policy_named { account.policy.name.as_str() } else { crate::account::file::AUTO_POLICY },
         "history": {
             "file": account.history.display().to_string(),
             "days": history.days,
@@ -1304,7 +1305,11 @@ fn describe_account(
         history.last_date(),
         money(account.daily_budget),
         account.currency,
-        account.policy.name
+        if account.policy_named {
+            account.policy.name.as_str()
+        } else {
+            crate::account::file::AUTO_POLICY
+        }
     );
     let width = name_width(account.channels.iter().map(|c| c.name.as_str()));
     let _ = writeln!(

@@ -170,6 +170,68 @@ fn in_the_model_family_the_recommendation_reaches_the_optimum() {
     }
 }
 
+/// The learner `recommend` reads a history with is one that does well on the history's own
+/// market: on the market `fit` calibrates from the history (its default 90 days, 100
+/// replications, every learning kind), the chosen learner's mean regret lies within the 95%
+/// interval of the best learner's, in two histories of every kind.
+#[test]
+fn the_policy_recommend_uses_does_well_on_the_fitted_market() {
+    let cases: Vec<(Kind, u64)> = Kind::ALL
+        .iter()
+        .flat_map(|&kind| [(kind, 0), (kind, 1)])
+        .collect();
+    let failures: Vec<String> = cases
+        .par_iter()
+        .filter_map(|&(kind, seed)| {
+            let market = Market::new(kind, seed);
+            let folder = tempfile::tempdir().expect("a temporary folder");
+            let path = write(&market, &rows(&market), folder.path());
+            let account = Account::load(&path).expect("the account loads");
+            let history = account.read_history().expect("the history reads");
+            let settings = budget_bandit::recommend::Settings {
+                draws: 300,
+                seed,
+                plan_days: 0,
+            };
+            let used = budget_bandit::recommend(&account, &history, settings)
+                .expect("a recommendation")
+                .policy;
+            let fitted = budget_bandit::fit::fit(&account, &history).expect("a fit");
+            let mut market = fitted.scenario(&account, 90).expect("the fitted market");
+            market.policies = budget_bandit::policy::PolicySpec::learners();
+            market.replications = 100;
+            let results = budget_bandit::runner::run_scenario(&market, &|| {});
+            let regret = |name: &str| {
+                results
+                    .policies
+                    .iter()
+                    .find(|p| p.spec.name == name)
+                    .map(|p| p.aggregate.regret.interval95())
+                    .expect("the learner ran")
+            };
+            let best = results
+                .policies
+                .iter()
+                .map(|p| (p.spec.name.clone(), p.aggregate.regret.interval95()))
+                .min_by(|a, b| a.1.mean.total_cmp(&b.1.mean))
+                .expect("learners");
+            let chosen = regret(&used);
+            (chosen.mean > best.1.high).then(|| {
+                format!(
+                    "{} seed {seed}: recommend used {used} (regret {:.0}), the best learner is \
+                     {} ({:.0} to {:.0})",
+                    kind.name(),
+                    chosen.mean,
+                    best.0,
+                    best.1.low,
+                    best.1.high
+                )
+            })
+        })
+        .collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
 /// The scores of the first three histories of `kind`, with `variant` applied to their truth.
 fn scores(kind: Kind, variant: impl Fn(Market) -> Market + Sync) -> Vec<Score> {
     (0..3)
@@ -303,13 +365,8 @@ fn print_table(scores: &[&Score]) {
     }
 }
 
-/// One history in detail, for a look at a bad seed: `MESSY=drawn:drift:6 cargo test --release
-/// --test messy_histories one_history -- --ignored --nocapture` prints each channel's true
-/// optimal spend beside the recommendation, its interval and the limit that decided it.
-#[test]
-#[ignore = "a diagnosis of the history named by the MESSY variable"]
-fn one_history() {
-    let spec = std::env::var("MESSY").unwrap_or_else(|_| "drawn:clean:0".to_owned());
+/// The variant, kind and seed a diagnosis names, `variant:kind:seed` (`drawn:drift:6`).
+fn diagnosed(spec: &str) -> (Variant, Kind, u64) {
     let parts: Vec<&str> = spec.split(':').collect();
     let variant = match parts[0] {
         "units" => Variant::InUnits,
@@ -321,6 +378,17 @@ fn one_history() {
         .find(|k| k.name() == parts.get(1).copied().unwrap_or("clean"))
         .expect("a kind of history");
     let seed: u64 = parts.get(2).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (variant, kind, seed)
+}
+
+/// One history in detail, for a look at a bad seed: `MESSY=drawn:drift:6 cargo test --release
+/// --test messy_histories one_history -- --ignored --nocapture` prints each channel's true
+/// optimal spend beside the recommendation, its interval and the limit that decided it.
+#[test]
+#[ignore = "a diagnosis of the history named by the MESSY variable"]
+fn one_history() {
+    let spec = std::env::var("MESSY").unwrap_or_else(|_| "drawn:clean:0".to_owned());
+    let (variant, kind, seed) = diagnosed(&spec);
     let market = variant.market(kind, seed);
     let (best, value) = messy::score::optimum(&market);
     let recommendation = messy::score::recommend_for(&market, seed).expect("a recommendation");
@@ -367,5 +435,59 @@ fn one_history() {
     }
     for warning in &recommendation.warnings {
         println!("  warning: {warning}");
+    }
+}
+
+/// Where the intervals miss, for a look at calibration: `MESSY=drawn:clean cargo test --release
+/// --test messy_histories interval_misses -- --ignored --nocapture` prints, for each of the
+/// kind's histories, every channel whose 90% interval misses its true optimal spend: the
+/// optimum, the interval, the recommendation, the history's highest day and the truth's curve
+/// families, and the note the channel got.
+#[test]
+#[ignore = "a diagnosis of the kind named by the MESSY variable"]
+fn interval_misses() {
+    let spec = std::env::var("MESSY").unwrap_or_else(|_| "drawn:clean".to_owned());
+    let (variant, kind, _) = diagnosed(&spec);
+    let lines: Vec<Vec<String>> = (0..SEEDS)
+        .into_par_iter()
+        .map(|seed| {
+            let market = variant.market(kind, seed);
+            let (best, _) = messy::score::optimum(&market);
+            let recommendation =
+                messy::score::recommend_for(&market, seed).expect("a recommendation");
+            let tolerance = messy::score::COVERAGE_TOLERANCE;
+            recommendation
+                .channels
+                .iter()
+                .zip(&best)
+                .zip(&market.channels)
+                .filter(|((a, o), _)| {
+                    !(a.spend_low - tolerance <= **o && **o <= a.spend_high + tolerance)
+                })
+                .map(|((a, o), channel)| {
+                    let families: Vec<&str> =
+                        channel.campaigns.iter().map(|j| j.curve.family()).collect();
+                    format!(
+                        "seed {seed:>2} {:>12} {:?} θ {:.2} {families:?}: optimal {:>7.0} \
+                         interval [{:>7.0}, {:>7.0}] recommended {:>7.0} high {:>7.0} \
+                         ({:.2}× high) {}: {}",
+                        a.channel,
+                        a.pricing,
+                        channel.delivery,
+                        o,
+                        a.spend_low,
+                        a.spend_high,
+                        a.recommended_spend,
+                        a.history_high,
+                        o / a.history_high.max(1e-9),
+                        a.limit_label(),
+                        a.note
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    for line in lines.iter().flatten() {
+        println!("{line}");
     }
 }

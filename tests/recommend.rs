@@ -254,6 +254,7 @@ fn a_policy_that_ignores_wear_is_told_which_channels_wear() {
         name: "thompson".to_owned(),
         kind: PolicyKind::Thompson(ThompsonParams::default()),
     };
+    myopic.policy_named = true;
     let notes = wear_notes(&myopic);
     assert_eq!(notes.len(), 2, "{notes:?}");
     assert!(
@@ -265,6 +266,56 @@ fn a_policy_that_ignores_wear_is_told_which_channels_wear() {
         "{notes:?}"
     );
     assert!(notes.iter().all(|n| n.contains("'thompson'")), "{notes:?}");
+}
+
+/// With `policy = "auto"` the learner is the one that loses least on the fitted market, and the
+/// output says so with every learner's regret; a named learner that loses beyond the best's
+/// 95% interval is kept, with a note naming the better one.
+#[test]
+fn the_learner_is_chosen_on_the_fitted_market_and_a_named_one_is_kept() {
+    use budget_bandit::policy::epsilon_greedy::EpsilonGreedyParams;
+    use budget_bandit::policy::{PolicyKind, PolicySpec};
+    let scenario = scenario("default", 90);
+    let (account, history) = account_history(&scenario, "epsilon-greedy", 0);
+    assert!(!account.policy_named, "history writes policy = \"auto\"");
+    let auto = recommend_for(&account, &history, 0);
+    let choice = &auto.policy_choice;
+    assert_eq!(choice.candidates.len(), 8);
+    assert_eq!(choice.chosen, choice.candidates[0].policy);
+    assert_eq!(auto.policy, choice.chosen);
+    assert!(
+        choice
+            .candidates
+            .windows(2)
+            .all(|w| w[0].replications > w[1].replications
+                || (w[0].replications == w[1].replications && w[0].regret <= w[1].regret)),
+        "{choice:?}"
+    );
+    assert!(
+        choice.reason.contains("loses least of 8 learners"),
+        "{}",
+        choice.reason
+    );
+    assert_eq!(choice.recent_split.as_ref().unwrap().policy, "recent-split");
+    let mut named = account.clone();
+    named.policy = PolicySpec {
+        name: "epsilon-greedy".to_owned(),
+        kind: PolicyKind::EpsilonGreedy(EpsilonGreedyParams::default()),
+    };
+    named.policy_named = true;
+    let kept = recommend_for(&named, &history, 0);
+    assert_eq!(kept.policy, "epsilon-greedy");
+    assert!(kept.policy_choice.named);
+    let notes: Vec<&String> = kept
+        .warnings
+        .iter()
+        .filter(|w| w.starts_with("policy 'epsilon-greedy' loses more than"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{:?}", kept.warnings);
+    assert!(
+        notes[0].contains(&format!("'{}'", choice.chosen)),
+        "{notes:?}"
+    );
 }
 
 /// A channel whose return steps down is read from the step on: on `shock`, search converts at

@@ -91,13 +91,15 @@ fn the_schemas_are_valid_draft_7_schemas() {
         assert!(jsonschema::meta::is_valid(&schema), "{}", kind.as_str());
         assert_eq!(schema["additionalProperties"], false);
     }
-    // The kinds an account's policy may name are the enum's own, less those that do not learn.
+    // The kinds an account's policy may name are "auto" and the enum's own, less those that do
+    // not learn.
     let kinds = |kind: FileKind, pointer: &str| -> Vec<Value> {
         let schema: Value = serde_json::from_str(&json(kind)).unwrap();
         schema.pointer(pointer).unwrap().as_array().unwrap().clone()
     };
     let mut learning = kinds(FileKind::Scenario, "/definitions/PolicyKind/enum");
     learning.retain(|kind| kind != "fixed" && kind != "oracle");
+    learning.insert(0, Value::from("auto"));
     assert_eq!(
         kinds(FileKind::Account, "/definitions/AccountPolicy/anyOf/0/enum"),
         learning

@@ -62,9 +62,9 @@ use std::path::{Path, PathBuf};
 /// marks the file (and the CSV beside it) as one it may replace.
 pub const ACCOUNT_FILE_MARK: &str = "# Account file written by `budget-bandit history`";
 
-/// The policy the account file names for `recommend`: the learner that fits diminishing
-/// returns (the README's choice for a budget split across channels).
-pub const RECOMMENDING_POLICY: &str = "saturation-thompson";
+/// The policy the account file names for `recommend`: `auto`, the learner that loses least on
+/// a market fitted to the history (see [`crate::recommend::choice`]).
+pub const RECOMMENDING_POLICY: &str = crate::account::file::AUTO_POLICY;
 
 /// The Monday the default start date is counted from.
 const FIRST_MONDAY: (i64, u32, u32) = (2026, 1, 5);

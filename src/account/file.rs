@@ -8,7 +8,7 @@
 //! objective = "revenue"           # or "profit", with target_roas
 //! max_daily_change = 0.2          # pacing against the last day's split (optional)
 //! history = "shop.csv"            # the daily CSV, relative to this file
-//! policy = "saturation-thompson"  # or a [policy] table with kind and parameters
+//! policy = "auto"                 # or a learner: "thompson", ..., or a [policy] table
 //!
 //! [columns]                       # optional: the CSV's headers, when they differ
 //! spend = "Cost"
@@ -61,6 +61,9 @@ use toml::Spanned;
 /// channel's highest day in the history.
 pub const DEFAULT_EXTRAPOLATION: f64 = 1.5;
 
+/// The `policy` that leaves the choice of learner to `recommend` (also the default).
+pub const AUTO_POLICY: &str = "auto";
+
 /// A validated account.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Account {
@@ -74,8 +77,12 @@ pub struct Account {
     pub objective: Objective,
     /// Floors, caps (in money) and the pacing rule.
     pub constraints: Constraints,
-    /// The learning policy whose posterior is read.
+    /// The learning policy whose posterior is read: the one the file names, or, where it names
+    /// none or `"auto"`, saturation Thompson sampling until `recommend` chooses among the
+    /// learners by simulating the account's fitted market (see [`crate::recommend::choice`]).
     pub policy: PolicySpec,
+    /// Whether the file names its policy (`false` for `"auto"` or no `policy` field).
+    pub policy_named: bool,
     /// The history CSV, resolved against the account file's folder.
     pub history: PathBuf,
     /// The history's headers.
@@ -175,13 +182,11 @@ pub(crate) struct RawAccount {
     /// channel, spend, the paid units and conversions, and revenue (see `[columns]`).
     #[schemars(with = "String", transform = not_blank)]
     history: Spanned<String>,
-    /// The learning policy that reads the history: a kind's name, or a `[policy]` table with
-    /// `kind` and its parameters as in scenarios. Default: `saturation-thompson`.
+    /// The learning policy that reads the history: `"auto"` (the default: `recommend`
+    /// simulates a market fitted to the history and takes the learner that loses least), a
+    /// kind's name, or a `[policy]` table with `kind` and its parameters as in scenarios.
     #[serde(default)]
-    #[schemars(
-        with = "AccountPolicy",
-        extend("default" = RawPolicyKind::SaturationThompson.as_str())
-    )]
+    #[schemars(with = "AccountPolicy", extend("default" = AUTO_POLICY))]
     policy: Option<Spanned<toml::Value>>,
     /// The history CSV's headers where they differ from the defaults (`spend = "Cost"`).
     #[serde(default)]
@@ -311,9 +316,11 @@ impl JsonSchema for AccountPolicy {
             .filter(|kind| kind.learns())
             .map(|kind| kind.as_str())
             .collect();
+        let mut names = vec![AUTO_POLICY];
+        names.extend(learning.iter().copied());
         json_schema!({
             "anyOf": [
-                { "type": "string", "enum": learning },
+                { "type": "string", "enum": names },
                 {
                     "allOf": [
                         generator.subschema_for::<RawPolicy>(),
@@ -433,7 +440,7 @@ impl Account {
             objective,
             Allocation::Proportional,
         )?;
-        let policy = Account::policy(&check, raw.policy.as_ref(), &names)?;
+        let (policy, policy_named) = Account::policy(&check, raw.policy.as_ref(), &names)?;
         let columns = Account::columns(&check, raw.columns.as_ref())?;
         let campaigns = Account::campaigns(
             &check,
@@ -448,6 +455,7 @@ impl Account {
             objective,
             constraints,
             policy,
+            policy_named,
             history,
             columns,
             campaigns,
@@ -461,23 +469,27 @@ impl Account {
         })
     }
 
-    /// The learning policy: a kind's name, or a `[policy]` table with its parameters.
+    /// The learning policy and whether the file names it: a kind's name, or a `[policy]` table
+    /// with its parameters; `"auto"` or nothing leaves the choice to `recommend`.
     fn policy(
         check: &Checker<'_>,
         raw: Option<&Spanned<toml::Value>>,
         names: &[String],
-    ) -> Result<PolicySpec, ScenarioError> {
-        let Some(raw) = raw else {
-            return Ok(PolicySpec {
-                name: "saturation-thompson".into(),
-                kind: PolicyKind::SaturationThompson(Default::default()),
-            });
+    ) -> Result<(PolicySpec, bool), ScenarioError> {
+        let auto = PolicySpec {
+            name: "saturation-thompson".into(),
+            kind: PolicyKind::SaturationThompson(Default::default()),
         };
-        let learning = "a learning policy: \"saturation-thompson\" (the default), \"thompson\", \
-                        \"epsilon-greedy\", \"ucb\", \"discounted-thompson\", \
+        let Some(raw) = raw else {
+            return Ok((auto, false));
+        };
+        let learning = "\"auto\" (the default: the learner that loses least on a market \
+                        fitted to the history) or a learning policy: \"saturation-thompson\", \
+                        \"thompson\", \"epsilon-greedy\", \"ucb\", \"discounted-thompson\", \
                         \"sliding-window-thompson\", \"gp-ucb\" or \"gp-thompson\", or a \
                         [policy] table with `kind` and its parameters";
         let spec = match raw.get_ref() {
+            toml::Value::String(kind) if kind.trim() == AUTO_POLICY => return Ok((auto, false)),
             toml::Value::String(kind) => {
                 let parsed = RawPolicyKind::deserialize(serde::de::value::StrDeserializer::<
                     serde::de::value::Error,
@@ -510,7 +522,7 @@ impl Account {
                 ),
             );
         }
-        Ok(spec)
+        Ok((spec, true))
     }
 
     /// `[channel_of]` in the file's order (a TOML table is read sorted, so its entries are
@@ -660,6 +672,15 @@ lag = { mean_days = 1.0, max_days = 5 }
         assert_eq!(account.constraints.bounds.high, [1000.0, 600.0]);
         assert_eq!(account.constraints.max_daily_change, Some(0.2));
         assert_eq!(account.policy.kind.as_str(), "saturation-thompson");
+        assert!(
+            !account.policy_named,
+            "no policy: recommend chooses the learner"
+        );
+        for (line, named) in [("policy = \"auto\"", false), ("policy = \"ucb\"", true)] {
+            let source = SHOP.replace("max_daily_change = 0.2", line);
+            let account = Account::from_toml("shop.toml", &source, Path::new("")).unwrap();
+            assert_eq!(account.policy_named, named, "{line}");
+        }
         assert!(account.channels[1].freeze);
         assert_eq!(account.channels[1].lag.as_ref().unwrap().max_days, 5);
         assert_eq!(account.campaigns.channel_of.len(), 2);

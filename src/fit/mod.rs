@@ -42,8 +42,10 @@
 //!
 //! The scenario carries the account's budget, objective, floors, caps, pacing, lags and weekday
 //! multipliers (with them, `cvr` is the base rate: the history's rate divided by the
-//! multipliers' spend-weighted mean over its days), and compares the learning policies with a fixed split at the account's recent shares (its
-//! baseline: what the account runs today) and the oracle of the fitted market.
+//! multipliers' spend-weighted mean over its days), and compares every learning policy (those
+//! `recommend` races, see [`crate::recommend::choice`]) with a fixed split at the account's
+//! recent shares (its baseline: what the account runs today) and the oracle of the fitted
+//! market.
 
 use crate::account::date::Date;
 use crate::account::file::Account;
@@ -498,9 +500,11 @@ impl Fit {
                 );
             }
         }
-        let _ = writeln!(text, "\n[[policies]]\nkind = \"saturation-thompson\"");
-        let _ = writeln!(text, "\n[[policies]]\nkind = \"thompson\"");
-        let _ = writeln!(text, "\n[[policies]]\nkind = \"epsilon-greedy\"");
+        // Every learner, as `recommend` races them on this market (see
+        // [`crate::recommend::choice`]).
+        for learner in crate::policy::PolicySpec::learners() {
+            let _ = writeln!(text, "\n[[policies]]\nkind = \"{}\"", learner.kind.as_str());
+        }
         let shares: Vec<String> = account
             .channels
             .iter()

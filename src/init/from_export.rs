@@ -348,7 +348,7 @@ pub fn account_text(survey: &ExportSurvey, name: &str, history: &str, origin: &s
     );
     let _ = writeln!(text, "history = {}", quoted(history));
     text.push_str(
-        "policy = \"saturation-thompson\"  # the learner that reads the history\n\
+        "policy = \"auto\"                 # the learner that reads the history: the one that loses least on a market fitted to it\n\
          # max_daily_change = 0.2         # pacing: no channel moves more than 20% of the budget a day\n\
          # objective = \"profit\"           # spend only what pays, with target_roas = 2.5\n",
     );

@@ -221,6 +221,32 @@ impl PolicySpec {
         .collect()
     }
 
+    /// Every learning kind with its default parameters, in the order `recommend` lists them:
+    /// the candidates it weighs on an account's fitted market (see
+    /// [`crate::recommend::choice`]).
+    pub fn learners() -> Vec<PolicySpec> {
+        [
+            PolicyKind::SaturationThompson(saturation_thompson::SaturationThompsonParams::default()),
+            PolicyKind::Thompson(thompson::ThompsonParams::default()),
+            PolicyKind::DiscountedThompson(
+                discounted_thompson::DiscountedThompsonParams::default(),
+            ),
+            PolicyKind::SlidingWindowThompson(
+                sliding_window_thompson::SlidingWindowParams::default(),
+            ),
+            PolicyKind::EpsilonGreedy(epsilon_greedy::EpsilonGreedyParams::default()),
+            PolicyKind::Ucb(ucb::UcbParams::default()),
+            PolicyKind::GpUcb(gp::GpParams::default()),
+            PolicyKind::GpThompson(gp::GpParams::default()),
+        ]
+        .into_iter()
+        .map(|kind| PolicySpec {
+            name: kind.as_str().to_owned(),
+            kind,
+        })
+        .collect()
+    }
+
     /// A fresh policy for one replication of `scenario`.
     pub fn build(&self, scenario: &Scenario) -> Box<dyn Policy> {
         match &self.kind {

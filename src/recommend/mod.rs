@@ -1,16 +1,18 @@
 //! Tomorrow's split from a real account's history, with its uncertainty.
 //!
-//! The account's learning policy is shown the history day by day, exactly as in simulation
-//! (see [`crate::account::replay`]), and each channel's revenue curve is fitted to the
-//! history's days (see [`revenue`]: two curve families and the policy's own curve weighed by
+//! The account's learning policy (saturation Thompson sampling unless the account names
+//! another) is shown the history day by day, exactly as in simulation (see
+//! [`crate::account::replay`]), and each channel's revenue curve is fitted to the history's
+//! days (see [`revenue`]: six curve families and the policy's own curve weighed by
 //! how well each explains the revenue, the days' demand, the channels' weekdays, recent days
 //! weighing more where the history drifted). Their joint posterior then answers four questions
 //! for tomorrow, with `M` joint posterior draws `R^m` of every channel's curve:
 //!
 //! - **`recommended_spend`**: the split that maximises the posterior expected objective,
 //!   `argmax_s (1/M) Σ_m V(R^m, s)` under tomorrow's bounds (see [`mean_curve`]);
-//! - **`explore_spend`**: the policy's own randomised split for tomorrow (a Thompson draw), for
-//!   an account that keeps learning;
+//! - **`explore_spend`**: the learner's own randomised split for tomorrow, for an account that
+//!   keeps learning: the policy the account names, or with `policy = "auto"` the learner that
+//!   loses least on a market fitted to the history (see [`choice`]);
 //! - **`spend_low` / `spend_high`**: the 5% and 95% quantiles of each channel's spend in the
 //!   optimal splits of the single draws, `argmax_s V(R^m, s)`: a 90% credible interval of the
 //!   optimal spend;
@@ -55,6 +57,7 @@
 //! brand", "Pause snapchat"; see [`actions`]), which the table and the report show first.
 
 pub mod actions;
+pub mod choice;
 pub mod limits;
 pub mod mean_curve;
 pub mod output;
@@ -242,6 +245,9 @@ pub struct Recommendation {
     pub policy: String,
     /// Whose posterior the recommendation reads.
     pub posterior: String,
+    /// How the learning policy was chosen: the learners' regret on a market fitted to the
+    /// history.
+    pub policy_choice: choice::PolicyChoice,
     /// The first day of the history.
     pub first_date: String,
     /// The last day of the history.
@@ -318,6 +324,8 @@ pub fn recommend(
         warnings.push(note);
     }
     let fitted = fit(account, history)?;
+    let (policy_choice, learner) = choice::choose(&fitted, account)?;
+    warnings.extend(policy_choice.note.clone());
     let market = fitted.scenario(account, history.days.clamp(1, 100_000))?;
     let mut learned = replay(account, history, &market);
     let channels = account.channels.len();
@@ -480,10 +488,21 @@ pub fn recommend(
         bounds: &bounds,
         truth: None,
     };
-    let mut policy_rng = streams.policy(&account.policy.name);
-    learned
-        .policy
-        .allocate(&day, &learned.observations, &mut policy_rng, &mut explore);
+    // The learner explores: where it is not the posterior's reader, it is shown the history
+    // too.
+    let mut policy_rng = streams.policy(&learner.name);
+    if learner.name == account.policy.name {
+        learned
+            .policy
+            .allocate(&day, &learned.observations, &mut policy_rng, &mut explore);
+    } else {
+        let mut explorer = account.clone();
+        explorer.policy = learner.clone();
+        let mut explored = replay(&explorer, history, &market);
+        explored
+            .policy
+            .allocate(&day, &explored.observations, &mut policy_rng, &mut explore);
+    }
     project(&mut explore, &bounds, budget, objective.spends_all());
 
     let mut even = vec![budget / channels as f64; channels];
@@ -637,8 +656,9 @@ pub fn recommend(
     Ok(Recommendation {
         account: account.name.clone(),
         currency: account.currency.clone(),
-        policy: account.policy.name.clone(),
+        policy: learner.name.clone(),
         posterior,
+        policy_choice,
         first_date: fitted.first_date.clone(),
         last_date: first.plus(-1).to_string(),
         history_days: full_days,

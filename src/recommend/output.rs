@@ -231,7 +231,9 @@ pub fn table(recommendation: &Recommendation) -> String {
     text.push('\n');
     let _ = writeln!(
         text,
-        "{}: split for {} of {} {} ({} objective), from {} days of history ({} to {}), policy {}",
+        "{}: split for {} of {} {} ({} objective), from {} days of history ({} to {})\n\
+         policy {}: {}\n\
+         posterior: {}",
         r.account,
         r.date,
         money(r.daily_budget),
@@ -240,6 +242,8 @@ pub fn table(recommendation: &Recommendation) -> String {
         r.history_days,
         r.first_date,
         r.last_date,
+        r.policy,
+        r.policy_choice.reason,
         r.posterior
     );
     let width = name_width(r.channels.iter().map(|c| c.channel.as_str()));

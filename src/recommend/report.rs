@@ -728,25 +728,59 @@ pub fn page(recommendation: &Recommendation, charts: &[InlineChart]) -> String {
             let _ = writeln!(page, "{}", figure(chart));
         }
     }
-    let posterior = if r.posterior == r.policy {
-        "its posterior".to_owned()
-    } else {
-        format!("the posterior of {}", escape(&r.posterior))
-    };
     let _ = writeln!(
         page,
         "<h2>Method</h2>\n<p class=\"muted\">The history was replayed day by day through the \
-         policy {policy}; the recommendation reads {posterior} in {draws} joint draws (seed \
-         {seed}): each channel's curve is weighed between the policy's, learned from the paid \
-         units, and curves fitted to the channel's revenue (exponential and hyperbolic, with \
-         the days' demand, the weekdays and more weight on recent days where the history \
-         drifted), by how well each explains the history's days.</p>",
+         learners. The recommendation reads the posterior of {posterior} in {draws} joint draws \
+         (seed {seed}): each channel's curve is weighed between the policy's, learned from the \
+         paid units, and curves fitted to the channel's revenue (six families, concave and \
+         S-shaped, with the days' demand, the weekdays, steps in a channel's return and more \
+         weight on recent days where the history drifted), by how well each explains the \
+         history's days. The explore split is the learner {policy}'s own for tomorrow.</p>",
         policy = escape(&r.policy),
+        posterior = escape(&r.posterior),
         draws = r.draws,
         seed = r.seed,
     );
+    policy_table(&mut page, r);
     page += "</body></html>\n";
     page
+}
+
+/// The learners on the market fitted to the history, and why the policy was chosen.
+fn policy_table(page: &mut String, r: &Recommendation) {
+    let choice = &r.policy_choice;
+    let currency = escape(&r.currency);
+    let _ = writeln!(
+        page,
+        "<h3>Which learner explores</h3>\n<p class=\"muted\">Policy {}: {}. Each \
+         learner ran on a market fitted to the history ({} days, the account's budget and \
+         limits); regret is the expected revenue it lost against the best split of that market, \
+         with its 95% interval. A learner far behind after a few replications left the \
+         race.</p>\n<table><tr><th>learner</th><th>regret ({currency}, 95% interval)</th>\
+         <th>revenue over {days} days ({currency})</th><th>replications</th></tr>",
+        escape(&choice.chosen),
+        escape(&choice.reason),
+        choice.days,
+        days = choice.days,
+    );
+    for candidate in choice.candidates.iter().chain(&choice.recent_split) {
+        let _ = writeln!(
+            page,
+            "<tr><td class=\"name\">{}{}</td><td>{} ± {}</td><td>{}</td><td>{}</td></tr>",
+            escape(&candidate.policy),
+            if candidate.policy == choice.chosen {
+                " (explores)"
+            } else {
+                ""
+            },
+            money(candidate.regret),
+            money(candidate.regret_half_width),
+            money(candidate.revenue),
+            candidate.replications,
+        );
+    }
+    page.push_str("</table>\n");
 }
 
 /// The plan of `recommend --days N`, one row a day and one column a channel, with the day's
@@ -919,6 +953,25 @@ mod tests {
             currency: "EUR".to_owned(),
             policy: "saturation-thompson".to_owned(),
             posterior: "saturation-thompson".to_owned(),
+            policy_choice: crate::recommend::choice::PolicyChoice {
+                chosen: "saturation-thompson".to_owned(),
+                named: false,
+                reason: "it loses least of 2 learners on a market fitted to the history".to_owned(),
+                days: 90,
+                candidates: ["saturation-thompson", "<thompson>"]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, name)| crate::recommend::choice::Candidate {
+                        policy: (*name).to_owned(),
+                        regret: 1000.0 * (i + 1) as f64,
+                        regret_half_width: 100.0,
+                        revenue: 90_000.0,
+                        replications: 20,
+                    })
+                    .collect(),
+                recent_split: None,
+                note: None,
+            },
             first_date: "2025-01-01".to_owned(),
             last_date: "2025-03-01".to_owned(),
             history_days: 60,
@@ -1001,7 +1054,10 @@ mod tests {
         assert!(at("<h2>What to do tomorrow</h2>") < at("<h2>Channels</h2>"));
         assert!(html.contains("<li>Pause &lt;display&gt; (was 300 EUR/day)</li>"));
         assert!(at("<h2>Method</h2>") > at("<h2>Expected tomorrow</h2>"));
-        assert!(html.contains("replayed day by day through the policy saturation-thompson"));
+        assert!(html.contains("The explore split is the learner saturation-thompson"));
+        assert!(at("<h3>Which learner explores</h3>") > at("<h2>Method</h2>"));
+        assert!(html.contains("<td class=\"name\">saturation-thompson (explores)</td>"));
+        assert!(html.contains("<td class=\"name\">&lt;thompson&gt;</td><td>2,000 ± 100</td>"));
         assert!(!html.contains("<h2>Plan"), "no plan, no table");
         r.plan = (0..3)
             .map(|k| crate::recommend::PlanDay {
