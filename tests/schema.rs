@@ -289,10 +289,14 @@ fn the_schema_refuses_documented_mistakes_as_budget_bandit_does() {
         ("no history", "history = \"history.csv\"", ""),
         (
             "a policy that learns nothing",
-            "\"saturation-thompson\"",
-            "\"fixed\"",
+            "policy = \"auto\"",
+            "policy = \"fixed\"",
         ),
-        ("an unknown policy", "\"saturation-thompson\"", "\"greedy\""),
+        (
+            "an unknown policy",
+            "policy = \"auto\"",
+            "policy = \"greedy\"",
+        ),
         ("an unknown pricing model", "\"cpc\"", "\"cpx\""),
         (
             "pacing of 0",

@@ -309,7 +309,10 @@ pub fn account_text(survey: &ExportSurvey, name: &str, history: &str, origin: &s
          #\n\
          # The export: {platform}, {delimiter}-separated{decimal}{order}; {days} days from \
          {first} to {last}, {campaigns} campaigns, {spent} spent{summary}.",
-        platform = survey.platform.label(),
+        platform = match survey.platform {
+            Platform::Other => "columns of no known ad platform",
+            platform => platform.label(),
+        },
         delimiter = match survey.delimiter {
             '\t' => "tab".to_owned(),
             ';' => "semicolon".to_owned(),
@@ -329,7 +332,11 @@ pub fn account_text(survey: &ExportSurvey, name: &str, history: &str, origin: &s
         campaigns = survey.campaigns.len(),
         spent = thousands(spent, 2),
         summary = if survey.summary_rows > 0 {
-            format!(" ({} total rows skipped)", survey.summary_rows)
+            format!(
+                " ({} total row{} skipped)",
+                survey.summary_rows,
+                if survey.summary_rows == 1 { "" } else { "s" }
+            )
         } else {
             String::new()
         },
@@ -348,7 +355,7 @@ pub fn account_text(survey: &ExportSurvey, name: &str, history: &str, origin: &s
     );
     let _ = writeln!(text, "history = {}", quoted(history));
     text.push_str(
-        "policy = \"auto\"                 # the learner that reads the history: the one that loses least on a market fitted to it\n\
+        "policy = \"auto\"                 # the learner that loses least on a market fitted to the history explores; or name one\n\
          # max_daily_change = 0.2         # pacing: no channel moves more than 20% of the budget a day\n\
          # objective = \"profit\"           # spend only what pays, with target_roas = 2.5\n",
     );
@@ -456,20 +463,88 @@ pub fn write_from_export(export: &Path, name: Option<&Path>) -> Result<PathBuf, 
 }
 
 /// The export's path as the account file at `file` names it: relative to the account file's
-/// folder when the export is in it or below it, absolute otherwise.
+/// folder (with `..` where the export lies beside it and that folder exists), absolute where
+/// the two share no folder but the root.
 fn relative(export: &Path, file: &Path) -> String {
-    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let export = absolute(export);
-    let folder = absolute(file.parent().unwrap_or(Path::new("")));
-    match export.strip_prefix(&folder) {
-        Ok(inside) => inside.to_string_lossy().replace('\\', "/"),
-        Err(_) => export.to_string_lossy().into_owned(),
+    use std::ffi::OsString;
+    use std::path::Component;
+    // Absolute and without `.` or `..`, lexically (the export need not be reached through
+    // links the way it was named): the root, then the folders' names.
+    let normal = |p: &Path| -> Vec<OsString> {
+        let absolute = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let mut parts: Vec<OsString> = Vec::new();
+        for part in absolute.components() {
+            match part {
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    if parts.len() > 1 {
+                        parts.pop();
+                    }
+                }
+                other => parts.push(other.as_os_str().to_os_string()),
+            }
+        }
+        parts
+    };
+    let folder = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let (export_parts, folder_parts) = (normal(export), normal(folder));
+    let shared = export_parts
+        .iter()
+        .zip(&folder_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    // Only the root in common: the absolute path. Otherwise relative, so that the account
+    // file and its history move together; with `..` only from a folder that exists (the
+    // system resolves `..` through it).
+    let climbs = folder_parts.len() > shared;
+    if shared < 2 || (climbs && !folder.is_dir()) {
+        let path: PathBuf = export_parts.iter().collect();
+        return path.to_string_lossy().into_owned();
     }
+    let mut parts: Vec<String> = vec!["..".to_owned(); folder_parts.len() - shared];
+    parts.extend(
+        export_parts[shared..]
+            .iter()
+            .map(|c| c.to_string_lossy().into_owned()),
+    );
+    parts.join("/")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The history is named from the account file's folder: inside it as a plain relative
+    /// path, beside it with `..`, and only outside any shared folder as an absolute path.
+    #[test]
+    fn the_history_is_named_relative_to_the_account_file() {
+        let temporary = tempfile::tempdir().unwrap();
+        let base = temporary.path();
+        std::fs::create_dir(base.join("work")).unwrap();
+        let file = base.join("work").join("shop.toml");
+        assert_eq!(relative(&base.join("work/ads.csv"), &file), "ads.csv");
+        assert_eq!(relative(&base.join("work/in/ads.csv"), &file), "in/ads.csv");
+        assert_eq!(
+            relative(&base.join("work/../exports/./ads.csv"), &file),
+            "../exports/ads.csv"
+        );
+        assert_eq!(
+            relative(Path::new("ads.csv"), Path::new("shop.toml")),
+            "ads.csv"
+        );
+        assert_eq!(
+            relative(Path::new("../ads.csv"), Path::new("shop.toml")),
+            "../ads.csv"
+        );
+        assert_eq!(relative(Path::new("/ads.csv"), &file), "/ads.csv");
+        // From a folder not made yet, `..` cannot be resolved: the absolute path.
+        let unmade = base.join("later").join("shop.toml");
+        let absolute = base.join("exports/ads.csv").to_string_lossy().into_owned();
+        assert_eq!(relative(&base.join("exports/ads.csv"), &unmade), absolute);
+    }
 
     #[test]
     fn shared_beginnings_stop_at_a_separator() {

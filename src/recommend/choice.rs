@@ -34,8 +34,12 @@
 //! - A named policy is kept, as reader and learner; where `R̄_named > R̄_b + h_b` (outside the
 //!   best's interval), a note names the learner that loses less and by how much.
 //!
-//! The choice is deterministic: the replications' streams derive from the account's seed, so
-//! the same account and history choose the same learner on every machine and thread count.
+//! Where other learners' intervals overlap the best one's, the output says they are tied with
+//! it: the race found no clear winner among them, and the best is the one that lost least.
+//!
+//! The choice is deterministic: the replications' streams derive from the recommendation's
+//! seed (the account's `seed`, or `--seed`), so the same account and history choose the same
+//! learner on every machine and thread count.
 
 use crate::account::file::Account;
 use crate::error::ScenarioError;
@@ -43,6 +47,7 @@ use crate::fit::Fit;
 use crate::output::table::thousands;
 use crate::policy::PolicySpec;
 use crate::runner::run_scenario;
+use crate::scenario::MAX_SEED;
 use crate::scenario::Scenario;
 use crate::stats::RunningStats;
 use serde::Serialize;
@@ -145,8 +150,10 @@ fn round(market: &Scenario, policies: Vec<PolicySpec>, replications: u64, seed: 
 pub fn choose(
     fitted: &Fit,
     account: &Account,
+    seed: u64,
 ) -> Result<(PolicyChoice, PolicySpec), ScenarioError> {
-    let market = fitted.scenario(account, CHOICE_DAYS)?;
+    let mut market = fitted.scenario(account, CHOICE_DAYS)?;
+    market.seed = seed & MAX_SEED;
     let recent = market
         .policies
         .iter()
@@ -180,7 +187,7 @@ pub fn choose(
     if staying.len() > 1 {
         let specs = staying.iter().map(|&i| tallies[i].spec.clone()).collect();
         // Independent streams for the second round: another seed, within the seeds' range.
-        let seed = (market.seed ^ 0x5eed_0fc4_01ce) & (u64::MAX >> 1);
+        let seed = (market.seed ^ 0x5eed_0fc4_01ce) & MAX_SEED;
         let second = round(&market, specs, CHOICE_REPLICATIONS - FIRST_ROUND, seed);
         for (&i, more) in staying.iter().zip(second) {
             tallies[i].regret.merge(&more.regret);
@@ -188,14 +195,24 @@ pub fn choose(
         }
     }
     let mut candidates: Vec<Candidate> = tallies.iter().map(Tally::candidate).collect();
-    // Order by regret, a learner that stayed in the race before one that left it.
-    candidates.sort_by(|a, b| {
-        b.replications
-            .cmp(&a.replications)
-            .then(a.regret.total_cmp(&b.regret))
-    });
-    let best = candidates[0].clone();
+    candidates.sort_by(|a, b| a.regret.total_cmp(&b.regret));
+    // The best of those that finished the race.
+    let finished = candidates.iter().map(|c| c.replications).max().unwrap_or(0);
+    let best = candidates
+        .iter()
+        .find(|c| c.replications == finished)
+        .cloned()
+        .expect("a learner finished the race");
     let reach = best.regret + best.regret_half_width;
+    // Learners whose intervals overlap the best one's: no clear winner among them.
+    let tied: Vec<&Candidate> = candidates
+        .iter()
+        .filter(|c| {
+            c.policy != best.policy
+                && c.replications == finished
+                && c.regret - c.regret_half_width <= reach
+        })
+        .collect();
     let held = if account.policy_named {
         candidates
             .iter()
@@ -213,23 +230,35 @@ pub fn choose(
             thousands(c.regret_half_width, 0)
         )
     };
+    let ties = if tied.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = tied
+            .iter()
+            .map(|c| format!("'{}' ({})", c.policy, versus(c)))
+            .collect();
+        format!(
+            "; within the 95% intervals it is tied with {}, and of those it lost least",
+            names.join(", ")
+        )
+    };
     let reason = if !account.policy_named {
         format!(
-            "it loses least of {count} learners on a market fitted to the history: {} \
-             ({} replications)",
+            "it explores, as the learner that loses least of {count} on a market fitted to \
+             the history: {} ({} replications){ties}",
             versus(&best),
             best.replications
         )
     } else if held.policy == best.policy {
         format!(
-            "named by the account; it also loses least of {count} learners on a market fitted \
-             to the history: {}",
+            "named by the account, it reads the history and explores; it also loses least of \
+             {count} learners on a market fitted to the history: {}{ties}",
             versus(&best)
         )
     } else {
         format!(
-            "named by the account; on a market fitted to the history it has {}, the best \
-             learner ({}) {}",
+            "named by the account, it reads the history and explores; on a market fitted to \
+             the history it has {}, the best learner ('{}') {}",
             versus(&held),
             best.policy,
             versus(&best)
@@ -238,11 +267,13 @@ pub fn choose(
     let note = (held.regret > reach).then(|| {
         format!(
             "policy '{}' loses more than '{}' on a market fitted to this history ({} against \
-             {}); policy = \"auto\" lets recommend take the learner that loses least",
+             {}); with policy = \"auto\", '{}' would explore and the split would read \
+             saturation-thompson's posterior",
             held.policy,
             best.policy,
             versus(&held),
-            versus(&best)
+            versus(&best),
+            best.policy
         )
     });
     let spec = tallies

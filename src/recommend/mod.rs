@@ -324,7 +324,7 @@ pub fn recommend(
         warnings.push(note);
     }
     let fitted = fit(account, history)?;
-    let (policy_choice, learner) = choice::choose(&fitted, account)?;
+    let (policy_choice, learner) = choice::choose(&fitted, account, settings.seed)?;
     warnings.extend(policy_choice.note.clone());
     let market = fitted.scenario(account, history.days.clamp(1, 100_000))?;
     let mut learned = replay(account, history, &market);

@@ -233,7 +233,7 @@ pub fn table(recommendation: &Recommendation) -> String {
         text,
         "{}: split for {} of {} {} ({} objective), from {} days of history ({} to {})\n\
          policy {}: {}\n\
-         posterior: {}",
+         the split reads: {}{}",
         r.account,
         r.date,
         money(r.daily_budget),
@@ -244,7 +244,12 @@ pub fn table(recommendation: &Recommendation) -> String {
         r.last_date,
         r.policy,
         r.policy_choice.reason,
-        r.posterior
+        r.posterior,
+        if r.policy_choice.named {
+            ""
+        } else {
+            " (the best reader of a long history; the learner above gives the explore column)"
+        }
     );
     let width = name_width(r.channels.iter().map(|c| c.channel.as_str()));
     let _ = writeln!(

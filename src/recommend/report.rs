@@ -4,7 +4,7 @@
 //! | file stem | what it shows |
 //! |---|---|
 //! | `response` | per channel, the posterior expected daily revenue against daily spend with its 90% band, the history's days as dots, the current and recommended spends and the 90% interval of the optimal spend |
-//! | `split` | per channel, ranked by recommended spend, the current and recommended daily spends, the 90% interval of the optimal spend as a whisker and the policy's explore spend |
+//! | `split` | per channel, ranked by recommended spend, the current and recommended daily spends, the 90% interval of the optimal spend as a whisker and the learner's explore spend |
 //!
 //! **Response panels.** One panel per channel, as many columns as give the largest panels of
 //! about [`PANEL_ASPECT`] (width / height) ([`grid`]). The spend axis reaches [`SPEND_SPAN`]
@@ -442,8 +442,8 @@ impl Split<'_> {
                 ("recommended".into(), Mark::Swatch(ACCENT_COLOUR)),
                 ("90% interval of".into(), Mark::Line(BLACK, Stroke::Solid)),
                 ("the optimal spend".into(), Mark::Blank),
-                ("explore (the policy's".into(), Mark::Dot(EXPLORE_COLOUR)),
-                ("own draw)".into(), Mark::Blank),
+                ("explore (the learner's".into(), Mark::Dot(EXPLORE_COLOUR)),
+                ("own split)".into(), Mark::Blank),
             ],
         )
     }
@@ -658,7 +658,7 @@ pub fn page(recommendation: &Recommendation, charts: &[InlineChart]) -> String {
          single posterior draw puts the channel within the budget alone, what the data say; \
          <em>limited by</em> names the limit that decided the recommended spend where one did \
          (the account's floor or cap, a freeze, pacing, the hold of unknown returns, or the cap \
-         at extrapolation_factor times the history's highest day); explore is the policy's own \
+         at extrapolation_factor times the history's highest day); explore is the learner's own \
          randomised split, for an account that keeps learning.</p>\n\
          <table><tr><th>channel</th><th>current ({currency})</th>\
          <th>recommended ({currency})</th><th>change</th><th>optimal spend, 90% interval</th>\
@@ -755,16 +755,19 @@ fn policy_table(page: &mut String, r: &Recommendation) {
         page,
         "<h3>Which learner explores</h3>\n<p class=\"muted\">Policy {}: {}. Each \
          learner ran on a market fitted to the history ({} days, the account's budget and \
-         limits); regret is the expected revenue it lost against the best split of that market, \
-         with its 95% interval. A learner far behind after a few replications left the \
-         race.</p>\n<table><tr><th>learner</th><th>regret ({currency}, 95% interval)</th>\
+         limits); regret is the expected revenue it lost against the best split of that market \
+         (the lower the better), with its 95% interval; revenue is what it earned in the \
+         simulation, noisier than regret. Learners clearly behind after {first} replications \
+         left the race; the others ran {all}.</p>\n<table><tr><th>learner</th><th>regret ({currency}, 95% interval)</th>\
          <th>revenue over {days} days ({currency})</th><th>replications</th></tr>",
         escape(&choice.chosen),
         escape(&choice.reason),
         choice.days,
         days = choice.days,
+        first = crate::recommend::choice::FIRST_ROUND,
+        all = crate::recommend::choice::CHOICE_REPLICATIONS,
     );
-    for candidate in choice.candidates.iter().chain(&choice.recent_split) {
+    for candidate in &choice.candidates {
         let _ = writeln!(
             page,
             "<tr><td class=\"name\">{}{}</td><td>{} ± {}</td><td>{}</td><td>{}</td></tr>",
@@ -778,6 +781,17 @@ fn policy_table(page: &mut String, r: &Recommendation) {
             money(candidate.regret_half_width),
             money(candidate.revenue),
             candidate.replications,
+        );
+    }
+    if let Some(recent) = &choice.recent_split {
+        let _ = writeln!(
+            page,
+            "<tr><td class=\"name\">for reference: the last {recent_days} days' split, held \
+             (no learning)</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            money(recent.regret),
+            money(recent.revenue),
+            recent.replications,
+            recent_days = crate::fit::RECENT_DAYS,
         );
     }
     page.push_str("</table>\n");
@@ -832,7 +846,7 @@ pub fn draw_report(folder: &Path, recommendation: &Recommendation) -> Result<(),
             &Split { recommendation },
             "Channels ranked by recommended spend, largest at the top: the grey bar is the \
              last day's spend and the orange bar the recommended one, its whisker the 90% \
-             interval of the optimal spend and the green dot the spend of the policy's own \
+             interval of the optimal spend and the green dot the spend of the learner's own \
              randomised split, for an account that keeps learning.",
             &charts,
         )?,

@@ -542,11 +542,33 @@ fn unknown_channels_message(
             list(channels.iter().map(|c| format!("'{}'", c.name)))
         )
     };
+    // The example maps the first unknown name to the channel whose name shares most words with
+    // it (`Retargeting | DPA` to `meta-retargeting`), or to a blank to fill in where none does.
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() > 1)
+            .map(str::to_lowercase)
+            .collect()
+    };
     let example = unknown
         .iter()
         .find(|u| u.campaign.is_none())
-        .zip(channels.first())
-        .map(|(u, c)| format!(", e.g. `\"{}\" = \"{}\"`", u.name, c.name))
+        .map(|u| {
+            let named = words(&u.name);
+            let channel = channels
+                .iter()
+                .rev()
+                .map(|c| {
+                    (
+                        words(c.name).iter().filter(|w| named.contains(w)).count(),
+                        c,
+                    )
+                })
+                .filter(|(shared, _)| *shared > 0)
+                .max_by_key(|(shared, _)| *shared)
+                .map_or("…", |(_, c)| c.name);
+            format!(", e.g. `\"{}\" = \"{channel}\"`", u.name)
+        })
         .unwrap_or_default();
     let (count, them, their) = if unknown.len() == 1 {
         ("a channel".to_owned(), "it", "its")
@@ -1144,6 +1166,26 @@ mod tests {
                 "e.g. `\"Brand Search\" = \"search\"`",
                 "ignore_campaigns",
             ],
+        );
+        // The example's channel is the one sharing most words with the name, or a blank.
+        let text = with_header("2026-11-01,Retargeting | DPA,1,,1,,1,1\n");
+        let channels = [
+            SEARCH,
+            ChannelSpec {
+                name: "meta-retargeting",
+                pricing: Pricing::Cpm,
+            },
+        ];
+        assert_fails(
+            parse_with(&text, &ColumnNames::default(), &[], &channels),
+            "h.csv:2:2",
+            &["e.g. `\"Retargeting | DPA\" = \"meta-retargeting\"`"],
+        );
+        let text = with_header("2026-11-01,Spring sale,1,,1,,1,1\n");
+        assert_fails(
+            parse_with(&text, &ColumnNames::default(), &[], &channels),
+            "h.csv:2:2",
+            &["e.g. `\"Spring sale\" = \"…\"`"],
         );
     }
 
