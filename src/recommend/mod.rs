@@ -44,7 +44,7 @@
 //! the exposure it sets has settled, `R(s) = r u(s) / (1 + κ u(s))`: the recommended split,
 //! the intervals of the optimal spends, the outlook and the response bands. A split that is
 //! best for one rested day buys too much of a tiring creative; on `fatigue` histories the
-//! steady recommendation earned 99.68% of the best steady revenue, the rested-day one 98.38%,
+//! steady recommendation earned 99.52% of the best steady revenue, the rested-day one 98.38%,
 //! less than the even split's 99.39% (`tests/recommend.rs`). An account whose policy does not
 //! learn wear gets a note for each channel that [`fit`] finds wearing (probability
 //! [`crate::fit::FATIGUE_PROBABILITY`] or more), naming the policy that plans for it.

@@ -28,8 +28,8 @@ use crate::report::charts::legend::{Legend, Mark, draw_rows, row_layout, with_le
 use crate::report::charts::{Chart, DrawResult, axis_max, band, draw_line};
 use crate::report::html::{InlineChart, escape, figure, head};
 use crate::report::style::{
-    DASH, FONT, LABEL_SIZE, MIN_TEXT_SIZE, SMALL_DASH, Stroke, TICK_SIZE, chars_within, human,
-    register_fonts, shorten, text_width,
+    DASH, FONT, LABEL_SIZE, MIN_TEXT_SIZE, SMALL_DASH, Stroke, TICK_SIZE, chars_within,
+    chart_amount, human, register_fonts, shorten, text_width,
 };
 use crate::report::{CHARTS_DIR, ReportError, draw_inline};
 use plotters::coord::Shift;
@@ -515,7 +515,7 @@ impl Chart for Split<'_> {
         let values: Vec<String> = r
             .channels
             .iter()
-            .map(|c| thousands(c.recommended_spend, 0))
+            .map(|c| chart_amount(c.recommended_spend))
             .collect();
         let room = f64::from(
             VALUE_GAP
@@ -1097,7 +1097,7 @@ mod tests {
         r.channels[0].recommended_spend = 1234.4;
         draw_report(folder.path(), &r).unwrap();
         let svg = fs::read_to_string(folder.path().join("charts/split.svg")).unwrap();
-        for value in ["1,234", "275", "320"] {
+        for value in ["1\u{202f}234", "275", "320"] {
             assert!(svg.contains(&format!(">\n{value}\n</text>")), "{value}");
         }
     }

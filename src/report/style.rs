@@ -203,6 +203,21 @@ pub fn shorten(text: &str, max_chars: usize) -> String {
     }
 }
 
+/// A whole amount for a label drawn in a chart, `4 014` with a narrow no-break space between
+/// the thousands: the charts' glyph layout places a comma by its outline rather than its
+/// advance, which renders `4,014` as `4, 014`, and a space has no outline to misplace.
+///
+/// ```
+/// use budget_bandit::report::style::chart_amount;
+///
+/// assert_eq!(chart_amount(4014.4), "4\u{202f}014");
+/// assert_eq!(chart_amount(1_234_567.0), "1\u{202f}234\u{202f}567");
+/// assert_eq!(chart_amount(931.0), "931");
+/// ```
+pub fn chart_amount(value: f64) -> String {
+    crate::output::table::thousands(value, 0).replace(',', "\u{202f}")
+}
+
 /// A number for an axis: `1.2M`, `45k`, `3,400`, `12`, `0.45`.
 pub fn human(value: f64) -> String {
     let magnitude = value.abs();

@@ -54,10 +54,14 @@ use crate::policy::{Bend, RevenueCurve};
 pub const LINEAR_KNEE: f64 = 30.0;
 /// Knee of the most saturated curves of the grid, in multiples of the channel's low spend.
 const SATURATED_KNEE: f64 = 0.05;
-/// Prior probability that a channel's curve is concave rather than S-shaped: a threshold
-/// before returns start is the exception, and on a short noisy history an S-shape fits noise
-/// as readily as it fits a threshold.
-pub const CONCAVE_PRIOR: f64 = 0.9;
+/// Prior probability that a channel's curve is concave rather than S-shaped. Marketing-mix
+/// models commonly fit Hill curves, and a channel that sums campaigns of different reach bends
+/// like one; but on a short noisy history an S-shape fits noise as readily as a threshold, so
+/// the concave families keep most of the prior. On the messy-history harness 0.7 did better
+/// than 0.9 in every kind with the funnels as drawn (mean share of the optimum up by
+/// 0.001-0.004, interval coverage by 1-6 points) and held the `recommend` tests (default
+/// 98.2% of the oracle, coverage 86% to 90%); 0.5 was no better.
+pub const CONCAVE_PRIOR: f64 = 0.7;
 /// Points of the grid of `ln k` per family.
 pub const KNEES: usize = 96;
 
