@@ -100,13 +100,6 @@ pub struct PolicyChoice {
     pub note: Option<String>,
 }
 
-impl PolicyChoice {
-    /// The chosen learner's result.
-    pub fn chosen_candidate(&self) -> Option<&Candidate> {
-        self.candidates.iter().find(|c| c.policy == self.chosen)
-    }
-}
-
 /// One learner's figures over the rounds it ran.
 struct Tally {
     spec: PolicySpec,
