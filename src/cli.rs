@@ -1242,7 +1242,7 @@ fn account_check(
         "name": account.name,
         "currency": account.currency,
         "daily_budget": account.daily_budget,
-        "policy": if account.policy_named { account.policy.name.as_str() } else { crate::account::file::AUTO_POLICY },
+        "policy": account.policy_setting(),
         "history": {
             "file": account.history.display().to_string(),
             "days": history.days,
@@ -1305,11 +1305,7 @@ fn describe_account(
         history.last_date(),
         money(account.daily_budget),
         account.currency,
-        if account.policy_named {
-            account.policy.name.as_str()
-        } else {
-            crate::account::file::AUTO_POLICY
-        }
+        account.policy_setting()
     );
     let width = name_width(account.channels.iter().map(|c| c.name.as_str()));
     let _ = writeln!(

@@ -469,6 +469,15 @@ impl Account {
         })
     }
 
+    /// The `policy` setting as the file gives it: the named policy's name, or `auto`.
+    pub fn policy_setting(&self) -> &str {
+        if self.policy_named {
+            &self.policy.name
+        } else {
+            AUTO_POLICY
+        }
+    }
+
     /// The learning policy and whether the file names it: a kind's name, or a `[policy]` table
     /// with its parameters; `"auto"` or nothing leaves the choice to `recommend`.
     fn policy(

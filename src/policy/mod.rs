@@ -205,6 +205,14 @@ impl PolicyKind {
 }
 
 impl PolicySpec {
+    /// A policy named after its kind, as a scenario names one that gives no `name`.
+    pub fn by_kind(kind: PolicyKind) -> PolicySpec {
+        PolicySpec {
+            name: kind.as_str().to_owned(),
+            kind,
+        }
+    }
+
     /// The policies a scenario runs when it lists none: every kind with default parameters.
     pub fn defaults() -> Vec<PolicySpec> {
         [
@@ -214,10 +222,7 @@ impl PolicySpec {
             PolicyKind::Oracle,
         ]
         .into_iter()
-        .map(|kind| PolicySpec {
-            name: kind.as_str().to_owned(),
-            kind,
-        })
+        .map(PolicySpec::by_kind)
         .collect()
     }
 
@@ -240,10 +245,7 @@ impl PolicySpec {
             PolicyKind::GpThompson(gp::GpParams::default()),
         ]
         .into_iter()
-        .map(|kind| PolicySpec {
-            name: kind.as_str().to_owned(),
-            kind,
-        })
+        .map(PolicySpec::by_kind)
         .collect()
     }
 
