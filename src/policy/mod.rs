@@ -43,7 +43,7 @@ pub mod weekdays;
 mod winner_draw;
 
 pub use observations::{Arrival, ChannelObservations, Memory, Observations};
-pub use response::{Bend, ResponseDraw, RevenueCurve};
+pub use response::{Bend, Beyond, ResponseDraw, RevenueCurve};
 
 use crate::channel::Channel;
 use crate::constraints::Bounds;

@@ -31,6 +31,22 @@
 //! then the curve, so the equal-marginal solver can trade along it; its revenue is the
 //! curve's own.
 
+//!
+//! **Beyond the spends seen.** A history tells a curve only over the spends it tried; past the
+//! highest of them every family continues its own bend, a guess the days cannot check. A draw
+//! may therefore carry a [`Beyond`]: past the spend `h` the money buys the curve's spend at a
+//! falling rate `e^{−r (s − h)}`, so the draw's response is `R(φ(s))` with
+//!
+//! ```text
+//! φ(s) = s  (s ≤ h),     φ(s) = h + (1 − e^{−r (s − h)}) / r  (s > h)
+//! (R∘φ)'(s) = R'(φ(s)) e^{−r (s − h)}
+//! ```
+//!
+//! still increasing and concave, bending more the larger `r`. The rate is drawn afresh in each
+//! draw (see [`crate::recommend`]), so the posterior keeps curves that go on as they went and
+//! curves that flatten soon after the history's highest day, and the optimal spend's interval
+//! widens past it.
+
 use super::wear::{optimal_worn, steady_demand};
 use crate::channel::Channel;
 use crate::constraints::Bounds;
@@ -138,6 +154,50 @@ impl RevenueCurve {
     }
 }
 
+/// Past the spend `from`, a draw's money buys its curve's spend at the falling rate
+/// `e^{−rate (s − from)}` (see the module docs): how a curve may bend beyond the spends a
+/// history shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Beyond {
+    /// `h`: the spend up to which the curve holds as drawn.
+    pub from: f64,
+    /// `r > 0`, per currency unit past `h`.
+    pub rate: f64,
+}
+
+impl Beyond {
+    /// `φ(s)`: the spend of the curve that `spend` buys.
+    pub fn effective(&self, spend: f64) -> f64 {
+        if spend <= self.from {
+            spend
+        } else {
+            self.from - (-self.rate * (spend - self.from)).exp_m1() / self.rate
+        }
+    }
+
+    /// `φ'(s)`.
+    pub fn slope(&self, spend: f64) -> f64 {
+        if spend <= self.from {
+            1.0
+        } else {
+            (-self.rate * (spend - self.from)).exp()
+        }
+    }
+
+    /// The spend `s` with `φ(s) = effective` (infinite at or past the ceiling `h + 1/r`).
+    pub fn spend(&self, effective: f64) -> f64 {
+        if effective <= self.from {
+            return effective;
+        }
+        let left = 1.0 - self.rate * (effective - self.from);
+        if left <= 0.0 {
+            f64::INFINITY
+        } else {
+            self.from - left.ln() / self.rate
+        }
+    }
+}
+
 /// One joint draw of every channel's response curve and wear (see the module docs).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResponseDraw {
@@ -150,6 +210,9 @@ pub struct ResponseDraw {
     /// Channels whose draw is a revenue curve instead of `curves[i]` and its wear (`None`:
     /// the curve); empty means none.
     pub revenue_curves: Vec<Option<RevenueCurve>>,
+    /// Each channel's bend past the spends seen (`None`: the curve as drawn); empty means
+    /// none.
+    pub beyond: Vec<Option<Beyond>>,
 }
 
 impl ResponseDraw {
@@ -159,7 +222,13 @@ impl ResponseDraw {
             curves,
             wear: Vec::new(),
             revenue_curves: Vec::new(),
+            beyond: Vec::new(),
         }
+    }
+
+    /// Channel `i`'s bend past the spends seen, where it has one.
+    pub fn beyond_of(&self, i: usize) -> Option<&Beyond> {
+        self.beyond.get(i).and_then(Option::as_ref)
     }
 
     /// Channel `i`'s revenue curve, where its draw is one.
@@ -179,6 +248,23 @@ impl ResponseDraw {
 
     /// Channel `i`'s (steady) expected revenue at daily spend `spend`.
     pub fn revenue(&self, i: usize, spend: f64) -> f64 {
+        match self.beyond_of(i) {
+            Some(beyond) => self.drawn_revenue(i, beyond.effective(spend)),
+            None => self.drawn_revenue(i, spend),
+        }
+    }
+
+    /// Channel `i`'s (steady) marginal revenue at daily spend `spend`.
+    pub fn marginal(&self, i: usize, spend: f64) -> f64 {
+        match self.beyond_of(i) {
+            Some(beyond) => self.drawn_marginal(i, beyond.effective(spend)) * beyond.slope(spend),
+            None => self.drawn_marginal(i, spend),
+        }
+    }
+
+    /// Channel `i`'s (steady) expected revenue at `spend` by its curve as drawn, without its
+    /// bend past the spends seen.
+    fn drawn_revenue(&self, i: usize, spend: f64) -> f64 {
         if let Some(curve) = self.revenue_curve(i) {
             return curve.revenue(spend);
         }
@@ -192,8 +278,8 @@ impl ResponseDraw {
         }
     }
 
-    /// Channel `i`'s (steady) marginal revenue at daily spend `spend`.
-    pub fn marginal(&self, i: usize, spend: f64) -> f64 {
+    /// Channel `i`'s (steady) marginal revenue at `spend` by its curve as drawn.
+    fn drawn_marginal(&self, i: usize, spend: f64) -> f64 {
         if let Some(curve) = self.revenue_curve(i) {
             return curve.marginal(spend);
         }
@@ -210,16 +296,15 @@ impl ResponseDraw {
     /// The split of `budget` within `bounds` that maximises this draw's (steady) objective: the
     /// oracle's solver without wear, the steady one with it.
     pub fn optimal(&self, bounds: &Bounds, budget: f64, objective: Objective) -> Vec<f64> {
-        if self.revenue_curves.iter().any(Option::is_some) {
+        if self.revenue_curves.iter().any(Option::is_some)
+            || self.beyond.iter().any(Option::is_some)
+        {
             let initial: Vec<f64> = (0..self.curves.len())
                 .map(|i| self.marginal(i, 0.0))
                 .collect();
             return equal_marginals(bounds, budget, objective, &initial, |i, marginal| {
-                let (low, high) = (bounds.low[i], bounds.high[i]);
-                match self.revenue_curve(i) {
-                    Some(curve) => curve.demand(marginal).clamp(low, high),
-                    None => steady_demand(&self.curves[i], self.wear_of(i), low, high, marginal),
-                }
+                self.demand(i, marginal)
+                    .clamp(bounds.low[i], bounds.high[i])
             });
         }
         if self.is_worn() {
@@ -227,6 +312,76 @@ impl ResponseDraw {
             optimal_worn(&self.curves, &wear, bounds, budget, objective)
         } else {
             optimal_constrained(&self.curves, bounds, budget, objective).spend
+        }
+    }
+}
+
+impl ResponseDraw {
+    /// The spend at which channel `i`'s (steady) marginal revenue falls to `marginal`
+    /// (infinite where it never does).
+    pub fn demand(&self, i: usize, marginal: f64) -> f64 {
+        let drawn = self.drawn_demand(i, marginal);
+        let Some(beyond) = self.beyond_of(i) else {
+            return drawn;
+        };
+        if drawn <= beyond.from {
+            return drawn;
+        }
+        // Past `h`, in the effective spend `u = φ(s)`: `R'(u) (1 − r (u − h))` falls from above
+        // `marginal` at `u = h` to below it at `min(drawn, h + 1/r)`; the crossing by the
+        // Illinois variant of regula falsi on its logarithm.
+        let (h, r) = (beyond.from, beyond.rate);
+        let gap = |u: f64| -> f64 {
+            let left = (1.0 - r * (u - h)).max(0.0);
+            (self.drawn_marginal(i, u) * left).max(1e-300).ln() - marginal.ln()
+        };
+        let (mut a, mut b) = (h, drawn.min(h + 1.0 / r));
+        let (mut fa, mut fb) = (gap(a), gap(b));
+        if fa <= 0.0 {
+            return h;
+        }
+        let mut side = 0;
+        for _ in 0..60 {
+            if fb >= 0.0 || (b - a) <= 1e-12 * b {
+                break;
+            }
+            let c = (a * fb - b * fa) / (fb - fa);
+            let c = if c > a && c < b { c } else { 0.5 * (a + b) };
+            let fc = gap(c);
+            if fc > 0.0 {
+                a = c;
+                fa = fc;
+                if side == 1 {
+                    fb *= 0.5;
+                }
+                side = 1;
+            } else {
+                b = c;
+                fb = fc;
+                if side == -1 {
+                    fa *= 0.5;
+                }
+                side = -1;
+            }
+            if fc.abs() < 1e-12 {
+                break;
+            }
+        }
+        let u = if fa.abs() < fb.abs() { a } else { b };
+        beyond.spend(u)
+    }
+
+    /// The spend at which channel `i`'s curve as drawn has marginal revenue `marginal`.
+    fn drawn_demand(&self, i: usize, marginal: f64) -> f64 {
+        match self.revenue_curve(i) {
+            Some(curve) => curve.demand(marginal),
+            None => steady_demand(
+                &self.curves[i],
+                self.wear_of(i),
+                0.0,
+                f64::INFINITY,
+                marginal,
+            ),
         }
     }
 }
@@ -245,6 +400,7 @@ mod tests {
             ],
             wear,
             revenue_curves: Vec::new(),
+            beyond: Vec::new(),
         }
     }
 
@@ -290,6 +446,82 @@ mod tests {
         };
         let s = 450.0;
         assert!((hyperbolic.revenue(s) - 3.0 * s / (1.0 + s / 200.0)).abs() < 1e-9);
+    }
+
+    /// Past the spends seen, the marginal is the derivative of the revenue, the demand its
+    /// inverse, and the curve bends below the drawn one; up to `h` nothing changes.
+    #[test]
+    fn a_bend_past_the_spends_seen_keeps_the_marginal_the_revenues_slope() {
+        let mut bent = draw(vec![0.0, 0.004, 0.0]);
+        bent.revenue_curves = vec![
+            None,
+            None,
+            Some(RevenueCurve {
+                beta: 4.0,
+                knee: 900.0,
+                bend: Bend::Tail(1.0),
+            }),
+        ];
+        let plain = bent.clone();
+        bent.beyond = vec![
+            Some(Beyond {
+                from: 600.0,
+                rate: 1.0 / 600.0,
+            }),
+            Some(Beyond {
+                from: 2000.0,
+                rate: 0.3 / 2000.0,
+            }),
+            Some(Beyond {
+                from: 1500.0,
+                rate: 2.0 / 1500.0,
+            }),
+        ];
+        for i in 0..3 {
+            let from = bent.beyond[i].unwrap().from;
+            for s in [0.5 * from, from] {
+                assert_eq!(bent.revenue(i, s), plain.revenue(i, s));
+                assert_eq!(bent.marginal(i, s), plain.marginal(i, s));
+            }
+            for s in [1.2 * from, 2.0 * from, 5.0 * from] {
+                let h = 1e-4 * s;
+                let slope = (bent.revenue(i, s + h) - bent.revenue(i, s - h)) / (2.0 * h);
+                let marginal = bent.marginal(i, s);
+                assert!((slope / marginal - 1.0).abs() < 1e-6, "{i} at {s}");
+                assert!(marginal < plain.marginal(i, s), "{i} at {s}");
+                assert!(bent.revenue(i, s) < plain.revenue(i, s), "{i} at {s}");
+                let back = bent.demand(i, marginal);
+                assert!((back / s - 1.0).abs() < 1e-6, "{i} at {s}: {back}");
+            }
+        }
+    }
+
+    /// With bends past the spends seen, the solver's split equalises the bent marginals.
+    #[test]
+    fn the_split_equalises_the_bent_marginals() {
+        let mut bent = draw(Vec::new());
+        bent.beyond = vec![
+            Some(Beyond {
+                from: 300.0,
+                rate: 1.0 / 300.0,
+            }),
+            None,
+            Some(Beyond {
+                from: 500.0,
+                rate: 0.5 / 500.0,
+            }),
+        ];
+        let budget = 3000.0;
+        let split = bent.optimal(&Bounds::free(3, budget), budget, Objective::Revenue);
+        assert!((split.iter().sum::<f64>() / budget - 1.0).abs() < 1e-9);
+        let funded: Vec<f64> = (0..3)
+            .filter(|&i| split[i] > 1e-6)
+            .map(|i| bent.marginal(i, split[i]))
+            .collect();
+        assert!(funded.len() >= 2, "{split:?}");
+        for m in &funded {
+            assert!((m / funded[0] - 1.0).abs() < 1e-4, "{split:?}: {funded:?}");
+        }
     }
 
     #[test]

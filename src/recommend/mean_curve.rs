@@ -58,15 +58,22 @@ impl Table {
                 }
                 continue;
             }
+            // Past a bend beyond the spends seen, point by point too.
+            let beyond = draw.beyond_of(i).map_or(f64::INFINITY, |b| b.from);
             let curve = &draw.curves[i];
             let mut value = curve.marginal_revenue(low);
             let ratio = match curve.audience {
                 Some(audience) => (-step / (curve.price * audience)).exp(),
                 None => 1.0,
             };
-            for m in &mut marginal {
-                *m += value;
-                value *= ratio;
+            for (k, m) in marginal.iter_mut().enumerate() {
+                let spend = low + step * k as f64;
+                if spend > beyond {
+                    *m += draw.marginal(i, spend);
+                } else {
+                    *m += value;
+                    value *= ratio;
+                }
             }
         }
         let count = draws.len() as f64;
@@ -179,6 +186,7 @@ mod tests {
             ],
             wear: vec![video, carousel, 0.0],
             revenue_curves: Vec::new(),
+            beyond: Vec::new(),
         };
         let draws = vec![
             market(0.006, 0.006),

@@ -20,6 +20,19 @@
 //!   [`RECENT_DAYS`] days' average split and of an even split, each with the 5% and 95%
 //!   quantiles of its value over the draws.
 //!
+//! **Beyond the spends seen.** Every draw's curve holds as drawn up to the spend `h` where the
+//! channel's history thins out (the [`SEEN_QUANTILE`] of its funded days' spends); past it,
+//! money buys the curve at the falling rate `e^{−r (s − h)}` (see [`crate::policy::Beyond`]),
+//! with `r = λ / ŝ`, `ŝ` the channel's highest day and `λ` exponential of mean
+//! [`BEYOND_BEND`], drawn afresh for each channel of each draw. A family fitted to the
+//! history's days continues its bend past them with a confidence the days do not give: on the
+//! messy-history harness (funnels as drawn, 120 year-long histories) the recommendation went
+//! up to the extrapolation cap on channels whose curves turned just past their busiest days,
+//! and 17 histories earned under 97% of tomorrow's optimum; with the bend, 6. A rate of
+//! `λ / h`, or a mean of 1, left 4, but on `default`'s epsilon-greedy histories, whose
+//! channels sat at a small test spend on most days, it held them near it (92.7% of the oracle
+//! instead of 98.2%) or narrowed `saturation`'s intervals to 76% coverage.
+//!
 //! **Tomorrow's bounds.** The account's floors and caps; `freeze = true` holds a channel at the
 //! last day's spend; the pacing rule `max_daily_change = δ` keeps each channel within `δ B` of
 //! the last day's spend. A channel whose daily spend barely varied in the history (coefficient
@@ -44,7 +57,7 @@
 //! the exposure it sets has settled, `R(s) = r u(s) / (1 + κ u(s))`: the recommended split,
 //! the intervals of the optimal spends, the outlook and the response bands. A split that is
 //! best for one rested day buys too much of a tiring creative; on `fatigue` histories the
-//! steady recommendation earned 99.52% of the best steady revenue, the rested-day one 98.38%,
+//! steady recommendation earned 99.53% of the best steady revenue, the rested-day one 98.38%,
 //! less than the even split's 99.39% (`tests/recommend.rs`). An account whose policy does not
 //! learn wear gets a note for each channel that [`fit`] finds wearing (probability
 //! [`crate::fit::FATIGUE_PROBABILITY`] or more), naming the policy that plans for it.
@@ -75,14 +88,15 @@ use crate::fit::{Estimate, Fit, RECENT_DAYS, fit};
 use crate::objective::Objective;
 use crate::output::table::thousands;
 use crate::policy::thompson::{Thompson, ThompsonParams};
-use crate::policy::{Day, Policy, PolicyKind, ResponseDraw};
+use crate::policy::{Beyond, Day, Policy, PolicyKind, ResponseDraw};
 use crate::scenario::Allocation;
 use crate::stats::quantile;
-use crate::streams::ReplicationStreams;
+use crate::streams::{ReplicationStreams, StreamRng};
 use actions::Action;
 pub use limits::UNKNOWN_SATURATION_STEP;
 use limits::{Limit, Shape};
 use mean_curve::{best_mean_split, mean_marginal, mean_revenue};
+use rand::RngExt;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -429,6 +443,11 @@ pub fn recommend(
     let mut model_rng = streams.policy("recommend:revenue");
     for draw in &mut draws {
         model.draw_into(&mut model_rng, draw);
+    }
+    let seen = seen_spends(history);
+    let mut beyond_rng = streams.policy("recommend:beyond");
+    for draw in &mut draws {
+        draw_beyond(&seen, &mut beyond_rng, draw);
     }
     let posterior = format!("{posterior} with the history's revenue curves");
 
@@ -797,6 +816,48 @@ fn weekday_note(account: &Account, scales: &[[f64; 7]], weekday: usize) -> Optio
 }
 
 /// The draws as they respond on `weekday`: each channel's value scaled by its multiplier.
+/// Mean of the bend past the spends seen, `λ` with `r = λ / ŝ` (see [`draw_beyond`]).
+pub const BEYOND_BEND: f64 = 0.5;
+/// Quantile of a channel's funded days' spends past which the history is thin.
+pub const SEEN_QUANTILE: f64 = 0.9;
+
+/// Per channel, where the history's spends thin out and how far they reach: the
+/// [`SEEN_QUANTILE`] of its funded days' spends and the highest (`None` for a channel never
+/// funded).
+fn seen_spends(history: &History) -> Vec<Option<(f64, f64)>> {
+    (0..history.channels)
+        .map(|c| {
+            let mut spends: Vec<f64> = (0..history.days)
+                .map(|t| history.day(t)[c].spend)
+                .filter(|&s| s > 0.0)
+                .collect();
+            spends.sort_by(f64::total_cmp);
+            let highest = *spends.last()?;
+            Some((quantile(&spends, SEEN_QUANTILE), highest))
+        })
+        .collect()
+}
+
+/// Gives each funded channel of `draw` a bend past the spends seen (see
+/// [`crate::policy::Beyond`]): from the spend `h` where its history thins out, at the rate
+/// `r = λ / ŝ` with `ŝ` its highest spend and `λ` exponential of mean [`BEYOND_BEND`], drawn
+/// afresh for each channel of each draw.
+fn draw_beyond(seen: &[Option<(f64, f64)>], rng: &mut StreamRng, draw: &mut ResponseDraw) {
+    draw.beyond = seen
+        .iter()
+        .map(|seen| {
+            seen.map(|(thin, highest)| {
+                let u: f64 = rng.random();
+                let bend = -BEYOND_BEND * (1.0 - u).ln();
+                Beyond {
+                    from: thin,
+                    rate: bend.max(1e-9) / highest,
+                }
+            })
+        })
+        .collect();
+}
+
 fn on_weekday(draws: &[ResponseDraw], scales: &[[f64; 7]], weekday: usize) -> Vec<ResponseDraw> {
     let mut scaled = draws.to_vec();
     if scales.iter().all(|s| s[weekday] == 1.0) {
