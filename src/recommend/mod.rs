@@ -816,7 +816,7 @@ fn weekday_note(account: &Account, scales: &[[f64; 7]], weekday: usize) -> Optio
 }
 
 /// The draws as they respond on `weekday`: each channel's value scaled by its multiplier.
-/// Mean of the bend past the spends seen, `λ` with `r = λ / ŝ` (see [`draw_beyond`]).
+/// Mean of the bend past the spends seen, `λ` with `r = λ / ŝ` (see the module docs).
 pub const BEYOND_BEND: f64 = 0.5;
 /// Quantile of a channel's funded days' spends past which the history is thin.
 pub const SEEN_QUANTILE: f64 = 0.9;
