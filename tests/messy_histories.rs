@@ -27,6 +27,11 @@ const BAR: f64 = 0.97;
 /// ...and a flat split's, where the test plan is the answer.
 const FLAT_BAR: f64 = 0.93;
 
+/// The share of the optimum every history of `kind` should earn.
+fn bar(kind: Kind) -> f64 {
+    if kind == Kind::Flat { FLAT_BAR } else { BAR }
+}
+
 /// The equal-marginals solver finds the brute-force optimum of small cases, S-shaped Hill
 /// curves included (where a channel's best spend is zero or past its bend).
 #[test]
@@ -342,7 +347,7 @@ fn print_table(scores: &[&Score]) {
         let mean = shares.iter().sum::<f64>() / shares.len().max(1) as f64;
         let covered: usize = of_kind.iter().map(|s| s.covered).sum();
         let channels: usize = of_kind.iter().map(|s| s.channels).sum();
-        let bar = if kind == Kind::Flat { FLAT_BAR } else { BAR };
+        let bar = bar(kind);
         let below = shares.iter().filter(|&&s| s < bar).count();
         let failed = of_kind.len() - shares.len();
         let failed = if failed > 0 {
@@ -364,7 +369,7 @@ fn print_table(scores: &[&Score]) {
             .iter()
             .filter_map(|s| s.share.map(|share| (share, s.seed)))
             .fold((f64::INFINITY, 0), |a, b| if b.0 < a.0 { b } else { a });
-        let bar = if kind == Kind::Flat { FLAT_BAR } else { BAR };
+        let bar = bar(kind);
         let below: Vec<String> = of_kind
             .iter()
             .filter_map(|s| {

@@ -43,9 +43,9 @@
 //! ```
 //!
 //! still increasing and concave, bending more the larger `r`. The rate is drawn afresh in each
-//! draw (see [`crate::recommend::recommend`]), so the posterior keeps curves that go on as they went and
-//! curves that flatten soon after the history's highest day, and the optimal spend's interval
-//! widens past it.
+//! draw (see [`crate::recommend::recommend`]), so the posterior keeps curves that go on as they
+//! went and curves that flatten soon after the history's highest day, and the optimal spend's
+//! interval widens past it.
 
 use super::wear::{optimal_worn, steady_demand};
 use crate::channel::Channel;

@@ -447,7 +447,7 @@ pub fn recommend(
     let seen = seen_spends(history);
     let mut beyond_rng = streams.policy("recommend:beyond");
     for draw in &mut draws {
-        draw_beyond(&seen, &mut beyond_rng, draw);
+        draw_beyond(&seen, &history_high, &mut beyond_rng, draw);
     }
     let posterior = format!("{posterior} with the history's revenue curves");
 
@@ -815,16 +815,14 @@ fn weekday_note(account: &Account, scales: &[[f64; 7]], weekday: usize) -> Optio
     })
 }
 
-/// The draws as they respond on `weekday`: each channel's value scaled by its multiplier.
 /// Mean of the bend past the spends seen, `λ` with `r = λ / ŝ` (see the module docs).
 pub const BEYOND_BEND: f64 = 0.5;
 /// Quantile of a channel's funded days' spends past which the history is thin.
 pub const SEEN_QUANTILE: f64 = 0.9;
 
-/// Per channel, where the history's spends thin out and how far they reach: the
-/// [`SEEN_QUANTILE`] of its funded days' spends and the highest (`None` for a channel never
-/// funded).
-fn seen_spends(history: &History) -> Vec<Option<(f64, f64)>> {
+/// Per channel, the spend past which its history is thin: the [`SEEN_QUANTILE`] of its funded
+/// days' spends (`None` for a channel never funded).
+fn seen_spends(history: &History) -> Vec<Option<f64>> {
     (0..history.channels)
         .map(|c| {
             let mut spends: Vec<f64> = (0..history.days)
@@ -832,21 +830,26 @@ fn seen_spends(history: &History) -> Vec<Option<(f64, f64)>> {
                 .filter(|&s| s > 0.0)
                 .collect();
             spends.sort_by(f64::total_cmp);
-            let highest = *spends.last()?;
-            Some((quantile(&spends, SEEN_QUANTILE), highest))
+            (!spends.is_empty()).then(|| quantile(&spends, SEEN_QUANTILE))
         })
         .collect()
 }
 
 /// Gives each funded channel of `draw` a bend past the spends seen (see
-/// [`crate::policy::Beyond`]): from the spend `h` where its history thins out, at the rate
-/// `r = λ / ŝ` with `ŝ` its highest spend and `λ` exponential of mean [`BEYOND_BEND`], drawn
-/// afresh for each channel of each draw.
-fn draw_beyond(seen: &[Option<(f64, f64)>], rng: &mut StreamRng, draw: &mut ResponseDraw) {
+/// [`crate::policy::Beyond`]): from the spend `h` where its history thins out (`seen`), at the
+/// rate `r = λ / ŝ` with `ŝ` its highest day (`highest`) and `λ` exponential of mean
+/// [`BEYOND_BEND`], drawn afresh for each channel of each draw.
+fn draw_beyond(
+    seen: &[Option<f64>],
+    highest: &[f64],
+    rng: &mut StreamRng,
+    draw: &mut ResponseDraw,
+) {
     draw.beyond = seen
         .iter()
-        .map(|seen| {
-            seen.map(|(thin, highest)| {
+        .zip(highest)
+        .map(|(seen, &highest)| {
+            seen.map(|thin| {
                 let u: f64 = rng.random();
                 let bend = -BEYOND_BEND * (1.0 - u).ln();
                 Beyond {
@@ -858,6 +861,7 @@ fn draw_beyond(seen: &[Option<(f64, f64)>], rng: &mut StreamRng, draw: &mut Resp
         .collect();
 }
 
+/// The draws as they respond on `weekday`: each channel's value scaled by its multiplier.
 fn on_weekday(draws: &[ResponseDraw], scales: &[[f64; 7]], weekday: usize) -> Vec<ResponseDraw> {
     let mut scaled = draws.to_vec();
     if scales.iter().all(|s| s[weekday] == 1.0) {
