@@ -262,6 +262,42 @@ impl ResponseDraw {
         }
     }
 
+    /// Adds channel `i`'s (steady) marginal revenue at the spends `low + k · step` to
+    /// `out[k]`, for every `k` of `out`: [`marginal`](Self::marginal) on an evenly spaced grid,
+    /// with fewer exponentials. Without wear a simulator curve's marginal is geometric in the
+    /// spend, `R'(s + step) = R'(s) · e^{−step / (price · A)}`, and so is a bend's slope past
+    /// its `h`, `φ'(s + step) = φ'(s) · e^{−r · step}`; a revenue curve or a worn one is
+    /// evaluated at each point's effective spend.
+    pub fn add_marginals(&self, i: usize, low: f64, step: f64, out: &mut [f64]) {
+        let beyond = self.beyond_of(i).copied();
+        let geometric = self.wear_of(i) <= 0.0 && self.revenue_curve(i).is_none();
+        let curve = &self.curves[i];
+        let mut value = curve.marginal_revenue(low);
+        let ratio = match curve.audience {
+            Some(audience) => (-step / (curve.price * audience)).exp(),
+            None => 1.0,
+        };
+        // φ'(s) past `h`: set at the first point past it, then carried by `shrink`.
+        let shrink = beyond.map_or(1.0, |bend| (-bend.rate * step).exp());
+        let mut slope: Option<f64> = None;
+        for (k, total) in out.iter_mut().enumerate() {
+            let spend = low + step * k as f64;
+            match beyond {
+                Some(bend) if spend > bend.from => {
+                    let current = slope.map_or_else(|| bend.slope(spend), |s| s * shrink);
+                    slope = Some(current);
+                    let effective = bend.from + (1.0 - current) / bend.rate;
+                    *total += self.drawn_marginal(i, effective) * current;
+                }
+                _ if geometric => {
+                    *total += value;
+                    value *= ratio;
+                }
+                _ => *total += self.drawn_marginal(i, spend),
+            }
+        }
+    }
+
     /// Channel `i`'s (steady) expected revenue at `spend` by its curve as drawn, without its
     /// bend past the spends seen.
     fn drawn_revenue(&self, i: usize, spend: f64) -> f64 {
@@ -492,6 +528,48 @@ mod tests {
                 assert!(bent.revenue(i, s) < plain.revenue(i, s), "{i} at {s}");
                 let back = bent.demand(i, marginal);
                 assert!((back / s - 1.0).abs() < 1e-6, "{i} at {s}: {back}");
+            }
+        }
+    }
+
+    /// The marginals on a grid, by their ratios, are the marginals point by point: for a
+    /// simulator curve, a worn one and a revenue curve, each with and without a bend.
+    #[test]
+    fn marginals_on_a_grid_are_the_marginals_at_its_points() {
+        let mut plain = draw(vec![0.0, 0.004, 0.0]);
+        plain.curves.push(test_curve(45.0, 144.0, Some(250.0)));
+        plain.wear.push(0.0);
+        plain.revenue_curves = vec![
+            None,
+            None,
+            Some(RevenueCurve {
+                beta: 4.0,
+                knee: 900.0,
+                bend: Bend::Hill(2.0),
+            }),
+            None,
+        ];
+        let mut bent = plain.clone();
+        bent.beyond = (0..4)
+            .map(|i| {
+                (i != 3).then_some(Beyond {
+                    from: 400.0 + 300.0 * i as f64,
+                    rate: 1.0 / (500.0 + 200.0 * i as f64),
+                })
+            })
+            .collect();
+        for draw in [&plain, &bent] {
+            for i in 0..4 {
+                let (low, step) = (37.5, 11.25);
+                let mut grid = vec![0.0; 801];
+                draw.add_marginals(i, low, step, &mut grid);
+                for (k, value) in grid.iter().enumerate() {
+                    let point = draw.marginal(i, low + step * k as f64);
+                    assert!(
+                        (value - point).abs() <= 1e-9 * point,
+                        "channel {i} at point {k}: {value} against {point}"
+                    );
+                }
             }
         }
     }

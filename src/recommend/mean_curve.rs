@@ -10,7 +10,8 @@
 //! and each `R̄_i` is concave (a mean of concave curves), so the best split under the floors,
 //! caps and budget is again the equal-marginal split of [`crate::oracle`]: the same solver,
 //! with each channel's demand `s_i(μ)` the spend at which `R̄_i'` falls to `μ`. The marginal
-//! `R̄_i'` is tabulated once on `TABLE` points between the channel's bounds, and the demand
+//! `R̄_i'` is tabulated once on `TABLE` points between the channel's bounds (the channels in
+//! parallel), and the demand
 //! read from the table by bisection and linear interpolation (a table step is a
 //! thousandth of the channel's range: the objective it loses is of second order in it).
 
@@ -18,6 +19,7 @@ use crate::constraints::Bounds;
 use crate::objective::Objective;
 use crate::oracle::equal_marginals;
 use crate::policy::ResponseDraw;
+use rayon::prelude::*;
 
 /// Points of each channel's tabulated mean marginal return.
 const TABLE: usize = 1025;
@@ -47,34 +49,9 @@ impl Table {
         } else {
             0.0
         };
-        // Without wear R'(low + k·step) = R'(low) · q^k with q = exp(−step / (price · A)): one
-        // exponential per draw instead of one per point. A worn draw, or a revenue curve, is
-        // evaluated point by point.
         let mut marginal = vec![0.0; points];
         for draw in draws {
-            if draw.wear_of(i) > 0.0 || draw.revenue_curve(i).is_some() {
-                for (k, m) in marginal.iter_mut().enumerate() {
-                    *m += draw.marginal(i, low + step * k as f64);
-                }
-                continue;
-            }
-            // Past a bend beyond the spends seen, point by point too.
-            let beyond = draw.beyond_of(i).map_or(f64::INFINITY, |b| b.from);
-            let curve = &draw.curves[i];
-            let mut value = curve.marginal_revenue(low);
-            let ratio = match curve.audience {
-                Some(audience) => (-step / (curve.price * audience)).exp(),
-                None => 1.0,
-            };
-            for (k, m) in marginal.iter_mut().enumerate() {
-                let spend = low + step * k as f64;
-                if spend > beyond {
-                    *m += draw.marginal(i, spend);
-                } else {
-                    *m += value;
-                    value *= ratio;
-                }
-            }
+            draw.add_marginals(i, low, step, &mut marginal);
         }
         let count = draws.len() as f64;
         marginal.iter_mut().for_each(|m| *m /= count);
@@ -120,6 +97,7 @@ pub fn best_mean_split(
 ) -> Vec<f64> {
     let channels = bounds.low.len();
     let tables: Vec<Table> = (0..channels)
+        .into_par_iter()
         .map(|i| Table::new(draws, i, bounds.low[i], bounds.high[i]))
         .collect();
     let initial: Vec<f64> = (0..channels)
