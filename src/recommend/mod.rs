@@ -418,7 +418,8 @@ pub fn recommend(
     let reference = |i: usize, spend: f64| mean_revenue(sample, i, spend);
     // A channel whose curve the policy finds worn by its own delivery is left to the policy:
     // the days' revenue against their spend mixes rested and tired days and shows no steady
-    // curve.
+    // curve. (The revenue fit keeps those whose click-through rate falls within the day
+    // instead, see `revenue`.)
     let worn: Vec<bool> = (0..channels)
         .map(|i| {
             let high = history_high[i];
