@@ -116,6 +116,12 @@ pub trait Policy: Send {
         false
     }
 
+    /// Takes the evidence of the days at `1 / temper` of its face value in the curves
+    /// [`Policy::draw_curves`] draws from here on (1: as learned). `recommend` reads the
+    /// policy's curves with the humility it reads the revenue's (see
+    /// [`crate::recommend::revenue::TEMPER`]); a policy without curves ignores it.
+    fn temper_curves(&mut self, _temper: f64) {}
+
     /// Channel `channel`'s learned weekday multipliers of its conversion rate, by the phase of
     /// the day's index (`index mod 7`; index 0 the first day seen), relative to its rate over
     /// all days: what [`Policy::draw_curves`]' curves, which are the mean over the week, are
