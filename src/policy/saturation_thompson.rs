@@ -79,6 +79,12 @@
 //! [`Policy::draw_curves`] returns the same draw (rested curves and each channel's wear), so
 //! that `recommend` plans the steady split too.
 //!
+//! **Tempered draws.** `recommend` draws the curves with the days' evidence at `1 / T` of its
+//! face value ([`Policy::temper_curves`]): the days count as `n / T` days of the same mean and
+//! scatter in the Normal–Inverse-Gamma posterior (`κ_n = κ₀ + n/T`, `a_n = a₀ + n/(2T)`, the
+//! sums `Σ y`, `Σ y²` divided by `T`), and the grid of `c` is weighed by
+//! `ln π(c) + (ln w(c) − ln π(c)) / T`. The policy itself always explores at `T = 1`.
+//!
 //! **One channel a day.** Under winner-takes-all allocation the whole budget goes to the
 //! channel whose drawn curve (times its weekday multiplier) earns most with the whole budget,
 //! one draw a day, ties at random: Thompson sampling on the curves, without opening or mixing.
