@@ -580,21 +580,32 @@ mod tests {
 
     /// Noise-free units from a known curve at several spends: the grid posterior puts its mass
     /// next to the true saturation rate and the drawn audience next to the true one.
-    #[test]
-    fn the_curve_posterior_finds_a_known_curve() {
-        let budget = 10_000.0;
-        let (price, audience) = (9.0, 700.0);
-        let true_rate = 1.0 / (price * audience);
-        let rates = saturation_grid(budget);
+    /// The known curve of the tests: price 9, audience 700, on a budget of 10,000.
+    const PRICE: f64 = 9.0;
+    const AUDIENCE: f64 = 700.0;
+
+    /// The grid of rates, and a posterior that saw 60 days of the known curve at six spends
+    /// from 1,000 to 9,000, each day's units times a uniform mean-one noise of coefficient of
+    /// variation `noise`, drawn from `rng`.
+    fn observed_curve(noise: f64, rng: &mut StreamRng) -> (Vec<f64>, CurvePosterior) {
+        let true_rate = 1.0 / (PRICE * AUDIENCE);
+        let rates = saturation_grid(10_000.0);
         let mut curve = CurvePosterior::new(vec![0.0; GRID]);
-        let mut rng = StreamRng::seed_from_u64(1);
         for day in 0..60 {
             let spend = 1000.0 + 8000.0 * (day % 6) as f64 / 5.0;
-            let units = audience * -(-spend * true_rate).exp_m1();
-            // Multiplicative noise of about 5%, mean one.
-            let noise = 1.0 + 0.05 * (rng.random::<f64>() - 0.5) * 3.46;
-            curve.observe(&rates, spend, (units * noise).round() as u64);
+            let units = AUDIENCE * -(-spend * true_rate).exp_m1();
+            let factor = 1.0 + noise * (rng.random::<f64>() - 0.5) * 3.46;
+            curve.observe(&rates, spend, (units * factor).round() as u64);
         }
+        (rates, curve)
+    }
+
+    #[test]
+    fn the_curve_posterior_finds_a_known_curve() {
+        let (audience, true_rate) = (AUDIENCE, 1.0 / (PRICE * AUDIENCE));
+        let mut rng = StreamRng::seed_from_u64(1);
+        // Multiplicative noise of about 5%, mean one.
+        let (rates, curve) = observed_curve(0.05, &mut rng);
         let mut drawn_rate = RunningStats::default();
         let mut drawn_audience = RunningStats::default();
         for _ in 0..2000 {
@@ -623,18 +634,7 @@ mod tests {
     /// posterior draws.
     #[test]
     fn a_tempered_posterior_draws_wider_around_the_same_curve() {
-        let budget = 10_000.0;
-        let (price, audience) = (9.0, 700.0);
-        let true_rate = 1.0 / (price * audience);
-        let rates = saturation_grid(budget);
-        let mut curve = CurvePosterior::new(vec![0.0; GRID]);
-        let mut rng = StreamRng::seed_from_u64(3);
-        for day in 0..60 {
-            let spend = 1000.0 + 8000.0 * (day % 6) as f64 / 5.0;
-            let units = audience * -(-spend * true_rate).exp_m1();
-            let noise = 1.0 + 0.2 * (rng.random::<f64>() - 0.5) * 3.46;
-            curve.observe(&rates, spend, (units * noise).round() as u64);
-        }
+        let (rates, curve) = observed_curve(0.2, &mut StreamRng::seed_from_u64(3));
         let spread = |curve: &CurvePosterior, seed: u64| {
             let mut rng = StreamRng::seed_from_u64(seed);
             let mut drawn = RunningStats::default();
