@@ -10,23 +10,41 @@
 //! raw multiplier of weekday `j` and `v_j` its sampling variance, the spread of
 //! the true multipliers is `τ² = max(0, mean_j((r_j − 1)² − v_j))` and each multiplier is
 //! `1 + τ² / (τ² + v_j) · (r_j − 1)`. A channel whose weekdays differ by no more than their
-//! noise gets none; one with a real rhythm keeps it almost as measured. (A day's demand is not
-//! shrunk so: the days of a December peak are few among the year's, and a spread estimated
-//! over all days would pull them back towards the rest.)
+//! noise gets none; one with a real rhythm keeps it almost as measured.
 //!
 //! **Demand.** A budget that follows demand (more on paydays, a December peak) spends more on
 //! the days that would have earned more anyway, and a curve fitted through such days is
-//! straighter than the truth. Each day `t` on which three or more channels spend gets a
-//! demand multiplier `D_t` shared by its channels, the Gamma–Poisson posterior mean
+//! straighter than the truth. Each day `t` on which three or more channels spend has a raw
+//! demand ratio, the Gamma–Poisson posterior mean
 //!
 //! ```text
-//! D_t = (a_D + Σ_c y_ct / φ_c) / (a_D + Σ_c μ_ct / (D_t φ_c))
+//! r_t = (a_D + Σ_c y_ct / φ_c) / (a_D + e_t),   e_t = Σ_c μ_ct / (D_t φ_c)
+//! v_t = Var(Σ_c y_ct / φ_c) / (a_D + e_t)²
 //! ```
 //!
-//! in count units (`φ_c` from [`super::noise`]), with `a_D = ` [`DEMAND_PRIOR`] counts of prior
-//! weight at 1. Channel `c` itself is fitted at the demand of
-//! the *other* channels that day, so that no channel explains its own days (a channel that
-//! could would shrink its own noise to nothing). What tells the curves apart is then how each day's spends differ between the
+//! in count units (`φ_c` from [`super::noise`], `e_t` the counts expected at demand 1, `v_t`
+//! the ratio's sampling variance), with `a_D = ` [`DEMAND_PRIOR`] counts of prior weight at 1.
+//! One day's ratio errs by about `1/√(counts)`, as much as demand itself moves on
+//! most accounts, so the day's multiplier `D_t` is read through its neighbours ([`demand`]):
+//!
+//! - the **trend** `m_t = L_t · p(weekday_t)` is a smooth level `L_t`, the Gaussian-kernel mean
+//!   (σ = [`DEMAND_BANDWIDTH`] days) of the nearby days' ratios divided by their weekday's
+//!   profile, times a weekday profile `p` (the mean of `r_t / L_t` by weekday, scaled to average
+//!   1), alternated three times; from the second turn a day counts towards its neighbours' level
+//!   at most [`DEMAND_OUTLIER`] standard deviations `√(v_t + τ²)` from the trend, so a sale day
+//!   does not lift the days around it;
+//! - the **spread** `τ²` of the days' true departures from the trend is read robustly, as the
+//!   median of `(r_t − m_t)² / 0.455 − v_t` (0.455 the median of χ²₁), so that a few sale days
+//!   do not count as every day's spread;
+//! - each day keeps its own departure shrunk by empirical Bayes,
+//!   `D_t = m_t + τ² / (τ² + v_t) · (r_t − m_t)`, moved at most [`DEMAND_TRANSLATION`] standard
+//!   errors `√v_t` from its own ratio (Efron and Morris's limited translation, 1972), so a real
+//!   sale day or the first day of a peak is never explained away. A day without a ratio takes
+//!   the trend; a history without any, 1.
+//!
+//! Channel `c` itself is fitted at the demand read from the *other* channels' ratios, so that
+//! no channel explains its own days (a channel that could would shrink its own noise to
+//! nothing). What tells the curves apart is then how each day's spends differ between the
 //! channels, not how the day's total moved with demand.
 //!
 //! **Weekdays.** Each channel's revenue on weekday `d` is `w_c(d)` times its curve, the same
@@ -37,6 +55,17 @@
 pub const OUTAGE_CONVERSIONS: f64 = 5.0;
 /// Prior weight of a day's demand multiplier at 1, in conversions.
 pub const DEMAND_PRIOR: f64 = 20.0;
+/// Standard deviation, in days, of the Gaussian kernel that reads the smooth level of demand.
+pub const DEMAND_BANDWIDTH: f64 = 3.5;
+/// Standard errors of its own ratio by which a day's demand may be moved towards the trend.
+pub const DEMAND_TRANSLATION: f64 = 2.0;
+/// Turns of the level and the weekday profile.
+const DEMAND_ROUNDS: usize = 3;
+/// Standard deviations from the trend beyond which a day's ratio is held at the band when
+/// its neighbours' level is read.
+const DEMAND_OUTLIER: f64 = 3.0;
+/// The median of a squared standard normal variable.
+const CHI_SQUARE_MEDIAN: f64 = 0.454_936_423_119_572_7;
 /// Channels a day needs for its own demand multiplier.
 pub const DEMAND_CHANNELS: usize = 3;
 
@@ -120,6 +149,121 @@ pub fn spread(ratios: &[Ratio]) -> f64 {
     (excess / raw.len() as f64).max(0.0)
 }
 
+/// Each day's demand multiplier from the days' ratios of observed to expected counts (`None`
+/// for a day with too few channels to tell): a smooth level times a weekday profile, the
+/// trend, plus each day's own departure from it shrunk by empirical Bayes (see the module
+/// docs). A day far from any day with a ratio gets 1.
+pub fn demand(ratios: &[Option<Ratio>], weekday: &[usize]) -> Vec<f64> {
+    let days = ratios.len();
+    let raw: Vec<Option<(f64, f64)>> = ratios
+        .iter()
+        .map(|r| {
+            r.filter(|r| r.expected > 0.0).map(|r| {
+                let scale = DEMAND_PRIOR + r.expected;
+                (
+                    r.posterior(DEMAND_PRIOR),
+                    r.variance.max(0.0) / (scale * scale),
+                )
+            })
+        })
+        .collect();
+    let reach = (4.0 * DEMAND_BANDWIDTH).ceil() as usize;
+    let kernel: Vec<f64> = (0..=reach)
+        .map(|k| (-0.5 * (k as f64 / DEMAND_BANDWIDTH).powi(2)).exp())
+        .collect();
+    let mut profile = [1.0; 7];
+    let mut trend: Vec<Option<f64>> = vec![None; days];
+    let mut spread = 0.0;
+    for round in 0..DEMAND_ROUNDS {
+        // From the second round on, a day counts towards its neighbours' level at most
+        // `DEMAND_OUTLIER` standard deviations from the trend, so a sale day does not lift
+        // the days around it.
+        let counted: Vec<Option<f64>> = (0..days)
+            .map(|t| {
+                let (r, v) = raw[t]?;
+                Some(match trend[t] {
+                    Some(m) if round > 0 => {
+                        let band = DEMAND_OUTLIER * (v + spread).sqrt();
+                        r.clamp(m - band, m + band)
+                    }
+                    _ => r,
+                })
+            })
+            .collect();
+        let deseasoned: Vec<Option<f64>> = (0..days)
+            .map(|t| counted[t].map(|r| r / profile[weekday[t]]))
+            .collect();
+        let level = smoothed(&deseasoned, &kernel);
+        let mut by_day = [(0.0, 0.0); 7];
+        for t in 0..days {
+            if let (Some(r), Some(l)) = (counted[t], level[t]) {
+                by_day[weekday[t]].0 += r / l;
+                by_day[weekday[t]].1 += 1.0;
+            }
+        }
+        profile = if by_day.iter().all(|(_, n)| *n > 0.0) {
+            normalised(by_day.map(|(sum, n)| sum / n))
+        } else {
+            [1.0; 7]
+        };
+        trend = (0..days)
+            .map(|t| level[t].map(|l| l * profile[weekday[t]]))
+            .collect();
+        spread = robust_spread(&raw, &trend);
+    }
+    (0..days)
+        .map(|t| match (raw[t], trend[t]) {
+            (Some((r, v)), Some(m)) if spread + v > 0.0 => {
+                let shrunk = m + spread / (spread + v) * (r - m);
+                let cap = DEMAND_TRANSLATION * v.sqrt();
+                shrunk.clamp(r - cap, r + cap)
+            }
+            (_, Some(m)) => m,
+            _ => 1.0,
+        })
+        .collect()
+}
+
+/// The kernel-weighted mean of the values around each day (`kernel[k]` the weight of a day
+/// `k` days away, none beyond its length), over the days that have one; `None` where no day
+/// within reach has.
+fn smoothed(values: &[Option<f64>], kernel: &[f64]) -> Vec<Option<f64>> {
+    let (days, reach) = (values.len(), kernel.len() - 1);
+    (0..days)
+        .map(|t| {
+            let (mut sum, mut mass) = (0.0, 0.0);
+            for s in t.saturating_sub(reach)..(t + reach + 1).min(days) {
+                if let Some(value) = values[s] {
+                    let k = kernel[t.abs_diff(s)];
+                    sum += k * value;
+                    mass += k;
+                }
+            }
+            (mass > 0.0).then(|| sum / mass)
+        })
+        .collect()
+}
+
+/// The spread `τ²` of the days' true departures from the trend, read robustly: the median of
+/// `e_t² / 0.455 − v_t` (0.455 the median of a squared standard normal variable, so that the
+/// median of `e² ∼ (τ² + v) χ²₁` gives `τ² + v`), so that a few sale days do not count as
+/// spread of every day. At least 0.
+fn robust_spread(raw: &[Option<(f64, f64)>], trend: &[Option<f64>]) -> f64 {
+    let mut excess: Vec<f64> = raw
+        .iter()
+        .zip(trend)
+        .filter_map(|(r, m)| {
+            let ((r, v), m) = (r.as_ref()?, m.as_ref()?);
+            Some((r - m) * (r - m) / CHI_SQUARE_MEDIAN - v)
+        })
+        .collect();
+    if excess.is_empty() {
+        return 0.0;
+    }
+    excess.sort_by(f64::total_cmp);
+    crate::stats::quantile(&excess, 0.5).max(0.0)
+}
+
 /// `weekday` scaled to average 1 over the week (all 1 where it is not positive).
 pub fn normalised(weekday: [f64; 7]) -> [f64; 7] {
     let mean = weekday.iter().sum::<f64>() / 7.0;
@@ -154,6 +298,67 @@ mod tests {
                 .collect(),
             notes: Vec::new(),
         }
+    }
+
+    /// A year of days whose demand follows the weekday, a December-like peak and one sale day
+    /// at twice the trend, seen through 200 Poisson counts a day: the smooth level with its
+    /// weekday profile reads the demand with less than half the raw ratios' error, and the
+    /// sale day keeps nearly all of its jump.
+    #[test]
+    fn demand_is_read_through_the_noise_and_a_sale_day_is_kept() {
+        use rand::SeedableRng;
+        use rand_distr::{Distribution, Poisson};
+        let days = 365;
+        let weekday: Vec<usize> = (0..days).map(|t| t % 7).collect();
+        let truth: Vec<f64> = (0..days)
+            .map(|t| {
+                let week = [1.08, 1.08, 1.08, 1.08, 1.08, 0.85, 0.8][t % 7];
+                let peak = 1.0 + 0.6 * (-((t as f64 - 300.0) / 12.0).powi(2)).exp();
+                let sale = if t == 100 { 2.0 } else { 1.0 };
+                week * peak * sale
+            })
+            .collect();
+        let expected = 200.0;
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(5);
+        let ratios: Vec<Option<Ratio>> = truth
+            .iter()
+            .map(|d| {
+                let observed: f64 = Poisson::new(expected * d).unwrap().sample(&mut rng);
+                Some(Ratio {
+                    observed,
+                    expected,
+                    variance: expected * d,
+                })
+            })
+            .collect();
+        let read = demand(&ratios, &weekday);
+        let raw: Vec<f64> = ratios
+            .iter()
+            .map(|r| r.unwrap().posterior(DEMAND_PRIOR))
+            .collect();
+        let rms = |estimate: &[f64]| {
+            let squares: f64 = (0..days)
+                .filter(|&t| t != 100)
+                .map(|t| (estimate[t] - truth[t]).powi(2))
+                .sum();
+            (squares / (days - 1) as f64).sqrt()
+        };
+        let (smoothed, noisy) = (rms(&read), rms(&raw));
+        // The raw ratios err by about their standard error, 1/√200 ≈ 0.07 of the demand.
+        assert!((0.05..0.1).contains(&noisy), "raw {noisy}");
+        assert!(smoothed < 0.5 * noisy, "smoothed {smoothed}, raw {noisy}");
+        // The sale day moves at most two of its standard errors from its own ratio, and
+        // keeps most of its jump from the trend's 1.08 to 2.16 (its ratio's standard error
+        // is 0.09).
+        let r = ratios[100].unwrap();
+        let error = r.variance.sqrt() / (DEMAND_PRIOR + r.expected);
+        assert!(
+            (read[100] - raw[100]).abs() <= DEMAND_TRANSLATION * error + 1e-12,
+            "{} against {}",
+            read[100],
+            raw[100]
+        );
+        assert!(read[100] > 1.5, "{}", read[100]);
     }
 
     #[test]
