@@ -182,6 +182,48 @@ fn in_the_model_family_the_recommendation_reaches_the_optimum() {
     }
 }
 
+/// A channel whose conversion rate drifted is read at today's level and said so: in five
+/// drifting histories (the first channel's rate up 30% over the year, the second's down 30%)
+/// both get a note in the right direction, of 15–45% (the truth 30%; the level at either end
+/// of the year errs by 2–3%, and the curve's misfit adds its own), and no other channel does;
+/// in five clean histories no channel does.
+#[test]
+fn a_drifting_channel_is_read_at_todays_level_and_said() {
+    let notes = |kind: Kind, seed: u64| -> (Market, Vec<String>) {
+        let market = Variant::Drawn.market(kind, seed);
+        let recommendation = messy::score::recommend_for(&market, seed).expect("a recommendation");
+        let drifts = recommendation
+            .warnings
+            .into_iter()
+            .filter(|w| w.contains("its return drifted"))
+            .collect();
+        (market, drifts)
+    };
+    for seed in 0..5 {
+        let (market, drifts) = notes(Kind::Drift, seed);
+        assert_eq!(drifts.len(), 2, "drift seed {seed}: {drifts:?}");
+        for (c, direction) in [(0, "more"), (1, "less")] {
+            let prefix = format!("'{}' earns ", market.channels[c].name);
+            let note = drifts
+                .iter()
+                .find(|w| w.starts_with(&prefix))
+                .unwrap_or_else(|| panic!("drift seed {seed}: no note on {prefix}: {drifts:?}"));
+            let percent: f64 = note[prefix.len()..]
+                .split('%')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .expect("a percentage");
+            assert!(note.contains(direction), "drift seed {seed}: {note}");
+            assert!(
+                (15.0..=45.0).contains(&percent),
+                "drift seed {seed}: {note}"
+            );
+        }
+        let (_, clean) = notes(Kind::Clean, seed);
+        assert!(clean.is_empty(), "clean seed {seed}: {clean:?}");
+    }
+}
+
 /// The learner `recommend` reads a history with is one that does well on the history's own
 /// market: on the market `fit` calibrates from the history (its default 90 days, 100
 /// replications, every learning kind), the chosen learner's mean regret lies within the 95%
@@ -440,7 +482,8 @@ fn one_history() {
         let families: Vec<&str> = channel.campaigns.iter().map(|j| j.curve.family()).collect();
         println!(
             "{:>10} {:?} θ {:.2} {families:?}: last {:>8.0} optimal {:>8.0} recommended {:>8.0} \
-             [{:>8.0}, {:>8.0}] high {:>8.0} {}; true marginal at recommended {:.3}",
+             [{:>8.0}, {:>8.0}] high {:>8.0} {}; true marginal at recommended {:.3}, said {:.3}; \
+             revenue there {:.0}, said {:.0}",
             advice.channel,
             advice.pricing,
             channel.delivery,
@@ -459,7 +502,17 @@ fn one_history() {
                     .unwrap();
                 let s = advice.recommended_spend;
                 (market.revenue(c, DAYS, s + 1.0) - market.revenue(c, DAYS, s)) / 1.0
-            }
+            },
+            advice.marginal_roas_recommended,
+            {
+                let c = market
+                    .channels
+                    .iter()
+                    .position(|m| m.name == advice.channel)
+                    .unwrap();
+                market.revenue(c, DAYS, advice.recommended_spend)
+            },
+            advice.roas_recommended * advice.recommended_spend,
         );
     }
     for warning in &recommendation.warnings {

@@ -736,6 +736,18 @@ fn model_notes(model: &revenue::RevenueModel, history: &History, names: &[&str])
             }
         ));
     }
+    for (c, drift) in model.drifts.iter().enumerate() {
+        if let Some((first, ratio)) = drift {
+            notes.push(format!(
+                "'{}' earns {:.0}% {} per unit of spend than on {}: its return drifted over the \
+                 history, and its curve is read at today's level",
+                names[c],
+                100.0 * (ratio - 1.0).abs(),
+                if *ratio < 1.0 { "less" } else { "more" },
+                history.first_date.plus(*first as i64)
+            ));
+        }
+    }
     for (c, shift) in model.shifts.iter().enumerate() {
         if let Some(shift) = shift {
             notes.push(format!(

@@ -54,7 +54,16 @@ pub fn optimum(market: &Market) -> (Vec<f64>, f64) {
 /// Writes `market`'s history, loads it as a user would and recommends tomorrow's split.
 pub fn recommend_for(market: &Market, seed: u64) -> Result<Recommendation, String> {
     let folder = tempfile::tempdir().expect("a temporary folder");
-    let path = write(market, &rows(market), folder.path());
+    // `MESSY_KEEP=DIR` keeps the account and its history in DIR, to run the command on.
+    let kept = std::env::var_os("MESSY_KEEP").map(std::path::PathBuf::from);
+    if let Some(dir) = &kept {
+        std::fs::create_dir_all(dir).expect("the folder MESSY_KEEP names");
+    }
+    let path = write(
+        market,
+        &rows(market),
+        kept.as_deref().unwrap_or(folder.path()),
+    );
     let account = Account::load(&path).map_err(|e| format!("account: {e}"))?;
     let history = account
         .read_history()

@@ -8,7 +8,7 @@
 //! broad match convert less. So `recommend` reads each channel's curve from its **revenue**:
 //!
 //! ```text
-//! y_ct ≈ D_t · w_c(d(t)) · β_c g_c(s_ct; k_c),      Var y_ct = V_c(μ_ct)
+//! y_ct ≈ L_c(t) · D_t · w_c(d(t)) · β_c g_c(s_ct; k_c),      Var y_ct = V_c(μ_ct)
 //! ```
 //!
 //! - `g_c` of four families (exponential, hyperbolic, logarithmic, square root), each over a
@@ -17,12 +17,16 @@
 //!   bend, straight lines keep their weight and the optimal spend's interval is wide;
 //! - `D_t` the day's demand, shared by the channels, and `w_c` the channel's weekdays (see
 //!   [`calendar`]), estimated in turns with the curves over [`ROUNDS`] rounds;
+//! - `L_c(t)` the channel's slow level, 1 today, where its return per unit of spend drifted
+//!   over the months beyond its noise (a local linear line of 45 days' bandwidth, see
+//!   [`drift`]): the old days keep showing where the curve bends, at their own level;
 //! - `V_c` the day's scatter, counts and multiplicative swings (see [`noise`]);
 //! - days weighted by recency, `ω_t = 2^{−(T−1−t)/h}`, with the half-life `h` chosen by a
 //!   predictive check: the curves are fitted on the history but its last [`HOLDOUT`] days with
 //!   each half-life of [`HALF_LIVES`] (and none), and the one whose curves predict those days
-//!   best (least Pearson `Σ (y − μ)² / V`) weighs the whole history. A channel whose returns
-//!   drifted is then judged on its recent months; a steady account keeps every day.
+//!   best (least Pearson `Σ (y − μ)² / V`) weighs the whole history. What a drift leaves that
+//!   the level does not follow is then judged on the recent months; a steady account keeps
+//!   every day.
 //!
 //! Days of a tracking outage are left out. A channel whose return stepped up or down (see
 //! [`Shift`]) is read from the step on.
@@ -66,10 +70,13 @@
 //!
 //! **Draws.** A joint draw picks, independently per channel, a family and a knee by their
 //! posterior probability and the level `β` from its normal posterior there (kept positive).
-//! The uncertainty of `D`, `w`, `V` and `h`, estimated once, is not propagated: with a year of
-//! days it is small beside the shape's.
+//! The uncertainty of today's level `L_c(T)` of a drifting channel is: its sampling variance
+//! (tempered as the days' evidence is) widens `β`'s, and scales the reference's draws. That of
+//! `D`, `w`, `V` and `h`, estimated once, is not: with a year of days it is small beside the
+//! shape's.
 
 pub mod calendar;
+pub mod drift;
 pub mod noise;
 pub mod shape;
 
@@ -122,6 +129,9 @@ pub struct ChannelCurves {
     pub days: usize,
     /// The reference curve's weight and level, where one was given.
     pub reference: Option<Reference>,
+    /// The relative variance of the channel's level today, from its drift (0 without one;
+    /// see [`drift`]): the reference's draws carry it, the families' `β` already do.
+    pub level_variance: f64,
 }
 
 /// How a reference curve (the learning policy's posterior mean, learned from the paid units)
@@ -172,6 +182,11 @@ impl ChannelCurves {
         let mut u: f64 = rng.random();
         if let Some(reference) = self.reference {
             if u < reference.probability {
+                if self.level_variance > 0.0 {
+                    let z: f64 = StandardNormal.sample(rng);
+                    let factor = (1.0 + self.level_variance.sqrt() * z).max(0.1);
+                    return Drawn::Reference(reference.ratio * factor);
+                }
                 return Drawn::Reference(reference.ratio);
             }
             u -= reference.probability;
@@ -207,6 +222,9 @@ pub struct RevenueModel {
     pub outages: Vec<usize>,
     /// Per channel, the shift in its return it is read from, if any.
     pub shifts: Vec<Option<Shift>>,
+    /// Per channel that drifted (see [`drift`]), its first fitted day and today's return per
+    /// unit of spend relative to that day's.
+    pub drifts: Vec<Option<(usize, f64)>>,
 }
 
 /// A step in a channel's return per unit of money: from `day` on it earns `ratio` times what
@@ -259,6 +277,10 @@ struct State {
     best: Vec<Option<Point>>,
     /// Each channel's first day fitted: 0, or the day its return shifted (see [`level_shift`]).
     start: Vec<usize>,
+    /// `L_c(t)` per channel and day, 1 on its last funded day (see [`drift`]).
+    drift: Vec<Vec<f64>>,
+    /// Per channel, the relative sampling variance of today's level (0 without a drift).
+    today_variance: Vec<f64>,
 }
 
 impl State {
@@ -266,7 +288,7 @@ impl State {
     /// channels show times its weekday's.
     fn offset(&self, c: usize, t: usize, weekday: usize) -> f64 {
         let channels = self.weekday.len();
-        self.demand_without[t * channels + c] * self.weekday[c][weekday]
+        self.demand_without[t * channels + c] * self.weekday[c][weekday] * self.drift[c][t]
     }
 }
 
@@ -416,6 +438,8 @@ pub fn fit(
             .collect(),
         best: vec![None; channels],
         start: vec![0; channels],
+        drift: vec![vec![1.0; days]; channels],
+        today_variance: vec![0.0; channels],
     };
     let mut weight = vec![1.0; days];
     for _ in 0..ROUNDS {
@@ -518,7 +542,11 @@ pub fn fit(
                 }
             });
             points.retain(|p| p.probability > 1e-12);
+            // Today's level of a drifting channel is known only so well (tempered as the
+            // days' evidence is).
+            let level_variance = TEMPER * state.today_variance[c];
             for p in &mut points {
+                p.beta_variance += p.beta * p.beta * level_variance;
                 p.beta *= level;
                 p.beta_variance *= level * level;
             }
@@ -544,11 +572,18 @@ pub fn fit(
                     .filter(|&&t| t >= state.start[c])
                     .count(),
                 reference,
+                level_variance,
             })
         })
         .collect();
     let scales = (0..channels)
         .map(|c| std::array::from_fn(|d| state.weekday[c][d] * profile[d]))
+        .collect();
+    let drifts = (0..channels)
+        .map(|c| {
+            let first = *data.used[c].iter().find(|&&t| t >= state.start[c])?;
+            (state.today_variance[c] > 0.0).then(|| (first, 1.0 / state.drift[c][first]))
+        })
         .collect();
     RevenueModel {
         channels: curves,
@@ -556,6 +591,7 @@ pub fn fit(
         half_life,
         outages,
         shifts,
+        drifts,
     }
 }
 
@@ -885,6 +921,33 @@ fn round(data: &Data, fitted: &[bool], state: &mut State, weight: &[f64]) {
             }
             let spread = calendar::spread(&ratios);
             state.weekday[c] = calendar::normalised(ratios.map(|r| r.shrunk(spread)));
+        }
+    }
+    // Each channel's slow level.
+    let levels: Vec<Option<Option<drift::Drift>>> = (0..fitted.len())
+        .into_par_iter()
+        .map(|c| {
+            if !fitted[c] {
+                return None;
+            }
+            let noise = state.noise[c];
+            let phi = noise.count;
+            let mut ratios = vec![None; days];
+            for &t in data.used[c].iter().filter(|&&t| t >= state.start[c]) {
+                let mean = data.mean(c, t, state);
+                ratios[t] = Some(calendar::Ratio {
+                    observed: data.history.day(t)[c].revenue / phi,
+                    expected: mean / state.drift[c][t] / phi,
+                    variance: noise.variance(mean) / (phi * phi),
+                });
+            }
+            Some(drift::level(&ratios))
+        })
+        .collect();
+    for (c, level) in levels.into_iter().enumerate() {
+        if let Some(level) = level {
+            state.today_variance[c] = level.as_ref().map_or(0.0, |d| d.today_variance);
+            state.drift[c] = level.map_or_else(|| vec![1.0; days], |d| d.levels);
         }
     }
     // Each day's demand from every channel, and without each channel's own revenue.
