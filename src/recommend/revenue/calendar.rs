@@ -63,7 +63,7 @@ pub const DEMAND_TRANSLATION: f64 = 2.0;
 const DEMAND_ROUNDS: usize = 3;
 /// Standard deviations from the trend beyond which a day's ratio is held at the band when
 /// its neighbours' level is read.
-const DEMAND_OUTLIER: f64 = 3.0;
+pub const DEMAND_OUTLIER: f64 = 3.0;
 /// The median of a squared standard normal variable.
 const CHI_SQUARE_MEDIAN: f64 = 0.454_936_423_119_572_7;
 /// Channels a day needs for its own demand multiplier.

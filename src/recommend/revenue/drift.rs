@@ -2,9 +2,9 @@
 //!
 //! A conversion rate that creeps up as a landing page improves, or down as an audience tires,
 //! moves the level of a channel's curve, not its shape. Weighting recent days more (the
-//! half-life of [`super::choose_half_life`]) follows such a drift but forgets, with the old
-//! days, the spends that showed where the curve bends. So each channel's curve carries a slow
-//! level `L_c(t)`:
+//! half-life [`super`] chooses by a predictive check) follows such a drift but forgets, with
+//! the old days, the spends that showed where the curve bends. So each channel's curve carries
+//! a slow level `L_c(t)`:
 //!
 //! ```text
 //! y_ct ≈ L_c(t) · D_t · w_c(d(t)) · β_c g_c(s_ct; k_c)
