@@ -378,8 +378,8 @@ fn messy_history_table() {
 
 /// Prints the markdown table of `scores`, then each kind's timings and worst seed.
 fn print_table(scores: &[&Score]) {
-    println!("| history | worst | mean | below the bar | interval coverage |");
-    println!("|---|---|---|---|---|");
+    println!("| history | worst | mean | below the bar | interval coverage | gain covered |");
+    println!("|---|---|---|---|---|---|");
     let of_kind =
         |kind: Kind| -> Vec<&Score> { scores.iter().copied().filter(|s| s.kind == kind).collect() };
     for kind in Kind::ALL {
@@ -397,10 +397,12 @@ fn print_table(scores: &[&Score]) {
         } else {
             String::new()
         };
+        let gains = of_kind.iter().filter(|s| s.gain_covered).count();
         println!(
-            "| {}{failed} | {worst:.3} | {mean:.3} | {below} | {:.0}% |",
+            "| {}{failed} | {worst:.3} | {mean:.3} | {below} | {:.0}% | {gains} of {} |",
             kind.name(),
-            100.0 * covered as f64 / channels as f64
+            100.0 * covered as f64 / channels as f64,
+            of_kind.len()
         );
     }
     println!();

@@ -56,11 +56,26 @@ fn recommendations_come_close_to_the_oracle_and_their_intervals_are_calibrated()
         );
         let mut ratio = RunningStats::default();
         let (mut covered, mut cases) = (0, 0);
+        let mut gains_covered = 0;
         for replication in 0..50 {
             let (account, history) = account_history(&scenario, policy, replication);
             let recommendation = recommend_for(&account, &history, replication);
             let spend = recommended_split(&recommendation);
             ratio.push(expected_revenue(&scenario.channels, &spend) / oracle.expected_revenue);
+            // The gain over the last days' split, read draw by draw, against the true gain.
+            let gain = recommendation.outlook[0].gain.as_ref().expect("a gain");
+            let last = &recommendation.outlook[1].spend_per_channel;
+            // Paired or not, the mean difference is the difference of the means.
+            let means =
+                recommendation.outlook[0].revenue.mean - recommendation.outlook[1].revenue.mean;
+            assert!((gain.difference.mean - means).abs() < 1e-6 * scenario.daily_budget);
+            assert!(gain.difference.low <= gain.difference.mean);
+            assert!(gain.difference.mean <= gain.difference.high);
+            let truth = expected_revenue(&scenario.channels, &spend)
+                - expected_revenue(&scenario.channels, last);
+            if gain.difference.low <= truth && truth <= gain.difference.high {
+                gains_covered += 1;
+            }
             for (advice, optimal) in recommendation.channels.iter().zip(&oracle.spend) {
                 let tolerance = 1e-6 * scenario.daily_budget;
                 cases += 1;
@@ -74,7 +89,8 @@ fn recommendations_come_close_to_the_oracle_and_their_intervals_are_calibrated()
         let interval = ratio.interval95();
         eprintln!(
             "{name}: recommended / oracle revenue {:.4} (95% interval {:.4} to {:.4}); optimal \
-             spends covered {covered} of {cases}",
+             spends covered {covered} of {cases}; true gains over the last days' split \
+             covered {gains_covered} of 50",
             ratio.mean(),
             interval.low,
             interval.high

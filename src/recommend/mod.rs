@@ -229,6 +229,28 @@ pub struct Outlook {
     /// Spend per channel.
     #[serde(serialize_with = "output::json_cents_all")]
     pub spend_per_channel: Vec<f64>,
+    /// What it is expected to earn beyond the last days' split, read draw by draw; `None`
+    /// for that split itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gain: Option<Gain>,
+}
+
+/// How much more one split is expected to earn than another, read draw by draw: both splits
+/// are scored on the same posterior draws, so what the draws share (the level of every curve,
+/// tomorrow's demand) cancels, and the interval is that of the difference itself, not of
+/// either split's revenue. A gain whose interval reaches below zero is a change the history
+/// does not yet support.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Gain {
+    /// The split compared against.
+    pub over: String,
+    /// The expected difference in the objective (revenue, or profit under a profit
+    /// objective), with its 90% credible interval.
+    #[serde(serialize_with = "output::json_cents_estimate")]
+    pub difference: Estimate,
+    /// Share of the draws in which this split earns more.
+    #[serde(serialize_with = "output::json_ratio")]
+    pub probability_higher: f64,
 }
 
 /// One channel's posterior expected revenue against spend, with its 90% band, for the charts.
@@ -546,15 +568,18 @@ pub fn recommend(
         budget,
         objective.spends_all(),
     );
+    let recent_name = format!("last {recent_days} days");
+    let baseline = (recent_name.as_str(), recent.as_slice());
     let outlook = vec![
-        outlook("recommended", &recommended, &draws, objective),
         outlook(
-            &format!("last {recent_days} days"),
-            &recent,
+            "recommended",
+            &recommended,
             &draws,
             objective,
+            Some(baseline),
         ),
-        outlook("even", &even, &draws, objective),
+        outlook(&recent_name, &recent, &draws, objective, None),
+        outlook("even", &even, &draws, objective, Some(baseline)),
     ];
 
     let advice = (0..channels)
@@ -907,10 +932,9 @@ fn on_weekday(draws: &[ResponseDraw], scales: &[[f64; 7]], weekday: usize) -> Ve
     scaled
 }
 
-/// The expected outcome of `split` over the draws.
-fn outlook(name: &str, split: &[f64], draws: &[ResponseDraw], objective: Objective) -> Outlook {
-    let spend: f64 = split.iter().sum();
-    let mut revenue: Vec<f64> = draws
+/// `split`'s revenue in each draw.
+fn revenue_per_draw(split: &[f64], draws: &[ResponseDraw]) -> Vec<f64> {
+    draws
         .iter()
         .map(|draw| {
             split
@@ -919,7 +943,43 @@ fn outlook(name: &str, split: &[f64], draws: &[ResponseDraw], objective: Objecti
                 .map(|(i, &s)| draw.revenue(i, s))
                 .sum()
         })
-        .collect();
+        .collect()
+}
+
+/// The expected outcome of `split` over the draws, and its gain over `baseline` (a name and a
+/// split) where one is given.
+fn outlook(
+    name: &str,
+    split: &[f64],
+    draws: &[ResponseDraw],
+    objective: Objective,
+    baseline: Option<(&str, &[f64])>,
+) -> Outlook {
+    let spend: f64 = split.iter().sum();
+    let mut revenue = revenue_per_draw(split, draws);
+    let gain = baseline.map(|(over, other)| {
+        let other_spend: f64 = other.iter().sum();
+        let value = |r: f64, spend: f64| match objective.target_roas() {
+            Some(_) => objective.profit(r, spend),
+            None => r,
+        };
+        let mut difference: Vec<f64> = revenue
+            .iter()
+            .zip(revenue_per_draw(other, draws))
+            .map(|(&r, o)| value(r, spend) - value(o, other_spend))
+            .collect();
+        let higher = difference.iter().filter(|d| **d > 0.0).count();
+        difference.sort_by(f64::total_cmp);
+        Gain {
+            over: over.to_owned(),
+            difference: Estimate {
+                mean: difference.iter().sum::<f64>() / difference.len().max(1) as f64,
+                low: quantile(&difference, 0.05),
+                high: quantile(&difference, 0.95),
+            },
+            probability_higher: higher as f64 / difference.len().max(1) as f64,
+        }
+    });
     revenue.sort_by(f64::total_cmp);
     let estimate = |values: &[f64]| Estimate {
         mean: values.iter().sum::<f64>() / values.len() as f64,
@@ -946,6 +1006,7 @@ fn outlook(name: &str, split: &[f64], draws: &[ResponseDraw], objective: Objecti
         }),
         revenue: revenue_estimate,
         spend_per_channel: split.to_vec(),
+        gain,
     }
 }
 

@@ -211,6 +211,35 @@ fn outlook_line(outlook: &Outlook, currency: &str) -> String {
     line
 }
 
+/// The split's gain over the last days' split, draw by draw, in words: "the recommended split
+/// against the last 7 days' split: +1,234 NOK of revenue (90% interval -200 to +2,600), more
+/// in 87% of the posterior draws: the history does not rule out a loss" (the last clause
+/// where the interval reaches below zero).
+pub fn gain_line(outlook: &Outlook, currency: &str) -> Option<String> {
+    let gain = outlook.gain.as_ref()?;
+    let signed = |x: f64| with_sign(x, money(x));
+    let what = if outlook.profit.is_some() {
+        "profit"
+    } else {
+        "revenue"
+    };
+    let caution = if gain.difference.low < 0.0 {
+        ": the history does not rule out a loss"
+    } else {
+        ""
+    };
+    Some(format!(
+        "the {} split against the {}' split: {} {currency} of {what} (90% interval {} to {}), \
+         more in {:.0}% of the posterior draws{caution}",
+        outlook.split,
+        gain.over,
+        signed(gain.difference.mean),
+        signed(gain.difference.low),
+        signed(gain.difference.high),
+        100.0 * gain.probability_higher
+    ))
+}
+
 /// The action list as printed first by `recommend`: a heading line, then one numbered action
 /// a line (see [`super::actions`]).
 pub fn action_list(recommendation: &Recommendation) -> String {
@@ -300,6 +329,9 @@ pub fn table(recommendation: &Recommendation) -> String {
     for outlook in &r.outlook {
         let _ = writeln!(text, "{}", outlook_line(outlook, &r.currency));
     }
+    if let Some(line) = r.outlook.first().and_then(|o| gain_line(o, &r.currency)) {
+        let _ = writeln!(text, "  {line}");
+    }
     for c in r
         .channels
         .iter()
@@ -343,4 +375,51 @@ pub fn plan_csv(recommendation: &Recommendation) -> Vec<u8> {
     writer
         .into_inner()
         .expect("flushing CSV into memory cannot fail")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recommend::Gain;
+
+    fn outlook(low: f64, mean: f64, high: f64) -> Outlook {
+        let estimate = Estimate {
+            mean: 1000.0,
+            low: 900.0,
+            high: 1100.0,
+        };
+        Outlook {
+            split: "recommended".into(),
+            spend: 500.0,
+            revenue: estimate,
+            roas: estimate,
+            profit: None,
+            spend_per_channel: vec![250.0, 250.0],
+            gain: Some(Gain {
+                over: "last 7 days".into(),
+                difference: Estimate { mean, low, high },
+                probability_higher: 0.874,
+            }),
+        }
+    }
+
+    /// The gain reads with its signs, and warns where its interval reaches below zero.
+    #[test]
+    fn a_gain_reads_with_its_signs_and_a_possible_loss_is_said() {
+        let uncertain = gain_line(&outlook(-200.0, 1234.0, 2600.0), "NOK").unwrap();
+        assert_eq!(
+            uncertain,
+            "the recommended split against the last 7 days' split: +1,234 NOK of revenue (90% \
+             interval -200 to +2,600), more in 87% of the posterior draws: the history does not \
+             rule out a loss"
+        );
+        let sure = gain_line(&outlook(150.0, 1234.0, 2600.0), "NOK").unwrap();
+        assert!(
+            sure.ends_with("more in 87% of the posterior draws"),
+            "{sure}"
+        );
+        let mut none = outlook(0.0, 0.0, 0.0);
+        none.gain = None;
+        assert_eq!(gain_line(&none, "NOK"), None);
+    }
 }

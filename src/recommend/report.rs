@@ -713,6 +713,14 @@ pub fn page(recommendation: &Recommendation, charts: &[InlineChart]) -> String {
         let _ = writeln!(page, "{line}</tr>");
     }
     page.push_str("</table>\n");
+    if let Some(line) = r
+        .outlook
+        .first()
+        .and_then(|o| super::output::gain_line(o, &r.currency))
+    {
+        let line = format!("{}{}", line[..1].to_uppercase(), &line[1..]);
+        let _ = writeln!(page, "<p>{}</p>", escape(&line));
+    }
     plan_table(&mut page, r);
 
     if !r.warnings.is_empty() {
@@ -961,6 +969,7 @@ mod tests {
             roas: around(revenue / 1000.0),
             profit: Some(around(revenue / 2.0 - 1000.0)),
             spend_per_channel: vec![1000.0 / channels as f64; channels],
+            gain: None,
         };
         Recommendation {
             account: "Lamps & <Co>".to_owned(),

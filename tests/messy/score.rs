@@ -36,6 +36,8 @@ pub struct Score {
     pub covered: usize,
     /// Channels.
     pub channels: usize,
+    /// Whether the 90% interval of the gain over the last days' split holds the true gain.
+    pub gain_covered: bool,
     /// Seconds `recommend` took.
     pub seconds: f64,
     /// What went wrong or looked wrong, if anything.
@@ -100,6 +102,7 @@ pub fn score(market: &Market) -> Score {
         share: None,
         covered: 0,
         channels: market.channels.len(),
+        gain_covered: false,
         seconds,
         problems: Vec::new(),
     };
@@ -129,6 +132,14 @@ pub fn score(market: &Market) -> Score {
             .push(format!("the recommendation beats the optimum: {share}"));
     }
     score.share = Some(share);
+    if let (Some(gain), Some(last)) = (
+        recommendation.outlook[0].gain.as_ref(),
+        recommendation.outlook.get(1),
+    ) {
+        let truth =
+            market.tomorrow_revenue(&split) - market.tomorrow_revenue(&last.spend_per_channel);
+        score.gain_covered = gain.difference.low <= truth && truth <= gain.difference.high;
+    }
     for (advice, optimal) in recommendation.channels.iter().zip(&best) {
         // The recommended spend maximises the posterior mean, the interval holds the single
         // draws' optima: where the draws disagree in shape the first may sit just outside the
