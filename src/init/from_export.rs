@@ -8,7 +8,7 @@
 //!   Ads and Microsoft Advertising campaigns into brand, competitors, search, shopping,
 //!   Performance Max, display, video and demand-gen by the report's `Campaign type` or the
 //!   campaign's name; social campaigns (Meta, TikTok, Snapchat, LinkedIn) into prospecting
-//!   and retargeting (and LinkedIn's lead forms), by name;
+//!   and retargeting (and LinkedIn's lead forms, Meta's Advantage+ shopping), by name;
 //! - writes `[channel_of]` as patterns where the campaigns of a channel share a beginning no
 //!   other campaign has (`"Search | *" = "google-search"`), and as exact names otherwise;
 //! - leaves out campaigns that spent nothing (`ignore_campaigns`);
@@ -74,6 +74,12 @@ fn campaign_type(platform: Platform, campaign: &CampaignSurvey) -> &'static str 
         Platform::Meta | Platform::TikTok | Platform::Snapchat | Platform::LinkedIn => {
             if platform == Platform::LinkedIn && has(&["lead gen", "leadgen", "lead form"]) {
                 "lead-forms"
+            } else if platform == Platform::Meta
+                && has(&["advantage+", "advantage plus", "advantage shopping"])
+            {
+                // Advantage+ shopping campaigns find their own audience, new and returning
+                // alike: a line of their own, neither prospecting nor retargeting.
+                "advantage-plus"
             } else if has(&[
                 "retarget",
                 "remarketing",
@@ -559,6 +565,40 @@ mod tests {
         assert_eq!(shared_beginning(&["TT_Conv_A", "TT_Spark"]), "TT_");
         assert_eq!(shared_beginning(&["Alpha", "Beta"]), "");
         assert_eq!(shared_beginning(&["Søk | A", "Søk | B"]), "Søk | ");
+    }
+
+    /// Meta's campaigns group by their names: Advantage+ shopping apart from prospecting and
+    /// retargeting; on another platform the same words are prospecting.
+    #[test]
+    fn meta_campaigns_group_into_prospecting_retargeting_and_advantage_plus() {
+        let campaign = |name: &str| CampaignSurvey {
+            name: name.to_owned(),
+            kind: None,
+            rows: 1,
+            spend: 1.0,
+            impressions: 1.0,
+            clicks: 1.0,
+            leads: 0.0,
+            conversions: 0.0,
+            revenue: 0.0,
+            reports: Reports::default(),
+        };
+        for (name, kind) in [
+            ("Prospecting | Broad", "prospecting"),
+            ("Retargeting | DPA", "retargeting"),
+            ("Advantage+ Shopping", "advantage-plus"),
+            ("ASC | Advantage plus | NO", "advantage-plus"),
+        ] {
+            assert_eq!(
+                campaign_type(Platform::Meta, &campaign(name)),
+                kind,
+                "{name}"
+            );
+        }
+        assert_eq!(
+            campaign_type(Platform::TikTok, &campaign("Advantage+ Shopping")),
+            "prospecting"
+        );
     }
 
     #[test]

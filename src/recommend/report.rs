@@ -814,8 +814,8 @@ fn plan_table(page: &mut String, r: &Recommendation) {
     let _ = write!(
         page,
         "<h2>Plan for the next {} days</h2>\n<p class=\"muted\">Each day's posterior-best \
-         split in {} a day, paced from the day before and solved for its weekday (also in \
-         plan.csv).</p>\n<table><tr><th>date</th>",
+         split in {} a day, solved for its weekday and, where the account sets \
+         <code>max_daily_change</code>, paced from the day before (also in plan.csv).</p>\n<table><tr><th>date</th>",
         r.plan.len(),
         escape(&r.currency)
     );

@@ -50,8 +50,10 @@
 //! - **Channels.** A row's channel cell is looked up in `[channel_of]` (campaign → channel);
 //!   a campaign not found there is itself the channel's name. Every name must be a channel
 //!   of the account: all the names that are not are reported together. A day and campaign
-//!   appears once; the campaigns of one channel and day are summed figure by figure (a count
-//!   not reported by one campaign takes the others' sum).
+//!   spends on one row; further rows of it without spend (a refund, a retracted or late
+//!   conversion booked apart) are netted into the day, with a note. The campaigns of one
+//!   channel and day are summed figure by figure (a count not reported by one campaign takes
+//!   the others' sum).
 //! - **Days.** The history covers every day from its first to its last date; days without
 //!   rows are days without spend ([`DayFigures::default`]). It spans at most
 //!   [`MAX_HISTORY_DAYS`] days, so that a mistyped year cannot ask for a giant table. Every
@@ -291,7 +293,8 @@ pub fn parse_history(
         channel_index.entry(channel.name).or_insert(index);
     }
 
-    let mut seen: HashMap<(Date, &str), usize> = HashMap::new();
+    // Per day and campaign: where its first row starts, and whether any of its rows spent.
+    let mut seen: HashMap<(Date, &str), (usize, bool)> = HashMap::new();
     let mut unknown: Vec<UnknownChannel> = Vec::new();
     let mut unknown_index: HashMap<&str, usize> = HashMap::new();
     let mut summaries: Vec<usize> = Vec::new();
@@ -327,20 +330,28 @@ pub fn parse_history(
             }
             continue;
         }
+        let spends = reader.spend(row) > 0.0;
         match seen.entry((date, campaign)) {
-            hash_map::Entry::Occupied(first) => {
-                return Err(source.error(
-                    channel_field.span.clone(),
-                    channel_column,
-                    format!(
-                        "a second row for {date} and `{campaign}` (the first is line {}): each \
-                         day and campaign appears once",
-                        source.line_of(*first.get())
-                    ),
-                ));
+            hash_map::Entry::Occupied(mut first) => {
+                let (at, spent) = *first.get();
+                if spent && spends {
+                    return Err(source.error(
+                        channel_field.span.clone(),
+                        channel_column,
+                        format!(
+                            "a second row with spend for {date} and `{campaign}` (the first is \
+                             line {}): each day and campaign spends on one row (a refund or a \
+                             retracted conversion may come on a row of its own without spend); \
+                             is the export in the file twice?",
+                            source.line_of(at)
+                        ),
+                    ));
+                }
+                first.insert((at, spent || spends));
+                leniency.adjustments += 1;
             }
             hash_map::Entry::Vacant(slot) => {
-                slot.insert(channel_field.span.start);
+                slot.insert((channel_field.span.start, spends));
             }
         }
         let mapped = match destination {
@@ -463,6 +474,13 @@ fn read_notes(summaries: &[usize], ignored: &[(&str, usize)], leniency: &Lenienc
             "{} with spend left a result blank (conversions, revenue, or a count the pricing \
              needs): read as 0, as exports leave a day without results blank",
             plural(leniency.blank_results, "row", "rows")
+        ));
+    }
+    if leniency.adjustments > 0 {
+        notes.push(format!(
+            "{} without spend add to a day and campaign that has another row (refunds, retracted \
+             or late conversions booked apart): netted into the day",
+            plural(leniency.adjustments, "row", "rows")
         ));
     }
     if leniency.view_through > 0 {
@@ -1190,22 +1208,40 @@ mod tests {
     }
 
     #[test]
-    fn a_day_and_campaign_appears_once() {
+    fn a_day_and_campaign_spends_on_one_row_and_rows_without_spend_are_netted_into_it() {
         let text = with_header(
             "2026-11-01,Brand,1,,1,,1,1\n\
              2026-11-01,Generic,1,,1,,1,1\n\
              2026-11-02,Brand,1,,1,,1,1\n\
              2026-11-01, Brand ,1,,1,,1,1\n",
         );
+        let map = [("Brand", "search"), ("Generic", "search")];
         assert_fails(
-            parse_with(
-                &text,
-                &ColumnNames::default(),
-                &[("Brand", "search"), ("Generic", "search")],
-                &[SEARCH],
-            ),
+            parse_with(&text, &ColumnNames::default(), &map, &[SEARCH]),
             "h.csv:5:2",
-            &["a second row for 2026-11-01 and `Brand` (the first is line 2)"],
+            &[
+                "a second row with spend for 2026-11-01 and `Brand` (the first is line 2)",
+                "is the export in the file twice?",
+            ],
+        );
+        // A refund and a late conversion booked on rows of their own, before and after the
+        // day's row with spend.
+        let text = with_header(
+            "2026-11-01,Brand,0,,,,-1,-40\n\
+             2026-11-01,Brand,10,,5,,2,100\n\
+             2026-11-01,Brand,0,,,,1,15\n\
+             2026-11-02,Brand,10,,5,,1,50\n",
+        );
+        let history = parse_with(&text, &ColumnNames::default(), &map, &[SEARCH]).unwrap();
+        let day = history.day(0)[0];
+        assert_eq!((day.spend, day.conversions, day.revenue), (10.0, 2.0, 75.0));
+        assert!(
+            history
+                .notes
+                .iter()
+                .any(|n| n.starts_with("2 rows without spend add to a day")),
+            "{:?}",
+            history.notes
         );
     }
 

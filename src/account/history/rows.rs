@@ -45,6 +45,9 @@ pub(super) struct Leniency {
     pub(super) view_through: usize,
     /// Whether the last row read had spend and left blank a count its pricing needs.
     pub(super) needed_blank: bool,
+    /// Rows without spend for a day and campaign that has another row: refunds, retracted or
+    /// late conversions booked apart, netted into the day.
+    pub(super) adjustments: usize,
 }
 
 impl RowReader<'_> {
