@@ -169,6 +169,32 @@ fn channel_lists_and_names() {
         &["name is also the results folder"],
         2,
     );
+    // Control, direction and zero-width characters, which would rewrite a terminal, break an
+    // SVG chart or reverse a report's text, are refused with the character and its place.
+    for (escaped, code, at) in [
+        ("\\u001b[31m", "U+001B", 4),
+        ("\\u0007", "U+0007", 4),
+        ("\\u0000", "U+0000", 4),
+        ("\\u200f", "U+200F", 4),
+        ("\\u202e", "U+202E", 4),
+        ("\\ufeff", "U+FEFF", 4),
+    ] {
+        assert_error(
+            &minimal_with("name = \"search\"", &format!("name = \"sea{escaped}rch\"")),
+            &[
+                "channel name",
+                &format!(
+                    "holds {code}, a control, direction or zero-width character, at character {at}"
+                ),
+            ],
+            7,
+        );
+    }
+    assert_error(
+        &minimal_with("name = \"t\"", "name = \"t\\u0009x\""),
+        &["holds U+0009"],
+        2,
+    );
     assert_error(
         &minimal_with("pricing = \"cpc\"", "pricing = \"cpx\""),
         &["pricing must be one of \"cpm\", \"cpc\", \"cpl\", \"cpa\", got \"cpx\""],

@@ -227,10 +227,23 @@ impl Checker<'_> {
     ) -> Result<String, ScenarioError> {
         let name = value.get_ref().trim();
         if name.is_empty() {
-            self.fail(value.span(), format!("{what} must not be empty"))
-        } else {
-            Ok(name.to_owned())
+            return self.fail(value.span(), format!("{what} must not be empty"));
         }
+        if let Some((position, c)) = name.chars().enumerate().find(|(_, c)| unprintable(*c)) {
+            return self.fail(
+                value.span(),
+                format!(
+                    "{what} {:?} holds U+{:04X}, a control, direction or zero-width \
+                     character, at character {}: names are printed to terminals and written \
+                     into charts, reports and CSV files, where such a character can rewrite \
+                     what is shown; use visible characters only",
+                    name,
+                    u32::from(c),
+                    position + 1
+                ),
+            );
+        }
+        Ok(name.to_owned())
     }
 
     fn scenario(&self, raw: RawScenario) -> Result<Scenario, ScenarioError> {
@@ -1314,4 +1327,20 @@ fn amounts_apart(a: f64, b: f64) -> (String, String) {
     } else {
         (a_text, b_text)
     }
+}
+
+/// Whether `c` is a control character (C0, C1, DEL) or one that changes how text around it is
+/// shown: the direction marks and embeddings, the zero-width characters and the byte order
+/// mark. Such a character in a name could move a terminal's cursor, break an SVG chart's XML
+/// or reverse a report's text.
+pub(crate) fn unprintable(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
 }
