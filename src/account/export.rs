@@ -199,7 +199,7 @@ fn history_csv(
     let header = ColumnNames::default();
     let mut push = |row: [&str; 8]| {
         writer
-            .write_record(row)
+            .write_record(row.map(|cell| crate::output::csv_files::neutralised(cell).into_owned()))
             .expect("writing CSV to memory cannot fail");
     };
     push([

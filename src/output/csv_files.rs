@@ -112,8 +112,42 @@ pub(crate) fn writer() -> csv::Writer<Vec<u8>> {
 
 pub(crate) fn push_row(writer: &mut csv::Writer<Vec<u8>>, row: &[String]) {
     writer
-        .write_record(row)
+        .write_record(row.iter().map(|cell| neutralised(cell).into_owned()))
         .expect("writing CSV to memory cannot fail");
+}
+
+/// Characters a spreadsheet reads, at the start of a cell, as the start of a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// `cell` as written to a CSV file: a text that a spreadsheet would read as a formula (it
+/// begins with `=`, `+`, `-`, `@`, a tab or a carriage return and is not a number), such as a
+/// channel named `=HYPERLINK("http://x","y")`, gets a leading `'`, which spreadsheets show as
+/// text and budget-bandit's history reader takes off again (OWASP's advice on CSV injection).
+/// Numbers, negative ones too, are written as they are.
+///
+/// ```
+/// use budget_bandit::output::csv_files::neutralised;
+///
+/// assert_eq!(neutralised("=HYPERLINK(\"http://x\",\"y\")"), "'=HYPERLINK(\"http://x\",\"y\")");
+/// assert_eq!(neutralised("@search"), "'@search");
+/// assert_eq!(neutralised("-12.50"), "-12.50");
+/// assert_eq!(neutralised("search"), "search");
+/// ```
+pub fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_STARTS) && cell.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// A cell read back from a CSV file budget-bandit wrote: the `'` [`neutralised`] put before a
+/// formula-like text taken off.
+pub fn unneutralised(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
 }
 
 /// One CSV field, quoted where it needs to be (a scenario name with a comma or a quote).

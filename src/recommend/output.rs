@@ -18,7 +18,7 @@
 
 use super::{Outlook, Recommendation};
 use crate::fit::Estimate;
-use crate::output::csv_files::{fixed, round_to};
+use crate::output::csv_files::{fixed, neutralised, round_to};
 use crate::output::table::{money, name_width, thousands, with_sign};
 use serde::{Serialize, Serializer};
 use std::fmt::Write as _;
@@ -126,7 +126,7 @@ pub fn csv(recommendation: &Recommendation) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let write = |writer: &mut csv::Writer<Vec<u8>>, row: &[String]| {
         writer
-            .write_record(row)
+            .write_record(row.iter().map(|cell| neutralised(cell).into_owned()))
             .expect("writing CSV into memory cannot fail");
     };
     write(
@@ -363,7 +363,7 @@ pub fn plan_csv(recommendation: &Recommendation) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut write = |row: [String; 3]| {
         writer
-            .write_record(row)
+            .write_record(row.iter().map(|cell| neutralised(cell).into_owned()))
             .expect("writing CSV into memory cannot fail");
     };
     write(["date".into(), "channel".into(), "spend".into()]);

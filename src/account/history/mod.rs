@@ -311,7 +311,7 @@ pub fn parse_history(
         let (date_field, date_column) = reader.cell(row, Figure::Date)?;
         let date = reader.date(date_field, date_column)?;
         let (channel_field, channel_column) = reader.cell(row, Figure::Channel)?;
-        let campaign = channel_field.value.as_ref();
+        let campaign = crate::output::csv_files::unneutralised(channel_field.value.as_ref());
         if campaign.is_empty() {
             return Err(source.error(
                 channel_field.span.clone(),

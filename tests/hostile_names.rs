@@ -1,0 +1,121 @@
+//! Names written to hurt whoever opens the results: a channel or policy name that a
+//! spreadsheet would run as a formula is written to every CSV file as text, and read back
+//! from a history as the name it is; names with control characters never get that far.
+
+mod common;
+
+use common::{budget_bandit, files, path_str};
+use std::fs;
+
+const HOSTILE: &str = r#"
+name = "hostile"
+days = 20
+daily_budget = 100.0
+replications = 3
+
+[[channels]]
+name = '=HYPERLINK("http://x","y")'
+pricing = "cpc"
+price = 1.0
+cvr = 0.1
+value = 10.0
+
+[[channels]]
+name = "+plain"
+pricing = "cpc"
+price = 1.0
+cvr = 0.05
+value = 10.0
+
+[[channels]]
+name = "-minus"
+pricing = "cpc"
+price = 1.0
+cvr = 0.07
+value = 10.0
+
+[[policies]]
+kind = "thompson"
+name = "@ts"
+"#;
+
+/// Every cell of every CSV file below `folder`: none may begin as a formula does unless it is
+/// a number.
+fn formula_cells(folder: &std::path::Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for (path, bytes) in files(folder) {
+        if !path.ends_with(".csv") {
+            continue;
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes.as_slice());
+        for record in reader.records() {
+            for cell in record.unwrap().iter() {
+                if cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+                    && cell.trim().parse::<f64>().is_err()
+                {
+                    found.push(format!("{path}: {cell}"));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// `run`, `history` and `recommend` on channels and a policy named like formulas: every CSV
+/// they write holds the names as text (`'=HYPERLINK(...)`), and the history written with
+/// them is read back by `recommend` under the names the account gives.
+#[test]
+fn formula_names_are_written_as_text_and_read_back_as_names() {
+    let folder = tempfile::tempdir().unwrap();
+    let scenario = folder.path().join("hostile.toml");
+    fs::write(&scenario, HOSTILE).unwrap();
+    let out = folder.path().join("out");
+    let run = budget_bandit(&[
+        "run",
+        path_str(&scenario),
+        "--out",
+        path_str(&out),
+        "--quiet",
+        "--no-charts",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let channels = fs::read_to_string(out.join("hostile/channels.csv")).unwrap();
+    assert!(
+        channels.contains(r#""'=HYPERLINK(""http://x"",""y"")""#),
+        "{channels}"
+    );
+    assert!(channels.contains("'@ts,'+plain,"), "{channels}");
+
+    let history = folder.path().join("history");
+    let written = budget_bandit(&[
+        "history",
+        path_str(&scenario),
+        "--policy",
+        "@ts",
+        "--out",
+        path_str(&history),
+        "--quiet",
+    ]);
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    let recommended = folder.path().join("recommended");
+    let recommend = budget_bandit(&[
+        "recommend",
+        path_str(&history.join("hostile.toml")),
+        "--out",
+        path_str(&recommended),
+        "--quiet",
+        "--days",
+        "3",
+    ]);
+    assert_eq!(recommend.code, 0, "{}", recommend.stderr);
+    let advice = fs::read_to_string(recommended.join("hostile-account/recommendation.csv")).unwrap();
+    assert!(advice.contains("\n'-minus,"), "{advice}");
+
+    for written in [&out, &history, &recommended] {
+        let formulas = formula_cells(written);
+        assert!(formulas.is_empty(), "{formulas:#?}");
+    }
+}
