@@ -143,3 +143,4 @@ pub mod special;
 pub mod stats;
 pub mod streams;
 pub mod sweep;
+pub mod toml_text;

@@ -111,11 +111,80 @@ fn formula_names_are_written_as_text_and_read_back_as_names() {
         "3",
     ]);
     assert_eq!(recommend.code, 0, "{}", recommend.stderr);
-    let advice = fs::read_to_string(recommended.join("hostile-account/recommendation.csv")).unwrap();
+    let advice =
+        fs::read_to_string(recommended.join("hostile-account/recommendation.csv")).unwrap();
     assert!(advice.contains("\n'-minus,"), "{advice}");
 
     for written in [&out, &history, &recommended] {
         let formulas = formula_cells(written);
         assert!(formulas.is_empty(), "{formulas:#?}");
     }
+}
+
+/// A channel named with both kinds of quote, and a policy name of 250 characters, pass
+/// validation and then every command: `history`, `recommend` and `fit` (whose generated
+/// scenario names the channel as a key of the recent split's shares) and `run` of the fitted
+/// scenario; the long name's charts are written under a file name cut to fit.
+#[test]
+fn names_that_pass_validation_pass_every_command() {
+    let long = "p".repeat(250);
+    let scenario = format!(
+        "name = \"quotes\"\ndays = 40\ndaily_budget = 100.0\nreplications = 3\n\n\
+         [[channels]]\nname = \"\"\"it's \"quoted\" \"\"\"\npricing = \"cpc\"\nprice = 1.0\n\
+         cvr = 0.1\nvalue = 10.0\n\n\
+         [[channels]]\nname = \"plain\"\npricing = \"cpc\"\nprice = 1.0\ncvr = 0.05\n\
+         value = 10.0\n\n[[policies]]\nkind = \"thompson\"\nname = \"{long}\"\n"
+    );
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("quotes.toml");
+    fs::write(&path, scenario).unwrap();
+    let at = |name: &str| folder.path().join(name);
+    let steps: Vec<Vec<String>> = vec![
+        vec!["validate".into(), path_str(&path).into()],
+        vec![
+            "run".into(),
+            path_str(&path).into(),
+            "--out".into(),
+            path_str(&at("runs")).into(),
+            "--quiet".into(),
+        ],
+        vec![
+            "history".into(),
+            path_str(&path).into(),
+            "--policy".into(),
+            long.clone(),
+            "--out".into(),
+            path_str(&at("history")).into(),
+            "--quiet".into(),
+        ],
+        vec![
+            "recommend".into(),
+            path_str(&at("history").join("quotes.toml")).into(),
+            "--out".into(),
+            path_str(&at("recommended")).into(),
+            "--quiet".into(),
+        ],
+        vec![
+            "fit".into(),
+            path_str(&at("history").join("quotes.toml")).into(),
+            "--out".into(),
+            path_str(&at("fitted.toml")).into(),
+        ],
+        vec![
+            "run".into(),
+            path_str(&at("fitted.toml")).into(),
+            "--out".into(),
+            path_str(&at("fitted-runs")).into(),
+            "--quiet".into(),
+            "--no-charts".into(),
+        ],
+    ];
+    for step in steps {
+        let args: Vec<&str> = step.iter().map(String::as_str).collect();
+        let output = budget_bandit(&args);
+        assert_eq!(output.code, 0, "{}: {}", step[0], output.stderr);
+    }
+    let charts = files(&at("runs").join("quotes/charts"));
+    let cut = format!("allocation-{}.png", "p".repeat(89));
+    assert!(charts.contains_key(&cut), "{:?}", charts.keys());
 }

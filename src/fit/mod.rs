@@ -509,7 +509,13 @@ impl Fit {
             .channels
             .iter()
             .zip(&self.channels)
-            .map(|(c, f)| format!("{} = {}", q(&c.name), float(f.recent_share)))
+            .map(|(c, f)| {
+                format!(
+                    "{} = {}",
+                    crate::toml_text::key(&c.name),
+                    float(f.recent_share)
+                )
+            })
             .collect();
         let _ = writeln!(
             text,

@@ -396,7 +396,12 @@ pub fn account_text(survey: &ExportSurvey, name: &str, history: &str, origin: &s
              # characters, ? one), and patterns are tried in this order.\n[channel_of]\n",
         );
         for (campaign, channel) in &entries {
-            let _ = writeln!(text, "{} = {}", quoted(campaign), quoted(channel));
+            let _ = writeln!(
+                text,
+                "{} = {}",
+                crate::toml_text::key(campaign),
+                quoted(channel)
+            );
         }
     }
     for channel in &channels {

@@ -47,9 +47,16 @@ pub enum ReportError {
     Write(#[from] WriteError),
 }
 
-/// A file name made of a policy name: letters, digits, `-`, `_` and `.` kept, the rest `-`.
+/// Characters of a name kept in a file name: with a chart's prefix (`allocation-`) and
+/// suffix, well under the 255 bytes a file name may have.
+pub const MAX_STEM_CHARS: usize = 100;
+
+/// A file name made of a policy name: letters, digits, `-`, `_` and `.` kept, the rest `-`,
+/// cut to [`MAX_STEM_CHARS`] characters (names that then agree are told apart by
+/// [`unique_stem`]).
 pub fn file_stem(name: &str) -> String {
     name.chars()
+        .take(MAX_STEM_CHARS)
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
                 c
