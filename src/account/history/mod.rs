@@ -209,6 +209,10 @@ impl History {
 /// The most days a history may span, first to last date inclusive (about 270 years): a
 /// mistyped year is refused instead of allocating a giant table.
 pub const MAX_HISTORY_DAYS: usize = 100_000;
+/// The largest figure one row may hold, money or count: ten trillion, beyond any account's
+/// day in any currency, and small enough that every sum and fitted value stays a readable
+/// number.
+pub const MAX_FIGURE: f64 = 1e13;
 
 /// How many names a message lists before it says how many more there are.
 const LISTED_NAMES: usize = 20;
@@ -1205,6 +1209,28 @@ mod tests {
             "h.csv:2:2",
             &["e.g. `\"Spring sale\" = \"…\"`"],
         );
+    }
+
+    /// A figure beyond ten trillion, a typo or a unit mixed up, is refused where it stands
+    /// instead of reaching the fitted scenario as a 300-digit number.
+    #[test]
+    fn figures_beyond_ten_trillion_are_refused() {
+        for (row, column) in [
+            ("2026-11-01,search,1,,1,,1,1e300\n", 8),
+            ("2026-11-01,search,20000000000000,,1,,1,1\n", 3),
+            ("2026-11-01,search,1,,1,,1,-2e13\n", 8),
+        ] {
+            assert_fails(
+                parse(&with_header(row), &[SEARCH]),
+                &format!("h.csv:2:{column}"),
+                &["is beyond 10,000,000,000,000, the most one row's"],
+            );
+        }
+        let history = parse(
+            &with_header("2026-11-01,search,1,,1,,1,9999999999999\n"),
+            &[SEARCH],
+        );
+        assert!(history.is_ok());
     }
 
     #[test]

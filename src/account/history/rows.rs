@@ -13,6 +13,8 @@ use crate::channel::Pricing;
 use crate::error::ScenarioError;
 
 /// The forms of a number the reader accepts, as messages give them.
+use super::MAX_FIGURE;
+
 const ACCEPTED_NUMBERS: &str = "a number is digits with an optional decimal point or comma, \
      thousands separators and a currency, such as 1234.5, 1,234.50, 1.234,50, $1,234 or \
      1 234,50 kr";
@@ -187,6 +189,12 @@ impl RowReader<'_> {
             }
         };
         match value {
+            Some(v) if v.abs() > MAX_FIGURE => fail(format!(
+                "{label} `{text}` is beyond {}, the most one row's {} can be: a typo, or a \
+                 figure in the wrong unit",
+                crate::output::table::thousands(MAX_FIGURE, 0),
+                figure.key()
+            )),
             // Refunds and retracted conversions: netted into the day's total.
             Some(_) if matches!(figure, Figure::Revenue | Figure::Conversions) => Ok(value),
             Some(v) if v < 0.0 => {
