@@ -1215,3 +1215,37 @@ fn history_of_an_unknown_policy_exits_2_listing_the_scenarios_policies() {
         output.stderr
     );
 }
+
+/// `--out` naming a file, or a folder under a file, fails as an unwritable output (exit 1)
+/// that says which file is in the way (the claim of the output folder, which `run`, `sweep`,
+/// `merge` and `recommend` share), and the file is left as it was.
+#[test]
+fn an_output_folder_that_is_a_file_is_said_to_be_one() {
+    let temporary = TempDir::new().unwrap();
+    let file = temporary.path().join("results");
+    fs::write(&file, "mine").unwrap();
+    for out in [file.clone(), file.join("below")] {
+        let output = budget_bandit(&[
+            "run",
+            &shipped("default.toml"),
+            "--out",
+            path_str(&out),
+            "--quiet",
+            "--replications",
+            "2",
+            "--days",
+            "5",
+        ]);
+        assert_eq!(output.code, 1, "{}", output.stderr);
+        assert!(
+            output.stderr.contains(&format!(
+                "cannot write {}: {} is a file where a folder is needed: give --out a folder",
+                out.display(),
+                file.display(),
+            )),
+            "{}",
+            output.stderr
+        );
+    }
+    assert_eq!(fs::read_to_string(&file).unwrap(), "mine");
+}

@@ -207,6 +207,24 @@ impl Claim {
 
     /// Claims `out` for the results folders of `sources` (scenarios or accounts).
     pub fn prepare_for(out: &Path, sources: &[Source], charts: bool) -> Result<Claim, FolderError> {
+        // A file where the output folder (or a folder above it) should be is the user's to
+        // move, said as such rather than as the system's "File exists".
+        if let Some(file) = out
+            .ancestors()
+            .filter(|p| !p.as_os_str().is_empty())
+            .find(|p| p.exists() && !p.is_dir())
+        {
+            let problem = std::io::Error::other(format!(
+                "{} is a file where a folder is needed: give --out a folder (it is made if \
+                 missing), or move the file",
+                file.display()
+            ));
+            return Err(WriteError {
+                path: out.to_owned(),
+                source: problem,
+            }
+            .into());
+        }
         at_path(out, fs::create_dir_all(out))?;
         for source in sources {
             check_results_target(out, source, BEFORE_RUNNING)?;
