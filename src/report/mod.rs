@@ -52,8 +52,8 @@ pub enum ReportError {
 pub const MAX_STEM_CHARS: usize = 100;
 
 /// A file name made of a policy name: letters, digits, `-`, `_` and `.` kept, the rest `-`,
-/// cut to [`MAX_STEM_CHARS`] characters (names that then agree are told apart by
-/// [`unique_stem`]).
+/// cut to [`MAX_STEM_CHARS`] characters (names that then agree get a `_` more each, as any
+/// two stems that agree do).
 pub fn file_stem(name: &str) -> String {
     name.chars()
         .take(MAX_STEM_CHARS)
