@@ -297,8 +297,9 @@ pub fn parse_history(
         channel_index.entry(channel.name).or_insert(index);
     }
 
-    // Per day and campaign: where its first row starts, and whether any of its rows spent.
-    let mut seen: HashMap<(Date, &str), (usize, bool)> = HashMap::new();
+    // Per day and campaign: where its first row starts, that row's index, and whether any of
+    // its rows spent (read only once a second row comes, so most rows parse their spend once).
+    let mut seen: HashMap<(Date, &str), (usize, usize, Option<bool>)> = HashMap::new();
     let mut unknown: Vec<UnknownChannel> = Vec::new();
     let mut unknown_index: HashMap<&str, usize> = HashMap::new();
     let mut summaries: Vec<usize> = Vec::new();
@@ -307,7 +308,7 @@ pub fn parse_history(
     // Per channel: rows with spend, and of them those whose counts the pricing needs are blank.
     let mut funded = vec![(0usize, 0usize); channels.len()];
     let mut entries: Vec<Entry> = Vec::new();
-    for row in &rows {
+    for (index, row) in rows.iter().enumerate() {
         if reader.is_summary(row) {
             summaries.push(source.line_of(row.first().map_or(0, |f| f.span.start)));
             continue;
@@ -334,10 +335,11 @@ pub fn parse_history(
             }
             continue;
         }
-        let spends = reader.spend(row) > 0.0;
         match seen.entry((date, campaign)) {
             hash_map::Entry::Occupied(mut first) => {
-                let (at, spent) = *first.get();
+                let (at, first_index, spent) = *first.get();
+                let spent = spent.unwrap_or_else(|| reader.spend(&rows[first_index]) > 0.0);
+                let spends = reader.spend(row) > 0.0;
                 if spent && spends {
                     return Err(source.error(
                         channel_field.span.clone(),
@@ -351,11 +353,11 @@ pub fn parse_history(
                         ),
                     ));
                 }
-                first.insert((at, spent || spends));
+                first.insert((at, first_index, Some(spent || spends)));
                 leniency.adjustments += 1;
             }
             hash_map::Entry::Vacant(slot) => {
-                slot.insert((channel_field.span.start, spends));
+                slot.insert((channel_field.span.start, index, None));
             }
         }
         let mapped = match destination {

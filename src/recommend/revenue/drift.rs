@@ -110,18 +110,37 @@ struct LocalFit {
     own_weight: f64,
 }
 
+/// Days within which the kernel reaches: four bandwidths.
+const REACH: usize = (4.0 * BANDWIDTH) as usize;
+
+/// The points (in day order) within [`REACH`] days of day `t`.
+fn near(points: &[Point], t: f64) -> &[Point] {
+    let reach = REACH as f64;
+    let from = points.partition_point(|p| p.day < t - reach);
+    let to = points.partition_point(|p| p.day <= t + reach);
+    &points[from..to]
+}
+
+/// The Gaussian kernel `exp(−x² / 2h²)` at a whole number of days `x` (`h` the
+/// [`BANDWIDTH`]), from a table computed once.
+fn kernel(x: f64) -> f64 {
+    static TABLE: std::sync::LazyLock<Vec<f64>> = std::sync::LazyLock::new(|| {
+        (0..=REACH)
+            .map(|k| (-0.5 * (k as f64 / BANDWIDTH).powi(2)).exp())
+            .collect()
+    });
+    TABLE[(x.abs() as usize).min(REACH)]
+}
+
 /// The sampling variance of the local line's level at day `t`: day `s` weighs
 /// `l_s = w_s (W₂ − W₁ x_s) / det` in it (`x_s = s − t`, `W_k = Σ w x^k`), so the variance is
 /// `Σ_s l_s² / precision_s`.
 fn level_variance(points: &[Point], t: f64) -> f64 {
-    let reach = 4.0 * BANDWIDTH;
-    let near: Vec<(f64, f64, f64)> = points
+    let near: Vec<(f64, f64, f64)> = near(points, t)
         .iter()
-        .filter(|p| (p.day - t).abs() <= reach)
         .map(|p| {
             let x = p.day - t;
-            let w = (-0.5 * (x / BANDWIDTH).powi(2)).exp() * p.precision;
-            (x, w, p.precision)
+            (x, kernel(x) * p.precision, p.precision)
         })
         .collect();
     let (w0, w1, w2) = near.iter().fold((0.0, 0.0, 0.0), |a, &(x, w, _)| {
@@ -139,11 +158,10 @@ fn level_variance(points: &[Point], t: f64) -> f64 {
 /// The weighted least squares line `r_s ≈ a + b (s − t)` through the points within four
 /// bandwidths of day `t`, weights `K(s − t) · precision_s`.
 fn local_line(points: &[Point], t: f64) -> Option<LocalFit> {
-    let reach = 4.0 * BANDWIDTH;
     let (mut w0, mut w1, mut w2, mut y0, mut y1, mut own) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-    for p in points.iter().filter(|p| (p.day - t).abs() <= reach) {
+    for p in near(points, t) {
         let x = p.day - t;
-        let w = (-0.5 * (x / BANDWIDTH).powi(2)).exp() * p.precision;
+        let w = kernel(x) * p.precision;
         w0 += w;
         w1 += w * x;
         w2 += w * x * x;
