@@ -569,7 +569,12 @@ pub fn recommend(
         objective.spends_all(),
     );
     let recent_name = format!("last {recent_days} days");
-    let baseline = (recent_name.as_str(), recent.as_slice());
+    let recent_revenue = revenue_per_draw(&recent, &draws);
+    let baseline = Baseline {
+        name: &recent_name,
+        spend: recent.iter().sum(),
+        revenue: &recent_revenue,
+    };
     let outlook = vec![
         outlook(
             "recommended",
@@ -946,48 +951,53 @@ fn revenue_per_draw(split: &[f64], draws: &[ResponseDraw]) -> Vec<f64> {
         .collect()
 }
 
-/// The expected outcome of `split` over the draws, and its gain over `baseline` (a name and a
-/// split) where one is given.
+/// The split a gain is read against: its name, its spend and its revenue in each draw.
+#[derive(Clone, Copy)]
+struct Baseline<'a> {
+    name: &'a str,
+    spend: f64,
+    revenue: &'a [f64],
+}
+
+/// The expected outcome of `split` over the draws, and its gain over `baseline` where one is
+/// given.
 fn outlook(
     name: &str,
     split: &[f64],
     draws: &[ResponseDraw],
     objective: Objective,
-    baseline: Option<(&str, &[f64])>,
+    baseline: Option<Baseline>,
 ) -> Outlook {
     let spend: f64 = split.iter().sum();
     let mut revenue = revenue_per_draw(split, draws);
-    let gain = baseline.map(|(over, other)| {
-        let other_spend: f64 = other.iter().sum();
+    // Mean and 90% interval of values sorted in place.
+    let estimate = |values: &mut [f64]| {
+        values.sort_by(f64::total_cmp);
+        Estimate {
+            mean: values.iter().sum::<f64>() / values.len() as f64,
+            low: quantile(values, 0.05),
+            high: quantile(values, 0.95),
+        }
+    };
+    let gain = baseline.map(|baseline| {
         let value = |r: f64, spend: f64| match objective.target_roas() {
             Some(_) => objective.profit(r, spend),
             None => r,
         };
         let mut difference: Vec<f64> = revenue
             .iter()
-            .zip(revenue_per_draw(other, draws))
-            .map(|(&r, o)| value(r, spend) - value(o, other_spend))
+            .zip(baseline.revenue)
+            .map(|(&r, &o)| value(r, spend) - value(o, baseline.spend))
             .collect();
         let higher = difference.iter().filter(|d| **d > 0.0).count();
-        difference.sort_by(f64::total_cmp);
         Gain {
-            over: over.to_owned(),
-            difference: Estimate {
-                mean: difference.iter().sum::<f64>() / difference.len().max(1) as f64,
-                low: quantile(&difference, 0.05),
-                high: quantile(&difference, 0.95),
-            },
-            probability_higher: higher as f64 / difference.len().max(1) as f64,
+            over: baseline.name.to_owned(),
+            probability_higher: higher as f64 / difference.len() as f64,
+            difference: estimate(&mut difference),
         }
     });
-    revenue.sort_by(f64::total_cmp);
-    let estimate = |values: &[f64]| Estimate {
-        mean: values.iter().sum::<f64>() / values.len() as f64,
-        low: quantile(values, 0.05),
-        high: quantile(values, 0.95),
-    };
     let per_spend = |x: f64| if spend > 0.0 { x / spend } else { 0.0 };
-    let revenue_estimate = estimate(&revenue);
+    let revenue_estimate = estimate(&mut revenue);
     Outlook {
         split: name.to_owned(),
         spend,

@@ -923,8 +923,8 @@ fn round(data: &Data, fitted: &[bool], state: &mut State, weight: &[f64]) {
             state.weekday[c] = calendar::normalised(ratios.map(|r| r.shrunk(spread)));
         }
     }
-    // Each channel's slow level.
-    let levels: Vec<Option<Option<drift::Drift>>> = (0..fitted.len())
+    // Each channel's slow level; a channel not fitted here (any more) has none.
+    let levels: Vec<Option<drift::Drift>> = (0..fitted.len())
         .into_par_iter()
         .map(|c| {
             if !fitted[c] {
@@ -941,14 +941,12 @@ fn round(data: &Data, fitted: &[bool], state: &mut State, weight: &[f64]) {
                     variance: noise.variance(mean) / (phi * phi),
                 });
             }
-            Some(drift::level(&ratios))
+            drift::level(&ratios)
         })
         .collect();
     for (c, level) in levels.into_iter().enumerate() {
-        if let Some(level) = level {
-            state.today_variance[c] = level.as_ref().map_or(0.0, |d| d.today_variance);
-            state.drift[c] = level.map_or_else(|| vec![1.0; days], |d| d.levels);
-        }
+        state.today_variance[c] = level.as_ref().map_or(0.0, |d| d.today_variance);
+        state.drift[c] = level.map_or_else(|| vec![1.0; days], |d| d.levels);
     }
     // Each day's demand from every channel, and without each channel's own revenue.
     let channels = fitted.len();
