@@ -191,34 +191,52 @@ pub struct CurveFit {
     steeper_plausible: bool,
 }
 
-/// The funded days of a channel: spends and paid units, with `g_t` and `ln g_t` computed for
-/// one rate at a time.
+/// The funded days of a channel: spends and paid units.
 struct Days {
     spend: Vec<f64>,
     units: Vec<f64>,
     total: f64,
     /// Whether the spends differ: with a single spend the prior of `c` is flat.
     varied: bool,
+}
+
+/// What a rate `c` makes of the days, whatever the dispersion: `g_t(c)`, their sum and
+/// `Σ_t n_t ln g_t` (the only use of `ln g_t`, so it is kept summed). The coarse grid's are
+/// computed once and reused by every round of the dispersion's estimate: the logarithms and
+/// exponentials are most of a fit's time.
+struct Shape {
     g: Vec<f64>,
-    ln_g: Vec<f64>,
+    sum_g: f64,
+    units_ln_g: f64,
 }
 
 impl Days {
-    /// The Laplace approximation at rate `c` (see the module docs).
-    fn point(&mut self, rate: f64, dispersion: Dispersion) -> Point {
-        let mut sum_g = 0.0;
-        for ((g, ln_g), s) in self.g.iter_mut().zip(&mut self.ln_g).zip(&self.spend) {
-            *g = -(-rate * s).exp_m1();
-            *ln_g = g.ln();
-            sum_g += *g;
+    /// `g_t(c)` and its sums for the rate `c`.
+    fn shape(&self, rate: f64) -> Shape {
+        let g: Vec<f64> = self.spend.iter().map(|s| -(-rate * s).exp_m1()).collect();
+        let units_ln_g = self
+            .units
+            .iter()
+            .zip(&g)
+            .filter(|(n, _)| **n > 0.0)
+            .map(|(n, g)| n * g.ln())
+            .sum();
+        Shape {
+            sum_g: g.iter().sum(),
+            g,
+            units_ln_g,
         }
+    }
+
+    /// The Laplace approximation at rate `c`, whose [`Shape`] is `shape` (see the module docs).
+    fn point(&self, rate: f64, shape: &Shape, dispersion: Dispersion) -> Point {
         let r = dispersion.size();
         // The Poisson estimate, exact when κ = 0, starts Newton's method.
-        let mut eta = (self.total / sum_g).ln();
+        let mut eta = (self.total / shape.sum_g).ln();
         let slope_and_curvature = |eta: f64| {
             let audience = eta.exp();
             let (mut slope, mut curvature) = (0.0, 0.0);
-            for (n, g) in self.units.iter().zip(&self.g) {
+            for (n, g) in self.units.iter().zip(&shape.g) {
                 let mu = audience * g;
                 if r.is_finite() {
                     slope += r * (n - mu) / (r + mu);
@@ -242,16 +260,15 @@ impl Days {
             }
         }
         let audience = eta.exp();
-        let mut log_likelihood = 0.0;
-        for ((n, g), ln_g) in self.units.iter().zip(&self.g).zip(&self.ln_g) {
+        // Σ n (η + ln g) over the days that bought, less each day's spread.
+        let mut log_likelihood = self.total * eta + shape.units_ln_g;
+        for (n, g) in self.units.iter().zip(&shape.g) {
             let mu = audience * g;
-            let count = if *n > 0.0 { n * (eta + ln_g) } else { 0.0 };
-            let spread = if r.is_finite() {
+            log_likelihood -= if r.is_finite() {
                 (n + r) * (mu / r).ln_1p()
             } else {
                 mu
             };
-            log_likelihood += count - spread;
         }
         let precision = curvature / dispersion.count;
         // A point whose arithmetic failed (absurd spends or counts) gets no weight.
@@ -262,7 +279,7 @@ impl Days {
                 log_likelihood / dispersion.count + 0.5 * (std::f64::consts::TAU / precision).ln(),
             ),
             ln_prior: if self.varied {
-                or_none(0.5 * self.information(rate, audience, dispersion).ln())
+                or_none(0.5 * self.information(rate, &shape.g, audience, dispersion).ln())
             } else {
                 0.0
             },
@@ -273,11 +290,11 @@ impl Days {
 
     /// The information on `ln c` left once `η` is estimated, at `(c, A)` (see the module docs):
     /// `Σ w (x − β y)²` with `x_t = ∂μ_t/∂ln c = A c s_t e^{−c s_t}`, `y_t = ∂μ_t/∂η = μ_t`,
-    /// `w_t = 1 / V(μ_t)` and `β = Σ w x y / Σ w y²`. Uses `g` of `rate`.
-    fn information(&self, rate: f64, audience: f64, dispersion: Dispersion) -> f64 {
+    /// `w_t = 1 / V(μ_t)` and `β = Σ w x y / Σ w y²`, with `g` the days' `g_t(c)`.
+    fn information(&self, rate: f64, g: &[f64], audience: f64, dispersion: Dispersion) -> f64 {
         let (mut xy, mut yy) = (0.0, 0.0);
         let terms = || {
-            self.spend.iter().zip(&self.g).map(|(s, g)| {
+            self.spend.iter().zip(g).map(|(s, g)| {
                 let mu = audience * g;
                 let x = audience * rate * s * (1.0 - g);
                 (x, mu, 1.0 / dispersion.variance(mu).max(f64::MIN_POSITIVE))
@@ -294,8 +311,21 @@ impl Days {
             .max(f64::MIN_POSITIVE)
     }
 
-    fn points(&mut self, rates: &[f64], dispersion: Dispersion) -> Vec<Point> {
-        rates.iter().map(|&c| self.point(c, dispersion)).collect()
+    /// The points of `rates`, each [`Shape`] computed afresh.
+    fn points(&self, rates: &[f64], dispersion: Dispersion) -> Vec<Point> {
+        rates
+            .iter()
+            .map(|&c| self.point(c, &self.shape(c), dispersion))
+            .collect()
+    }
+
+    /// The points of `rates`, whose [`Shape`]s are `shapes`.
+    fn points_of(&self, rates: &[f64], shapes: &[Shape], dispersion: Dispersion) -> Vec<Point> {
+        rates
+            .iter()
+            .zip(shapes)
+            .map(|(&c, shape)| self.point(c, shape, dispersion))
+            .collect()
     }
 
     /// The dispersion of the days around the curve `(c, A)` (see the module docs), starting
@@ -414,13 +444,11 @@ impl CurveFit {
         let least = spend.iter().copied().fold(f64::INFINITY, f64::min);
         let (low, high) = (LINEAR_END / most, SATURATED_END / least);
         let n = spend.len();
-        let mut days = Days {
+        let days = Days {
             spend,
             units,
             total,
             varied: most > least * (1.0 + 1e-9),
-            g: vec![0.0; n],
-            ln_g: vec![0.0; n],
         };
         let coarse = log_grid(
             low,
@@ -436,16 +464,20 @@ impl CurveFit {
             // The dispersion is re-estimated at the best fit; between rounds only the coarse
             // points near the best are recomputed (the best moves little as the dispersion
             // settles), and the whole grid once the dispersion is final.
-            let points = days.points(&coarse, dispersion);
+            let shapes: Vec<Shape> = coarse.iter().map(|&c| days.shape(c)).collect();
+            let points = days.points_of(&coarse, &shapes, dispersion);
             let mut best = *best_fit(&points);
             for _ in 0..ROUNDS {
                 dispersion = days.dispersion(best.rate, best.ln_audience.exp(), dispersion);
                 let at = coarse.partition_point(|&c| c < best.rate);
-                let window =
-                    &coarse[at.saturating_sub(ROUND_WINDOW)..(at + ROUND_WINDOW).min(coarse.len())];
-                best = *best_fit(&days.points(window, dispersion));
+                let window = at.saturating_sub(ROUND_WINDOW)..(at + ROUND_WINDOW).min(coarse.len());
+                best = *best_fit(&days.points_of(
+                    &coarse[window.clone()],
+                    &shapes[window],
+                    dispersion,
+                ));
             }
-            days.points(&coarse, dispersion)
+            days.points_of(&coarse, &shapes, dispersion)
         } else {
             days.points(&coarse, dispersion)
         };

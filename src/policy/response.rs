@@ -54,6 +54,17 @@ use crate::objective::Objective;
 use crate::oracle::equal_marginals;
 use crate::oracle::optimal_constrained;
 
+/// `x^a`, by multiplication for the small whole exponents the Hill families use (the same
+/// value to rounding as `powf`, which costs a logarithm and an exponential).
+fn hill_power(x: f64, a: f64) -> f64 {
+    match a {
+        1.0 => x,
+        2.0 => x * x,
+        3.0 => x * x * x,
+        _ => x.powf(a),
+    }
+}
+
 /// How a [`RevenueCurve`] bends (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Bend {
@@ -85,13 +96,21 @@ impl RevenueCurve {
             * match self.bend {
                 Bend::Exponential => -k * (-s / k).exp_m1(),
                 Bend::Tail(a) if (a - 1.0).abs() < 1e-12 => k * (s / k).ln_1p(),
+                // The tails the recommendation's families use, in closed forms free of
+                // `ln_1p`/`exp_m1` (the same values to rounding, several times faster):
+                // a = 2 is `s / (1 + x)`, a = 1/2 is `k (√(1 + x) − 1)` with x = s/(a k).
+                Bend::Tail(2.0) => s / (1.0 + s / (2.0 * k)),
+                Bend::Tail(0.5) => {
+                    let x = 2.0 * s / k;
+                    k * x / ((1.0 + x).sqrt() + 1.0)
+                }
                 Bend::Tail(a) => {
                     let x = s / (a * k);
                     // ((1 + x)^{1−a} − 1) / (1 − a), written to keep its precision near x = 0.
                     a * k * ((1.0 - a) * x.ln_1p()).exp_m1() / (1.0 - a)
                 }
                 Bend::Hill(a) => {
-                    let xa = (s / k).powf(a);
+                    let xa = hill_power(s / k, a);
                     k * xa / (1.0 + xa)
                 }
             }
@@ -104,6 +123,11 @@ impl RevenueCurve {
         let s = spend.max(0.0);
         match self.bend {
             Bend::Exponential => self.beta * (-s / self.knee).exp(),
+            Bend::Tail(2.0) => {
+                let root = 1.0 + s / (2.0 * self.knee);
+                self.beta / (root * root)
+            }
+            Bend::Tail(0.5) => self.beta / (1.0 + 2.0 * s / self.knee).sqrt(),
             Bend::Tail(a) => self.beta * (-a * (s / (a * self.knee)).ln_1p()).exp(),
             Bend::Hill(a) => {
                 let touch = self.knee * (a - 1.0).powf(1.0 / a);
@@ -115,8 +139,8 @@ impl RevenueCurve {
     /// The Hill curve's own slope at `spend`, `β a x^{a−1} / (1 + x^a)²`.
     fn hill_slope(&self, a: f64, spend: f64) -> f64 {
         let x = spend / self.knee;
-        let xa = x.powf(a);
-        self.beta * a * x.powf(a - 1.0) / ((1.0 + xa) * (1.0 + xa))
+        let xa = hill_power(x, a);
+        self.beta * a * hill_power(x, a - 1.0) / ((1.0 + xa) * (1.0 + xa))
     }
 
     /// The spend at which the marginal return falls to `marginal` (0 where it never reaches
