@@ -109,7 +109,13 @@ fn mix(mut z: u64) -> u64 {
 
 /// FNV-1a, a stable string hash (std's hasher may change between releases).
 fn hash_str(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+    fnv1a(text.bytes())
+}
+
+/// 64-bit FNV-1a of `bytes`: a stable hash (std's hasher may change between releases) for
+/// seeds, fingerprints and seals, where a change must show and no adversary is assumed.
+pub(crate) fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }

@@ -888,9 +888,11 @@ fn staging_left_by_killed_runs_is_removed_once_their_process_is_gone() {
     );
     let marker = fs::read(out.join("shop/.budget-bandit")).unwrap();
     let mut child = Command::new("true").spawn().unwrap();
-    let dead = child.id();
+    let dead_pid = child.id();
     child.wait().unwrap();
-    let live = std::process::id();
+    // Staging names carry the process id and this machine's boot and PID namespace tag.
+    let dead = budget_bandit::results_folder::staging::staging_id(dead_pid);
+    let live = budget_bandit::results_folder::staging::staging_id(std::process::id());
     let make = |name: String, files: &[&str]| {
         let folder = out.join(name);
         fs::create_dir(&folder).unwrap();
@@ -923,7 +925,7 @@ fn staging_left_by_killed_runs_is_removed_once_their_process_is_gone() {
     assert_eq!(output.code, 0, "{}", output.stderr);
     assert!(
         output.stderr.contains(&format!(
-            "removed {}, left by an interrupted run (process {dead})",
+            "removed {}, left by an interrupted run (process {dead_pid})",
             path_str(&out.join(format!(".shop.partial-{dead}")))
         )),
         "{}",

@@ -10,7 +10,7 @@
 //!    that each scenario's `<out>/<name>` is free or a results folder of ours and that
 //!    `<out>/index.html` is free or ours (see [`ownership`] for what "ours" means), tidies what
 //!    killed runs left behind ([`staging`]), and creates each scenario's staging folder
-//!    `.<name>.partial-<pid>` with the marker file in it. Something foreign in the way is a
+//!    `.<name>.partial-<id>` with the marker file in it (`<id>` is the [`staging::staging_id`]). Something foreign in the way is a
 //!    [`NotOurs`] error (exit code 2); a folder that cannot be created or written is a
 //!    [`WriteError`] (exit code 1). Either way nothing was simulated.
 //! 2. [`Claim::write`], per scenario once simulated: writes the data files, the charts and the

@@ -1,28 +1,37 @@
 //! Staging: where new results are made before they are moved into place, the all-or-none move,
 //! and tidying what killed runs left behind.
 //!
-//! Every name a process stages under carries its process id, so two runs never share one:
+//! Every name a process stages under carries its *staging id*, `<pid>-<host>`: its process id
+//! and a tag of the machine's boot and the PID namespace it runs in, so two runs never share
+//! one, whether on one machine, in two containers (each perhaps process 1 of its own
+//! namespace) or on two nodes of a cluster that share a disk:
 //!
 //! | name | where | what |
 //! |---|---|---|
-//! | `.<scenario>.partial-<pid>` | the output folder | a results folder being written |
-//! | `.<scenario>.replaced-<pid>` | the output folder | the earlier results folder, set aside while the new one moves in |
-//! | `.index.html.partial-<pid>` | the output folder | the index page being written |
-//! | `.redraw-<pid>` | a results folder | charts and report being redrawn by `chart` |
-//! | `.<scenario>.csv.partial-<pid>`, `.<scenario>.toml.partial-<pid>` | `history`'s folder | an account history and its account file being written ([`crate::account::export`]) |
-//! | `.<scenario>.csv.replaced-<pid>`, `.<scenario>.toml.replaced-<pid>` | `history`'s folder | the earlier files, set aside while the new ones move in |
-//! | `.<NAME>.toml.partial-<pid>`, `.<NAME>.csv.partial-<pid>` | `init`'s folder | a template and an example history being written ([`crate::init`]) |
+//! | `.<scenario>.partial-<id>` | the output folder | a results folder being written |
+//! | `.<scenario>.replaced-<id>` | the output folder | the earlier results folder, set aside while the new one moves in |
+//! | `.index.html.partial-<id>` | the output folder | the index page being written |
+//! | `.redraw-<id>` | a results folder | charts and report being redrawn by `chart` |
+//! | `.<scenario>.csv.partial-<id>`, `.<scenario>.toml.partial-<id>` | `history`'s folder | an account history and its account file being written ([`crate::account::export`]) |
+//! | `.<scenario>.csv.replaced-<id>`, `.<scenario>.toml.replaced-<id>` | `history`'s folder | the earlier files, set aside while the new ones move in |
+//! | `.<NAME>.toml.partial-<id>`, `.<NAME>.csv.partial-<id>` | `init`'s folder | a template and an example history being written ([`crate::init`]) |
 //!
 //! A staged path is removed when it is dropped, so every error return (and a panic) takes
 //! its staging with it; once moved into place there is nothing left to remove. A process that
 //! is killed leaves its staging behind; the next run in that place removes it (`tidy`),
-//! but only when the process that made it is gone and the leftover is recognisably ours. A
+//! but only when the leftover is provably of a process that is gone and recognisably ours. A
 //! results folder set aside by a killed run is moved back when nothing replaced it. `history`
 //! and `init` stage small files for an instant and do not tidy: what a killed one leaves is
 //! hidden and never read.
 //!
-//! Whether a process is gone is read from `/proc` on Linux. Elsewhere no process is assumed
-//! gone, so leftovers are kept (and are harmless: they are hidden and never listed).
+//! **Whether a process is gone** is read from `/proc` on Linux, and `/proc` speaks only for
+//! the processes of its own machine, boot and PID namespace. So the host tag is 12 hex digits
+//! of a hash of `/proc/sys/kernel/random/boot_id` (new at every boot of every machine) and the
+//! PID namespace's identity (`/proc/self/ns/pid`), and only a leftover whose tag is this
+//! process's own is judged: another container's or node's staging, live or not, is never
+//! touched (a killed one's stays hidden and harmless; remove it by hand). Where the tag cannot
+//! be read (no `/proc`, another system) nothing is judged gone, and names carry the process id
+//! alone, as older versions named them: such names are never tidied.
 
 use super::ownership::{
     INDEX_HEAD_BYTES, has_marker, head, is_our_index, is_regular_file, is_results_folder,
@@ -35,17 +44,56 @@ use std::path::{Path, PathBuf};
 
 /// The staging name of `name` (a scenario, or the index page) for this process.
 pub(crate) fn partial_name(name: &str) -> String {
-    format!(".{name}.{PARTIAL}-{}", std::process::id())
+    format!(".{name}.{PARTIAL}-{}", own_id())
 }
 
 /// The name the earlier results folder `name` is set aside under while the new one moves in.
 pub(crate) fn replaced_name(name: &str) -> String {
-    format!(".{name}.{REPLACED}-{}", std::process::id())
+    format!(".{name}.{REPLACED}-{}", own_id())
 }
 
 /// The staging folder of `chart` inside a results folder, for this process.
 pub(super) fn redraw_name() -> String {
-    format!(".{REDRAW}-{}", std::process::id())
+    format!(".{REDRAW}-{}", own_id())
+}
+
+/// This process's staging id.
+fn own_id() -> String {
+    staging_id(std::process::id())
+}
+
+/// The staging id of process `pid` of this machine's boot and this process's PID namespace:
+/// `<pid>-<host>` (see the module docs), or `<pid>` where the host tag cannot be read.
+pub fn staging_id(pid: u32) -> String {
+    match host_tag() {
+        Some(tag) => format!("{pid}-{tag}"),
+        None => pid.to_string(),
+    }
+}
+
+/// The tag of this machine's boot and PID namespace: 12 hex digits of a 64-bit FNV-1a hash of
+/// the boot id and the namespace's identity, read once. `None` where either cannot be read.
+fn host_tag() -> Option<&'static str> {
+    static TAG: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    TAG.get_or_init(|| {
+        let (boot, namespace) = boot_and_namespace()?;
+        let hash = crate::streams::fnv1a(boot.trim().bytes().chain([0]).chain(namespace.bytes()));
+        Some(format!("{:012x}", hash >> 16))
+    })
+    .as_deref()
+}
+
+#[cfg(target_os = "linux")]
+fn boot_and_namespace() -> Option<(String, String)> {
+    let boot = fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+    let namespace = fs::read_link("/proc/self/ns/pid").ok()?;
+    let namespace = namespace.to_str()?.to_owned();
+    (!boot.trim().is_empty() && !namespace.is_empty()).then_some((boot, namespace))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn boot_and_namespace() -> Option<(String, String)> {
+    None
 }
 
 const PARTIAL: &str = "partial";
@@ -188,6 +236,9 @@ struct Leftover<'a> {
     name: &'a str,
     kind: &'a str,
     pid: u32,
+    /// The host tag of the process's machine and PID namespace (`None` in a name of the pid
+    /// alone).
+    host: Option<&'a str>,
 }
 
 fn leftover(file_name: &str) -> Option<Leftover<'_>> {
@@ -196,8 +247,15 @@ fn leftover(file_name: &str) -> Option<Leftover<'_>> {
         Some(tail) if tail.starts_with('-') => ("", rest),
         _ => rest.rsplit_once('.')?,
     };
-    let (kind, pid) = tail.split_once('-')?;
-    if !pid.bytes().all(|b| b.is_ascii_digit()) {
+    let (kind, id) = tail.split_once('-')?;
+    let (pid, host) = match id.split_once('-') {
+        Some((pid, host)) => (pid, Some(host)),
+        None => (id, None),
+    };
+    if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if host.is_some_and(|h| h.is_empty() || !h.bytes().all(|b| b.is_ascii_hexdigit())) {
         return None;
     }
     let pid = pid.parse().ok()?;
@@ -206,7 +264,12 @@ fn leftover(file_name: &str) -> Option<Leftover<'_>> {
         REDRAW => name.is_empty(),
         _ => false,
     };
-    known.then_some(Leftover { name, kind, pid })
+    known.then_some(Leftover {
+        name,
+        kind,
+        pid,
+        host,
+    })
 }
 
 /// Where [`tidy`] looks, and so which staging it expects there.
@@ -224,8 +287,8 @@ pub(super) enum Place {
 /// set-aside results folder, an index page of ours (or an empty one), a redraw folder inside a
 /// results folder. Best effort: what cannot be removed stays.
 ///
-/// Call it before this process stages anything in `folder`: a leftover with this process's id
-/// is then from an earlier process that had the same id.
+/// Call it before this process stages anything in `folder`: a leftover with this process's
+/// staging id is then from an earlier process of this namespace that had the same pid.
 pub(super) fn tidy(folder: &Path, place: Place) -> Vec<Tidied> {
     let Ok(entries) = fs::read_dir(folder) else {
         return Vec::new();
@@ -246,7 +309,9 @@ pub(super) fn tidy(folder: &Path, place: Place) -> Vec<Tidied> {
             Place::Output => left.kind != REDRAW,
             Place::ResultsFolder => left.kind == REDRAW,
         };
-        if !expected || !process_is_gone(left.pid) {
+        // Only this machine's boot and PID namespace's own: `/proc` speaks for no other.
+        let judged = left.host.is_some() && left.host == host_tag();
+        if !expected || !judged || !process_is_gone(left.pid) {
             continue;
         }
         let path = folder.join(file_name);
@@ -313,19 +378,27 @@ mod tests {
 
     #[test]
     fn staging_names_are_read_back() {
-        let read = |n| leftover(n).map(|l| (l.name, l.kind, l.pid));
-        assert_eq!(read(".shop.partial-42"), Some(("shop", PARTIAL, 42)));
-        assert_eq!(read(".a.b.replaced-7"), Some(("a.b", REPLACED, 7)));
+        let read = |n| leftover(n).map(|l| (l.name, l.kind, l.pid, l.host));
+        assert_eq!(read(".shop.partial-42"), Some(("shop", PARTIAL, 42, None)));
         assert_eq!(
-            read(".index.html.partial-9"),
-            Some(("index.html", PARTIAL, 9))
+            read(".shop.partial-42-0a1b2c3d4e5f"),
+            Some(("shop", PARTIAL, 42, Some("0a1b2c3d4e5f")))
         );
-        assert_eq!(read(".redraw-12"), Some(("", REDRAW, 12)));
+        assert_eq!(read(".a.b.replaced-7"), Some(("a.b", REPLACED, 7, None)));
+        assert_eq!(
+            read(".index.html.partial-9-ff"),
+            Some(("index.html", PARTIAL, 9, Some("ff")))
+        );
+        assert_eq!(read(".redraw-12-abc"), Some(("", REDRAW, 12, Some("abc"))));
         for other in [
             "shop.partial-1",
             ".shop.partial-",
             ".shop.partial-1x",
             ".shop.partial-+1",
+            ".shop.partial-1-",
+            ".shop.partial--ab",
+            ".shop.partial-1-xyz",
+            ".shop.partial-1-ab-cd",
             "..partial-1",
             ".shop.other-1",
             ".shop.redraw-1",
@@ -380,6 +453,44 @@ mod tests {
             fs::write(staged.path().join("summary.csv"), "x").unwrap();
         }
         assert!(!path.exists());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn staging_names_carry_the_host_tag_and_read_back() {
+        let tag = host_tag().expect("Linux with /proc has a boot id and a PID namespace");
+        assert_eq!(tag.len(), 12);
+        let name = partial_name("shop");
+        let left = leftover(&name).unwrap();
+        assert_eq!((left.pid, left.host), (std::process::id(), Some(tag)));
+        assert_eq!(staging_id(7), format!("7-{tag}"));
+    }
+
+    /// Another machine's or namespace's leftover is never judged, its process id dead here or
+    /// not; nor is a name of the pid alone.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn only_this_namespaces_leftovers_are_tidied() {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let dir = tempfile::TempDir::new().unwrap();
+        let tag = host_tag().unwrap();
+        let ours = format!(".shop.partial-{dead}-{tag}");
+        let foreign = format!(".shop.partial-{dead}-000000000000");
+        let bare = format!(".shop.partial-{dead}");
+        for name in [&ours, &foreign, &bare] {
+            fs::create_dir(dir.path().join(name)).unwrap();
+        }
+        let tidied = tidy(dir.path(), Place::Output);
+        assert_eq!(
+            tidied,
+            [Tidied::Removed {
+                path: dir.path().join(&ours),
+                pid: dead
+            }]
+        );
+        assert!(dir.path().join(&foreign).exists() && dir.path().join(&bare).exists());
     }
 
     #[cfg(target_os = "linux")]

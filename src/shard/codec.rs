@@ -1,30 +1,96 @@
-//! `blocks.bin`: the blocks of a shard, stored exactly.
+//! `blocks.bin`: the blocks of a shard, stored exactly, and sealed.
 //!
 //! A merge must do the very arithmetic of an unsharded run, so the blocks' statistics are
 //! stored bit for bit: every running statistic as its count and the IEEE-754 bits of its mean
-//! and sum of squared deviations, little-endian. The file is a header line, then per block
+//! and sum of squared deviations, little-endian. The file is
 //!
 //! ```text
-//! scenario, index, first, end, policies             (u64 each)
-//! per policy: channels, rows, then its statistics   (u64, u64, 24 bytes each)
-//! per policy: the difference to the baseline        (24 bytes each)
+//! "budget-bandit blocks 2\n"
+//! fingerprint, shard, shards                       (u64 each: whose blocks these are)
+//! per block:
+//!   scenario, index, first, end, policies          (u64 each)
+//!   per policy: channels, rows, then its statistics   (u64, u64, 24 bytes each)
+//!   per policy: the difference to the baseline        (24 bytes each)
+//! CRC-32 of every byte before it                   (u32)
 //! ```
 //!
 //! with a policy's statistics in the order of [`PolicyAggregate::figures`](crate::aggregate::PolicyAggregate::figures), each channel's
 //! [`ChannelAggregate::figures`](crate::aggregate::ChannelAggregate::figures) and
-//! [`PolicyAggregate::series`](crate::aggregate::PolicyAggregate::series). Reading checks every count against the scenario, so a damaged
-//! or foreign file is an error, never a panic.
+//! [`PolicyAggregate::series`](crate::aggregate::PolicyAggregate::series).
+//!
+//! **What reading checks**, before a block is decoded: the checksum (a flipped bit, a cut or
+//! an appended byte), then that the fingerprint and shard are those of the `shard.json` beside
+//! it (a `blocks.bin` copied from another run or shard). Then, block by block and before
+//! anything is allocated from them, every count against what the scenario allows: policies,
+//! channels and rows as the scenario has them, no statistic over more replications than its
+//! block holds, every mean and spread finite and no spread negative. So a damaged, foreign or
+//! forged file is an error naming what is wrong, never a panic, a hang or a silent change to
+//! an interval. The checksum guards against accidents, not against someone who rewrites it
+//! too; the count checks hold either way.
 
 use crate::runner::BlockResult;
 use crate::runner::blocks::Block;
 use crate::simulation::Simulation;
 use crate::stats::RunningStats;
+use std::io::Write;
 
 /// The first bytes of `blocks.bin`.
-pub const HEADER: &[u8] = b"budget-bandit blocks 1\n";
+pub const HEADER: &[u8] = b"budget-bandit blocks 2\n";
+/// The first bytes of the format before the seal, which has no checksum or owner.
+const HEADER_1: &[u8] = b"budget-bandit blocks 1\n";
+/// Bytes after [`HEADER`]: fingerprint, shard and shards.
+const OWNER_BYTES: usize = 24;
+/// Bytes of the checksum at the end.
+const CHECKSUM_BYTES: usize = 4;
+
+/// Whose blocks a `blocks.bin` holds: the run's fingerprint and the shard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owner {
+    /// The run's fingerprint (see `shard.json`).
+    pub fingerprint: u64,
+    /// The shard, from 1.
+    pub shard: u64,
+    /// Of this many.
+    pub shards: u64,
+}
+
+/// Writes a `blocks.bin`: the header and owner, blocks as they come, the checksum at the end.
+pub struct Writer<W: Write> {
+    out: W,
+    checksum: crc32fast::Hasher,
+}
+
+impl<W: Write> Writer<W> {
+    /// Starts the file of `owner` on `out`.
+    pub fn new(mut out: W, owner: Owner) -> std::io::Result<Self> {
+        let mut checksum = crc32fast::Hasher::new();
+        let mut head = HEADER.to_vec();
+        for word in [owner.fingerprint, owner.shard, owner.shards] {
+            head.extend_from_slice(&word.to_le_bytes());
+        }
+        checksum.update(&head);
+        out.write_all(&head)?;
+        Ok(Writer { out, checksum })
+    }
+
+    /// Appends `block`; `scratch` is reused between blocks.
+    pub fn block(&mut self, block: &BlockResult, scratch: &mut Vec<u8>) -> std::io::Result<()> {
+        scratch.clear();
+        encode(block, scratch);
+        self.checksum.update(scratch);
+        self.out.write_all(scratch)
+    }
+
+    /// Seals the file with its checksum and hands back the writer.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        let checksum = self.checksum.finalize();
+        self.out.write_all(&checksum.to_le_bytes())?;
+        Ok(self.out)
+    }
+}
 
 /// Appends `block` to `out`.
-pub fn encode(block: &BlockResult, out: &mut Vec<u8>) {
+fn encode(block: &BlockResult, out: &mut Vec<u8>) {
     let b = &block.block;
     for word in [
         b.scenario as u64,
@@ -71,15 +137,56 @@ pub struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    /// A reader of `bytes`, the whole file; `Err` when the header is not ours.
-    pub fn new(bytes: &'a [u8]) -> Result<Self, String> {
+    /// A reader of `bytes`, the whole file, which must be `owner`'s: `Err` when the header is
+    /// not ours, the checksum does not match or the owner differs (see the module docs).
+    pub fn new(bytes: &'a [u8], owner: Owner) -> Result<Self, String> {
+        if bytes.starts_with(HEADER_1) {
+            return Err(
+                "it was written by an earlier version of budget-bandit, without a \
+                        checksum; run the shards again with this version"
+                    .into(),
+            );
+        }
         if !bytes.starts_with(HEADER) {
             return Err("it does not start with budget-bandit's block header".into());
         }
-        Ok(Reader {
-            bytes,
+        let body = HEADER.len() + OWNER_BYTES;
+        if bytes.len() < body + CHECKSUM_BYTES {
+            return Err(format!("it ends early, at byte {}", bytes.len()));
+        }
+        let (sealed, seal) = bytes.split_at(bytes.len() - CHECKSUM_BYTES);
+        let stored = u32::from_le_bytes(seal.try_into().expect("four bytes"));
+        let computed = crc32fast::hash(sealed);
+        if stored != computed {
+            return Err(format!(
+                "its checksum does not match its contents (stored {stored:08x}, computed \
+                 {computed:08x}): it was changed, cut short or damaged after it was written"
+            ));
+        }
+        let mut reader = Reader {
+            bytes: sealed,
             at: HEADER.len(),
-        })
+        };
+        let found = Owner {
+            fingerprint: reader.word()?,
+            shard: reader.word()?,
+            shards: reader.word()?,
+        };
+        if found.fingerprint != owner.fingerprint {
+            return Err(format!(
+                "it holds blocks of another run (fingerprint {:016x}, where this shard's \
+                 shard.json has {:016x}): a blocks.bin belongs beside the shard.json it was \
+                 written with",
+                found.fingerprint, owner.fingerprint
+            ));
+        }
+        if (found.shard, found.shards) != (owner.shard, owner.shards) {
+            return Err(format!(
+                "it holds shard {} of {} of this run, where shard.json says shard {} of {}",
+                found.shard, found.shards, owner.shard, owner.shards
+            ));
+        }
+        Ok(reader)
     }
 
     /// Whether every block was read.
@@ -97,10 +204,24 @@ impl<'a> Reader<'a> {
         Ok(u64::from_le_bytes(bytes.try_into().expect("eight bytes")))
     }
 
-    fn stats(&mut self) -> Result<RunningStats, String> {
+    /// A statistic of a block of `replications`, checked (see the module docs).
+    fn stats(&mut self, replications: u64) -> Result<RunningStats, String> {
+        let at = self.at;
         let count = self.word()?;
         let mean = f64::from_bits(self.word()?);
         let sum_sq_dev = f64::from_bits(self.word()?);
+        if count > replications {
+            return Err(format!(
+                "a statistic at byte {at} counts {count} replications where its block holds \
+                 {replications}"
+            ));
+        }
+        if !mean.is_finite() || !sum_sq_dev.is_finite() || sum_sq_dev < 0.0 {
+            return Err(format!(
+                "a statistic at byte {at} has mean {mean} and sum of squared deviations \
+                 {sum_sq_dev}; both must be finite, the second not negative"
+            ));
+        }
         Ok(RunningStats::from_parts(count, mean, sum_sq_dev))
     }
 
@@ -134,6 +255,7 @@ impl<'a> Reader<'a> {
                 "a block holds {stored} policies where the scenario has {policies}"
             ));
         }
+        let replications = block.end.saturating_sub(block.first);
         let mut result = BlockResult::empty(block, simulation);
         for aggregate in &mut result.policies {
             let (c, r) = (self.word()?, self.word()?);
@@ -144,21 +266,21 @@ impl<'a> Reader<'a> {
                 ));
             }
             for stats in aggregate.figures_mut() {
-                *stats = self.stats()?;
+                *stats = self.stats(replications)?;
             }
             for channel in &mut aggregate.channels {
                 for stats in channel.figures_mut() {
-                    *stats = self.stats()?;
+                    *stats = self.stats(replications)?;
                 }
             }
             for series in aggregate.series_mut() {
                 for stats in series {
-                    *stats = self.stats()?;
+                    *stats = self.stats(replications)?;
                 }
             }
         }
         for difference in &mut result.differences {
-            *difference = self.stats()?;
+            *difference = self.stats(replications)?;
         }
         Ok(result)
     }

@@ -29,13 +29,12 @@ use crate::simulation::Simulation;
 use crate::sweep::StudyInput;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// Version of the shard folder's layout.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// The shard folder's description of itself.
 pub const MANIFEST: &str = "shard.json";
 /// The shard folder's blocks.
@@ -122,15 +121,11 @@ pub struct Manifest {
     pub input: StudyInput,
 }
 
-/// The fingerprint of a run's input (64-bit FNV-1a of its JSON and the version, in hex).
-fn fingerprint(input: &StudyInput) -> String {
+/// The fingerprint of a run's input written by budget-bandit `version`: a 64-bit FNV-1a hash
+/// of the input's JSON and the version (in `shard.json` as 16 hex digits).
+fn fingerprint(input: &StudyInput, version: &str) -> u64 {
     let text = serde_json::to_string(input).expect("the input serialises");
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes().chain(env!("CARGO_PKG_VERSION").bytes()) {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{hash:016x}")
+    crate::streams::fnv1a(text.bytes().chain(version.bytes()))
 }
 
 /// Why a shard run or a merge failed.
@@ -209,20 +204,26 @@ pub fn run_shard(
         })
         .collect();
     let mut claim = Claim::prepare_for(out, &sources, false)?;
+    let version = env!("CARGO_PKG_VERSION");
     let mut files = Vec::new();
-    for source in &sources {
+    for (source, input) in sources.iter().zip(inputs) {
         let path = claim
             .staging(&source.name)
             .expect("prepared above")
             .join(BLOCKS);
-        let mut file = std::io::BufWriter::new(
+        let file = std::io::BufWriter::new(
             at_path(&path, std::fs::File::create(&path)).map_err(FolderError::from)?,
         );
-        at_path(&path, file.write_all(codec::HEADER)).map_err(FolderError::from)?;
+        let owner = codec::Owner {
+            fingerprint: fingerprint(input, version),
+            shard: shard.index.into(),
+            shards: shard.count.into(),
+        };
+        let file = at_path(&path, codec::Writer::new(file, owner)).map_err(FolderError::from)?;
         files.push((path, file));
     }
     let all: Vec<Block> = parts.iter().flat_map(|(b, _, _)| b.clone()).collect();
-    let mut bytes = Vec::new();
+    let mut scratch = Vec::new();
     run_blocks(
         invocation.scenarios(),
         &all,
@@ -230,10 +231,8 @@ pub fn run_shard(
         |mut block, _| -> Result<(), FolderError> {
             let (study, _) = invocation.owner(block.block.scenario);
             block.block.scenario -= invocation.first_scenario(study);
-            bytes.clear();
-            codec::encode(&block, &mut bytes);
             let (path, file) = &mut files[study];
-            at_path(path, file.write_all(&bytes))?;
+            at_path(path, file.block(&block, &mut scratch))?;
             Ok(())
         },
     )?;
@@ -246,6 +245,7 @@ pub fn run_shard(
         .zip(parts)
         .zip(studies)
     {
+        let file = at_path(&path, file.finish()).map_err(FolderError::from)?;
         let file = file.into_inner().map_err(|e| {
             FolderError::from(crate::error::WriteError {
                 path: path.clone(),
@@ -260,7 +260,7 @@ pub fn run_shard(
             scenario: study.name().to_owned(),
             shard: shard.index,
             shards: shard.count,
-            fingerprint: fingerprint(input),
+            fingerprint: format!("{:016x}", fingerprint(input, version)),
             blocks: range.clone(),
             of_blocks,
             input: input.clone(),
@@ -313,8 +313,28 @@ fn read_shard(folder: &Path) -> Result<ShardFolder, ShardError> {
         return Err(input_error(
             folder,
             format!(
-                "{MANIFEST} has format version {}, this budget-bandit reads {FORMAT_VERSION}",
-                manifest.format_version
+                "{MANIFEST} has format version {}, this budget-bandit reads {FORMAT_VERSION}{}",
+                manifest.format_version,
+                if manifest.format_version < FORMAT_VERSION {
+                    "; run the shards again with this version"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    // The fingerprint seals the run's description: a change to its scenario text or flags
+    // after it was written is found here, not reported later against the user's own file.
+    let stored = u64::from_str_radix(&manifest.fingerprint, 16).ok();
+    let computed = fingerprint(&manifest.input, &manifest.tool_version);
+    if stored != Some(computed) || manifest.fingerprint.len() != 16 {
+        return Err(input_error(
+            folder,
+            format!(
+                "{MANIFEST} is damaged: its fingerprint '{}' is not that of the run it describes \
+                 ({computed:016x}); its scenario text, flags or version were changed after it \
+                 was written",
+                manifest.fingerprint
             ),
         ));
     }
@@ -322,6 +342,18 @@ fn read_shard(folder: &Path) -> Result<ShardFolder, ShardError> {
         path: folder.to_owned(),
         manifest,
     })
+}
+
+impl ShardFolder {
+    /// Whose blocks its `blocks.bin` must hold.
+    fn owner(&self) -> codec::Owner {
+        codec::Owner {
+            fingerprint: u64::from_str_radix(&self.manifest.fingerprint, 16)
+                .expect("checked by read_shard"),
+            shard: self.manifest.shard.into(),
+            shards: self.manifest.shards.into(),
+        }
+    }
 }
 
 /// What differs between the runs of two manifests, in words.
@@ -489,7 +521,7 @@ fn each_block(
     let mut simulation: Option<Simulation<'_>> = None;
     for (shard, expected, bytes) in contents {
         let damaged = |why: String| input_error(&shard.path, format!("{BLOCKS} is damaged: {why}"));
-        let mut reader = codec::Reader::new(bytes).map_err(damaged)?;
+        let mut reader = codec::Reader::new(bytes, shard.owner()).map_err(damaged)?;
         for position in expected.clone() {
             let block = reader.next_block().map_err(damaged)?;
             if block != all[position] {
