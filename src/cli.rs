@@ -3,7 +3,17 @@
 //!
 //! Exit codes: 0 on success, 2 for bad input (a scenario file, a flag value, something in the
 //! output folder that budget-bandit did not write), 1 when results cannot be written. A closed
-//! standard output (`budget-bandit run | head`) is not an error.
+//! standard output (`budget-bandit run | head`) is not an error, nor is a closed or broken
+//! standard error: its lines are lost, the exit code stays (see [`say`]).
+
+/// `eprintln!` that never fails: a standard error closed or piped into a reader that quit
+/// (`budget-bandit validate x 2>&1 | true`) loses the line instead of panicking (exit code
+/// 101); the run's own exit code is what tells the outcome.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
 
 use crate::account::date::Date;
 use crate::account::export::{
@@ -471,7 +481,7 @@ fn replications_flag(text: &str) -> Result<u64, String> {
 /// user's input.
 fn print_warnings(scenario: &Scenario) {
     for warning in scenario.warnings() {
-        eprintln!("warning: {warning}");
+        say!("warning: {warning}");
     }
 }
 
@@ -561,7 +571,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            say!("error: {error}");
             ExitCode::from(error.exit_code())
         }
     }
@@ -635,7 +645,7 @@ fn init_command(args: InitArgs) -> Result<(), CliError> {
         }
         let written = crate::init::from_export::write_from_export(export, args.name.as_deref())
             .map_err(failed)?;
-        eprintln!(
+        say!(
             "wrote {}: review its channels, pricing and budget, then `budget-bandit recommend {}`",
             written.display(),
             written.display()
@@ -648,7 +658,7 @@ fn init_command(args: InitArgs) -> Result<(), CliError> {
     let files = template(args.kind, &name)?;
     write_new(&files).map_err(failed)?;
     for (path, _) in &files {
-        eprintln!("wrote {}", path.display());
+        say!("wrote {}", path.display());
     }
     Ok(())
 }
@@ -707,7 +717,7 @@ fn load_studies(args: &RunArgs) -> Result<(Vec<StudyInput>, Vec<Study>), CliErro
             return Err(file.name_error(message).into());
         }
         for warning in study.warnings() {
-            eprintln!("warning: {warning}");
+            say!("warning: {warning}");
         }
         studies.push(study);
     }
@@ -750,7 +760,7 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     let claim = Claim::prepare_for(&args.out, &invocation.sources(), !args.no_charts)?;
     if !args.quiet {
         for tidied in claim.tidied() {
-            eprintln!("{tidied}");
+            say!("{tidied}");
         }
     }
     let pool = rayon::ThreadPoolBuilder::new()
@@ -871,7 +881,7 @@ fn report_folder(written: &Written, started: Instant) {
         Written::Variant => return,
         Written::Scenario { folder, .. } | Written::Sweep { folder, .. } => folder,
     };
-    eprintln!(
+    say!(
         "wrote {} at {:.1} s",
         folder.display(),
         started.elapsed().as_secs_f64()
@@ -904,7 +914,7 @@ fn shard_command(
         ));
     }
     if !args.quiet {
-        eprintln!(
+        say!(
             "shard {shard} done in {:.1} s",
             started.elapsed().as_secs_f64()
         );
@@ -964,9 +974,9 @@ fn chart_command(args: ChartArgs) -> Result<(), CliError> {
             .into());
         }
         for tidied in redraw(folder)? {
-            eprintln!("{tidied}");
+            say!("{tidied}");
         }
-        eprintln!("redrew {}", folder.join("report.html").display());
+        say!("redrew {}", folder.join("report.html").display());
     }
     Ok(())
 }
@@ -995,7 +1005,7 @@ fn history_command(args: HistoryArgs) -> Result<(), CliError> {
     let history = export_history(&scenario, policy, args.replication, start);
     let written = write_history(&args.out, &history)?;
     if !args.quiet {
-        eprintln!(
+        say!(
             "wrote {} ({} days x {} channels) and {}",
             written.csv.display(),
             history.days,
@@ -1022,7 +1032,7 @@ fn recommend_command(args: RecommendArgs) -> Result<(), CliError> {
     let mut claim = Claim::prepare_for(&args.out, std::slice::from_ref(&source), false)?;
     if !args.quiet {
         for tidied in claim.tidied() {
-            eprintln!("{tidied}");
+            say!("{tidied}");
         }
     }
     let settings = Settings {
@@ -1065,7 +1075,7 @@ fn recommend_command(args: RecommendArgs) -> Result<(), CliError> {
         Format::Csv => print(&String::from_utf8_lossy(&output::csv(&recommendation))),
     }
     if !args.quiet {
-        eprintln!(
+        say!(
             "wrote {} in {:.1} s",
             folder.display(),
             started.elapsed().as_secs_f64()
@@ -1080,7 +1090,7 @@ fn history_notes(
     history: &crate::account::history::History,
 ) {
     for note in &history.notes {
-        eprintln!("note: {}: {note}", account.history.display());
+        say!("note: {}: {note}", account.history.display());
     }
 }
 
@@ -1098,7 +1108,7 @@ fn fit_command(args: FitArgs) -> Result<(), CliError> {
         None => print(&text),
         Some(path) => {
             crate::fit::write_scenario(path, &text)?;
-            eprintln!("wrote {}", path.display());
+            say!("wrote {}", path.display());
         }
     }
     Ok(())
@@ -1128,7 +1138,7 @@ fn validate_command(args: ValidateArgs) -> Result<(), CliError> {
                 .and_then(|input| input.study())
                 .map(|study| {
                     for warning in study.warnings() {
-                        eprintln!("warning: {warning}");
+                        say!("warning: {warning}");
                     }
                     let json = format == Format::Json;
                     match &study {
@@ -1171,7 +1181,7 @@ fn validate_command(args: ValidateArgs) -> Result<(), CliError> {
             },
             Err(error) => {
                 failures += 1;
-                eprintln!("error: {error}");
+                say!("error: {error}");
                 let message = error.to_string();
                 match format {
                     Format::Table => {}

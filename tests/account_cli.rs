@@ -261,6 +261,50 @@ fn bad_histories_exit_2_with_row_and_column_and_write_nothing() {
     }
 }
 
+/// `fit --out` replaces only its own untouched output: a file `fit` wrote and nobody edited
+/// since is replaced; one edited since (its last line's checksum no longer matches), or one
+/// `fit` never wrote, is left as it is with exit code 2.
+#[test]
+fn fit_replaces_its_own_file_but_not_one_edited_since() {
+    let dir = account_with(HISTORY);
+    let account = dir.path().join("shop.toml");
+    let fitted = dir.path().join("fitted.toml");
+    let fit = || budget_bandit(&["fit", path_str(&account), "--out", path_str(&fitted)]);
+    assert_eq!(fit().code, 0);
+    let written = fs::read_to_string(&fitted).unwrap();
+    let last = written.lines().last().unwrap();
+    assert!(last.starts_with("# budget-bandit fit checksum "), "{last}");
+    let again = fit();
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(fs::read_to_string(&fitted).unwrap(), written);
+    // The fitted scenario runs with its seal.
+    let run = budget_bandit(&["validate", path_str(&fitted)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let edited = written.replacen("days = ", "days =  ", 1);
+    assert_ne!(edited, written);
+    fs::write(&fitted, &edited).unwrap();
+    let refused = fit();
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("edited since"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(fs::read_to_string(&fitted).unwrap(), edited);
+
+    fs::write(&fitted, "# my own notes\n").unwrap();
+    let refused = fit();
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused
+            .stderr
+            .contains("not written by `budget-bandit fit`"),
+        "{}",
+        refused.stderr
+    );
+}
+
 #[test]
 fn a_bad_account_file_exits_2_with_line_and_column() {
     let dir = account_with(HISTORY);

@@ -1251,3 +1251,25 @@ fn an_output_folder_that_is_a_file_is_said_to_be_one() {
     }
     assert_eq!(fs::read_to_string(&file).unwrap(), "mine");
 }
+
+/// Standard output and standard error piped into readers that quit (`budget-bandit validate
+/// x 2>&1 | true`) lose their lines; the exit code still tells the outcome, 0 or 2, and never
+/// the 101 of a panic.
+#[test]
+fn broken_pipes_lose_lines_not_the_exit_code() {
+    let broken = || {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        std::process::Stdio::from(writer)
+    };
+    let default = shipped("default.toml");
+    for (file, code) in [(default.as_str(), 0), ("no-such-file.toml", 2)] {
+        let status = Command::new(env!("CARGO_BIN_EXE_budget-bandit"))
+            .args(["validate", file])
+            .stdout(broken())
+            .stderr(broken())
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(code), "validate {file}");
+    }
+}

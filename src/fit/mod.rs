@@ -539,24 +539,62 @@ impl Fit {
 /// earlier output and nothing else.
 pub const FIT_MARK: &str = "# Scenario fitted by `budget-bandit fit`";
 
-/// Writes a fitted scenario to `path` through a staging file beside it, replacing an existing
-/// file only when `fit` wrote it (its first line is [`FIT_MARK`]).
+/// How the last line of every scenario `fit` writes begins; a checksum of everything above it
+/// follows, so a later `fit` tells its own untouched output from one edited since.
+pub const FIT_SEAL: &str = "# budget-bandit fit checksum ";
+
+/// `text` with its seal: a last line of [`FIT_SEAL`] and the FNV-1a hash of the text above it.
+fn sealed(text: &str) -> String {
+    let mut text = text.to_owned();
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    let checksum = crate::streams::fnv1a(text.bytes());
+    text.push_str(&format!("{FIT_SEAL}{checksum:016x}\n"));
+    text
+}
+
+/// Whether a file `fit` wrote was edited since: its seal no longer matches the text above it.
+/// A file without a seal (written before there was one) counts as untouched.
+fn edited_since_fit(text: &str) -> bool {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    let Some(at) = body.rfind(FIT_SEAL) else {
+        return false;
+    };
+    if at > 0 && !body[..at].ends_with('\n') {
+        return false;
+    }
+    let stored = &body[at + FIT_SEAL.len()..];
+    u64::from_str_radix(stored, 16).ok() != Some(crate::streams::fnv1a(body[..at].bytes()))
+}
+
+/// Writes a fitted scenario to `path` through a staging file beside it, sealed (see
+/// [`FIT_SEAL`]), replacing an existing file only when `fit` wrote it (its first line is
+/// [`FIT_MARK`]) and nobody edited it since.
 pub fn write_scenario(path: &std::path::Path, text: &str) -> Result<(), crate::cli::CliError> {
     use crate::error::at_path;
     let origin = path.display().to_string();
     if let Ok(metadata) = std::fs::symlink_metadata(path) {
-        let ours = metadata.is_file()
-            && std::fs::read_to_string(path).is_ok_and(|old| old.starts_with(FIT_MARK));
-        if !ours {
-            return Err(ScenarioError::whole_file(
-                &origin,
+        let old = metadata
+            .is_file()
+            .then(|| std::fs::read_to_string(path).ok())
+            .flatten();
+        let refusal = match old {
+            Some(old) if old.starts_with(FIT_MARK) => edited_since_fit(&old).then_some(
+                "was written by `budget-bandit fit` and edited since, so it was left as it is; \
+                 choose another --out, or move it away to fit again",
+            ),
+            _ => Some(
                 "is in the way and was not written by `budget-bandit fit`, so it was left as it \
-                 is; choose another --out, or move it away"
-                    .into(),
-            )
-            .into());
+                 is; choose another --out, or move it away",
+            ),
+        };
+        if let Some(refusal) = refusal {
+            return Err(ScenarioError::whole_file(&origin, refusal.into()).into());
         }
     }
+    let text = sealed(text);
+    let text = text.as_str();
     let file_name = path
         .file_name()
         .map_or_else(|| "fit.toml".into(), |n| n.to_string_lossy().into_owned());

@@ -38,7 +38,11 @@
 //!   decimals with a comma, so its `1.500` is 1500 and its `1,500` is 1.5, and the other way
 //!   round. A file that shows no convention reads a comma followed by groups of three digits
 //!   (`1,234`, `12,345,678`) as thousands and any other comma (`12,5`, `0,500`) as a decimal
-//!   comma; a single dot is a decimal point. Thousands groups must have three digits.
+//!   comma; a single dot is a decimal point, except one followed by three digits (`1.500`),
+//!   which a Nordic or German exporter writes for fifteen hundred: thousands in a count
+//!   column (impressions, clicks and leads are whole; a note says how many), an error that
+//!   gives both readings in spend, conversions or revenue. Thousands groups must have three
+//!   digits.
 //!   Counts may be fractional (data-driven attribution).
 //! - **Not reported.** An empty cell, `-`, `--` or `n/a` (any case) is a count the platform
 //!   did not report (`None`); a currency with a dash (`$ -`, a zero in a spreadsheet's
@@ -75,6 +79,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use self::columns::{Figure, Layout};
+use self::numbers::{Decimal, parse_number};
 use self::records::{Source, decode, find_header, read_rows};
 use self::rows::{Entry, Leniency, RowReader, assemble, file_date_order, file_decimal};
 use super::campaigns::{Campaigns, Destination};
@@ -489,6 +494,17 @@ fn read_notes(summaries: &[usize], ignored: &[(&str, usize)], leniency: &Lenienc
             plural(leniency.adjustments, "row", "rows")
         ));
     }
+    if let Some((line, text)) = &leniency.first_dotted_count {
+        notes.push(format!(
+            "read {} such as `{text}` (line {line}) as thousands, {}: impressions, clicks and \
+             leads are whole, and no number in the file writes decimals",
+            plural(leniency.dotted_counts, "count", "counts"),
+            parse_number(text, Some(Decimal::Comma))
+                .ok()
+                .flatten()
+                .map_or_else(String::new, |v| thousands(v, 0))
+        ));
+    }
     if leniency.view_through > 0 {
         notes.push(format!(
             "{} report more conversions than clicks (or leads), view-through conversions most \
@@ -750,6 +766,43 @@ mod tests {
             parse(&text, &[DISPLAY]).unwrap().day(0)[0].impressions,
             Some(1500.0)
         );
+    }
+
+    /// In a file of whole numbers, `1.500` is a decimal point to an English reader and a
+    /// thousands dot to a Nordic one: in a count it can only be thousands, and is read so with
+    /// a note; in money or conversions it is an error that gives both readings.
+    #[test]
+    fn a_dotted_thousand_in_a_file_of_whole_numbers_is_not_taken_for_decimals() {
+        let text = with_header(
+            "2026-11-01,display,12,1.500,20,,2,100\n\
+             2026-11-02,display,14,22.250,25,,3,120\n",
+        );
+        let history = parse(&text, &[DISPLAY]).unwrap();
+        assert_eq!(history.day(0)[0].impressions, Some(1500.0));
+        assert_eq!(history.day(1)[0].impressions, Some(22250.0));
+        assert_eq!(
+            history.notes,
+            [
+                "read 2 counts such as `1.500` (line 2) as thousands, 1,500: impressions, clicks \
+              and leads are whole, and no number in the file writes decimals"
+            ]
+        );
+        assert_fails(
+            parse(
+                &with_header("2026-11-01,display,1.500,2000,20,,2,100\n"),
+                &[DISPLAY],
+            ),
+            "h.csv:2:3",
+            &["spend `1.500` reads two ways", "1.5", "1,500"],
+        );
+        // Where the file writes decimals, its convention settles it and nothing is said.
+        let text = with_header(
+            "2026-11-01,display,12.50,2000,20,,2,100\n\
+             2026-11-02,display,1.500,2000,20,,2,100\n",
+        );
+        let history = parse(&text, &[DISPLAY]).unwrap();
+        assert_eq!(history.day(1)[0].spend, 1.5);
+        assert!(history.notes.is_empty(), "{:?}", history.notes);
     }
 
     #[test]

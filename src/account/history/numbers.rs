@@ -326,6 +326,19 @@ pub(super) fn parse_number(
     Ok(Some(if negative { -magnitude } else { magnitude }))
 }
 
+/// Whether a cell reads two ways when the file shows no decimal convention: one `.` followed
+/// by three digits (`1.500`, `12.345`), a decimal point to an English reader and a thousands
+/// dot to a Nordic or German one. (A lone `,` so placed is read as thousands, as both
+/// conventions' exports write counts and money with it, and is not asked about.)
+pub(super) fn dot_or_thousands(text: &str) -> bool {
+    let Ok(Lexed::Number { body, .. }) = lex_number(text) else {
+        return false;
+    };
+    pieces(body).is_ok_and(|pieces| {
+        count(&pieces, '.') == 1 && count(&pieces, ',') == 0 && grouped_by(&pieces, '.')
+    })
+}
+
 /// The decimal separator a cell shows, if it shows one unambiguously and is a number.
 pub(super) fn decimal_evidence(text: &str) -> Option<Decimal> {
     let Ok(Lexed::Number { body, .. }) = lex_number(text) else {

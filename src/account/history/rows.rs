@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use super::columns::{Figure, Layout, pricing_needs};
 use super::dates::{ACCEPTED_DATES, DateOrder, DateProblem, order_evidence, parse_date};
-use super::numbers::{Decimal, NumberProblem, decimal_evidence, parse_number};
+use super::numbers::{Decimal, NumberProblem, decimal_evidence, dot_or_thousands, parse_number};
 use super::records::{Field, Row, Source};
 use super::{ChannelSpec, ColumnNames, DayFigures, History, MAX_HISTORY_DAYS, list};
 use crate::account::date::Date;
@@ -50,6 +50,10 @@ pub(super) struct Leniency {
     /// Rows without spend for a day and campaign that has another row: refunds, retracted or
     /// late conversions booked apart, netted into the day.
     pub(super) adjustments: usize,
+    /// Count cells such as `1.500` in a file that writes no decimals, read as thousands, and
+    /// the first one's row and text.
+    pub(super) dotted_counts: usize,
+    pub(super) first_dotted_count: Option<(usize, String)>,
 }
 
 impl RowReader<'_> {
@@ -156,8 +160,17 @@ impl RowReader<'_> {
             .unwrap_or(0.0)
     }
 
-    /// The number in a field: `None` when not reported; negative numbers are errors.
-    fn number(&self, row: &Row<'_>, figure: Figure) -> Result<Option<f64>, ScenarioError> {
+    /// The number in a field: `None` when not reported; negative numbers are errors. In a
+    /// file that writes no decimals anywhere, a cell such as `1.500` is read as thousands in a
+    /// column of counts (impressions, clicks and leads are whole; `leniency` counts it for a
+    /// note) and is an error in a column of money or conversions, where both readings are
+    /// possible.
+    fn number(
+        &self,
+        row: &Row<'_>,
+        figure: Figure,
+        leniency: &mut Leniency,
+    ) -> Result<Option<f64>, ScenarioError> {
         if self.layout.get(figure).is_none() {
             return Ok(None);
         }
@@ -165,7 +178,32 @@ impl RowReader<'_> {
         let text = field.value.as_ref();
         let fail = |message: String| Err(self.source.error(field.span.clone(), column, message));
         let label = self.label(figure);
-        let value = match parse_number(text, self.decimal) {
+        let mut decimal = self.decimal;
+        if decimal.is_none() && dot_or_thousands(text) {
+            if matches!(figure, Figure::Impressions | Figure::Clicks | Figure::Leads) {
+                decimal = Some(Decimal::Comma);
+                leniency.dotted_counts += 1;
+                leniency.first_dotted_count.get_or_insert_with(|| {
+                    (self.source.line_of(field.span.start), text.to_owned())
+                });
+            } else {
+                return fail(format!(
+                    "{label} `{text}` reads two ways, as {} with a decimal point or as {} with a \
+                     thousands dot, and no other number in the file shows which its exporter \
+                     writes; write it without the dot, or with the decimals it has (such as \
+                     `1.50` or `1500`)",
+                    parse_number(text, Some(Decimal::Point))
+                        .ok()
+                        .flatten()
+                        .map_or_else(String::new, |v| v.to_string()),
+                    parse_number(text, Some(Decimal::Comma))
+                        .ok()
+                        .flatten()
+                        .map_or_else(String::new, |v| crate::output::table::thousands(v, 0)),
+                ));
+            }
+        }
+        let value = match parse_number(text, decimal) {
             Ok(value) => value,
             Err(problem) => {
                 let not_reported = if figure == Figure::Spend {
@@ -219,7 +257,7 @@ impl RowReader<'_> {
             let (field, column) = self.cell(row, figure)?;
             Ok((field.span.clone(), column))
         };
-        let Some(spend) = self.number(row, Figure::Spend)? else {
+        let Some(spend) = self.number(row, Figure::Spend, leniency)? else {
             let (span, column) = at(Figure::Spend)?;
             return Err(self.source.error(
                 span,
@@ -230,11 +268,11 @@ impl RowReader<'_> {
                 ),
             ));
         };
-        let mut impressions = self.number(row, Figure::Impressions)?;
-        let mut clicks = self.number(row, Figure::Clicks)?;
-        let mut leads = self.number(row, Figure::Leads)?;
-        let conversions = self.number(row, Figure::Conversions)?;
-        let revenue = self.number(row, Figure::Revenue)?;
+        let mut impressions = self.number(row, Figure::Impressions, leniency)?;
+        let mut clicks = self.number(row, Figure::Clicks, leniency)?;
+        let mut leads = self.number(row, Figure::Leads, leniency)?;
+        let conversions = self.number(row, Figure::Conversions, leniency)?;
+        let revenue = self.number(row, Figure::Revenue, leniency)?;
         leniency.needed_blank = false;
         if spend > 0.0 {
             // An export leaves a result blank on a day without it (Meta's Purchases).
