@@ -4,7 +4,7 @@
 //! Exit codes: 0 on success, 2 for bad input (a scenario file, a flag value, something in the
 //! output folder that budget-bandit did not write), 1 when results cannot be written. A closed
 //! standard output (`budget-bandit run | head`) is not an error, nor is a closed or broken
-//! standard error: its lines are lost, the exit code stays (see [`say`]).
+//! standard error: its lines are lost, the exit code stays (see the `say!` macro).
 
 /// `eprintln!` that never fails: a standard error closed or piped into a reader that quit
 /// (`budget-bandit validate x 2>&1 | true`) loses the line instead of panicking (exit code
@@ -377,6 +377,10 @@ pub struct RunArgs {
     /// Write only the CSV and JSON files: no charts/, report.html or index.html.
     #[arg(long)]
     pub no_charts: bool,
+    /// Run even when the estimate of memory (over 4 GB) or of files written (over 2 GB) says
+    /// the run is larger than a run should be by accident.
+    #[arg(long)]
+    pub allow_large: bool,
     /// Show money in the table per day (the horizon's mean) instead of totals over the
     /// horizon. The files always hold totals.
     #[arg(long)]
@@ -744,6 +748,22 @@ fn run_command(args: RunArgs) -> Result<(), CliError> {
     let invocation = Invocation::new(studies);
     let shard = shard_of(args.shard, args.shards, &|name| std::env::var(name).ok())
         .map_err(|why| ScenarioError::whole_file("run", why))?;
+    // Before anything is written or simulated: a run of a size no one asks for by accident.
+    let threads = args
+        .threads
+        .map_or_else(rayon::current_num_threads, usize::from);
+    let mut footprint = crate::footprint::estimate(
+        invocation.scenarios(),
+        threads,
+        !args.no_charts && shard.is_none(),
+    );
+    if shard.is_some() {
+        // A shard writes its blocks, not daily series.
+        footprint.disk = 0;
+    }
+    if let Some(why) = footprint.refusal().filter(|_| !args.allow_large) {
+        return Err(ScenarioError::whole_file("run", why).into());
+    }
     if let Some((shard, from)) = shard {
         if args.format != Format::Table {
             return Err(ScenarioError::whole_file(

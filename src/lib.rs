@@ -120,6 +120,7 @@ pub mod constraints;
 pub mod dynamics;
 pub mod error;
 pub mod fit;
+pub mod footprint;
 pub mod init;
 #[doc(hidden)]
 pub mod invocation;

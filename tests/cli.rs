@@ -1273,3 +1273,49 @@ fn broken_pipes_lose_lines_not_the_exit_code() {
         assert_eq!(status.code(), Some(code), "validate {file}");
     }
 }
+
+/// A run larger than anyone asks for by accident stops before simulating, exit code 2,
+/// with the estimate and how to shrink it: 852 channels × 2,000 days × 40 policies (which
+/// aborted on allocation), and a sweep of 4,100 variants with charts (about 2 GB of them).
+#[test]
+fn a_run_too_large_stops_with_its_estimate_before_simulating() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("out");
+    let mut text = String::from("name = \"huge\"\ndays = 2000\ndaily_budget = 100000.0\n");
+    for c in 0..852 {
+        text.push_str(&format!(
+            "[[channels]]\nname = \"c{c}\"\npricing = \"cpc\"\nprice = 1.0\ncvr = 0.1\nvalue = 20.0\n"
+        ));
+    }
+    for p in 0..40 {
+        text.push_str(&format!(
+            "[[policies]]\nkind = \"epsilon-greedy\"\nname = \"e{p}\"\n"
+        ));
+    }
+    let huge = dir.path().join("huge.toml");
+    fs::write(&huge, text).unwrap();
+    let output = budget_bandit(&["run", path_str(&huge), "--out", path_str(&out), "-q"]);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    for part in ["GB of memory", "--policies", "--allow-large"] {
+        assert!(output.stderr.contains(part), "{part}: {}", output.stderr);
+    }
+    assert!(!out.exists());
+
+    let budgets: Vec<String> = (1..=4100).map(|b| (1000 + b).to_string()).collect();
+    let axis = format!("daily_budget={}", budgets.join(","));
+    let default = shipped("default.toml");
+    let sweep = [
+        "run",
+        default.as_str(),
+        "--set",
+        axis.as_str(),
+        "--out",
+        path_str(&out),
+    ];
+    let output = budget_bandit(&sweep);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    for part in ["of files", "charts and reports", "--no-charts"] {
+        assert!(output.stderr.contains(part), "{part}: {}", output.stderr);
+    }
+    assert!(!out.exists());
+}
