@@ -99,6 +99,9 @@ pub struct Account {
     /// Whether recommended spends may go beyond `extrapolation_factor` times the history's
     /// highest day (flagged when they do).
     pub allow_extrapolation: bool,
+    /// Whether the history's reader keeps dates that stand apart from the rest (see
+    /// [`ReadOptions`](super::history::ReadOptions)).
+    pub keep_stray_dates: bool,
     /// Where the account came from (its path).
     pub origin: String,
     /// The account file's text.
@@ -178,6 +181,12 @@ pub(crate) struct RawAccount {
     #[serde(default)]
     #[schemars(with = "bool", extend("default" = false))]
     allow_extrapolation: Option<bool>,
+    /// `true` reads dates that stand apart from the rest of the history (at most three days,
+    /// four weeks or more before or after the others), which are otherwise refused as a likely
+    /// mistyped year or month. Default: `false`.
+    #[serde(default)]
+    #[schemars(with = "bool", extend("default" = false))]
+    keep_stray_dates: Option<bool>,
     /// The daily history CSV, relative to this file: one row per day and campaign with date,
     /// channel, spend, the paid units and conversions, and revenue (see `[columns]`).
     #[schemars(with = "String", transform = not_blank)]
@@ -463,6 +472,7 @@ impl Account {
             seed,
             extrapolation_factor,
             allow_extrapolation: raw.allow_extrapolation.unwrap_or(false),
+            keep_stray_dates: raw.keep_stray_dates.unwrap_or(false),
             origin: origin.to_owned(),
             source: source.to_owned(),
             history_span: raw.history.span(),
@@ -631,11 +641,14 @@ impl Account {
 
     /// Reads the account's history CSV (see [`super::history`]).
     pub fn read_history(&self) -> Result<super::history::History, ScenarioError> {
-        super::history::read_history(
+        super::history::read_history_with(
             &self.history,
             &self.columns,
             &self.campaigns,
             &self.channel_specs(),
+            super::history::ReadOptions {
+                keep_stray_dates: self.keep_stray_dates,
+            },
         )
     }
 }

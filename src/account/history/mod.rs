@@ -243,11 +243,31 @@ pub fn read_history(
     campaigns: &Campaigns,
     channels: &[ChannelSpec<'_>],
 ) -> Result<History, ScenarioError> {
+    read_history_with(path, columns, campaigns, channels, ReadOptions::default())
+}
+
+/// How generously a history is read, beyond its format: the account file's settings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Keep dates that stand apart from the rest of the history (at most three days, four
+    /// weeks or more before or after the others), which are otherwise refused as a likely
+    /// mistyped year or month (`keep_stray_dates` in the account file).
+    pub keep_stray_dates: bool,
+}
+
+/// [`read_history`] with `options`.
+pub fn read_history_with(
+    path: &Path,
+    columns: &ColumnNames,
+    campaigns: &Campaigns,
+    channels: &[ChannelSpec<'_>],
+    options: ReadOptions,
+) -> Result<History, ScenarioError> {
     let origin = path.display().to_string();
     let bytes = std::fs::read(path)
         .map_err(|e| ScenarioError::whole_file(&origin, format!("cannot read the history: {e}")))?;
     let text = decode(&origin, &bytes)?;
-    parse_history(&origin, &text, columns, campaigns, channels)
+    parse_history_with(&origin, &text, columns, campaigns, channels, options)
 }
 
 /// Reads a history from its text; `origin` names it in errors. This is [`read_history`]
@@ -281,6 +301,25 @@ pub fn parse_history(
     columns: &ColumnNames,
     campaigns: &Campaigns,
     channels: &[ChannelSpec<'_>],
+) -> Result<History, ScenarioError> {
+    parse_history_with(
+        origin,
+        text,
+        columns,
+        campaigns,
+        channels,
+        ReadOptions::default(),
+    )
+}
+
+/// [`parse_history`] with `options`.
+pub fn parse_history_with(
+    origin: &str,
+    text: &str,
+    columns: &ColumnNames,
+    campaigns: &Campaigns,
+    channels: &[ChannelSpec<'_>],
+    options: ReadOptions,
 ) -> Result<History, ScenarioError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let source = Source { origin, text };
@@ -435,7 +474,7 @@ pub fn parse_history(
         return Err(no_data_rows(&source, &header));
     }
     let notes = read_notes(&summaries, &ignored, &leniency);
-    assemble(&source, entries, channels, notes)
+    assemble(&source, entries, channels, notes, options)
 }
 
 /// The error of a history whose header has no data rows under it.
@@ -1157,6 +1196,27 @@ mod tests {
                2025-03-01 (344 days)",
                 "is 2024-03-21 mistyped?",
             ],
+        );
+        // Kept where the account asks, with a note.
+        let campaigns = Campaigns::new([], []);
+        let kept = parse_history_with(
+            "h.csv",
+            &typo,
+            &ColumnNames::default(),
+            &campaigns,
+            &[SEARCH],
+            ReadOptions {
+                keep_stray_dates: true,
+            },
+        )
+        .unwrap();
+        assert_eq!(kept.first_date.to_string(), "2024-03-21");
+        assert_eq!(
+            kept.notes,
+            [
+                "kept dates that stand apart (2024-03-21, 344 days from the rest), as \
+              keep_stray_dates asks"
+            ]
         );
         let future = with_header(&format!("{days}2025-05-21,search,1,,1,,1,1\n"));
         assert_fails(

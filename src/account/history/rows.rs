@@ -346,6 +346,7 @@ pub(super) fn assemble(
     entries: Vec<Entry>,
     channels: &[ChannelSpec<'_>],
     mut notes: Vec<String>,
+    options: super::ReadOptions,
 ) -> Result<History, ScenarioError> {
     let (Some(first), Some(last)) = (
         entries.iter().map(|e| e.date).min(),
@@ -358,7 +359,14 @@ pub(super) fn assemble(
     };
     if let Some(message) = stray_dates(&entries) {
         let (span_at, column) = message.1;
-        return Err(source.error(span_at, column, message.0));
+        if options.keep_stray_dates {
+            notes.push(format!(
+                "kept dates that stand apart ({}), as keep_stray_dates asks",
+                message.2
+            ));
+        } else {
+            return Err(source.error(span_at, column, message.0));
+        }
     }
     let span = last.0 - first.0 + 1;
     if span > MAX_HISTORY_DAYS as i64 {
@@ -457,7 +465,7 @@ const STRAY_DAYS: usize = 3;
 /// A date that stands apart from the history, as a mistyped year or month makes one: at most
 /// [`STRAY_DAYS`] days at the start or the end, [`STRAY_GAP_DAYS`] or more days from the rest.
 /// The message and where it points.
-fn stray_dates(entries: &[Entry]) -> Option<(String, (Range<usize>, usize))> {
+fn stray_dates(entries: &[Entry]) -> Option<(String, (Range<usize>, usize), String)> {
     let mut days: Vec<Date> = entries.iter().map(|e| e.date).collect();
     days.sort();
     days.dedup();
@@ -477,11 +485,13 @@ fn stray_dates(entries: &[Entry]) -> Option<(String, (Range<usize>, usize))> {
     Some((
         format!(
             "{stray} stands apart from the history: no row falls between {before} and {after} \
-             ({} days), and only a few days lie beyond: is {stray} mistyped? Correct it, or \
-             remove rows that do not belong to this history",
+             ({} days), and only a few days lie beyond: is {stray} mistyped? Correct it, \
+             remove rows that do not belong to this history, or set keep_stray_dates = true \
+             in the account file to read it as it is",
             after.0 - before.0 - 1
         ),
         at,
+        format!("{stray}, {} days from the rest", after.0 - before.0 - 1),
     ))
 }
 
