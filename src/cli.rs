@@ -1143,8 +1143,14 @@ fn validate_command(args: ValidateArgs) -> Result<(), CliError> {
     }
     for path in &args.scenarios {
         // What the file holds, as (kind, name, JSON): computed only for `--format json`.
-        let checked = if is_account_file(path) {
-            crate::account::file::Account::load(path).and_then(|account| {
+        // Read once: a pipe (`/dev/stdin`) cannot be read twice.
+        let origin = path.display().to_string();
+        let text = crate::error::read_input_text(path, crate::error::MAX_TEXT_FILE_BYTES)
+            .map_err(|e| ScenarioError::whole_file(&origin, format!("cannot read: {e}")));
+        let checked = if text.as_deref().is_ok_and(is_account_text) {
+            let text = text.as_deref().unwrap_or_default();
+            let folder = path.parent().unwrap_or(std::path::Path::new(""));
+            crate::account::file::Account::from_toml(&origin, text, folder).and_then(|account| {
                 let history = account.read_history()?;
                 history_notes(&account, &history);
                 if format == Format::Table {
@@ -1154,7 +1160,7 @@ fn validate_command(args: ValidateArgs) -> Result<(), CliError> {
                 Ok(("account", account.name.clone(), json))
             })
         } else {
-            StudyInput::load(path, &[], &Overrides::default())
+            text.map(|text| StudyInput::new(origin, text, &[], &Overrides::default()))
                 .and_then(|input| input.study())
                 .map(|study| {
                     for warning in study.warnings() {
@@ -1301,11 +1307,9 @@ fn describe_sweep(sweep: &crate::sweep::Sweep) -> String {
 }
 
 /// Whether `path` holds an account file: a TOML table with a `history` and no `days`.
-fn is_account_file(path: &std::path::Path) -> bool {
-    std::fs::read_to_string(path)
-        .ok()
-        .and_then(|text| text.parse::<toml::Table>().ok())
-        .is_some_and(|table| table.contains_key("history") && !table.contains_key("days"))
+fn is_account_text(text: &str) -> bool {
+    text.parse::<toml::Table>()
+        .is_ok_and(|table| table.contains_key("history") && !table.contains_key("days"))
 }
 
 /// Channel `i`'s days funded, spend and revenue over an account's history.

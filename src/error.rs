@@ -30,6 +30,43 @@ pub(crate) fn at_path<T>(path: &Path, result: std::io::Result<T>) -> Result<T, W
     })
 }
 
+/// Most bytes read from a scenario, account or shard description file: far beyond any real
+/// one (852 channels take 100 kB).
+pub const MAX_TEXT_FILE_BYTES: u64 = 64 << 20;
+/// Most bytes read from a history CSV: 1 GiB, some ten million rows.
+pub const MAX_HISTORY_BYTES: u64 = 1 << 30;
+
+/// Reads the input file `path`, at most `limit` bytes: a longer one, or an endless device
+/// such as `/dev/zero`, is an error that names the limit, and nothing past it is read. A pipe
+/// (`/dev/stdin`) reads as a file.
+pub fn read_input(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    if file.metadata()?.is_dir() {
+        return Err(std::io::Error::other("is a folder, not a file"));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "is larger than {} MB, more than such a file ever holds (a device, or the wrong \
+             file?)",
+            limit >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
+/// [`read_input`] of a UTF-8 text.
+pub fn read_input_text(path: &Path, limit: u64) -> std::io::Result<String> {
+    String::from_utf8(read_input(path, limit)?).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
+}
+
 /// A problem with a scenario file or a command-line override of it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ScenarioError {

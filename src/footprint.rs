@@ -131,16 +131,22 @@ impl Footprint {
         }
         if disk {
             what.push(format!(
-                "about {} of files (the limit is {}), {} of it charts and reports of {} \
-                 scenarios and variants, the rest daily.csv",
+                "about {} of files (the limit is {}), {} of it charts and reports of {} {}, \
+                 the rest daily.csv",
                 size(self.disk),
                 size(DISK_LIMIT),
                 size(self.charts),
-                thousands(self.scenarios as f64, 0)
+                thousands(self.scenarios as f64, 0),
+                if self.scenarios == 1 {
+                    "scenario"
+                } else {
+                    "scenarios and variants"
+                }
             ));
         }
         let mut smaller = Vec::new();
-        if disk && self.charts > 0 {
+        // Charts are worth dropping only where they are much of the files.
+        if disk && self.charts > self.disk / 4 {
             smaller.push("--no-charts");
         }
         if self.scenarios > 1 {

@@ -292,6 +292,15 @@ fn fit_replaces_its_own_file_but_not_one_edited_since() {
         refused.stderr
     );
     assert_eq!(fs::read_to_string(&fitted).unwrap(), edited);
+    // An edit that also removed the checksum line is no less an edit.
+    let unsealed: String = written
+        .lines()
+        .filter(|l| !l.starts_with("# budget-bandit fit checksum"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fs::write(&fitted, &unsealed).unwrap();
+    assert_eq!(fit().code, 2);
+    assert_eq!(fs::read_to_string(&fitted).unwrap(), unsealed);
 
     fs::write(&fitted, "# my own notes\n").unwrap();
     let refused = fit();

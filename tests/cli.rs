@@ -1319,3 +1319,32 @@ fn a_run_too_large_stops_with_its_estimate_before_simulating() {
     }
     assert!(!out.exists());
 }
+
+/// An input read as a file is read once and to a bound: a scenario piped in (`/dev/stdin`)
+/// validates, and an endless device as a scenario or history is refused at 64 MB or 1 GiB
+/// instead of filling memory.
+#[test]
+fn inputs_are_read_once_and_to_a_bound() {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_budget-bandit"))
+        .args(["validate", "/dev/stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let text = fs::read(shipped("default.toml")).unwrap();
+    child.stdin.take().unwrap().write_all(&text).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("default (/dev/stdin): ok"));
+
+    let output = budget_bandit(&["validate", "/dev/zero"]);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(
+        output.stderr.contains("is larger than 64 MB"),
+        "{}",
+        output.stderr
+    );
+}

@@ -88,6 +88,10 @@ fn formula_names_are_written_as_text_and_read_back_as_names() {
         "{channels}"
     );
     assert!(channels.contains("'@ts,'+plain,"), "{channels}");
+    // The charts read daily.csv back under the names as written.
+    let charted = budget_bandit(&["chart", path_str(&out.join("hostile"))]);
+    assert_eq!(charted.code, 0, "{}", charted.stderr);
+    assert!(out.join("hostile/report.html").is_file());
 
     let history = folder.path().join("history");
     let written = budget_bandit(&[
@@ -187,4 +191,35 @@ fn names_that_pass_validation_pass_every_command() {
     let charts = files(&at("runs").join("quotes/charts"));
     let cut = format!("allocation-{}.png", "p".repeat(89));
     assert!(charts.contains_key(&cut), "{:?}", charts.keys());
+}
+
+/// Names too long for a table column (65,536 characters once panicked in formatting) are
+/// refused at validation with their length, and a description with a terminal escape is
+/// refused like a name with one.
+#[test]
+fn overlong_names_and_escapes_in_descriptions_are_refused_at_validation() {
+    let folder = tempfile::tempdir().unwrap();
+    let default = fs::read_to_string(common::shipped("default.toml")).unwrap();
+    let long = "x".repeat(70_000);
+    let cases = [
+        (
+            default.replacen("name = \"search\"", &format!("name = \"{long}\""), 1),
+            "channel name is 70000 characters long; names are at most 1000",
+        ),
+        (
+            default.replacen(
+                "description = \"Five",
+                "description = \"clears\\u001b[2J Five",
+                1,
+            ),
+            "description holds U+001B",
+        ),
+    ];
+    for (text, part) in cases {
+        let file = folder.path().join("long.toml");
+        fs::write(&file, text).unwrap();
+        let output = budget_bandit(&["validate", path_str(&file)]);
+        assert_eq!(output.code, 2, "{}", output.stderr);
+        assert!(output.stderr.contains(part), "{part}: {}", output.stderr);
+    }
 }

@@ -165,9 +165,39 @@ fn merge_refuses_foreign_damaged_and_forged_shards_and_writes_nothing() {
     assert_refused(&shards, &out, &["earlier version", "run the shards again"]);
     restore();
 
+    // Files that are no shard's: an endless device, a pipe without a writer, a sparse file of
+    // 20 GB. Each is refused from its metadata, before a byte is read.
+    let swap = |make: &dyn Fn(&Path)| {
+        fs::remove_file(blocks(1)).unwrap();
+        make(&blocks(1));
+    };
+    swap(&|p| std::os::unix::fs::symlink("/dev/zero", p).unwrap());
+    assert_refused(&shards, &out, &["not a regular file"]);
+    swap(&|p| {
+        let made = Command::new("mkfifo").arg(p).status().unwrap();
+        assert!(made.success());
+    });
+    assert_refused(&shards, &out, &["not a regular file"]);
+    swap(&|p| {
+        fs::File::create(p).unwrap().set_len(20 << 30).unwrap();
+    });
+    assert_refused(&shards, &out, &["bytes where this shard's blocks take"]);
+    fs::remove_file(blocks(1)).unwrap();
+    restore();
+    // Cut short by a byte: the length says so before the checksum is computed.
+    fs::write(blocks(1), &original[..original.len() - 1]).unwrap();
+    assert_refused(&shards, &out, &["blocks.bin is damaged", "cut short"]);
+    restore();
+    let manifest = shards[1].join("shard.json");
+    let kept = fs::read(&manifest).unwrap();
+    fs::remove_file(&manifest).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &manifest).unwrap();
+    assert_refused(&shards, &out, &["not a regular file"]);
+    fs::remove_file(&manifest).unwrap();
+    fs::write(&manifest, kept).unwrap();
+
     // A changed letter in shard.json's copy of the scenario is shard.json's fault, not the
     // user's scenario file's.
-    let manifest = shards[1].join("shard.json");
     let text = fs::read_to_string(&manifest).unwrap();
     let changed = text.replacen("daily_budget = 10000", "daily_budget = 10001", 1);
     assert_ne!(changed, text, "the manifest holds the scenario's text");

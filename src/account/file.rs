@@ -352,7 +352,7 @@ impl Account {
     /// file's folder.
     pub fn load(path: &Path) -> Result<Account, ScenarioError> {
         let origin = path.display().to_string();
-        let source = std::fs::read_to_string(path)
+        let source = crate::error::read_input_text(path, crate::error::MAX_TEXT_FILE_BYTES)
             .map_err(|e| ScenarioError::whole_file(&origin, format!("cannot read: {e}")))?;
         let folder = path.parent().unwrap_or(Path::new(""));
         Account::from_toml(&origin, &source, folder)

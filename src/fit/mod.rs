@@ -554,9 +554,10 @@ fn sealed(text: &str) -> String {
     text
 }
 
-/// Whether a file `fit` wrote was edited since: its seal no longer matches the text above it.
-/// A file without a seal (written before there was one) counts as untouched.
-fn edited_since_fit(text: &str) -> bool {
+/// Whether a file that begins like `fit`'s is provably untouched: its last line is the seal
+/// and its checksum matches the text above it. A file without the seal (its line removed, or
+/// written before there was one) cannot be told from one edited since.
+fn untouched_since_fit(text: &str) -> bool {
     let body = text.strip_suffix('\n').unwrap_or(text);
     let Some(at) = body.rfind(FIT_SEAL) else {
         return false;
@@ -565,12 +566,12 @@ fn edited_since_fit(text: &str) -> bool {
         return false;
     }
     let stored = &body[at + FIT_SEAL.len()..];
-    u64::from_str_radix(stored, 16).ok() != Some(crate::streams::fnv1a(body[..at].bytes()))
+    u64::from_str_radix(stored, 16).ok() == Some(crate::streams::fnv1a(body[..at].bytes()))
 }
 
 /// Writes a fitted scenario to `path` through a staging file beside it, sealed (see
 /// [`FIT_SEAL`]), replacing an existing file only when `fit` wrote it (its first line is
-/// [`FIT_MARK`]) and nobody edited it since.
+/// [`FIT_MARK`]) and its seal shows nobody edited it since.
 pub fn write_scenario(path: &std::path::Path, text: &str) -> Result<(), crate::cli::CliError> {
     use crate::error::at_path;
     let origin = path.display().to_string();
@@ -580,9 +581,10 @@ pub fn write_scenario(path: &std::path::Path, text: &str) -> Result<(), crate::c
             .then(|| std::fs::read_to_string(path).ok())
             .flatten();
         let refusal = match old {
-            Some(old) if old.starts_with(FIT_MARK) => edited_since_fit(&old).then_some(
-                "was written by `budget-bandit fit` and edited since, so it was left as it is; \
-                 choose another --out, or move it away to fit again",
+            Some(old) if old.starts_with(FIT_MARK) => (!untouched_since_fit(&old)).then_some(
+                "was written by `budget-bandit fit` and edited since (its last line's checksum \
+                 no longer matches, or the line is gone), so it was left as it is; choose \
+                 another --out, or move it away to fit again",
             ),
             _ => Some(
                 "is in the way and was not written by `budget-bandit fit`, so it was left as it \

@@ -429,9 +429,13 @@ fn load_daily(
             line: e.position().map(|p| p.line()),
             reason: e.to_string(),
         })?;
+        // Names as written: a formula-like one carries the `'` that keeps spreadsheets from
+        // running it.
+        let record_policy = crate::output::csv_files::unneutralised(&record.policy);
+        let record_channel = crate::output::csv_files::unneutralised(&record.channel);
         let policy = daily
             .iter()
-            .position(|s| s.policy == record.policy)
+            .position(|s| s.policy == record_policy)
             .ok_or_else(|| damaged(format!("policy '{}' is not in summary.json", record.policy)))?;
         if record.day == 0 || record.day > scenario.days {
             return Err(damaged(format!(
@@ -503,7 +507,7 @@ fn load_daily(
             let channel = scenario
                 .channels
                 .iter()
-                .position(|c| c.name == record.channel)
+                .position(|c| c.name == record_channel)
                 .ok_or_else(|| {
                     damaged(format!(
                         "channel '{}' is not in summary.json",

@@ -42,7 +42,7 @@ pub(crate) struct RawScenario {
     /// One line shown in tables and reports. Default: empty.
     #[serde(default)]
     #[schemars(with = "String")]
-    pub description: Option<String>,
+    pub description: Option<Spanned<String>>,
     /// Horizon in days, from 1 to 10,000,000 (at most 2,000,000 rows of the daily series ×
     /// channels: every day up to 2,000 days, log-spaced buckets beyond).
     #[schemars(with = "i64", range(min = 1, max = MAX_DAYS))]

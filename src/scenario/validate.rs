@@ -47,6 +47,10 @@ const MAX_UNITS_PER_DAY: f64 = 1e12;
 /// replication and per policy and written to `daily.csv`; rows are the days up to 2,000 and
 /// log-spaced buckets beyond ([`crate::checkpoints`]).
 pub(crate) const MAX_ROW_CHANNELS: u64 = 2_000_000;
+/// Longest channel, policy or campaign name, in characters: far beyond any real one, and short
+/// enough for the tables' column widths and the charts' file names (cut to
+/// [`crate::report::MAX_STEM_CHARS`]).
+pub(crate) const MAX_NAME_CHARS: usize = 1_000;
 /// Largest budget, price, value, audience or prior accepted: far beyond any market, and small
 /// enough that sums of a whole horizon stay finite.
 pub(crate) const MAX_MAGNITUDE: f64 = 1e12;
@@ -229,6 +233,16 @@ impl Checker<'_> {
         if name.is_empty() {
             return self.fail(value.span(), format!("{what} must not be empty"));
         }
+        let length = name.chars().count();
+        if length > MAX_NAME_CHARS {
+            return self.fail(
+                value.span(),
+                format!(
+                    "{what} is {length} characters long; names are at most {MAX_NAME_CHARS} \
+                     (they head table columns and chart legends, and name files)"
+                ),
+            );
+        }
         if let Some((position, c)) = name.chars().enumerate().find(|(_, c)| unprintable(*c)) {
             return self.fail(
                 value.span(),
@@ -244,6 +258,31 @@ impl Checker<'_> {
             );
         }
         Ok(name.to_owned())
+    }
+
+    /// The scenario's description, trimmed: one or more lines of visible text (a tab or a line
+    /// break is kept; other control, direction or zero-width characters are refused, as in
+    /// names, since the description is printed to terminals and reports).
+    fn description(&self, value: &Spanned<String>) -> Result<String, ScenarioError> {
+        let text = value.get_ref().trim();
+        let hidden = text
+            .chars()
+            .enumerate()
+            .find(|(_, c)| unprintable(*c) && !matches!(c, '\n' | '\t'));
+        if let Some((position, c)) = hidden {
+            return self.fail(
+                value.span(),
+                format!(
+                    "description holds U+{:04X}, a control, direction or zero-width character, \
+                     at character {}: the description is printed to terminals and written into \
+                     reports, where such a character can rewrite what is shown; use visible \
+                     characters, line breaks and tabs only",
+                    u32::from(c),
+                    position + 1
+                ),
+            );
+        }
+        Ok(text.to_owned())
     }
 
     fn scenario(&self, raw: RawScenario) -> Result<Scenario, ScenarioError> {
@@ -378,7 +417,10 @@ impl Checker<'_> {
         let shift_sites = self.shift_sites(&raw, &channels);
         Ok(Scenario {
             name,
-            description: raw.description.unwrap_or_default().trim().to_owned(),
+            description: match &raw.description {
+                Some(text) => self.description(text)?,
+                None => String::new(),
+            },
             days,
             daily_budget,
             currency,

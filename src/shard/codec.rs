@@ -89,6 +89,26 @@ impl<W: Write> Writer<W> {
     }
 }
 
+/// The length of a `blocks.bin` of blocks of `(policies, channels, rows)` each: what
+/// [`Writer`] writes for them, so a file can be checked before it is read.
+pub fn file_bytes(blocks: impl IntoIterator<Item = (usize, usize, usize)>) -> u64 {
+    let stats = STATISTIC_BYTES as u64;
+    let body: u64 = blocks
+        .into_iter()
+        .map(|(policies, channels, rows)| {
+            let (p, c, r) = (policies as u64, channels as u64, rows as u64);
+            // Place and policies; per policy its sizes, figures, channels' figures and series;
+            // the differences.
+            let per_policy = 16 + stats * (8 + 8 * c + 2 * r * c + 3 * r);
+            40 + p * per_policy + p * stats
+        })
+        .sum();
+    (HEADER.len() + OWNER_BYTES + CHECKSUM_BYTES) as u64 + body
+}
+
+/// Bytes of one statistic: count, mean and sum of squared deviations.
+const STATISTIC_BYTES: usize = 24;
+
 /// Appends `block` to `out`.
 fn encode(block: &BlockResult, out: &mut Vec<u8>) {
     let b = &block.block;

@@ -294,7 +294,9 @@ fn input_error(folder: &Path, message: String) -> ShardError {
 
 fn read_shard(folder: &Path) -> Result<ShardFolder, ShardError> {
     let path = folder.join(MANIFEST);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
+    let text = our_file(&path, crate::error::MAX_TEXT_FILE_BYTES)
+        .and_then(|()| crate::error::read_input_text(&path, crate::error::MAX_TEXT_FILE_BYTES));
+    let text = text.map_err(|e| {
         input_error(
             folder,
             format!(
@@ -354,6 +356,24 @@ impl ShardFolder {
             shards: self.manifest.shards.into(),
         }
     }
+}
+
+/// Checks that `path` is a regular file (not a pipe, a device or a folder, which a shard
+/// folder never holds) of at most `limit` bytes, before it is opened for reading.
+fn our_file(path: &Path, limit: u64) -> std::io::Result<()> {
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() {
+        return Err(std::io::Error::other(
+            "it is not a regular file (a shard folder holds only files run --shard wrote)",
+        ));
+    }
+    if metadata.len() > limit {
+        return Err(std::io::Error::other(format!(
+            "it holds {} bytes where this shard's blocks take {limit}",
+            metadata.len()
+        )));
+    }
+    Ok(())
 }
 
 /// What differs between the runs of two manifests, in words.
@@ -489,8 +509,35 @@ pub fn merge(
             ));
         }
         let path = shard.path.join(BLOCKS);
-        let bytes = std::fs::read(&path)
+        // Its length is known before a byte is read: the header, each block's statistics as
+        // the scenario sizes them, the checksum.
+        let length = codec::file_bytes(all[expected.clone()].iter().map(|b| {
+            let scenario = &scenarios[b.scenario];
+            (
+                scenario.policies.len(),
+                scenario.channels.len(),
+                crate::checkpoints::Checkpoints::count(scenario.days),
+            )
+        }));
+        our_file(&path, length)
             .map_err(|e| input_error(&shard.path, format!("cannot read {BLOCKS}: {e}")))?;
+        let mut bytes = Vec::new();
+        std::fs::File::open(&path)
+            .and_then(|file| {
+                std::io::Read::read_to_end(&mut std::io::Read::take(file, length + 1), &mut bytes)
+            })
+            .map_err(|e| input_error(&shard.path, format!("cannot read {BLOCKS}: {e}")))?;
+        // (Another header is the decoder's to name.)
+        if bytes.starts_with(codec::HEADER) && bytes.len() as u64 != length {
+            return Err(input_error(
+                &shard.path,
+                format!(
+                    "{BLOCKS} is damaged: it holds {} bytes where this shard's blocks take \
+                     {length} (cut short or lengthened after it was written)",
+                    bytes.len()
+                ),
+            ));
+        }
         contents.push((shard, expected, bytes));
     }
     // Every block reads back whole before anything is written.

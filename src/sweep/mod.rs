@@ -221,7 +221,7 @@ impl StudyInput {
         overrides: &Overrides,
     ) -> Result<StudyInput, ScenarioError> {
         let origin = path.display().to_string();
-        let source = std::fs::read_to_string(path)
+        let source = crate::error::read_input_text(path, crate::error::MAX_TEXT_FILE_BYTES)
             .map_err(|e| ScenarioError::whole_file(&origin, format!("cannot read: {e}")))?;
         Ok(StudyInput::new(origin, source, settings, overrides))
     }

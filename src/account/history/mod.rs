@@ -264,7 +264,7 @@ pub fn read_history_with(
     options: ReadOptions,
 ) -> Result<History, ScenarioError> {
     let origin = path.display().to_string();
-    let bytes = std::fs::read(path)
+    let bytes = crate::error::read_input(path, crate::error::MAX_HISTORY_BYTES)
         .map_err(|e| ScenarioError::whole_file(&origin, format!("cannot read the history: {e}")))?;
     let text = decode(&origin, &bytes)?;
     parse_history_with(&origin, &text, columns, campaigns, channels, options)
