@@ -508,7 +508,7 @@ pub enum CliError {
     #[error("{0}")]
     Input(#[from] ScenarioError),
     /// Several bad inputs, already reported: exit code 2.
-    #[error("{0} scenario file(s) have errors")]
+    #[error("{} {} errors", .0, if *.0 == 1 { "file has" } else { "files have" })]
     InputsReported(usize),
     /// A results folder given to `chart` is missing or damaged: exit code 2.
     #[error("{0}")]
