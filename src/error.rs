@@ -40,13 +40,7 @@ pub const MAX_HISTORY_BYTES: u64 = 1 << 30;
 /// such as `/dev/zero`, is an error that names the limit, and nothing past it is read. A pipe
 /// (`/dev/stdin`) reads as a file.
 pub fn read_input(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    if file.metadata()?.is_dir() {
-        return Err(std::io::Error::other("is a folder, not a file"));
-    }
-    let mut bytes = Vec::new();
-    file.take(limit + 1).read_to_end(&mut bytes)?;
+    let bytes = read_at_most(path, limit + 1)?;
     if bytes.len() as u64 > limit {
         return Err(std::io::Error::other(format!(
             "is larger than {} MB, more than such a file ever holds (a device, or the wrong \
@@ -54,6 +48,18 @@ pub fn read_input(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
             limit >> 20
         )));
     }
+    Ok(bytes)
+}
+
+/// The first `most` bytes of the file `path` (all of a shorter one); a folder is an error.
+pub fn read_at_most(path: &Path, most: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    if file.metadata()?.is_dir() {
+        return Err(std::io::Error::other("is a folder, not a file"));
+    }
+    let mut bytes = Vec::new();
+    file.take(most).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 

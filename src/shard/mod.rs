@@ -521,11 +521,7 @@ pub fn merge(
         }));
         our_file(&path, length)
             .map_err(|e| input_error(&shard.path, format!("cannot read {BLOCKS}: {e}")))?;
-        let mut bytes = Vec::new();
-        std::fs::File::open(&path)
-            .and_then(|file| {
-                std::io::Read::read_to_end(&mut std::io::Read::take(file, length + 1), &mut bytes)
-            })
+        let bytes = crate::error::read_at_most(&path, length + 1)
             .map_err(|e| input_error(&shard.path, format!("cannot read {BLOCKS}: {e}")))?;
         // (Another header is the decoder's to name.)
         if bytes.starts_with(codec::HEADER) && bytes.len() as u64 != length {
