@@ -261,6 +261,60 @@ fn bad_histories_exit_2_with_row_and_column_and_write_nothing() {
     }
 }
 
+/// A mistyped date (a year far off, or a day that has not come yet after a gap) is refused at
+/// its row, before anything is fitted; `keep_stray_dates = true` reads it as written.
+#[test]
+fn a_mistyped_date_is_refused_at_its_row_unless_the_account_keeps_it() {
+    use budget_bandit::account::date::Date;
+    let yesterday = Date::today().plus(-1);
+    let mut history = String::from(HISTORY.lines().next().unwrap());
+    history.push('\n');
+    for back in (0..21).rev() {
+        let date = yesterday.plus(-back);
+        let spend = 100 + 7 * (back % 5);
+        history.push_str(&format!(
+            "{date},Brand,{spend},,40,,3,300\n{date},social,{spend},20000,60,,2,180\n"
+        ));
+    }
+    let cases = [
+        ("2099-01-01".to_owned(), "is 2099-01-01 mistyped?"),
+        (yesterday.plus(11).to_string(), "is after today"),
+    ];
+    for (typo, phrase) in cases {
+        let dir = account_with(&format!("{history}{typo},Brand,100,,40,,3,300\n"));
+        let account = dir.path().join("shop.toml");
+        let out = dir.path().join("out");
+        let run = budget_bandit(&["recommend", path_str(&account), "--out", path_str(&out)]);
+        assert_eq!(run.code, 2, "{typo}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("shop.csv:44:1") && run.stderr.contains(phrase),
+            "{typo}: {}",
+            run.stderr
+        );
+        assert!(!out.exists());
+        let kept = ACCOUNT.replace(
+            "history = \"shop.csv\"",
+            "history = \"shop.csv\"\nkeep_stray_dates = true",
+        );
+        fs::write(&account, kept).unwrap();
+        let run = budget_bandit(&[
+            "recommend",
+            path_str(&account),
+            "--out",
+            path_str(&out),
+            "--draws",
+            "100",
+            "--no-charts",
+        ]);
+        assert_eq!(run.code, 0, "{typo}: {}", run.stderr);
+        assert!(
+            run.stdout.contains("kept dates that stand apart"),
+            "{}",
+            run.stdout
+        );
+    }
+}
+
 /// `fit --out` replaces only its own untouched output: a file `fit` wrote and nobody edited
 /// since is replaced; one edited since (its last line's checksum no longer matches), or one
 /// `fit` never wrote, is left as it is with exit code 2.

@@ -89,6 +89,14 @@ impl Date {
     pub fn plus(self, days: i64) -> Date {
         Date(self.0 + days)
     }
+
+    /// Today's date in UTC, from the system clock (1970-01-01 where the clock reads earlier).
+    pub fn today() -> Date {
+        let seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_secs());
+        Date((seconds / 86_400) as i64)
+    }
 }
 
 impl fmt::Display for Date {

@@ -182,8 +182,9 @@ pub(crate) struct RawAccount {
     #[schemars(with = "bool", extend("default" = false))]
     allow_extrapolation: Option<bool>,
     /// `true` reads dates that stand apart from the rest of the history (at most three days,
-    /// four weeks or more before or after the others), which are otherwise refused as a likely
-    /// mistyped year or month. Default: `false`.
+    /// four weeks or more before or after the others, or last days after a gap that lie more
+    /// than a day beyond today), which are otherwise refused as a likely mistyped year, month or
+    /// day. Default: `false`.
     #[serde(default)]
     #[schemars(with = "bool", extend("default" = false))]
     keep_stray_dates: Option<bool>,
@@ -648,6 +649,7 @@ impl Account {
             &self.channel_specs(),
             super::history::ReadOptions {
                 keep_stray_dates: self.keep_stray_dates,
+                today: Some(super::date::Date::today()),
             },
         )
     }

@@ -250,9 +250,15 @@ pub fn read_history(
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ReadOptions {
     /// Keep dates that stand apart from the rest of the history (at most three days, four
-    /// weeks or more before or after the others), which are otherwise refused as a likely
-    /// mistyped year or month (`keep_stray_dates` in the account file).
+    /// weeks or more before or after the others, or after a gap and beyond `today`), which are
+    /// otherwise refused as a likely mistyped year, month or day (`keep_stray_dates` in the
+    /// account file).
     pub keep_stray_dates: bool,
+    /// Today's date, where the reader should know it: a few last days that follow a gap and
+    /// lie more than a day beyond it (a day for time zones ahead of UTC) cannot have happened
+    /// yet and are refused as mistyped. `None` (the default) reads a history as if written
+    /// on its last day, as a simulated history from `budget-bandit history` is.
+    pub today: Option<Date>,
 }
 
 /// [`read_history`] with `options`.
@@ -1207,6 +1213,7 @@ mod tests {
             &[SEARCH],
             ReadOptions {
                 keep_stray_dates: true,
+                today: None,
             },
         )
         .unwrap();
@@ -1232,6 +1239,73 @@ mod tests {
                 .collect::<String>()
         ));
         assert_eq!(parse(&paused, &[SEARCH]).unwrap().days, 71);
+    }
+
+    #[test]
+    fn a_last_day_after_today_and_a_gap_is_called_mistyped() {
+        let days: String = (1..=20)
+            .map(|d| format!("2025-03-{d:02},search,1,,1,,1,1\n"))
+            .collect();
+        let read = |text: &str, today: &str| {
+            parse_history_with(
+                "h.csv",
+                text,
+                &ColumnNames::default(),
+                &Campaigns::new([], []),
+                &[SEARCH],
+                ReadOptions {
+                    keep_stray_dates: false,
+                    today: Date::parse(today),
+                },
+            )
+        };
+        // 2025-03-30 for 2025-03-20, read on 2025-03-21: nine days too late.
+        let typo = with_header(&format!("{days}2025-03-30,search,1,,1,,1,1\n"));
+        assert_fails(
+            read(&typo, "2025-03-21"),
+            "h.csv:22:1",
+            &[
+                "2025-03-30 is after today (2025-03-21) and follows a gap: no row falls between \
+                 2025-03-20 and 2025-03-30 (9 days)",
+                "is 2025-03-30 mistyped?",
+                "keep_stray_dates = true",
+            ],
+        );
+        // Read ten days later, the same history is a gap in the past, not a typo.
+        assert_eq!(read(&typo, "2025-03-31").unwrap().days, 30);
+        // Tomorrow is allowed for time zones ahead of UTC.
+        let tomorrow = with_header(&format!("{days}2025-03-22,search,1,,1,,1,1\n"));
+        assert_eq!(read(&tomorrow, "2025-03-21").unwrap().days, 22);
+        // A history that runs into the future without a gap is read as written (a simulated one).
+        let running = with_header(&format!(
+            "{days}{}",
+            (21..=31)
+                .map(|d| format!("2025-03-{d:02},search,1,,1,,1,1\n"))
+                .collect::<String>()
+        ));
+        assert_eq!(read(&running, "2025-03-10").unwrap().days, 31);
+        // Without a clock, or where the account keeps stray dates, the gap is read.
+        let unclocked = parse(&typo, &[SEARCH]).unwrap();
+        assert_eq!(unclocked.days, 30);
+        let kept = parse_history_with(
+            "h.csv",
+            &typo,
+            &ColumnNames::default(),
+            &Campaigns::new([], []),
+            &[SEARCH],
+            ReadOptions {
+                keep_stray_dates: true,
+                today: Date::parse("2025-03-21"),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            kept.notes,
+            [
+                "kept dates that stand apart (2025-03-30, after today and 9 days from the rest), \
+              as keep_stray_dates asks"
+            ]
+        );
     }
 
     #[test]

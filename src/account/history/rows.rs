@@ -357,7 +357,9 @@ pub(super) fn assemble(
             "has no data rows: a history has one row per day and campaign under its header".into(),
         ));
     };
-    if let Some(message) = stray_dates(&entries) {
+    if let Some(message) =
+        stray_dates(&entries).or_else(|| options.today.and_then(|t| future_dates(&entries, t)))
+    {
         let (span_at, column) = message.1;
         if options.keep_stray_dates {
             notes.push(format!(
@@ -492,6 +494,41 @@ fn stray_dates(entries: &[Entry]) -> Option<(String, (Range<usize>, usize), Stri
         ),
         at,
         format!("{stray}, {} days from the rest", after.0 - before.0 - 1),
+    ))
+}
+
+/// The last days of a history that cannot have happened yet: at most [`STRAY_DAYS`] days more
+/// than a day after `today` (a day for time zones ahead of UTC), after a gap of a day or more
+/// without rows, as a mistyped day or month makes them (`2026-12-16` for `2026-12-06`). A
+/// history that runs on without a gap into the future, as a simulated one may, is read as it
+/// is. The message and where it points, as [`stray_dates`] gives them.
+fn future_dates(entries: &[Entry], today: Date) -> Option<(String, (Range<usize>, usize), String)> {
+    let mut days: Vec<Date> = entries.iter().map(|e| e.date).collect();
+    days.sort();
+    days.dedup();
+    let horizon = today.plus(1);
+    let ahead = days.iter().rev().take_while(|d| **d > horizon).count();
+    if ahead == 0 || ahead > STRAY_DAYS || ahead == days.len() {
+        return None;
+    }
+    let (before, first_ahead) = (days[days.len() - ahead - 1], days[days.len() - ahead]);
+    if first_ahead.0 - before.0 < 2 {
+        return None;
+    }
+    let at = entries.iter().find(|e| e.date == first_ahead)?.at.clone();
+    Some((
+        format!(
+            "{first_ahead} is after today ({today}) and follows a gap: no row falls between \
+             {before} and {first_ahead} ({} days): is {first_ahead} mistyped? Correct it, \
+             remove rows that do not belong to this history, or set keep_stray_dates = true \
+             in the account file to read it as it is",
+            first_ahead.0 - before.0 - 1
+        ),
+        at,
+        format!(
+            "{first_ahead}, after today and {} days from the rest",
+            first_ahead.0 - before.0 - 1
+        ),
     ))
 }
 
