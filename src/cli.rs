@@ -426,6 +426,10 @@ pub struct MergeArgs {
     /// Show money in the table per day instead of totals over the horizon.
     #[arg(long)]
     pub per_day: bool,
+    /// Merge even where the estimated memory or files exceed the limits (4 GB of memory, 2 GB
+    /// of files), as `run --allow-large` runs.
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 /// `--shard`: K/N.
@@ -951,6 +955,7 @@ fn merge_command(args: MergeArgs) -> Result<(), CliError> {
         &args.shards,
         &args.out,
         !args.no_charts,
+        args.allow_large,
         |invocation, written| {
             report_written(invocation, written, view, started, args.quiet);
         },

@@ -25,7 +25,9 @@
 //! (0.15-0.6 MB in `results/`).
 //!
 //! Past [`MEMORY_LIMIT`] or [`DISK_LIMIT`] a run stops before simulating, with the estimate
-//! and how to shrink it; `--allow-large` runs it anyway.
+//! and how to shrink it; `--allow-large` runs it anyway. `merge` makes the same estimate for
+//! the folder it would write, with one worker and every shard's blocks in memory, and stops
+//! before reading a block (`merge --allow-large` merges anyway).
 
 use crate::checkpoints::Checkpoints;
 use crate::output::table::thousands;
@@ -111,6 +113,41 @@ pub fn size(bytes: u64) -> String {
 impl Footprint {
     /// Why the run should not start, with what would make it smaller; `None` within the limits.
     pub fn refusal(&self) -> Option<String> {
+        let what = self.excess()?;
+        let disk = self.disk > DISK_LIMIT;
+        let mut smaller = Vec::new();
+        // Charts are worth dropping only where they are much of the files.
+        if disk && self.charts > self.disk / 4 {
+            smaller.push("--no-charts");
+        }
+        if self.scenarios > 1 {
+            smaller.push("fewer sweep values");
+        }
+        smaller.push("fewer policies (--policies), channels or --days");
+        Some(format!(
+            "this run would take {what}; make it smaller ({}), or pass --allow-large to run it \
+             as it is",
+            smaller.join("; ")
+        ))
+    }
+
+    /// Why `merge` should not start; `None` within the limits. The run that wrote the shards
+    /// set their size, so all a merge can drop is its charts.
+    pub fn merge_refusal(&self) -> Option<String> {
+        let what = self.excess()?;
+        let charts = if self.disk > DISK_LIMIT && self.charts > self.disk / 4 {
+            "merge with --no-charts, or "
+        } else {
+            ""
+        };
+        Some(format!(
+            "merging these shards would take {what}; {charts}pass --allow-large to merge them \
+             as they are"
+        ))
+    }
+
+    /// What is past the limits, in words; `None` within them.
+    fn excess(&self) -> Option<String> {
         let memory = self.memory > MEMORY_LIMIT;
         let disk = self.disk > DISK_LIMIT;
         if !memory && !disk {
@@ -144,21 +181,7 @@ impl Footprint {
                 }
             ));
         }
-        let mut smaller = Vec::new();
-        // Charts are worth dropping only where they are much of the files.
-        if disk && self.charts > self.disk / 4 {
-            smaller.push("--no-charts");
-        }
-        if self.scenarios > 1 {
-            smaller.push("fewer sweep values");
-        }
-        smaller.push("fewer policies (--policies), channels or --days");
-        Some(format!(
-            "this run would take {}; make it smaller ({}), or pass --allow-large to run it as \
-             it is",
-            what.join(", and "),
-            smaller.join("; ")
-        ))
+        Some(what.join(", and "))
     }
 }
 
@@ -205,6 +228,42 @@ mod tests {
         assert!(why.contains("of memory"), "{why}");
         assert!(
             why.contains("--allow-large") && why.contains("--policies"),
+            "{why}"
+        );
+    }
+
+    /// A merge cannot change the run's size: it offers only what it can drop, the charts
+    /// where they are much of the files, and --allow-large.
+    #[test]
+    fn large_merges_stop_and_offer_what_a_merge_can_change() {
+        assert!(
+            estimate(&[scenario(852, 2000, 2)], 1, true)
+                .merge_refusal()
+                .is_none()
+        );
+        let forty = estimate(&[scenario(852, 2000, 40)], 1, true);
+        let why = forty
+            .merge_refusal()
+            .expect("40 policies are past the limit");
+        assert!(
+            why.starts_with("merging these shards would take about"),
+            "{why}"
+        );
+        assert!(
+            why.contains("--allow-large") && !why.contains("--policies"),
+            "{why}"
+        );
+        assert!(
+            !why.contains("--no-charts"),
+            "daily.csv is most of it: {why}"
+        );
+        let variants: Vec<Scenario> = (0..5000).map(|_| scenario(2, 10, 1)).collect();
+        let charted = estimate(&variants, 1, true);
+        let why = charted
+            .merge_refusal()
+            .expect("5,000 variants' charts are past the limit");
+        assert!(
+            why.contains("merge with --no-charts, or pass --allow-large"),
             "{why}"
         );
     }

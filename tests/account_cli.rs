@@ -366,6 +366,19 @@ fn fit_replaces_its_own_file_but_not_one_edited_since() {
         "{}",
         refused.stderr
     );
+
+    // A folder that is not there is named, with exit code 2, and nothing is left behind.
+    let nowhere = dir.path().join("nodir/fitted.toml");
+    let missing = budget_bandit(&["fit", path_str(&account), "--out", path_str(&nowhere)]);
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("nodir does not exist")
+            && missing.stderr.contains("fitted.toml")
+            && !missing.stderr.contains("partial"),
+        "{}",
+        missing.stderr
+    );
+    assert!(!dir.path().join("nodir").exists());
 }
 
 #[test]

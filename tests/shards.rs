@@ -211,6 +211,20 @@ fn merge_refuses_foreign_damaged_and_forged_shards_and_writes_nothing() {
             "fingerprint",
         ],
     );
+    fs::write(&manifest, &text).unwrap();
+
+    // A shard number out of range is a damaged shard.json, not a shard reported missing.
+    let renumbered = text.replacen("\"shard\": 2,", "\"shard\": 0,", 1);
+    assert_ne!(renumbered, text, "the manifest holds its shard number");
+    fs::write(&manifest, renumbered).unwrap();
+    assert_refused(
+        &shards,
+        &out,
+        &[
+            "default.shard-2-of-3",
+            "shard.json is damaged: it says shard 0 of 3",
+        ],
+    );
 }
 
 /// Whether this machine lets the tests run a process in a PID namespace of its own.

@@ -595,13 +595,32 @@ pub fn write_scenario(path: &std::path::Path, text: &str) -> Result<(), crate::c
             return Err(ScenarioError::whole_file(&origin, refusal.into()).into());
         }
     }
+    // A folder that is not there is the user's to create: an input error naming it.
+    if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty())
+        && !folder.is_dir()
+    {
+        let what = if folder.exists() {
+            "is not a folder"
+        } else {
+            "does not exist"
+        };
+        return Err(ScenarioError::whole_file(
+            &origin,
+            format!(
+                "cannot be written: {} {what}; create the folder or choose another --out",
+                folder.display()
+            ),
+        )
+        .into());
+    }
     let text = sealed(text);
     let text = text.as_str();
     let file_name = path
         .file_name()
         .map_or_else(|| "fit.toml".into(), |n| n.to_string_lossy().into_owned());
     let staging = path.with_file_name(format!(".{file_name}.partial-{}", std::process::id()));
-    let result = at_path(&staging, std::fs::write(&staging, text))
+    // Errors name the file the user asked for, not the staging file beside it.
+    let result = at_path(path, std::fs::write(&staging, text))
         .and_then(|()| at_path(path, std::fs::rename(&staging, path)));
     if result.is_err() {
         let _ = std::fs::remove_file(&staging);

@@ -340,6 +340,20 @@ fn read_shard(folder: &Path) -> Result<ShardFolder, ShardError> {
             ),
         ));
     }
+    // A shard's number is not sealed by the fingerprint (every shard of a run shares it); one
+    // out of range is a damaged file, said as such, not a shard reported missing.
+    if manifest.shard == 0 || manifest.shard > manifest.shards {
+        return Err(input_error(
+            folder,
+            format!(
+                "{MANIFEST} is damaged: it says shard {} of {}, where shards are numbered 1 to \
+                 {}; it was changed after it was written",
+                manifest.shard,
+                manifest.shards,
+                manifest.shards.max(1)
+            ),
+        ));
+    }
     Ok(ShardFolder {
         path: folder.to_owned(),
         manifest,
@@ -472,11 +486,13 @@ fn check_set(mut shards: Vec<ShardFolder>) -> Result<Vec<ShardFolder>, ShardErro
 
 /// Merges the shard folders `folders` into the results folder of their run in `out`, with
 /// charts and the report when `charts`. `written` sees each finished scenario or sweep (for
-/// the tables). Nothing is written unless every shard is there and reads back whole.
+/// the tables). Nothing is written unless every shard is there and reads back whole, and
+/// nothing is read past the limits of [`crate::footprint`] unless `allow_large`.
 pub fn merge(
     folders: &[PathBuf],
     out: &Path,
     charts: bool,
+    allow_large: bool,
     mut written: impl FnMut(&Invocation, &Written),
 ) -> Result<(), ShardError> {
     let shards = folders
@@ -489,6 +505,23 @@ pub fn merge(
     let invocation = Invocation::new(vec![study]);
     let scenarios = invocation.scenarios();
     let all = blocks(scenarios);
+    let length_of = |range: Range<usize>| {
+        codec::file_bytes(all[range].iter().map(|b| {
+            let scenario = &scenarios[b.scenario];
+            (
+                scenario.policies.len(),
+                scenario.channels.len(),
+                crate::checkpoints::Checkpoints::count(scenario.days),
+            )
+        }))
+    };
+    // Before a block is read: a merge of a size no one asks for by accident. It holds every
+    // shard's blocks and folds them one at a time (a fold and a block: one worker's worth).
+    let mut footprint = crate::footprint::estimate(scenarios, 1, charts);
+    footprint.memory = footprint.memory.saturating_add(length_of(0..all.len()));
+    if let Some(why) = footprint.merge_refusal().filter(|_| !allow_large) {
+        return Err(ScenarioError::whole_file("merge", why).into());
+    }
     // Every shard holds the blocks the partition gives it, and its file reads back whole,
     // before anything is written.
     let mut contents = Vec::with_capacity(shards.len());
@@ -511,14 +544,7 @@ pub fn merge(
         let path = shard.path.join(BLOCKS);
         // Its length is known before a byte is read: the header, each block's statistics as
         // the scenario sizes them, the checksum.
-        let length = codec::file_bytes(all[expected.clone()].iter().map(|b| {
-            let scenario = &scenarios[b.scenario];
-            (
-                scenario.policies.len(),
-                scenario.channels.len(),
-                crate::checkpoints::Checkpoints::count(scenario.days),
-            )
-        }));
+        let length = length_of(expected.clone());
         our_file(&path, length)
             .map_err(|e| input_error(&shard.path, format!("cannot read {BLOCKS}: {e}")))?;
         let bytes = crate::error::read_at_most(&path, length + 1)

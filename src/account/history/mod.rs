@@ -550,11 +550,26 @@ fn read_notes(summaries: &[usize], ignored: &[(&str, usize)], leniency: &Lenienc
                 .map_or_else(String::new, |v| thousands(v, 0))
         ));
     }
+    if let Some((line, example)) = &leniency.first_fractional_count {
+        notes.push(format!(
+            "{} a fraction, such as {example} (line {line}): impressions and clicks are whole \
+             counts, so check that the column holds what its header says (not an average or a \
+             rate); read as written",
+            if leniency.fractional_counts == 1 {
+                "1 impression or click cell holds".to_owned()
+            } else {
+                format!(
+                    "{} impression or click cells hold",
+                    leniency.fractional_counts
+                )
+            }
+        ));
+    }
     if leniency.view_through > 0 {
         notes.push(format!(
-            "{} report more conversions than clicks (or leads), view-through conversions most \
+            "{} more conversions than clicks (or leads), view-through conversions most \
              likely: each counts at most one conversion per click, with its revenue in full",
-            plural(leniency.view_through, "row", "rows")
+            plural(leniency.view_through, "row reports", "rows report")
         ));
     }
     notes
@@ -1126,7 +1141,20 @@ mod tests {
             (history.day(0)[0].conversions, history.day(0)[0].revenue),
             (10.0, 600.0)
         );
-        assert!(history.notes[0].starts_with("1 row report more conversions than clicks"));
+        assert!(history.notes[0].starts_with("1 row reports more conversions than clicks"));
+
+        // A fraction of a click, in a file that writes decimals, is read and pointed out.
+        let text =
+            with_header("2026-11-01,search,5.50,,1.5,,3,600\n2026-11-02,search,5.50,,2.5,,1,60\n");
+        let history = parse(&text, &[SEARCH]).unwrap();
+        assert_eq!(history.day(0)[0].clicks, Some(1.5));
+        assert_eq!(
+            history.notes[0],
+            "2 impression or click cells hold a fraction, such as clicks `1.5` (line 2): \
+             impressions and clicks are whole counts, so check that the column holds what its \
+             header says (not an average or a rate); read as written"
+        );
+        assert!(history.notes[1].starts_with("1 row reports more conversions than clicks"));
 
         // Total and summary rows, and footers, are skipped and counted.
         let text = "Campaign report\nJanuary 1, 2026 - January 31, 2026\n\
@@ -1238,7 +1266,15 @@ mod tests {
                 .map(|d| format!("2025-05-{d:02},search,1,,1,,1,1\n"))
                 .collect::<String>()
         ));
-        assert_eq!(parse(&paused, &[SEARCH]).unwrap().days, 71);
+        let read = parse(&paused, &[SEARCH]).unwrap();
+        assert_eq!(read.days, 71);
+        assert_eq!(
+            read.notes,
+            [
+                "no row falls between 2025-03-20 and 2025-05-01 (41 days): read as days without \
+              spend on every channel; if the export left out a part, export it again"
+            ]
+        );
     }
 
     #[test]

@@ -54,6 +54,10 @@ pub(super) struct Leniency {
     /// the first one's row and text.
     pub(super) dotted_counts: usize,
     pub(super) first_dotted_count: Option<(usize, String)>,
+    /// Impressions or clicks with a fraction (`1.5` clicks), read as written, and the first
+    /// one's row and text.
+    pub(super) fractional_counts: usize,
+    pub(super) first_fractional_count: Option<(usize, String)>,
 }
 
 impl RowReader<'_> {
@@ -235,6 +239,22 @@ impl RowReader<'_> {
             )),
             // Refunds and retracted conversions: netted into the day's total.
             Some(_) if matches!(figure, Figure::Revenue | Figure::Conversions) => Ok(value),
+            // Impressions and clicks are whole; a fraction is read, and pointed out (leads may
+            // be attributed in fractions, as conversions are).
+            Some(v)
+                if v >= 0.0
+                    && v.fract() != 0.0
+                    && matches!(figure, Figure::Impressions | Figure::Clicks) =>
+            {
+                leniency.fractional_counts += 1;
+                leniency.first_fractional_count.get_or_insert_with(|| {
+                    (
+                        self.source.line_of(field.span.start),
+                        format!("{label} `{text}`"),
+                    )
+                });
+                Ok(value)
+            }
             Some(v) if v < 0.0 => {
                 let rule = match figure {
                     Figure::Spend => "spend cannot be below zero".to_owned(),
@@ -357,9 +377,14 @@ pub(super) fn assemble(
             "has no data rows: a history has one row per day and campaign under its header".into(),
         ));
     };
-    if let Some(message) =
-        stray_dates(&entries).or_else(|| options.today.and_then(|t| future_dates(&entries, t)))
+    let stray =
+        stray_dates(&entries).or_else(|| options.today.and_then(|t| future_dates(&entries, t)));
+    if stray.is_none()
+        && let Some(gap) = long_gaps(&entries)
     {
+        notes.push(gap);
+    }
+    if let Some(message) = stray {
         let (span_at, column) = message.1;
         if options.keep_stray_dates {
             notes.push(format!(
@@ -494,6 +519,31 @@ fn stray_dates(entries: &[Entry]) -> Option<(String, (Range<usize>, usize), Stri
         ),
         at,
         format!("{stray}, {} days from the rest", after.0 - before.0 - 1),
+    ))
+}
+
+/// A note on stretches of [`STRAY_GAP_DAYS`] or more without a single row (every channel
+/// paused, or an export with a part missing), read as days without spend: the longest, and
+/// how many there are.
+fn long_gaps(entries: &[Entry]) -> Option<String> {
+    let mut days: Vec<Date> = entries.iter().map(|e| e.date).collect();
+    days.sort();
+    days.dedup();
+    let gaps: Vec<(Date, Date)> = days
+        .windows(2)
+        .filter(|pair| pair[1].0 - pair[0].0 >= STRAY_GAP_DAYS)
+        .map(|pair| (pair[0], pair[1]))
+        .collect();
+    let &(before, after) = gaps.iter().max_by_key(|(a, b)| (b.0 - a.0, -a.0))?;
+    let others = match gaps.len() {
+        1 => String::new(),
+        2 => " (and 1 more stretch of four weeks or more)".to_owned(),
+        n => format!(" (and {} more stretches of four weeks or more)", n - 1),
+    };
+    Some(format!(
+        "no row falls between {before} and {after} ({} days){others}: read as days without \
+         spend on every channel; if the export left out a part, export it again",
+        after.0 - before.0 - 1
     ))
 }
 
