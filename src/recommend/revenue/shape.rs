@@ -32,11 +32,12 @@
 //!
 //! is minimised in `β` in closed form for each knee `k` of a grid (`β̂_k = Σ ω y x / V ÷
 //! Σ ω x² / V` with `x_t = o_t g(s_t; k)`, information `H_k = Σ ω x² / V`). With `−Q/2` as the
-//! log quasi-likelihood, a flat prior on `ln β`, a flat prior on `ln k` over the grid and each
-//! family's prior ([`Family::prior`]), the Laplace approximation in `ln β` gives
+//! log quasi-likelihood, a flat prior on `ln β`, a normal prior on `ln k` over the grid (see
+//! below) and each family's prior ([`Family::prior`]), the Laplace approximation in `ln β`
+//! gives
 //!
 //! ```text
-//! β | k ≈ N(β̂_k, 1 / H_k),      p(family, k | data) ∝ π(family) · exp(−Q(β̂_k, k) / 2) · (β̂_k² H_k)^{−1/2}
+//! β | k ≈ N(β̂_k, 1 / H_k),      p(family, k | data) ∝ π(family) · π(k) · exp(−Q(β̂_k, k) / 2) · (β̂_k² H_k)^{−1/2}
 //! ```
 //!
 //! (the prior on `ln β` leaves the evidence free of the unit of money and of how a curve is
@@ -47,6 +48,25 @@
 //! knee: the return does not grow with spend) to [`LINEAR_KNEE`] times its high ones (a
 //! straight line over the history), so where the spends the history tried cannot show a bend,
 //! the straight lines keep their weight and the interval of the best spend stays wide.
+//!
+//! **The knee's prior.** `ln k ~ N(ln m, σ²)` with `m` the channel's median day and `σ =`
+//! [`KNEE_SPREAD`] `= 1`: 90% of the prior between a fifth and five times the median day. A
+//! channel an advertiser keeps funding is seldom so saturated that its median day buys
+//! nothing more, nor so far from saturation that a year of its spends shows no bend at all;
+//! the marketing-mix models say so in their defaults (Google's Meridian puts its Hill curves'
+//! half-saturation point at `TruncatedNormal(0.8, 0.8)` times the median spend, 90% of it
+//! between about a tenth and twice the median; this prior is looser). Where the history shows
+//! the bend, the days outweigh it; where it cannot (a split that barely varied), the prior,
+//! not the ends of the grid, says how wide the interval of the best spend is. Measured on the
+//! messy-history harness (`tests/messy_histories.rs`, 120 histories with the funnels as drawn,
+//! 120 with every bend in the paid units), against the flat prior on `ln k` it replaced:
+//! the worst share of tomorrow's optimum rose in every kind but flat (clean 0.973 to 0.981,
+//! demand-following 0.971 to 0.981, drift 0.974 to 0.979, gaps 0.976 to 0.980), and the 90%
+//! intervals, which held the optimal spend for every channel of the flat splits (100%, an
+//! interval about 6.5 times as high as low), hold it for 97%; with the bends in the paid
+//! units, drifting channels' coverage rose from 74% to 82% and the flat splits' fell from
+//! 100% to 98%. A spread of 1.4 (a tenth to ten times) left the flat splits at 98% and 100%;
+//! 0.8 (Meridian's) brought the bends-in-units drift to 79% and clean to 78%.
 
 use crate::policy::{Bend, RevenueCurve};
 
@@ -62,6 +82,9 @@ const SATURATED_KNEE: f64 = 0.05;
 /// 0.001-0.004, interval coverage by 1-6 points) and held the `recommend` tests (default
 /// 98.2% of the oracle, coverage 86% to 90%); 0.5 was no better.
 pub const CONCAVE_PRIOR: f64 = 0.7;
+/// Standard deviation of the prior of `ln k` around the channel's median day: 90% of the
+/// prior lies between a fifth and five times it (see the module docs).
+pub const KNEE_SPREAD: f64 = 1.0;
 /// Points of the grid of `ln k` per family.
 pub const KNEES: usize = 96;
 
@@ -286,13 +309,14 @@ pub fn weighed(days: &Days, knees: &[f64]) -> Weighed {
         .map(|(family, knee)| point(days, family, knee))
         .collect();
     let count = knees.len().max(1) as f64;
+    let knee_prior = knee_prior(days, knees);
     let log_weight = |p: &Point| {
         let knees = if p.family.is_s_shaped() {
             s_shaped_knees
         } else {
             count
         };
-        p.log_evidence() + (p.family.prior() / knees).ln()
+        p.log_evidence() + (p.family.prior() / knees).ln() + knee_prior(p.knee)
     };
     let best = points
         .iter()
@@ -314,6 +338,22 @@ pub fn weighed(days: &Days, knees: &[f64]) -> Weighed {
         points,
         log_evidence: best + total.ln(),
     }
+}
+
+/// The log prior of a knee, `ln N(ln k; ln m, KNEE_SPREAD²)` up to a constant that makes its
+/// mean over `knees` 1 (so the grid's evidence stays comparable with another source's), with
+/// `m` the median of the days' spends: see the module docs.
+fn knee_prior(days: &Days, knees: &[f64]) -> impl Fn(f64) -> f64 {
+    let mut spends: Vec<f64> = days.spend.iter().copied().filter(|&s| s > 0.0).collect();
+    spends.sort_by(f64::total_cmp);
+    let center = spends.get(spends.len() / 2).copied().unwrap_or(1.0).ln();
+    let raw = move |knee: f64| {
+        let z = (knee.ln() - center) / KNEE_SPREAD;
+        -0.5 * z * z
+    };
+    let mean = knees.iter().map(|&k| raw(k).exp()).sum::<f64>() / knees.len().max(1) as f64;
+    let norm = mean.max(1e-300).ln();
+    move |knee| raw(knee) - norm
 }
 
 /// The posterior's most probable point.
@@ -398,6 +438,52 @@ mod tests {
             (mean - knee.ln()).abs() <= (3.0 * sd).max(step),
             "ln k {mean:.3} ± {sd:.3}, truth {:.3}",
             knee.ln()
+        );
+    }
+
+    /// The knee's prior is a normal density of `ln k` around the median day, scaled to a mean
+    /// of 1 over the grid; where every day spent about the same, the posterior of the knee is
+    /// the prior's: 90% of it between a fifth and five times the median day, not the grid's
+    /// span of a twentieth to thirty times.
+    #[test]
+    fn the_knees_prior_centres_on_the_median_day_and_holds_a_flat_history() {
+        let mut days = Days::default();
+        for t in 0..365 {
+            let s = 1000.0 * (1.0 + 0.03 * ((t % 7) as f64 - 3.0) / 3.0);
+            days.spend.push(s);
+            days.revenue.push(2.0 * s);
+            days.offset.push(1.0);
+            days.weight.push(1.0);
+            days.variance.push(0.1 * s * s);
+        }
+        let grid = knees(970.0, 1030.0, KNEES);
+        let prior = knee_prior(&days, &grid);
+        let mean = grid.iter().map(|&k| prior(k).exp()).sum::<f64>() / grid.len() as f64;
+        assert!((mean - 1.0).abs() < 1e-12, "{mean}");
+        let peak = grid
+            .iter()
+            .copied()
+            .max_by(|a, b| prior(*a).total_cmp(&prior(*b)))
+            .unwrap();
+        let step = grid[1].ln() - grid[0].ln();
+        assert!((peak / 1000.0).ln().abs() <= step, "{peak}");
+        // One standard deviation of ln k down the density falls by e^{-1/2}.
+        let e = std::f64::consts::E;
+        assert!((prior(1000.0 * e) - prior(1000.0) + 0.5).abs() < 1e-9);
+        let points = posterior(&days, &grid);
+        let inside: f64 = points
+            .iter()
+            .filter(|p| !p.family.is_s_shaped() && (200.0..=5000.0).contains(&p.knee))
+            .map(|p| p.probability)
+            .sum();
+        let concave: f64 = points
+            .iter()
+            .filter(|p| !p.family.is_s_shaped())
+            .map(|p| p.probability)
+            .sum();
+        assert!(
+            (0.8..=0.97).contains(&(inside / concave)),
+            "{inside} of {concave} within a fifth and five times the median day"
         );
     }
 }
