@@ -345,8 +345,12 @@ pub fn weighed(days: &Days, knees: &[f64]) -> Weighed {
 /// `m` the median of the days' spends: see the module docs.
 fn knee_prior(days: &Days, knees: &[f64]) -> impl Fn(f64) -> f64 {
     let mut spends: Vec<f64> = days.spend.iter().copied().filter(|&s| s > 0.0).collect();
-    spends.sort_by(f64::total_cmp);
-    let center = spends.get(spends.len() / 2).copied().unwrap_or(1.0).ln();
+    let middle = spends.len() / 2;
+    let center = if spends.is_empty() {
+        0.0
+    } else {
+        spends.select_nth_unstable_by(middle, f64::total_cmp).1.ln()
+    };
     let raw = move |knee: f64| {
         let z = (knee.ln() - center) / KNEE_SPREAD;
         -0.5 * z * z
