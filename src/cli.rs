@@ -531,6 +531,15 @@ pub enum CliError {
     Threads(#[from] rayon::ThreadPoolBuildError),
 }
 
+impl From<crate::fit::WriteScenarioError> for CliError {
+    fn from(error: crate::fit::WriteScenarioError) -> Self {
+        match error {
+            crate::fit::WriteScenarioError::Refused(e) => CliError::Input(e),
+            crate::fit::WriteScenarioError::Write(e) => CliError::Output(e.into()),
+        }
+    }
+}
+
 impl CliError {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {

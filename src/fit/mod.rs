@@ -569,10 +569,22 @@ fn untouched_since_fit(text: &str) -> bool {
     u64::from_str_radix(stored, 16).ok() == Some(crate::streams::fnv1a(body[..at].bytes()))
 }
 
+/// Why [`write_scenario`] wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteScenarioError {
+    /// A file `fit` may not replace is in the way, or the folder is missing (the user's to
+    /// fix: exit code 2).
+    #[error(transparent)]
+    Refused(#[from] ScenarioError),
+    /// The file could not be written (exit code 1).
+    #[error(transparent)]
+    Write(#[from] crate::error::WriteError),
+}
+
 /// Writes a fitted scenario to `path` through a staging file beside it, sealed (see
 /// [`FIT_SEAL`]), replacing an existing file only when `fit` wrote it (its first line is
 /// [`FIT_MARK`]) and its seal shows nobody edited it since.
-pub fn write_scenario(path: &std::path::Path, text: &str) -> Result<(), crate::cli::CliError> {
+pub fn write_scenario(path: &std::path::Path, text: &str) -> Result<(), WriteScenarioError> {
     use crate::error::at_path;
     let origin = path.display().to_string();
     if let Ok(metadata) = std::fs::symlink_metadata(path) {
@@ -625,5 +637,5 @@ pub fn write_scenario(path: &std::path::Path, text: &str) -> Result<(), crate::c
     if result.is_err() {
         let _ = std::fs::remove_file(&staging);
     }
-    result.map_err(|e| crate::cli::CliError::Output(e.into()))
+    result.map_err(WriteScenarioError::Write)
 }
