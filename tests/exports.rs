@@ -348,11 +348,28 @@ fn spends_beyond_the_history_are_capped_and_flagged() {
     assert!(beyond.iter().any(|b| *b), "{rows:?}");
 }
 
-/// Today's unfinished row, exported before the day ended: the output says so.
+/// Today's unfinished row, exported before the day ended: the output says so, leaves it out
+/// and paces from the day before, and `init account --from` leaves it out of the budget.
 #[test]
-fn a_partial_last_day_is_pointed_out() {
+fn a_partial_last_day_is_pointed_out_and_left_out() {
     let dir = TempDir::new().unwrap();
     let mut export = exports::meta();
+    let whole = dir.path().join("whole");
+    fs::create_dir(&whole).unwrap();
+    fs::write(whole.join("meta.csv"), &export.bytes).unwrap();
+    let init = |csv: &Path| {
+        let run = budget_bandit(&["init", "account", "--from", path_str(csv)]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        fs::read_to_string(csv.with_extension("toml")).unwrap()
+    };
+    let budget = |text: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix("daily_budget = "))
+            .and_then(|l| l.split_whitespace().next())
+            .unwrap()
+            .to_owned()
+    };
+    let whole_budget = budget(&init(&whole.join("meta.csv")));
     let mut text = String::from_utf8(export.bytes.clone()).unwrap();
     for campaign in [
         "Prospecting | Broad | ASC",
@@ -367,7 +384,15 @@ fn a_partial_last_day_is_pointed_out() {
     let account = write(dir.path(), &export);
     let (_, stdout) = recommended(&account, &dir.path().join("out"), &export);
     assert!(
-        stdout.contains("the last day, 2025-05-06, spent 270.00 against a median of"),
+        stdout.contains("the last day, 2025-05-06, spent 270.00 against a median of")
+            && stdout.contains("left out, so the split to pace from is 2025-05-05's"),
         "{stdout}"
     );
+    assert!(!stdout.contains("the total from 270"), "{stdout}");
+    let partial = dir.path().join("partial");
+    fs::create_dir(&partial).unwrap();
+    fs::write(partial.join("meta.csv"), &export.bytes).unwrap();
+    let text = init(&partial.join("meta.csv"));
+    assert!(text.contains("left out of the budget below"), "{text}");
+    assert_eq!(budget(&text), whole_budget);
 }

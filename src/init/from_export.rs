@@ -22,6 +22,7 @@
 use super::write_new;
 use crate::account::campaigns::Campaigns;
 use crate::account::file::Account;
+use crate::account::history::partial_last_day;
 use crate::account::history::survey::{
     CampaignSurvey, ExportSurvey, Platform, Reports, survey_export,
 };
@@ -284,10 +285,19 @@ fn folder_name(stem: &str) -> String {
     }
 }
 
-/// The mean daily spend of the last [`BUDGET_DAYS`] days with spend, in whole units.
-fn recent_budget(survey: &ExportSurvey) -> f64 {
-    let recent: Vec<f64> = survey
-        .daily_spend
+/// The mean daily spend of the last [`BUDGET_DAYS`] days with spend, in whole units, leaving
+/// out a last day exported before it ended ([`partial_last_day`]), whose spend and the
+/// median of the week before it come second.
+fn recent_budget(survey: &ExportSurvey) -> (f64, Option<(f64, f64)>) {
+    let mut days: Vec<f64> = survey.daily_spend.clone();
+    while days.last().is_some_and(|s| *s <= 0.0) {
+        days.pop();
+    }
+    let partial = partial_last_day(&days);
+    if partial.is_some() {
+        days.pop();
+    }
+    let recent: Vec<f64> = days
         .iter()
         .rev()
         .copied()
@@ -295,14 +305,14 @@ fn recent_budget(survey: &ExportSurvey) -> f64 {
         .take(BUDGET_DAYS)
         .collect();
     let mean = recent.iter().sum::<f64>() / recent.len().max(1) as f64;
-    mean.round().max(1.0)
+    (mean.round().max(1.0), partial)
 }
 
 /// The account file's text for the export `history` (as the file names it) surveyed as
 /// `survey`, named `name`.
 pub fn account_text(survey: &ExportSurvey, name: &str, history: &str, origin: &str) -> String {
     let (channels, idle) = channel_of(survey);
-    let budget = recent_budget(survey);
+    let (budget, partial) = recent_budget(survey);
     let spent: f64 = survey.campaigns.iter().map(|c| c.spend).sum();
     let days = survey.daily_spend.len();
     let mut text = String::new();
@@ -354,6 +364,15 @@ pub fn account_text(survey: &ExportSurvey, name: &str, history: &str, origin: &s
         }
         None => text
             .push_str("# currency = \"EUR\"              # the export does not say; default EUR\n"),
+    }
+    if let Some((last, median)) = partial {
+        let _ = writeln!(
+            text,
+            "# The last day with spend spent {} against a median of {} over the week before it: \
+             read as\n# a day exported before it ended, and left out of the budget below.",
+            thousands(last, 2),
+            thousands(median, 2)
+        );
     }
     let _ = writeln!(
         text,

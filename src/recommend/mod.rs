@@ -346,7 +346,7 @@ pub fn recommend(
     let first = history.last_date().plus(1);
     let idle = history.idle_tail();
     let full_days = history.days;
-    let trimmed;
+    let (trimmed, without_partial);
     let history = if idle > 0 {
         let last_funded = history.last_date().plus(-(idle as i64));
         let from = last_funded.plus(1);
@@ -367,9 +367,24 @@ pub fn recommend(
     } else {
         history
     };
-    if let Some(note) = partial_last_day(history) {
-        warnings.push(note);
-    }
+    // A last day that spent far less than the week before it was most likely exported before
+    // it ended: it is left out, and the split to pace from is the day before's.
+    let history = match crate::account::history::partial_last_day(&history.daily_spend()) {
+        Some((last, median)) => {
+            warnings.push(format!(
+                "the last day, {}, spent {} against a median of {} over the 7 days before it: \
+                 read as a day exported before it ended and left out, so the split to pace from \
+                 is {}'s; export the history up to the day before to drop this note",
+                history.last_date(),
+                thousands(last, 2),
+                thousands(median, 2),
+                history.last_date().plus(-1)
+            ));
+            without_partial = history.first_days(history.days - 1);
+            &without_partial
+        }
+        None => history,
+    };
     let fitted = fit(account, history)?;
     let (policy_choice, learner) = choice::choose(&fitted, account, settings.seed)?;
     warnings.extend(policy_choice.note.clone());
@@ -798,32 +813,6 @@ fn model_notes(model: &revenue::RevenueModel, history: &History, names: &[&str])
         ));
     }
     notes
-}
-
-/// How far below the days before it the last day's total spend must fall to be called partial.
-const PARTIAL_DAY: f64 = 0.5;
-
-/// A note when the last day spent less than [`PARTIAL_DAY`] of the median of the 7 days before
-/// it: most likely a day exported before it ended, which reads as a day of low spend and
-/// low returns, and whose split pacing starts from.
-fn partial_last_day(history: &History) -> Option<String> {
-    if history.days < 8 {
-        return None;
-    }
-    let total = |d: usize| history.day(d).iter().map(|f| f.spend).sum::<f64>();
-    let mut week: Vec<f64> = (history.days - 8..history.days - 1).map(total).collect();
-    week.sort_by(f64::total_cmp);
-    let (last, median) = (total(history.days - 1), week[3]);
-    (last < PARTIAL_DAY * median).then(|| {
-        format!(
-            "the last day, {}, spent {} against a median of {} over the 7 days before it: if it \
-             was exported before it ended, export the history up to the day before, since a \
-             partial day reads as a day of low spend and the split is paced from it",
-            history.last_date(),
-            thousands(last, 2),
-            thousands(median, 2)
-        )
-    })
 }
 
 /// Per channel, the multiplier of each calendar weekday (Monday first) relative to the

@@ -161,6 +161,25 @@ pub struct History {
     pub notes: Vec<String>,
 }
 
+/// How far below the days before it the last day's total spend must fall to be read as a day
+/// exported before it ended.
+pub const PARTIAL_DAY: f64 = 0.5;
+
+/// Whether the last of `daily_spend` (a history's total spend per day, in date order, at
+/// least 8 days) looks like a day exported before it ended: it spent less than
+/// [`PARTIAL_DAY`] of the median of the 7 days before it, and more than nothing (a day without
+/// spend is an idle day). Its spend and that median.
+pub fn partial_last_day(daily_spend: &[f64]) -> Option<(f64, f64)> {
+    let n = daily_spend.len();
+    if n < 8 {
+        return None;
+    }
+    let mut week = daily_spend[n - 8..n - 1].to_vec();
+    week.sort_by(f64::total_cmp);
+    let (last, median) = (daily_spend[n - 1], week[3]);
+    (last > 0.0 && last < PARTIAL_DAY * median).then_some((last, median))
+}
+
 impl History {
     /// The figures of zero-based day `day` (one per channel).
     pub fn day(&self, day: usize) -> &[DayFigures] {
@@ -179,6 +198,13 @@ impl History {
             .rev()
             .take_while(|&d| self.day(d).iter().all(|f| f.spend <= 0.0))
             .count()
+    }
+
+    /// Each day's total spend over the channels, in date order.
+    pub fn daily_spend(&self) -> Vec<f64> {
+        (0..self.days)
+            .map(|d| self.day(d).iter().map(|f| f.spend).sum())
+            .collect()
     }
 
     /// The history's first `days` days (all of it when it has no more).
