@@ -204,3 +204,63 @@ fn the_fit_reads_ad_fatigue_from_the_click_through_rates() {
         "fatigue fitted on {worn} channels of 20 calm histories"
     );
 }
+
+/// Clicks bought at a steady price that convert less as spend grows (a Michaelis–Menten curve
+/// of conversions, `60 s / (1500 + s)` a day): the units show no bend, the conversions do, and
+/// the fitted market's revenue bends with them (within 15% of the truth from the spends tried
+/// to twice the highest), where a linear market would put the whole budget on this channel. A
+/// channel whose conversions grow in step with its clicks stays linear.
+#[test]
+fn a_bend_in_the_conversions_alone_reaches_the_fitted_market() {
+    use budget_bandit::account::file::Account;
+    use rand::{RngExt, SeedableRng};
+    use rand_distr::{Distribution, Poisson};
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(11);
+    let truth = |s: f64| 60.0 * s / (1500.0 + s);
+    let mut csv = String::from("date,channel,spend,impressions,clicks,leads,conversions,revenue\n");
+    let start = budget_bandit::account::date::Date::from_ymd(2025, 1, 1).unwrap();
+    for day in 0..365 {
+        let date = start.plus(day);
+        let search: f64 = rng.random_range(500.0..3000.0);
+        let sales = Poisson::new(truth(search)).unwrap().sample(&mut rng);
+        let social: f64 = rng.random_range(500.0..3000.0);
+        let social_sales = Poisson::new(0.01 * social).unwrap().sample(&mut rng);
+        csv.push_str(&format!(
+            "{date},search,{search:.2},,{},,{sales},{:.2}\n\
+             {date},social,{social:.2},,{},,{social_sales},{:.2}\n",
+            (search / 2.0).round(),
+            100.0 * sales,
+            (social / 2.0).round(),
+            100.0 * social_sales
+        ));
+    }
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(dir.path().join("shop.csv"), csv).unwrap();
+    let account = Account::from_toml(
+        "shop.toml",
+        "name = \"shop\"\ndaily_budget = 3500.0\nhistory = \"shop.csv\"\n\
+         [[channels]]\nname = \"search\"\npricing = \"cpc\"\n\
+         [[channels]]\nname = \"social\"\npricing = \"cpc\"\n",
+        dir.path(),
+    )
+    .unwrap();
+    let history = account.read_history().unwrap();
+    let fitted = fit(&account, &history).unwrap();
+    let search = &fitted.channels[0];
+    assert!(search.bend_from_conversions, "{search:?}");
+    assert!(search.audience.is_some());
+    let social = &fitted.channels[1];
+    assert!(
+        !social.bend_from_conversions && social.audience.is_none(),
+        "{social:?}"
+    );
+    let market = fitted.scenario(&account, 30).unwrap();
+    for spend in [500.0, 1500.0, 3000.0, 6000.0] {
+        let said = market.channels[0].expected_revenue(spend);
+        let true_revenue = 100.0 * truth(spend);
+        assert!(
+            (said / true_revenue - 1.0).abs() < 0.15,
+            "at {spend}: the fitted market says {said:.0}, the truth {true_revenue:.0}"
+        );
+    }
+}

@@ -24,9 +24,17 @@
 //!   `A` have mixture-of-normal posteriors on the log scale; `price_cv = κ`. Where the history
 //!   cannot rule out a curve saturated at every spend, the price interval reaches down to 0;
 //!   where it cannot rule out a linear curve, up to the linear fit's 95% bound, and the channel
-//!   is written without an audience: linear, as far as the history can tell. A channel that
+//!   is written without an audience: linear, as far as the history can tell, unless its
+//!   conversions bend (see below). A channel that
 //!   was funded but never bought a unit gets the price of a linear curve under the Jeffreys
 //!   prior, `Σ s / G` with `G ~ Gamma(1/2, 1)` (its median as the estimate).
+//! - **A bend in the conversions alone.** Where the units show no bend but the day's
+//!   conversions do (clicks bought at a steady price that convert less as spend grows), the
+//!   same curve is fitted to the conversions, `A_c (1 − e^{−s / (p_c A_c)})`, and put into
+//!   the units, the scenario's only place for a bend: audience `A_c / r` and price at zero
+//!   spend `r p_c`, with `r` the history's conversions per unit. The fitted market's revenue
+//!   then bends as the history's does (its units, not its conversion rate); without it the
+//!   market is linear in that channel and its oracle puts the whole budget there.
 //!
 //! - **Ad fatigue** (cpm): the click-through rates go through the wear learner of saturation
 //!   Thompson sampling ([`crate::policy::wear`]). Where it believes in wear with probability
@@ -111,6 +119,56 @@ impl Estimate {
     }
 }
 
+/// A channel's units curve in the scenario's terms: the price of a unit at zero spend, its
+/// noise, the audience, and whether the bend came from the conversions.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct UnitsCurve {
+    price: Estimate,
+    price_cv: f64,
+    audience: Option<Estimate>,
+    from_conversions: bool,
+}
+
+/// The units curve of a channel's funded days (`spends`, units `bought`). Where the units show
+/// no bend but the day's `converted` do (conversions per unit fall as spend grows: broader
+/// matches, colder audiences), the scenario's only bend, the units' audience, is set so that
+/// its conversions bend as the history's: with `r` the history's conversions per unit and the
+/// conversions' curve `A_c (1 − e^{−s / (p_c A_c)})`, the audience is `A_c / r` and the price
+/// at zero spend `r p_c`. Without it the fitted market would be linear in that channel and its
+/// oracle would put the whole budget on it.
+fn units_curve(spends: &[f64], bought: &[f64], converted: Option<&[f64]>) -> Option<UnitsCurve> {
+    let units = CurveFit::new(spends, bought)?;
+    let from_units = UnitsCurve {
+        price: units.price(),
+        price_cv: units.price_cv(),
+        audience: units.bends().then(|| units.audience()),
+        from_conversions: false,
+    };
+    let Some(converted) = converted.filter(|_| !units.bends()) else {
+        return Some(from_units);
+    };
+    let rate = converted.iter().sum::<f64>() / bought.iter().sum::<f64>();
+    if !(rate.is_finite() && rate > 0.0) {
+        return Some(from_units);
+    }
+    match CurveFit::new(spends, converted).filter(CurveFit::bends) {
+        Some(sales) => {
+            let scale = |e: Estimate, by: f64| Estimate {
+                mean: e.mean * by,
+                low: e.low * by,
+                high: e.high * by,
+            };
+            Some(UnitsCurve {
+                price: scale(sales.price(), rate),
+                price_cv: from_units.price_cv,
+                audience: Some(scale(sales.audience(), 1.0 / rate)),
+                from_conversions: true,
+            })
+        }
+        None => Some(from_units),
+    }
+}
+
 /// What the history says about one channel.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChannelFit {
@@ -138,6 +196,9 @@ pub struct ChannelFit {
     pub value_cv: f64,
     /// Most paid units a day (`None`: no bend within the history's spends).
     pub audience: Option<Estimate>,
+    /// Whether the audience (and the price at zero spend) come from the bend of the
+    /// conversions, the units bought showing none (see the module docs).
+    pub bend_from_conversions: bool,
     /// Coefficient of variation of the daily spend on funded days: how much the history varied
     /// the channel's spend.
     pub spend_variation: f64,
@@ -190,6 +251,7 @@ pub fn fit(account: &Account, history: &History) -> Result<Fit, ScenarioError> {
     let mut impressions = vec![0.0; account.channels.len()];
     let mut spends: Vec<Vec<f64>> = vec![Vec::new(); account.channels.len()];
     let mut bought: Vec<Vec<f64>> = vec![Vec::new(); account.channels.len()];
+    let mut converted: Vec<Vec<f64>> = vec![Vec::new(); account.channels.len()];
     let mut sales: Vec<Vec<(f64, f64)>> = vec![Vec::new(); account.channels.len()];
     for day in 0..history.days {
         let outcomes: Vec<_> = account
@@ -204,6 +266,7 @@ pub fn fit(account: &Account, history: &History) -> Result<Fit, ScenarioError> {
             if figures.spend > 0.0 {
                 spends[i].push(figures.spend);
                 bought[i].push(units(channel.pricing, figures).max(0.0));
+                converted[i].push(figures.conversions.max(0.0));
             }
             if figures.conversions > 0.0 {
                 sales[i].push((figures.conversions, figures.revenue));
@@ -230,23 +293,30 @@ pub fn fit(account: &Account, history: &History) -> Result<Fit, ScenarioError> {
         .collect();
     let recent_total: f64 = recent_spend.iter().sum();
     // The response curves are fitted independently, one channel per core.
-    let curves: Vec<Option<(Estimate, f64, Option<Estimate>)>> = (0..account.channels.len())
+    let curves: Vec<Option<UnitsCurve>> = (0..account.channels.len())
         .into_par_iter()
         .map(|i| {
-            CurveFit::new(&spends[i], &bought[i]).map(|curve| {
-                (
-                    curve.price(),
-                    curve.price_cv(),
-                    curve.bends().then(|| curve.audience()),
-                )
-            })
+            units_curve(
+                &spends[i],
+                &bought[i],
+                (account.channels[i].pricing != Pricing::Cpa).then_some(&converted[i][..]),
+            )
         })
         .collect();
     let mut channels = Vec::new();
     for (i, channel) in account.channels.iter().enumerate() {
         let totals = &observed.channels()[i];
-        let (price, price_cv, audience) =
-            curves[i].unwrap_or_else(|| (price_without_units(totals.spend), 0.0, None));
+        let UnitsCurve {
+            price,
+            price_cv,
+            audience,
+            from_conversions: bend_from_conversions,
+        } = curves[i].unwrap_or_else(|| UnitsCurve {
+            price: price_without_units(totals.spend),
+            price_cv: 0.0,
+            audience: None,
+            from_conversions: false,
+        });
         // Nothing converted: the account's value, and nothing known about this channel's.
         let value = value_estimate(&sales[i]).unwrap_or(Estimate {
             mean: pooled_value,
@@ -325,6 +395,7 @@ pub fn fit(account: &Account, history: &History) -> Result<Fit, ScenarioError> {
             value,
             value_cv,
             audience,
+            bend_from_conversions,
             spend_variation: if mean_spend > 0.0 {
                 spread / mean_spend
             } else {
@@ -458,8 +529,13 @@ impl Fit {
                 Some(audience) => {
                     let _ = writeln!(
                         text,
-                        "audience = {}    # paid units a day at most; {}",
+                        "audience = {}    # paid units a day at most{}; {}",
                         float(audience.mean),
+                        if fit.bend_from_conversions {
+                            ", from the bend of the conversions (the units bought show none)"
+                        } else {
+                            ""
+                        },
                         interval(audience)
                     );
                 }
