@@ -31,6 +31,22 @@
 //! Days of a tracking outage are left out. A channel whose return stepped up or down (see
 //! [`Shift`]) is read from the step on.
 //!
+//! **Carryover.** A day's spend may keep earning on the days after it (an ad remembered, a
+//! search made later): a geometric adstock, `x_t = (1 − θ) s_t + θ x_{t−1}`, whose steady
+//! value is the spend itself, so the curve read at `x` is the steady curve of `s` and every
+//! figure downstream (the split, the intervals) is the steady one. The final shape posterior
+//! is weighed at each rate of [`CARRYOVER`] (0, 0.3, 0.6) with its evidence and a prior of
+//! [`NO_CARRYOVER_PRIOR`] on none; the demand, weekday, drift and step
+//! estimates before it read the spends as they are. On a new user's 14 year-long exports whose
+//! campaigns carried half of each day's effect to the next (Michaelis–Menten and capped
+//! linear curves, 4 channels), the 90% intervals held the steady optimum for 50 of 56
+//! channels, where without carryover 37 (66%); the mean share of the optimum rose from 0.979
+//! to 0.983, the worst stayed at 0.927. On the messy-history harness, which has no carryover,
+//! the table moved by at most a history's worth (coverage with the funnels as drawn 88-97%
+//! against 89-97%). With a prior of 0.5 the carryover trial reached 54 of 56 but the harness's
+//! clean and drifting histories fell to 83% and 80% (73% and 75% with the bends in the units):
+//! rates that fit a history's noise and drift, not its carryover.
+//!
 //! **The policy's curve as a third shape.** The learning policy's posterior mean curve (a
 //! [`Reference`], learned from the paid units) is weighed beside the two families on the same
 //! days, with prior probability [`REFERENCE_PRIOR`] and its level fitted (`y ≈ β o R_ref(s)`):
@@ -89,7 +105,7 @@ use noise::Noise;
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
-use shape::{Days, Family, KNEES, Point};
+use shape::{Days, Family, KNEES, Point, Weighed};
 
 /// Funded days a channel needs to be fitted here.
 pub const MIN_DAYS: usize = 7;
@@ -521,7 +537,7 @@ pub fn fit(
                 .variance
                 .iter_mut()
                 .for_each(|v| *v *= inflation * TEMPER);
-            let weighed = shape::weighed(&days_c, &data.knees[c].1);
+            let weighed = carried_over(&data, c, &state, &days_c, days);
             let mut points = weighed.points;
             let reference = reference.map(|curve| {
                 let fit = shape::level(&days_c, |k| days_c.offset[k] * curve(c, days_c.spend[k]));
@@ -593,6 +609,75 @@ pub fn fit(
         shifts,
         drifts,
     }
+}
+
+/// The shape posterior of channel `c` with carryover: for each rate `θ` of [`CARRYOVER`], the
+/// days' spends are replaced by their adstock `x_t = (1 − θ) s_t + θ x_{t−1}` (over every day of
+/// the history, from the first day's spend), so that a steady spend `s` has `x = s` and the
+/// curve read at `x` is the steady curve of `s`; the posteriors are pooled with each rate's
+/// evidence and its prior ([`NO_CARRYOVER_PRIOR`] on none, the rest shared).
+fn carried_over(data: &Data<'_>, c: usize, state: &State, days_c: &Days, end: usize) -> Weighed {
+    let ts: Vec<usize> = data.used[c]
+        .iter()
+        .copied()
+        .filter(|&t| t < end && t >= state.start[c])
+        .collect();
+    let spend: Vec<f64> = (0..end).map(|t| data.history.day(t)[c].spend).collect();
+    let mut pooled: Vec<(f64, Weighed)> = Vec::with_capacity(CARRYOVER.len());
+    for &theta in &CARRYOVER {
+        let prior = if theta == 0.0 {
+            NO_CARRYOVER_PRIOR
+        } else {
+            (1.0 - NO_CARRYOVER_PRIOR) / (CARRYOVER.len() - 1) as f64
+        };
+        let mut days = days_c.clone();
+        if theta > 0.0 {
+            let carried = adstock(&spend, theta);
+            for (d, &t) in ts.iter().enumerate() {
+                days.spend[d] = carried[t];
+            }
+        }
+        let weighed = shape::weighed(&days, &data.knees[c].1);
+        pooled.push((prior.ln() + weighed.log_evidence, weighed));
+    }
+    let best = pooled
+        .iter()
+        .map(|(l, _)| *l)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let total: f64 = pooled.iter().map(|(l, _)| (l - best).exp()).sum();
+    let mut points = Vec::new();
+    for (l, weighed) in pooled {
+        let mass = (l - best).exp() / total;
+        points.extend(weighed.points.into_iter().map(|mut p| {
+            p.probability *= mass;
+            p
+        }));
+    }
+    Weighed {
+        points,
+        log_evidence: best + total.ln(),
+    }
+}
+
+/// The carryover rates weighed, none first: the share of a day's effect that carries to the
+/// next, a geometric adstock (see the module docs).
+pub const CARRYOVER: [f64; 3] = [0.0, 0.3, 0.6];
+/// Prior probability of no carryover: a carryover is believed where the days show it with
+/// strong evidence (prior odds of 19 to 1 against, which a Bayes factor of `2 ln B > 5.9`,
+/// Kass and Raftery's "strong", overturns).
+pub const NO_CARRYOVER_PRIOR: f64 = 0.95;
+
+/// The geometric adstock of a channel's daily `spend` at carryover `theta`, `x_t = (1 − θ) s_t +
+/// θ x_{t−1}`, from the first day's spend: a steady spend is its own adstock.
+fn adstock(spend: &[f64], theta: f64) -> Vec<f64> {
+    let mut x = spend.first().copied().unwrap_or(0.0);
+    spend
+        .iter()
+        .map(|&s| {
+            x = (1.0 - theta) * s + theta * x;
+            x
+        })
+        .collect()
 }
 
 /// The posterior's temperature: the evidence of the days is taken at `1 / TEMPER` of its face
@@ -1146,5 +1231,46 @@ pricing = "cpc"
         // Not worn by the policy's reading, both are fitted.
         let model = fit(&account, &history, None, &[false, false, false]);
         assert!(model.channels.iter().all(Option::is_some));
+    }
+
+    /// A steady spend is its own adstock; a step is carried over geometrically. Days whose
+    /// revenue follows the adstock of their spends (θ = 0.6) are explained far better at that
+    /// rate than at none, by more than the prior's odds against carryover; days without
+    /// carryover are explained best at none.
+    #[test]
+    fn carryover_is_found_where_the_days_carry_it_and_not_where_they_do_not() {
+        assert_eq!(adstock(&[100.0, 100.0, 100.0], 0.6), [100.0, 100.0, 100.0]);
+        let step = adstock(&[100.0, 200.0, 200.0], 0.5);
+        assert!((step[1] - 150.0).abs() < 1e-9 && (step[2] - 175.0).abs() < 1e-9);
+        let mut rng = crate::streams::StreamRng::seed_from_u64(5);
+        let spend: Vec<f64> = (0..365).map(|_| rng.random_range(500.0..3000.0)).collect();
+        let curve = |x: f64| 4.0 * Family::Exponential.shape(x, 1500.0);
+        let knees = shape::knees(500.0, 3000.0, KNEES);
+        let evidence = |revenue_of: &dyn Fn(usize) -> f64, theta: f64| {
+            let carried = adstock(&spend, theta);
+            let mut days = Days::default();
+            for (t, &x) in carried.iter().enumerate() {
+                let mean = revenue_of(t);
+                days.spend.push(x);
+                days.revenue.push(mean * (1.0 + 0.05 * rng_noise(t)));
+                days.offset.push(1.0);
+                days.weight.push(1.0);
+                days.variance.push((0.05 * mean).powi(2));
+            }
+            shape::weighed(&days, &knees).log_evidence
+        };
+        let carried = adstock(&spend, 0.6);
+        let with = |t: usize| curve(carried[t]);
+        let without = |t: usize| curve(spend[t]);
+        let odds = (NO_CARRYOVER_PRIOR / (1.0 - NO_CARRYOVER_PRIOR)).ln();
+        assert!(evidence(&with, 0.6) - evidence(&with, 0.0) > odds);
+        assert!(evidence(&without, 0.0) > evidence(&without, 0.3));
+        assert!(evidence(&without, 0.0) > evidence(&without, 0.6));
+    }
+
+    /// A fixed pseudo-random number in [−1, 1] for day `t`, the same for every rate tried.
+    fn rng_noise(t: usize) -> f64 {
+        let h = crate::streams::fnv1a((t as u64).to_le_bytes());
+        (h % 2001) as f64 / 1000.0 - 1.0
     }
 }
