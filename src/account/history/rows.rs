@@ -377,10 +377,14 @@ pub(super) fn assemble(
             "has no data rows: a history has one row per day and campaign under its header".into(),
         ));
     };
-    let stray =
-        stray_dates(&entries).or_else(|| options.today.and_then(|t| future_dates(&entries, t)));
+    // The history's distinct days, ascending, for the checks of dates that stand apart.
+    let mut days: Vec<Date> = entries.iter().map(|e| e.date).collect();
+    days.sort();
+    days.dedup();
+    let stray = stray_dates(&entries, &days)
+        .or_else(|| options.today.and_then(|t| future_dates(&entries, &days, t)));
     if stray.is_none()
-        && let Some(gap) = long_gaps(&entries)
+        && let Some(gap) = long_gaps(&days)
     {
         notes.push(gap);
     }
@@ -490,12 +494,13 @@ const STRAY_GAP_DAYS: i64 = 28;
 const STRAY_DAYS: usize = 3;
 
 /// A date that stands apart from the history, as a mistyped year or month makes one: at most
-/// [`STRAY_DAYS`] days at the start or the end, [`STRAY_GAP_DAYS`] or more days from the rest.
-/// The message and where it points.
-fn stray_dates(entries: &[Entry]) -> Option<(String, (Range<usize>, usize), String)> {
-    let mut days: Vec<Date> = entries.iter().map(|e| e.date).collect();
-    days.sort();
-    days.dedup();
+/// [`STRAY_DAYS`] days at the start or the end, [`STRAY_GAP_DAYS`] or more days from the rest,
+/// among `days`, the history's distinct days in ascending order. The message and where it
+/// points.
+fn stray_dates(
+    entries: &[Entry],
+    days: &[Date],
+) -> Option<(String, (Range<usize>, usize), String)> {
     if days.len() <= 2 * STRAY_DAYS {
         return None;
     }
@@ -523,12 +528,9 @@ fn stray_dates(entries: &[Entry]) -> Option<(String, (Range<usize>, usize), Stri
 }
 
 /// A note on stretches of [`STRAY_GAP_DAYS`] or more without a single row (every channel
-/// paused, or an export with a part missing), read as days without spend: the longest, and
-/// how many there are.
-fn long_gaps(entries: &[Entry]) -> Option<String> {
-    let mut days: Vec<Date> = entries.iter().map(|e| e.date).collect();
-    days.sort();
-    days.dedup();
+/// paused, or an export with a part missing) between the distinct ascending `days`, read as
+/// days without spend: the longest, and how many there are.
+fn long_gaps(days: &[Date]) -> Option<String> {
     let gaps: Vec<(Date, Date)> = days
         .windows(2)
         .filter(|pair| pair[1].0 - pair[0].0 >= STRAY_GAP_DAYS)
@@ -552,10 +554,11 @@ fn long_gaps(entries: &[Entry]) -> Option<String> {
 /// without rows, as a mistyped day or month makes them (`2026-12-16` for `2026-12-06`). A
 /// history that runs on without a gap into the future, as a simulated one may, is read as it
 /// is. The message and where it points, as [`stray_dates`] gives them.
-fn future_dates(entries: &[Entry], today: Date) -> Option<(String, (Range<usize>, usize), String)> {
-    let mut days: Vec<Date> = entries.iter().map(|e| e.date).collect();
-    days.sort();
-    days.dedup();
+fn future_dates(
+    entries: &[Entry],
+    days: &[Date],
+    today: Date,
+) -> Option<(String, (Range<usize>, usize), String)> {
     let horizon = today.plus(1);
     let ahead = days.iter().rev().take_while(|d| **d > horizon).count();
     if ahead == 0 || ahead > STRAY_DAYS || ahead == days.len() {
