@@ -630,14 +630,17 @@ fn carried_over(data: &Data<'_>, c: usize, state: &State, days_c: &Days, end: us
         } else {
             (1.0 - NO_CARRYOVER_PRIOR) / (CARRYOVER.len() - 1) as f64
         };
-        let mut days = days_c.clone();
-        if theta > 0.0 {
+        // Without carryover the days are read as they are; with it, a copy holds the adstock.
+        let weighed = if theta > 0.0 {
             let carried = adstock(&spend, theta);
+            let mut days = days_c.clone();
             for (d, &t) in ts.iter().enumerate() {
                 days.spend[d] = carried[t];
             }
-        }
-        let weighed = shape::weighed(&days, &data.knees[c].1);
+            shape::weighed(&days, &data.knees[c].1)
+        } else {
+            shape::weighed(days_c, &data.knees[c].1)
+        };
         pooled.push((prior.ln() + weighed.log_evidence, weighed));
     }
     let best = pooled
