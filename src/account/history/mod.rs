@@ -1207,6 +1207,31 @@ mod tests {
             ["skipped 4 total or summary rows (lines 4, 7, 8, 9): totals are not days"]
         );
 
+        // Meta's summary row: the report's first and last days, no campaign.
+        let text = "Reporting starts,Reporting ends,Campaign name,Amount spent (NOK),Link clicks,Purchases,Value\n\
+                    2026-11-01,2026-11-02,,15.00,21,4,240\n\
+                    2026-11-01,2026-11-01,search,5.00,7,2,120\n\
+                    2026-11-02,2026-11-02,search,10.00,14,2,120\n";
+        let columns = ColumnNames {
+            date: "Reporting starts".into(),
+            channel: "Campaign name".into(),
+            spend: "Amount spent (NOK)".into(),
+            clicks: "Link clicks".into(),
+            conversions: "Purchases".into(),
+            revenue: "Value".into(),
+            ..ColumnNames::default()
+        };
+        let history = parse_with(text, &columns, &[], &[SEARCH]).unwrap();
+        assert_eq!((history.days, history.day(1)[0].spend), (2, 10.0));
+        assert_eq!(
+            history.notes,
+            ["skipped 1 total or summary row (line 2): totals are not days"]
+        );
+        // A dated row without a campaign and without a later date is a day, and an error.
+        let text = "Reporting starts,Reporting ends,Campaign name,Amount spent (NOK),Link clicks,Purchases,Value\n\
+                    2026-11-01,2026-11-01,,15.00,21,4,240\n";
+        assert!(parse_with(text, &columns, &[], &[SEARCH]).is_err());
+
         // Campaigns left out, and patterns.
         let text = with_header(
             "2026-11-01,Search | Brand,5,,7,,2,120\n\

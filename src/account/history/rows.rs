@@ -126,16 +126,25 @@ impl RowReader<'_> {
     /// date cell is no date, and it says it is a total (a cell whose first word is `Total`,
     /// `Totals`, `Totalt`, `Sum`, `Summe`, `Gesamt` or `Grand`, as Google Ads writes `Total:
     /// Account`), or it has no campaign either (Meta's summary row), or it has a single
-    /// filled cell (Microsoft Advertising's copyright line).
+    /// filled cell (Microsoft Advertising's copyright line). A row with a date is a day,
+    /// unless it has no campaign and a second, later date (Meta's summary row, from the
+    /// report's first day to its last).
     pub(super) fn is_summary(&self, row: &Row<'_>) -> bool {
+        let empty = |text: &str| matches!(text.trim(), "" | "-" | "--");
         let date = self
             .cell(row, Figure::Date)
             .ok()
             .map(|(f, _)| f.value.as_ref());
-        if date.is_some_and(|d| parse_date(d, self.dates).is_ok()) {
-            return false;
+        if let Some(Ok(day)) = date.map(|d| parse_date(d, self.dates)) {
+            let campaign = self
+                .cell(row, Figure::Channel)
+                .ok()
+                .map(|(f, _)| f.value.as_ref());
+            return campaign.is_some_and(empty)
+                && row
+                    .iter()
+                    .any(|f| parse_date(&f.value, self.dates).is_ok_and(|other| other > day));
         }
-        let empty = |text: &str| matches!(text.trim(), "" | "-" | "--");
         let says_total = |text: &str| {
             let first = text
                 .split(|c: char| c.is_whitespace() || c == ':')
