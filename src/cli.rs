@@ -31,6 +31,7 @@ use crate::runner::run_scenarios;
 use crate::scenario::{
     DEFAULT_SCENARIO, MAX_DAYS, MAX_REPLICATIONS, MAX_SEED, Overrides, Scenario, seed_range_message,
 };
+use crate::schema::FileKind;
 use crate::shard::cluster::shard_of;
 use crate::shard::{Shard, ShardError, merge, run_shard, shard_jobs};
 use crate::sweep::{Setting, Study, StudyInput};
@@ -194,7 +195,7 @@ pub enum Command {
 pub struct InitArgs {
     /// Which file to write.
     #[arg(value_enum)]
-    pub kind: crate::schema::FileKind,
+    pub kind: FileKind,
     /// The file to write, NAME.toml, with or without `.toml` (and for an account also
     /// NAME.csv); its file name is also the `name` in the file and of the results folder.
     /// With `--from`, the default is the export's name beside it, and no CSV is written.
@@ -213,7 +214,7 @@ pub struct InitArgs {
 pub struct SchemaArgs {
     /// Which files the schema describes.
     #[arg(value_enum)]
-    pub kind: crate::schema::FileKind,
+    pub kind: FileKind,
 }
 
 /// Options of `completions`.
@@ -654,7 +655,7 @@ fn init_command(args: InitArgs) -> Result<(), CliError> {
         InitError::Write(error) => CliError::Output(error.into()),
     };
     if let Some(export) = &args.from {
-        if args.kind != crate::schema::FileKind::Account {
+        if args.kind != FileKind::Account {
             return Err(CliError::Input(ScenarioError::whole_file(
                 "--from",
                 "reads an export into an account file: use `init account --from EXPORT`".into(),
@@ -702,7 +703,17 @@ fn load_studies(args: &RunArgs) -> Result<(Vec<StudyInput>, Vec<Study>), CliErro
     };
     let loaded = inputs
         .iter()
-        .map(StudyInput::study)
+        .map(|input| {
+            input.study().map_err(|error| {
+                guide_kind(
+                    &input.origin,
+                    &input.source,
+                    FileKind::Scenario,
+                    "run",
+                    error,
+                )
+            })
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let mut studies: Vec<Study> = Vec::new();
     for study in loaded {
@@ -1007,7 +1018,32 @@ fn chart_command(args: ChartArgs) -> Result<(), CliError> {
             )
             .into());
         }
-        for tidied in redraw(folder)? {
+        if !folder.join("summary.json").exists() && !folder.join("recommendation.json").exists() {
+            let inside = results_folders_in(folder);
+            if !inside.is_empty() {
+                let shown: Vec<String> = inside
+                    .iter()
+                    .map(|f| shell_word(&f.display().to_string()))
+                    .collect();
+                return Err(ScenarioError::whole_file(
+                    &folder.display().to_string(),
+                    format!(
+                        "holds results folders rather than being one: redraw them with \
+                         `budget-bandit chart {}`",
+                        shown.join(" ")
+                    ),
+                )
+                .into());
+            }
+        }
+        let tidied = if folder.join("recommendation.json").is_file()
+            && !folder.join("summary.json").exists()
+        {
+            redraw_recommendation(folder)?
+        } else {
+            redraw(folder)?
+        };
+        for tidied in tidied {
             say!("{tidied}");
         }
         say!("redrew {}", folder.join("report.html").display());
@@ -1015,8 +1051,75 @@ fn chart_command(args: ChartArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The folders directly inside `folder` written by `run` or `recommend`, sorted.
+fn results_folders_in(folder: &std::path::Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.join("summary.json").is_file() || path.join("recommendation.json").is_file()
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Redraws the charts and report of a folder written by `recommend`: the recommendation is
+/// recomputed from the folder's own `account.toml` and `history.csv` with the draws, seed
+/// and plan days its `recommendation.json` records, so the charts show what its files say
+/// (a warning says so where this version computes a different recommendation).
+fn redraw_recommendation(
+    folder: &std::path::Path,
+) -> Result<Vec<crate::results_folder::Tidied>, CliError> {
+    use crate::recommend::{Settings, output, recommend};
+    let recorded_path = folder.join("recommendation.json");
+    let origin = recorded_path.display().to_string();
+    let recorded = crate::error::read_input_text(&recorded_path, crate::error::MAX_TEXT_FILE_BYTES)
+        .map_err(|e| ScenarioError::whole_file(&origin, format!("cannot read: {e}")))?;
+    let value: serde_json::Value = serde_json::from_str(&recorded).map_err(|e| {
+        ScenarioError::whole_file(&origin, format!("not a recommendation's JSON: {e}"))
+    })?;
+    let whole = |key: &str| value.get(key).and_then(serde_json::Value::as_u64);
+    let (Some(draws), Some(seed)) = (whole("draws"), whole("seed")) else {
+        return Err(ScenarioError::whole_file(
+            &origin,
+            "has no `draws` and `seed` to redraw the recommendation with; run `recommend` \
+             on the account again"
+                .into(),
+        )
+        .into());
+    };
+    let plan_days = value
+        .get("plan")
+        .and_then(serde_json::Value::as_array)
+        .map_or(0, Vec::len);
+    let account = load_account(&folder.join("account.toml"), "chart")?;
+    let history = account.read_history()?;
+    let settings = Settings {
+        draws: usize::try_from(draws).unwrap_or(usize::MAX),
+        seed,
+        plan_days,
+    };
+    let recommendation = recommend(&account, &history, settings)?;
+    if output::json(&recommendation) != recorded.as_bytes() {
+        say!(
+            "warning: {origin}: this version of budget-bandit recommends differently from the \
+             one that wrote the folder; the charts show this version's recommendation, so run \
+             `budget-bandit recommend` on the account again to bring its CSV and JSON files \
+             in line"
+        );
+    }
+    Ok(crate::results_folder::redraw_recommendation(
+        folder,
+        &recommendation,
+    )?)
+}
+
 fn history_command(args: HistoryArgs) -> Result<(), CliError> {
-    let scenario = Scenario::load(&args.scenario)?.with_overrides(&Overrides {
+    let scenario = load_scenario(&args.scenario, "history")?.with_overrides(&Overrides {
         days: args.days,
         ..Overrides::default()
     })?;
@@ -1051,11 +1154,10 @@ fn history_command(args: HistoryArgs) -> Result<(), CliError> {
 }
 
 fn recommend_command(args: RecommendArgs) -> Result<(), CliError> {
-    use crate::account::file::Account;
     use crate::recommend::{Settings, output, recommend};
     use crate::results_folder::Source;
     let started = Instant::now();
-    let account = Account::load(&args.account)?;
+    let account = load_account(&args.account, "recommend")?;
     let history = account.read_history()?;
     let source = Source {
         kind: "account",
@@ -1129,8 +1231,7 @@ fn history_notes(
 }
 
 fn fit_command(args: FitArgs) -> Result<(), CliError> {
-    use crate::account::file::Account;
-    let account = Account::load(&args.account)?;
+    let account = load_account(&args.account, "fit")?;
     let history = account.read_history()?;
     history_notes(&account, &history);
     let fitted = crate::fit::fit(&account, &history)?;
@@ -1320,10 +1421,74 @@ fn describe_sweep(sweep: &crate::sweep::Sweep) -> String {
     text
 }
 
-/// Whether `path` holds an account file: a TOML table with a `history` and no `days`.
+/// The account file at `path`, read for `command`; a scenario file is named as such.
+fn load_account(
+    path: &std::path::Path,
+    command: &str,
+) -> Result<crate::account::file::Account, ScenarioError> {
+    let origin = path.display().to_string();
+    let text = crate::error::read_input_text(path, crate::error::MAX_TEXT_FILE_BYTES)
+        .map_err(|e| ScenarioError::whole_file(&origin, format!("cannot read: {e}")))?;
+    let folder = path.parent().unwrap_or(std::path::Path::new(""));
+    crate::account::file::Account::from_toml(&origin, &text, folder)
+        .map_err(|error| guide_kind(&origin, &text, FileKind::Account, command, error))
+}
+
+/// The scenario file at `path`, read for `command`; an account file is named as such.
+fn load_scenario(path: &std::path::Path, command: &str) -> Result<Scenario, ScenarioError> {
+    let origin = path.display().to_string();
+    let text = crate::error::read_input_text(path, crate::error::MAX_TEXT_FILE_BYTES)
+        .map_err(|e| ScenarioError::whole_file(&origin, format!("cannot read: {e}")))?;
+    Scenario::from_toml(&origin, &text)
+        .map_err(|error| guide_kind(&origin, &text, FileKind::Scenario, command, error))
+}
+
+/// Whether `text` is an account file (see [`FileKind::of_text`]).
 fn is_account_text(text: &str) -> bool {
-    text.parse::<toml::Table>()
-        .is_ok_and(|table| table.contains_key("history") && !table.contains_key("days"))
+    FileKind::of_text(text) == Some(FileKind::Account)
+}
+
+/// `error` of a `command` that reads `wanted` files, replaced by one that names the kind of
+/// file `text` holds and the commands that read it, when it holds the other kind: a scenario
+/// given to `recommend` would otherwise be reported as an account with unknown fields.
+fn guide_kind(
+    origin: &str,
+    text: &str,
+    wanted: FileKind,
+    command: &str,
+    error: ScenarioError,
+) -> ScenarioError {
+    let Some(found) = FileKind::of_text(text).filter(|&kind| kind != wanted) else {
+        return error;
+    };
+    let path = shell_word(origin);
+    let message = match found {
+        FileKind::Account => format!(
+            "this is an account file (it names a `history` CSV), and `{command}` reads a \
+             scenario file, a simulated market: for tomorrow's split of this account run \
+             `budget-bandit recommend {path}`; for a scenario of its market, \
+             `budget-bandit fit {path}`, then `budget-bandit {command}` the file it writes"
+        ),
+        FileKind::Scenario => format!(
+            "this is a scenario file (a simulated market with `days` and `[[policies]]`), and \
+             `{command}` reads an account file, a real account with its daily history CSV: \
+             simulate this scenario with `budget-bandit run {path}`, or write an account and \
+             its history from it with `budget-bandit history --policy NAME {path}`; \
+             `budget-bandit init account NAME` writes an account to fill in"
+        ),
+    };
+    ScenarioError::whole_file(origin, message)
+}
+
+/// `text` as one word of a POSIX shell: as it is when it holds only characters no shell
+/// reads specially, else in single quotes.
+fn shell_word(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+:,@=".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }
 
 /// Channel `i`'s days funded, spend and revenue over an account's history.

@@ -42,6 +42,22 @@ impl FileKind {
             FileKind::Account => "account",
         }
     }
+
+    /// The kind of file `text` holds, as far as its top-level keys tell: an account has a
+    /// `history` and no `days`; a scenario has `days`, `[[policies]]` or a `[sweep]`. `None`
+    /// for text that is not a TOML table or has none of these keys, so a command can name the
+    /// wrong kind of file before it reports the fields that kind lacks.
+    pub fn of_text(text: &str) -> Option<FileKind> {
+        let table = text.parse::<toml::Table>().ok()?;
+        let has = |key: &str| table.contains_key(key);
+        if has("history") && !has("days") {
+            Some(FileKind::Account)
+        } else if has("days") || has("policies") || has("sweep") {
+            Some(FileKind::Scenario)
+        } else {
+            None
+        }
+    }
 }
 
 /// The schema of `kind`'s files as pretty-printed JSON with a final newline: the bytes of

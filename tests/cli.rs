@@ -433,9 +433,10 @@ fn default_run_writes_every_file_and_ranks_every_policy() {
         );
     }
     for header in [
-        "total revenue (NOK)",
-        "vs fixed (NOK)",
-        "total regret (NOK)",
+        "money in NOK, totals over the 10 days",
+        "  revenue  ",
+        "  vs fixed  ",
+        "  regret\n",
     ] {
         assert!(
             output.stdout.contains(header),

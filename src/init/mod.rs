@@ -87,6 +87,7 @@ pub fn template(kind: FileKind, name: &Path) -> Result<Vec<(PathBuf, String)>, S
     match kind {
         FileKind::Scenario => {
             let text = with_value(SCENARIO_TEMPLATE, "name", DEFAULT_SCENARIO_NAME, &stem);
+            let text = in_comments(&text, DEFAULT_SCENARIO_NAME, &stem);
             Scenario::from_toml(&origin, &text)?;
             Ok(vec![(file, text)])
         }
@@ -95,6 +96,7 @@ pub fn template(kind: FileKind, name: &Path) -> Result<Vec<(PathBuf, String)>, S
             let text = with_value(ACCOUNT_TEMPLATE, "name", DEFAULT_ACCOUNT_NAME, &stem);
             let history_file = format!("{DEFAULT_ACCOUNT_NAME}.csv");
             let text = with_value(&text, "history", &history_file, &format!("{stem}.csv"));
+            let text = in_comments(&text, DEFAULT_ACCOUNT_NAME, &stem);
             Account::from_toml(&origin, &text, Path::new(""))?;
             Ok(vec![(csv, example_history()?), (file, text)])
         }
@@ -125,6 +127,21 @@ fn with_value(template: &str, key: &str, old: &str, new: &str) -> String {
     let line = format!("\n{key} = {}", toml::Value::from(old));
     let replaced = format!("\n{key} = {}", toml::Value::from(new));
     template.replacen(&line, &replaced, 1)
+}
+
+/// `template` with `old` replaced by `new` in its comment lines, so that the commands a
+/// template's comments show name the files `init` wrote.
+fn in_comments(template: &str, old: &str, new: &str) -> String {
+    template
+        .split_inclusive('\n')
+        .map(|line| {
+            if line.trim_start().starts_with('#') {
+                line.replace(old, new)
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect()
 }
 
 /// Writes `files` (from [`template`]), all or none, replacing nothing: a path that exists is an
@@ -204,10 +221,9 @@ mod tests {
             Scenario::from_toml("q4.toml", &files[0].1).unwrap().name,
             "q4"
         );
-        assert_eq!(
-            files[0].1.replace("\"q4\"", "\"my-shop\""),
-            SCENARIO_TEMPLATE
-        );
+        // The name changes everywhere, the commands of the comments too, and nothing else.
+        assert!(files[0].1.contains("budget-bandit run q4.toml"));
+        assert_eq!(files[0].1.replace("q4", "my-shop"), SCENARIO_TEMPLATE);
     }
 
     #[test]
@@ -218,6 +234,8 @@ mod tests {
         let account = Account::from_toml("shop.toml", &files[1].1, Path::new("data")).unwrap();
         assert_eq!(account.name, "shop");
         assert_eq!(account.history, Path::new("data/shop.csv"));
+        assert!(files[1].1.contains("budget-bandit recommend shop.toml"));
+        assert!(!files[1].1.contains(DEFAULT_ACCOUNT_NAME), "{}", files[1].1);
         let history = parse_history(
             "shop.csv",
             &files[0].1,

@@ -104,32 +104,35 @@ pub fn ranked_table(results: &ScenarioResults, view: TableView) -> String {
         high: i.high * scale,
     };
     let amount = |i: &Interval| with_interval(&scaled(i), money_decimals);
-    // Money columns say whether they are totals over the horizon or means per day.
+    // Money columns say whether they are means per day; the line above the table names the
+    // currency, so that the table fits [`TABLE_WIDTH`] columns.
     let money_header = |what: &str| {
         if view.per_day {
-            format!("{what}/day ({currency})")
+            format!("{what}/day")
         } else {
-            format!("total {what} ({currency})")
+            what.to_owned()
         }
     };
-    let mut header = vec!["rank".to_owned(), "policy".to_owned()];
+    let mut header = vec!["#".to_owned(), "policy".to_owned()];
     if profit {
         header.push(money_header("profit"));
     }
     header.push(money_header("revenue"));
     if let Some(name) = baseline {
         let per = if view.per_day { "/day" } else { "" };
-        header.push(format!("vs {name} ({currency}{per})"));
+        header.push(format!("vs {name}{per}"));
     }
     header.push(money_header("spend"));
     if profit {
         header.push(money_header("unspent"));
     }
-    header.extend([
-        "ROAS".to_owned(),
-        format!("CPA ({currency})"),
-        money_header("regret"),
-    ]);
+    header.extend(["ROAS".to_owned(), "CPA".to_owned(), money_header("regret")]);
+    // Whole currency units where every CPA is 10 or more, cents where one is smaller.
+    let least_cpa = rows
+        .iter()
+        .filter_map(|r| r.cpa.map(|c| c.mean))
+        .fold(f64::INFINITY, f64::min);
+    let cpa_decimals = if least_cpa >= 10.0 { 0 } else { 2 };
     let columns = header.len();
     let mut cells: Vec<Vec<String>> = vec![header];
     for row in &rows {
@@ -155,8 +158,9 @@ pub fn ranked_table(results: &ScenarioResults, view: TableView) -> String {
             );
         }
         line.extend([
-            format!("{:.3}", row.roas.mean),
-            row.cpa.map_or("-".into(), |c| thousands(c.mean, 2)),
+            format!("{:.2}", row.roas.mean),
+            row.cpa
+                .map_or("-".into(), |c| thousands(c.mean, cpa_decimals)),
             amount(&row.regret),
         ]);
         cells.push(line);
@@ -181,24 +185,97 @@ pub fn ranked_table(results: &ScenarioResults, view: TableView) -> String {
         scenario.allocation.as_str()
     );
     if !scenario.description.is_empty() {
-        let _ = writeln!(text, "{}", scenario.description);
+        text.push_str(&wrap(&scenario.description, TABLE_WIDTH, ""));
     }
-    for row in &cells {
-        let line: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(c, cell)| {
-                if c == 1 {
-                    format!("{cell:<width$}", width = widths[c])
-                } else {
-                    format!("{cell:>width$}", width = widths[c])
-                }
-            })
-            .collect();
-        let _ = writeln!(text, "  {}", line.join("  "));
-    }
-    let _ = writeln!(text, "  {}", reading_note(results, baseline, profit));
+    let amounts = if view.per_day {
+        "means per day".to_owned()
+    } else {
+        format!("totals over the {} days", scenario.days)
+    };
+    let _ = writeln!(text, "  money in {currency}, {amounts}; CPA per conversion");
+    text.push_str(&in_blocks(&cells, &widths, 2, &[1], TABLE_WIDTH));
+    text.push_str(&wrap(
+        &reading_note(results, baseline, profit),
+        TABLE_WIDTH,
+        "  ",
+    ));
     text
+}
+
+/// `cells` (a header row, then data rows) as text in columns of `widths`, the first `keys`
+/// columns (rank and name) on every line: the other columns go left to right into as many
+/// blocks, one under the other, as it takes to keep each line within `width` (as R prints a
+/// wide table). The columns of `left` are left-aligned, the others right-aligned.
+pub fn in_blocks(
+    cells: &[Vec<String>],
+    widths: &[usize],
+    keys: usize,
+    left: &[usize],
+    width: usize,
+) -> String {
+    let line_width =
+        |columns: &[usize]| 2 + columns.iter().map(|&c| widths[c] + 2).sum::<usize>() - 2;
+    let mut blocks: Vec<Vec<usize>> = Vec::new();
+    let mut block: Vec<usize> = (0..keys).collect();
+    for c in keys..widths.len() {
+        block.push(c);
+        if block.len() > keys + 1 && line_width(&block) > width {
+            block.pop();
+            blocks.push(std::mem::replace(&mut block, (0..keys).collect()));
+            block.push(c);
+        }
+    }
+    blocks.push(block);
+    let mut text = String::new();
+    for (b, block) in blocks.iter().enumerate() {
+        if b > 0 {
+            text.push('\n');
+        }
+        for row in cells {
+            let line: Vec<String> = block
+                .iter()
+                .map(|&c| {
+                    if left.contains(&c) {
+                        format!("{:<width$}", row[c], width = widths[c])
+                    } else {
+                        format!("{:>width$}", row[c], width = widths[c])
+                    }
+                })
+                .collect();
+            let _ = writeln!(text, "  {}", line.join("  ").trim_end());
+        }
+    }
+    text
+}
+
+/// Columns a terminal table and its notes fit in.
+pub const TABLE_WIDTH: usize = 100;
+
+/// `text` broken at spaces into lines of at most `width` characters (a longer word has a
+/// line of its own), each line starting with `indent` and ending with a newline.
+pub fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let room = width.saturating_sub(indent.chars().count()).max(1);
+    let mut wrapped = String::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        if !line.is_empty() && needed > room {
+            wrapped.push_str(indent);
+            wrapped.push_str(&line);
+            wrapped.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        wrapped.push_str(indent);
+        wrapped.push_str(&line);
+        wrapped.push('\n');
+    }
+    wrapped
 }
 
 /// The line under the table: what `±`, regret and the baseline column mean.
@@ -223,6 +300,49 @@ fn reading_note(results: &ScenarioResults, baseline: Option<&str>, profit: bool)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapped_lines_fit_their_width_and_keep_every_word() {
+        let text = "one two three four five six seven eight nine ten eleven twelve";
+        let wrapped = wrap(text, 20, "  ");
+        assert!(
+            wrapped
+                .lines()
+                .all(|l| l.chars().count() <= 20 && l.starts_with("  "))
+        );
+        assert_eq!(
+            wrapped.split_whitespace().collect::<Vec<_>>().join(" "),
+            text
+        );
+        assert_eq!(
+            wrap("a-word-longer-than-the-width x", 10, ""),
+            "a-word-longer-than-the-width\nx\n"
+        );
+        assert_eq!(wrap("", 10, "  "), "");
+    }
+
+    #[test]
+    fn a_table_wider_than_its_width_goes_on_in_blocks_with_its_key_columns() {
+        let cells: Vec<Vec<String>> = (0..3)
+            .map(|r| {
+                (0..6)
+                    .map(|c| format!("{}{}", "x".repeat(12), r * 10 + c))
+                    .collect()
+            })
+            .collect();
+        let widths = vec![14; 6];
+        let text = in_blocks(&cells, &widths, 2, &[1], 50);
+        assert!(text.lines().all(|l| l.chars().count() <= 50), "{text}");
+        // Two key columns and one more fit 50: four blocks of three rows, each with the keys.
+        let blocks: Vec<&str> = text.split("\n\n").collect();
+        assert_eq!(blocks.len(), 4, "{text}");
+        for (b, block) in blocks.iter().enumerate() {
+            let first = block.lines().next().unwrap();
+            assert!(first.contains("xxxxxxxxxxxx0 ") && first.ends_with(&format!("x{}", b + 2)));
+        }
+        // A table that fits is one block.
+        assert_eq!(in_blocks(&cells, &widths, 2, &[1], 200).lines().count(), 3);
+    }
 
     #[test]
     fn thousands_groups_digits() {

@@ -19,7 +19,7 @@
 use super::{Outlook, Recommendation};
 use crate::fit::Estimate;
 use crate::output::csv_files::{fixed, neutralised, round_to};
-use crate::output::table::{money, name_width, thousands, with_sign};
+use crate::output::table::{TABLE_WIDTH, in_blocks, money, thousands, with_sign, wrap};
 use serde::{Serialize, Serializer};
 use std::fmt::Write as _;
 
@@ -246,7 +246,11 @@ pub fn action_list(recommendation: &Recommendation) -> String {
     let r = recommendation;
     let mut text = format!("What to do on {} ({}):\n", r.date, r.account);
     for (k, action) in r.actions.iter().enumerate() {
-        let _ = writeln!(text, "  {}. {}", k + 1, action.text());
+        text.push_str(&wrap(
+            &format!("{}. {}", k + 1, action.text()),
+            TABLE_WIDTH,
+            "  ",
+        ));
     }
     text
 }
@@ -258,11 +262,8 @@ pub fn table(recommendation: &Recommendation) -> String {
     let r = recommendation;
     let mut text = action_list(r);
     text.push('\n');
-    let _ = writeln!(
-        text,
-        "{}: split for {} of {} {} ({} objective), from {} days of history ({} to {})\n\
-         policy {}: {}\n\
-         the split reads: {}{}",
+    let heading = format!(
+        "{}: split for {} of {} {} ({} objective), from {} days of history ({} to {})",
         r.account,
         r.date,
         money(r.daily_budget),
@@ -271,8 +272,12 @@ pub fn table(recommendation: &Recommendation) -> String {
         r.history_days,
         r.first_date,
         r.last_date,
-        r.policy,
-        r.policy_choice.reason,
+    );
+    text.push_str(&wrap(&heading, TABLE_WIDTH, ""));
+    let policy = format!("policy {}: {}", r.policy, r.policy_choice.reason);
+    text.push_str(&wrap(&policy, TABLE_WIDTH, ""));
+    let reads = format!(
+        "the split reads: {}{}",
         r.posterior,
         if r.policy_choice.named {
             ""
@@ -280,18 +285,24 @@ pub fn table(recommendation: &Recommendation) -> String {
             " (the best reader of a long history; the learner above gives the explore column)"
         }
     );
-    let width = name_width(r.channels.iter().map(|c| c.channel.as_str()));
-    let _ = writeln!(
-        text,
-        "  {:<width$}  {:>10}  {:>11}  {:>8}  {:>21}  {:>10}  {:>13}  limited by",
-        "channel",
-        "current",
-        "recommended",
-        "change",
-        "90% optimal interval",
-        "explore",
-        "mROAS now→rec"
-    );
+    text.push_str(&wrap(&reads, TABLE_WIDTH, ""));
+    // Whole currency units for budgets of a thousand or more a day: cents tell nothing there.
+    let decimals = if r.daily_budget >= 1000.0 { 0 } else { 2 };
+    let amount = |x: f64| thousands(x, decimals);
+    let mut cells: Vec<Vec<String>> = vec![
+        [
+            "channel",
+            "current",
+            "recommended",
+            "change",
+            "90% optimal interval",
+            "explore",
+            "mROAS now→rec",
+            "limited by",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
     let mut order: Vec<usize> = (0..r.channels.len()).collect();
     order.sort_by(|&a, &b| {
         r.channels[b]
@@ -308,39 +319,54 @@ pub fn table(recommendation: &Recommendation) -> String {
         } else {
             ""
         };
-        let _ = writeln!(
-            text,
-            "  {:<width$}  {:>10}  {:>11}  {:>8}  {:>21}  {:>10}  {:>13}  {}{marker}",
-            c.channel,
-            money(c.current_spend),
-            money(c.recommended_spend),
-            with_sign(change, money(change)),
-            format!("{} – {}", money(c.spend_low), money(c.spend_high)),
-            money(c.explore_spend),
+        cells.push(vec![
+            c.channel.clone(),
+            amount(c.current_spend),
+            amount(c.recommended_spend),
+            with_sign(change, amount(change)),
+            format!("{} – {}", amount(c.spend_low), amount(c.spend_high)),
+            amount(c.explore_spend),
             format!(
                 "{}→{}",
                 thousands(c.marginal_roas_current, 2),
                 thousands(c.marginal_roas_recommended, 2)
             ),
-            c.limit_label(),
-        );
+            format!("{}{marker}", c.limit_label()),
+        ]);
     }
+    let widths: Vec<usize> = (0..cells[0].len())
+        .map(|k| {
+            cells
+                .iter()
+                .map(|row| row[k].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    // The channel's name is the key column; the figures are right-aligned, the limit (words)
+    // left-aligned.
+    let last = widths.len() - 1;
+    text.push_str(&in_blocks(&cells, &widths, 1, &[0, last], TABLE_WIDTH));
     let _ = writeln!(text, "  expected tomorrow (mean, 90% interval):");
     for outlook in &r.outlook {
         let _ = writeln!(text, "{}", outlook_line(outlook, &r.currency));
     }
     if let Some(line) = r.outlook.first().and_then(|o| gain_line(o, &r.currency)) {
-        let _ = writeln!(text, "  {line}");
+        text.push_str(&wrap(&line, TABLE_WIDTH, "  "));
     }
     for c in r
         .channels
         .iter()
         .filter(|c| (!c.saturation_known && !c.frozen) || c.beyond_history)
     {
-        let _ = writeln!(text, "  * {}: {}", c.channel, c.note);
+        text.push_str(&wrap(
+            &format!("* {}: {}", c.channel, c.note),
+            TABLE_WIDTH,
+            "  ",
+        ));
     }
     for warning in &r.warnings {
-        let _ = writeln!(text, "  note: {warning}");
+        text.push_str(&wrap(&format!("note: {warning}"), TABLE_WIDTH, "  "));
     }
     if let (Some(first), Some(last)) = (r.plan.first(), r.plan.last()) {
         let total: f64 = r.plan.iter().map(|d| d.total).sum();

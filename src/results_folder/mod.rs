@@ -364,19 +364,46 @@ fn write_index(out: &Path) -> Result<(), FolderError> {
 pub fn redraw(folder: &Path) -> Result<Vec<Tidied>, FolderError> {
     // Check the folder before making anything in it.
     data::load(folder)?;
+    replace_drawn(
+        folder,
+        |staged| Ok(draw_report(folder, staged).map(|_| ())?),
+    )
+}
+
+/// Redraws `charts/` and `report.html` of a folder written by `recommend`, from
+/// `recommendation` (recomputed from the folder's own account and history), as [`redraw`]
+/// does a run's.
+pub fn redraw_recommendation(
+    folder: &Path,
+    recommendation: &crate::recommend::Recommendation,
+) -> Result<Vec<Tidied>, FolderError> {
+    replace_drawn(folder, |staged| {
+        Ok(crate::recommend::report::draw_report(
+            staged,
+            recommendation,
+        )?)
+    })
+}
+
+/// Draws `charts/` and `report.html` into a staging folder inside the results folder `folder`
+/// with `draw`, then puts both in place of the old ones, both or neither.
+fn replace_drawn(
+    folder: &Path,
+    draw: impl FnOnce(&Path) -> Result<(), FolderError>,
+) -> Result<Vec<Tidied>, FolderError> {
     if !ownership::is_results_folder(folder) {
         return Err(NotOurs {
             path: folder.to_owned(),
             found: describe(Foreign::Folder, false),
             purpose: "`chart` would replace its charts/ and report.html".into(),
             outcome: ", so nothing was drawn",
-            hint: "`chart` redraws folders written by `budget-bandit run`.",
+            hint: "`chart` redraws folders written by `budget-bandit run` and `recommend`.",
         }
         .into());
     }
     let tidied = tidy(folder, Place::ResultsFolder);
     let staged = Staged::folder(folder.join(staging::redraw_name()))?;
-    draw_report(folder, staged.path())?;
+    draw(staged.path())?;
     let part = |name: &str| {
         (
             staged.path().join(name),
