@@ -149,20 +149,87 @@ impl PolicyLook {
     }
 }
 
-/// The look of the policy at `index` in scenario order, of the given kind.
-pub fn policy_look(index: usize, kind: &str) -> PolicyLook {
+/// The slot in [`POLICY_COLOURS`] of each policy kind: a kind has its colour in every chart
+/// of every scenario and sweep, so a deck's charts read alike. The two last colours are for
+/// kinds added later.
+const KIND_SLOTS: [(&str, usize); 10] = [
+    ("saturation-thompson", 0),
+    ("thompson", 1),
+    ("epsilon-greedy", 2),
+    ("fixed", 3),
+    ("discounted-thompson", 4),
+    ("sliding-window-thompson", 5),
+    ("ucb", 6),
+    ("gp-ucb", 7),
+    ("gp-thompson", 8),
+    ("custom", 9),
+];
+
+/// The look of the first policy of `kind` in a scenario: the kind's colour, solid (the oracle
+/// dashed grey), the same in every chart of every scenario and sweep.
+pub fn kind_look(kind: &str) -> PolicyLook {
     if kind == "oracle" {
-        PolicyLook {
+        return PolicyLook {
             colour: ORACLE_COLOUR,
             stroke: Stroke::Dashed,
-        }
-    } else {
-        let round = index / POLICY_COLOURS.len();
-        PolicyLook {
-            colour: POLICY_COLOURS[index % POLICY_COLOURS.len()],
-            stroke: POLICY_STROKES[round % POLICY_STROKES.len()],
+        };
+    }
+    PolicyLook {
+        colour: POLICY_COLOURS[kind_slot(kind)],
+        stroke: Stroke::Solid,
+    }
+}
+
+/// The slot of `kind` in [`POLICY_COLOURS`]; an unknown kind takes the last.
+fn kind_slot(kind: &str) -> usize {
+    KIND_SLOTS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or(POLICY_COLOURS.len() - 1, |(_, slot)| *slot)
+}
+
+/// The looks of a scenario's policies of `kinds`, in scenario order. The first of each kind
+/// has its [`kind_look`]; a later one of a kind already drawn (a second Thompson sampler with
+/// another prior) takes the first look no policy of the scenario has yet, dotted lines (and
+/// hollow bars) in the colours after its kind's first, then solid lines in colours no kind of
+/// the scenario uses: 24 policies of one kind look different, and the first of each kind
+/// keeps its colour.
+pub fn policy_looks<'a>(kinds: impl IntoIterator<Item = &'a str>) -> Vec<PolicyLook> {
+    let kinds: Vec<&str> = kinds.into_iter().collect();
+    let mut used: Vec<PolicyLook> = Vec::new();
+    let mut first = vec![true; kinds.len()];
+    for (i, kind) in kinds.iter().enumerate() {
+        first[i] = !kinds[..i].contains(kind);
+        if first[i] {
+            used.push(kind_look(kind));
         }
     }
+    kinds
+        .iter()
+        .zip(first)
+        .map(|(&kind, first)| {
+            if first {
+                return kind_look(kind);
+            }
+            let slot = kind_slot(kind);
+            let n = POLICY_COLOURS.len();
+            let candidates = POLICY_STROKES.iter().rev().flat_map(|&stroke| {
+                (0..n).map(move |k| PolicyLook {
+                    colour: POLICY_COLOURS[(slot + 1 + k) % n],
+                    stroke,
+                })
+            });
+            let look = candidates
+                .clone()
+                .find(|look| !used.contains(look))
+                .unwrap_or_else(|| {
+                    let repeat = used.len() % (2 * n);
+                    candidates.clone().nth(repeat).unwrap_or(kind_look(kind))
+                });
+            used.push(look);
+            look
+        })
+        .collect()
 }
 
 /// Makes the embedded DejaVu Sans the font of bitmap charts (once per process), so text
@@ -292,7 +359,7 @@ mod tests {
 
     #[test]
     fn twenty_four_policies_look_different_and_the_oracle_stays_grey_dashed() {
-        let looks: Vec<PolicyLook> = (0..24).map(|i| policy_look(i, "thompson")).collect();
+        let looks = policy_looks(["thompson"; 24]);
         for i in 0..looks.len() {
             for j in 0..i {
                 assert_ne!(looks[i], looks[j], "policies {i} and {j}");
@@ -300,19 +367,28 @@ mod tests {
             assert_ne!(looks[i].colour, ORACLE_COLOUR);
             assert_ne!(looks[i].stroke, Stroke::Dashed, "dashes are the oracle's");
         }
-        // The first twelve differ by colour alone, so bars and bands tell them apart too.
-        for i in 0..12 {
-            for j in 0..i {
-                assert_ne!(looks[i].colour, looks[j].colour);
-            }
-            assert!(!looks[i].hollow_bars());
-        }
-        assert!(looks[12].hollow_bars());
-        let oracle = policy_look(13, "oracle");
+        // The first keeps its kind's look; the next twelve are dotted, with hollow bars.
+        assert_eq!(looks[0], kind_look("thompson"));
+        assert!((1..13).all(|i| looks[i].hollow_bars()));
+        let oracle = policy_looks(["thompson", "oracle"])[1];
         assert_eq!(
             (oracle.colour, oracle.stroke),
             (ORACLE_COLOUR, Stroke::Dashed)
         );
+    }
+
+    #[test]
+    fn a_kind_has_its_colour_whatever_the_order_and_company() {
+        let one = policy_looks(["fixed", "thompson", "oracle"]);
+        let other = policy_looks(["saturation-thompson", "thompson", "ucb", "fixed"]);
+        assert_eq!((one[0], one[1]), (other[3], other[1]));
+        // The ten kinds have ten colours.
+        let kinds = KIND_SLOTS.map(|(kind, _)| kind_look(kind).colour);
+        for i in 0..kinds.len() {
+            for j in 0..i {
+                assert_ne!(kinds[i], kinds[j]);
+            }
+        }
     }
 
     #[test]

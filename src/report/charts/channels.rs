@@ -13,7 +13,7 @@ use super::legend::{Legend, policy_entries, with_legend};
 use super::shares::{self, ChannelGroup};
 use super::{Chart, DrawResult, axis_max, draw_bar};
 use crate::report::data::ReportData;
-use crate::report::style::{FONT, LABEL_SIZE, TICK_SIZE, human, policy_look};
+use crate::report::style::{FONT, LABEL_SIZE, TICK_SIZE, human, policy_looks};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -158,8 +158,8 @@ impl Channels<'_> {
         }
         let policies = &data.scenario.policies;
         let width = 0.8 / policies.len().max(1) as f64;
-        for (p, (policy, values)) in policies.iter().zip(values).enumerate() {
-            let look = policy_look(p, &policy.kind);
+        let looks = policy_looks(policies.iter().map(|p| p.kind.as_str()));
+        for (p, (&look, values)) in looks.iter().zip(values).enumerate() {
             for (c, &value) in values.iter().enumerate() {
                 let left = c as f64 - 0.4 + p as f64 * width;
                 draw_bar(&mut chart, [(left, 0.0), (left + width * 0.9, value)], look)?;

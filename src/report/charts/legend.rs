@@ -8,7 +8,7 @@
 use crate::report::data::ReportData;
 use crate::report::style::{
     FONT, LABEL_SIZE, LEGEND_WIDTH, MIN_TEXT_SIZE, Stroke, TICK_SIZE, bold_text_width,
-    chars_within, policy_look, shorten, text_width,
+    chars_within, policy_looks, shorten, text_width,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -400,12 +400,13 @@ pub fn with_legend<DB: DrawingBackend>(
 /// Legend entries for every policy in scenario order: a line in the policy's style for
 /// series charts, a swatch in its colour for bar charts.
 pub fn policy_entries(data: &ReportData, as_lines: bool) -> Vec<(String, Mark)> {
+    let looks = policy_looks(data.scenario.policies.iter().map(|p| p.kind.as_str()));
     data.scenario
         .policies
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let look = policy_look(i, &p.kind);
+            let look = looks[i];
             let mark = if as_lines {
                 Mark::Line(look.colour, look.stroke)
             } else if look.hollow_bars() {

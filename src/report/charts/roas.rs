@@ -11,7 +11,7 @@ use super::legend::{Legend, Mark, policy_entries, with_legend};
 use super::{Chart, DrawResult, axis_max, draw_bar, draw_line};
 use crate::report::data::ReportData;
 use crate::report::style::{
-    FONT, LABEL_SIZE, ORACLE_COLOUR, Stroke, TARGET_COLOUR, TICK_SIZE, policy_look,
+    FONT, LABEL_SIZE, ORACLE_COLOUR, Stroke, TARGET_COLOUR, TICK_SIZE, policy_looks,
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -122,9 +122,9 @@ impl Chart for Roas<'_> {
             .map(|i| chart.backend_coord(&(i as f64, 0.0)))
             .collect();
         axis.draw_names(&plot, &names, &at)?;
-        for (i, (policy, summary)) in summaries.iter().enumerate() {
+        let looks = policy_looks(summaries.iter().map(|(p, _)| p.kind.as_str()));
+        for (i, ((_, summary), &look)) in summaries.iter().zip(&looks).enumerate() {
             let Some(summary) = summary else { continue };
-            let look = policy_look(i, &policy.kind);
             let x = i as f64;
             draw_bar(
                 &mut chart,

@@ -17,7 +17,7 @@ use super::legend::{Legend, Mark, policy_entries, with_legend};
 use super::{Chart, DrawResult, axis_range, band, draw_line};
 use crate::report::data::ReportData;
 use crate::report::style::{
-    BOUND_COLOUR, FONT, LABEL_SIZE, Stroke, TICK_SIZE, ZERO_COLOUR, day_label, human, policy_look,
+    BOUND_COLOUR, FONT, LABEL_SIZE, Stroke, TICK_SIZE, ZERO_COLOUR, day_label, human, policy_looks,
 };
 use crate::stats::Interval;
 use plotters::coord::Shift;
@@ -136,8 +136,8 @@ impl Cumulative<'_> {
                 None,
             )?;
         }
-        for (index, (daily, info)) in data.daily.iter().zip(&data.scenario.policies).enumerate() {
-            let look = policy_look(index, &info.kind);
+        let looks = policy_looks(data.scenario.policies.iter().map(|p| p.kind.as_str()));
+        for (daily, &look) in data.daily.iter().zip(&looks) {
             let all = self.series(daily);
             let series: Vec<Interval> = ends.iter().filter_map(|&d| all.get(d).copied()).collect();
             if series.len() != ends.len() {

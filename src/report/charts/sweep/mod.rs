@@ -21,13 +21,13 @@
 //! The figures come from the rows `sweep.csv` is written from; a policy missing from a
 //! variant, or a figure that is not finite, leaves its point out of a line or its cell grey.
 //! Policies keep the colour they have in the variants' own charts (their place in the
-//! scenario's policy list, [`policy_look`]). This module places the data; [`lines`] and
+//! scenario's policy list, [`policy_looks`]). This module places the data; [`lines`] and
 //! [`maps`] draw it.
 
 pub mod lines;
 pub mod maps;
 
-use crate::report::style::{PolicyLook, policy_look};
+use crate::report::style::{PolicyLook, policy_looks};
 use crate::stats::Interval;
 use crate::sweep::output::SweepRow;
 use crate::sweep::{Axis, Mode, Sweep};
@@ -190,11 +190,12 @@ impl<'a> SweepView<'a> {
         for row in rows.iter().flatten() {
             meet(&row.summary.policy, &row.summary.kind);
         }
+        let looks = policy_looks(named.iter().map(|(_, kind)| kind.as_str()));
         let policies = named
             .into_iter()
             .enumerate()
             .map(|(i, (name, kind))| SweepPolicy {
-                look: policy_look(i, &kind),
+                look: looks[i],
                 name,
                 kind,
             })

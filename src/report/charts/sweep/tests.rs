@@ -1,5 +1,6 @@
 use super::*;
 use crate::output::kpi::PolicySummary;
+use crate::report::style::kind_look;
 use crate::scenario::Overrides;
 use crate::sweep::{Setting, Study};
 
@@ -221,8 +222,8 @@ fn policies_keep_their_scenario_colours() {
     let view = SweepView::new(&sweep, &rows);
     let names: Vec<&str> = view.policies.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["thompson", "epsilon-greedy", "fixed", "oracle"]);
-    for (i, p) in view.policies.iter().enumerate() {
-        assert_eq!(p.look, policy_look(i, &p.kind));
+    for p in &view.policies {
+        assert_eq!(p.look, kind_look(&p.kind));
     }
     assert_eq!(view.objective, "revenue");
 }
