@@ -463,6 +463,11 @@ fn constant_spends_leave_saturation_unknown_and_moves_within_the_pacing_rule() {
         );
         assert!(low < high && high - low <= 300.0 + 1.0, "{plan}");
         assert_eq!(plan["days"].as_array().unwrap().len(), 14);
+        // Tomorrow's split is the action list's; the tests start after it.
+        assert!(
+            plan["days"][0]["date"].as_str().unwrap() > json["date"].as_str().unwrap(),
+            "{plan}"
+        );
         assert!(plan["cost"].as_f64().unwrap() >= 0.0, "{plan}");
         let channel = plan["channel"].as_str().unwrap();
         assert!(

@@ -680,7 +680,8 @@ pub fn recommend(
         })
         .collect();
     let mut actions = actions::actions(&names, &current, &recommended, budget, &account.currency);
-    let test_plans = test_plan::test_plans(account, &unscaled, &recommended, &known, first);
+    // Tomorrow runs the split the action list gives; the tests start the day after.
+    let test_plans = test_plan::test_plans(account, &unscaled, &recommended, &known, first.plus(1));
     actions.extend(test_plans.iter().map(|plan| actions::Action::Test {
         channel: plan.channel.clone(),
         low: plan.low,

@@ -11,7 +11,9 @@
 //! swing of less than `r · 2 TEST_STEP`, the two spends are `r ± δ B / 2`. The other channels
 //! take up or give back the difference in proportion to their recommended spends, so every
 //! test day spends the budget. Several channels are tested one after the other, the one with
-//! the largest recommended spend first, so that each test reads clean.
+//! the largest recommended spend first, so that each test reads clean. The first test starts
+//! the day after tomorrow: tomorrow runs the split of the action list, so no channel is told
+//! two spends for one day.
 //!
 //! **Cost.** Over the posterior draws `R^m` of an average day, the expected revenue given up
 //! is `Σ_days (1/M) Σ_m [Σ_j R_j^m(r_j) − Σ_j R_j^m(t_j)]`, with `t` the test day's split: the

@@ -76,8 +76,9 @@
 //!
 //! **Tomorrow.** The curves are set to the last [`RECENT`] days' average demand, and each
 //! weekday's multiplier of channel `c` is `w_c(d) · P(d)`, where `P(d)` is the mean demand of
-//! weekday `d` over the last [`RECENT_WEEKS`] weeks relative to that average: both the
-//! channel's own weekday rhythm and the account's.
+//! weekday `d` over the last [`RECENT_WEEKS`] weeks relative to that average, shrunk towards
+//! the mean of the seven by how far the weeks scatter (see [`calendar::shrunk_profile`]):
+//! both the channel's own weekday rhythm and the account's.
 //!
 //! **Temperature.** The days' evidence is tempered by [`TEMPER`] and, per channel, by how much
 //! its residuals run together in time or in spend ([`MOST_INFLATION`] at most): the
@@ -516,14 +517,14 @@ pub fn fit(
     };
     let level = mean_of(&recent(RECENT)).unwrap_or(1.0);
     let weeks = recent(7 * RECENT_WEEKS);
-    let profile: [f64; 7] = std::array::from_fn(|d| {
-        let of_day: Vec<usize> = weeks
+    let of_weekday: [Vec<f64>; 7] = std::array::from_fn(|d| {
+        weeks
             .iter()
-            .copied()
-            .filter(|&t| data.weekday[t] == d)
-            .collect();
-        mean_of(&of_day).unwrap_or(level) / level
+            .filter(|&&t| data.weekday[t] == d)
+            .map(|&t| state.demand[t] / level)
+            .collect()
     });
+    let profile = calendar::shrunk_profile(&of_weekday);
 
     let curves: Vec<Option<ChannelCurves>> = (0..channels)
         .into_par_iter()
