@@ -1,5 +1,6 @@
 //! Speed of `recommend` on an account of realistic size: two years of daily history for twenty
-//! channels (`benches/twenty-channels.toml` played by epsilon-greedy), the README's figure:
+//! channels (`benches/twenty-channels.toml` played by epsilon-greedy), the figure of
+//! `docs/benchmarks.md`:
 //! `cargo bench --bench recommend`.
 //!
 //! Three steps are timed apart: reading the history CSV (14,600 rows), the recommendation with

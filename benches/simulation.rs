@@ -2,8 +2,8 @@
 //! `many-campaigns` and `classic-bernoulli`; the sampling floor of the classic instance; and
 //! the samplers behind them. `cargo bench --bench simulation`.
 //!
-//! Throughput is reported in channel-days (days × channels of a replication), the unit the
-//! README quotes; criterion prints it as "elem/s".
+//! Throughput is reported in channel-days (days × channels of a replication), the unit
+//! `docs/benchmarks.md` quotes; criterion prints it as "elem/s".
 //!
 //! `floor/classic-bernoulli` is what winner-takes-all Thompson sampling cannot go below on the
 //! classic instance: per day, one Beta draw per arm from its posterior (the same sampler the

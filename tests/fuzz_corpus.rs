@@ -1,7 +1,7 @@
 //! Every committed fuzz corpus file (`fuzz/corpus/<target>/`), replayed through what its fuzz
 //! target does with one input (`fuzz/fuzz_targets/inputs.rs`), on stable Rust and without
 //! libFuzzer: an input that once made a target panic or hang is kept in its corpus and stays a
-//! test here. How to fuzz: the README's "Fuzzing".
+//! test here. How to fuzz: `docs/development.md`, "Fuzzing".
 
 #[path = "../fuzz/fuzz_targets/inputs.rs"]
 mod inputs;

@@ -1,12 +1,13 @@
-//! The README's scenario table says what the committed results say.
+//! The docs' scenario table and fatigue sweep ranges say what the committed results say.
 //!
-//! The [scenario library](../README.md#scenario-library) table names, for every scenario of
+//! The [scenario library](../docs/scenarios.md#scenario-library) table names, for every scenario of
 //! the library, its best learner and the runner-up with their regret (the mean and the 95%
 //! half-width, rounded to whole currency units and grouped as the ranked table prints
 //! them, by [`thousands`]). This test reads each figure back from
 //! `results/<scenario>/summary.csv`, and checks that the policies named are the ones the
 //! results rank there. `tests/examples.rs` keeps those files current, so a change that moves a
-//! figure fails here until the README says the new one.
+//! figure fails here until the page says the new one. (The figures lived in the README before
+//! it became a guide; they now live in `docs/`, which the README links.)
 
 mod common;
 
@@ -49,13 +50,22 @@ fn cell(text: &str) -> (String, String, Option<String>) {
     (words[0].to_owned(), words[1].to_owned(), half_width)
 }
 
-/// The rows of the README's scenario table: the scenario and its best-learner and runner-up
+/// The page that holds the scenario library's table.
+const SCENARIO_PAGE: &str = "docs/scenarios.md";
+
+/// The page that quotes the ranges of the fatigue sweep.
+const SWEEP_PAGE: &str = "docs/sweeps-and-clusters.md";
+
+/// The rows of the scenario table: the scenario and its best-learner and runner-up
 /// cells.
-fn scenario_table(readme: &str) -> Vec<(String, String, String)> {
-    let mut lines = readme
+fn scenario_table(page: &str) -> Vec<(String, String, String)> {
+    let mut lines = page
         .lines()
         .skip_while(|line| !line.starts_with("| scenario | what it models | best learner"));
-    assert!(lines.next().is_some(), "the README has no scenario table");
+    assert!(
+        lines.next().is_some(),
+        "{SCENARIO_PAGE} has no scenario table"
+    );
     lines
         .skip(1)
         .take_while(|line| line.starts_with('|'))
@@ -70,7 +80,7 @@ fn scenario_table(readme: &str) -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// The library's scenarios: the files of `scenarios/` but the long horizon, which the README
+/// The library's scenarios: the files of `scenarios/` but the long horizon, which the page
 /// describes in its own section.
 fn library() -> BTreeSet<String> {
     fs::read_dir(root().join("scenarios"))
@@ -86,23 +96,23 @@ fn check_cell(scenario: &str, text: &str, expected: &Row) {
     let (policy, mean, half_width) = cell(text);
     assert_eq!(
         policy, expected.policy,
-        "README, scenario table, {scenario}: '{text}' should name {}",
+        "{SCENARIO_PAGE}, scenario table, {scenario}: '{text}' should name {}",
         expected.policy
     );
     let committed_mean = thousands(expected.regret_mean, 0);
     let committed_half_width = thousands(expected.regret_high - expected.regret_mean, 0);
     assert_eq!(
         mean, committed_mean,
-        "README, scenario table, {scenario}: {policy}'s regret is {committed_mean} in results/{scenario}/summary.csv"
+        "{SCENARIO_PAGE}, scenario table, {scenario}: {policy}'s regret is {committed_mean} in results/{scenario}/summary.csv"
     );
     match half_width {
         Some(written) => assert_eq!(
             written, committed_half_width,
-            "README, scenario table, {scenario}: {policy}'s half-width is {committed_half_width}"
+            "{SCENARIO_PAGE}, scenario table, {scenario}: {policy}'s half-width is {committed_half_width}"
         ),
         None => assert_eq!(
             committed_half_width, "0",
-            "README, scenario table, {scenario}: {policy}'s regret varies (± {committed_half_width})"
+            "{SCENARIO_PAGE}, scenario table, {scenario}: {policy}'s regret varies (± {committed_half_width})"
         ),
     }
 }
@@ -113,8 +123,8 @@ fn check_cell(scenario: &str, text: &str, expected: &Row) {
 /// ones.
 #[test]
 fn the_scenario_table_matches_the_committed_results() {
-    let readme = fs::read_to_string(Path::new(&root()).join("README.md")).unwrap();
-    let table = scenario_table(&readme);
+    let page = fs::read_to_string(Path::new(&root()).join(SCENARIO_PAGE)).unwrap();
+    let table = scenario_table(&page);
     let named: BTreeSet<String> = table.iter().map(|(name, ..)| name.clone()).collect();
     assert_eq!(named, library(), "the scenario table's rows");
     for (scenario, best, runner_up) in &table {
@@ -132,8 +142,7 @@ fn the_scenario_table_matches_the_committed_results() {
     }
 }
 
-/// The ranges the README quotes from the sweep `fatigue-by-search-audience` (in the policy
-/// guide, the policies and the sweeps sections) are those of its committed `sweep.csv`:
+/// The ranges the sweeps page quotes from the sweep `fatigue-by-search-audience` are those of its committed `sweep.csv`:
 /// saturation Thompson sampling's regret over the fifteen markets, the even split's over the
 /// fourteen besides the shipped `fatigue`, and the two Thompson samplers' over all fifteen.
 #[test]
@@ -155,8 +164,8 @@ fn the_fatigue_sweep_ranges_match_the_committed_sweep() {
         let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         format!("{} to {}", thousands(low, 0), thousands(high, 0))
     };
-    let readme = fs::read_to_string(root().join("README.md")).unwrap();
-    let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    let page = fs::read_to_string(root().join(SWEEP_PAGE)).unwrap();
+    let flat = page.split_whitespace().collect::<Vec<_>>().join(" ");
     for (what, quoted) in [
         ("saturation-thompson", range(&learner)),
         ("the even split (the shipped market aside)", range(&even)),
@@ -164,7 +173,7 @@ fn the_fatigue_sweep_ranges_match_the_committed_sweep() {
     ] {
         assert!(
             flat.contains(&quoted),
-            "README: over the fatigue sweep, the regret of {what} runs {quoted}; the README does not say so"
+            "{SWEEP_PAGE}: over the fatigue sweep, the regret of {what} runs {quoted}; the page does not say so"
         );
     }
 }

@@ -118,8 +118,8 @@
 //! Averaging 2, 3 and 4 draws with mixing 1, 1.5 and 2 were tried on `saturation`, `default`
 //! and `many-campaigns`; 3 draws with mixing 1 was best or within noise of the best on all
 //! three, and better than one draw with mixing 2 on every scenario of the library (see the
-//! README's scenario table). More draws damp the exploration itself: with 4, `saturation` went
-//! back to 28,671 ± 1,642 and 8 draws with mixing 2 to 30,593 ± 1,742.
+//! scenario table of `docs/scenarios.md`). More draws damp the exploration itself: with 4,
+//! `saturation` went back to 28,671 ± 1,642 and 8 draws with mixing 2 to 30,593 ± 1,742.
 
 use super::thompson::{Beliefs, ThompsonParams};
 use super::wear::{WearModel, optimal_worn};

@@ -4,8 +4,8 @@
 //! A file is read into raw serde structs that keep every value's position (module `raw`), then
 //! module `validate` turns them into a [`Scenario`] that cannot be invalid: nothing downstream checks
 //! again. Every error names the file, the channel or policy, the field, the line and column, and
-//! what is allowed (see [`ScenarioError`]). The format is documented field by field in the
-//! README.
+//! what is allowed (see [`ScenarioError`]). The format is documented field by field in
+//! `docs/scenarios.md`.
 //!
 //! ```
 //! use budget_bandit::scenario::Scenario;
