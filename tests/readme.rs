@@ -1,4 +1,5 @@
-//! The docs' scenario table and fatigue sweep ranges say what the committed results say.
+//! The docs' scenario table and fatigue sweep ranges say what the committed results say, and
+//! the README's terminal output is what its commands print.
 //!
 //! The [scenario library](../docs/scenarios.md#scenario-library) table names, for every scenario of
 //! the library, its best learner and the runner-up with their regret (the mean and the 95%
@@ -176,4 +177,58 @@ fn the_fatigue_sweep_ranges_match_the_committed_sweep() {
             "{SWEEP_PAGE}: over the fatigue sweep, the regret of {what} runs {quoted}; the page does not say so"
         );
     }
+}
+
+/// The `text` blocks of `page` (their lines, without the fences).
+fn text_blocks(page: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut lines = page.lines();
+    while let Some(line) = lines.next() {
+        if line.trim_start() == "```text" {
+            let block: Vec<&str> = lines.by_ref().take_while(|l| l.trim() != "```").collect();
+            blocks.push(block.join("\n"));
+        }
+    }
+    blocks
+}
+
+/// The README's terminal output is the program's: the example account's action list and
+/// split, and the default scenario's ranked table, each as the commands the README names
+/// print them today.
+#[test]
+fn the_readme_shows_what_its_commands_print() {
+    let readme = fs::read_to_string(root().join("README.md")).unwrap();
+    let blocks = text_blocks(&readme);
+    let dir = tempfile::TempDir::new().unwrap();
+    let account = root().join("results/default-account/account.toml");
+    let recommended = common::budget_bandit(&[
+        "recommend",
+        common::path_str(&account),
+        "--out",
+        common::path_str(&dir.path().join("advice")),
+        "--no-charts",
+        "--quiet",
+    ]);
+    assert_eq!(recommended.code, 0, "{}", recommended.stderr);
+    let ran = common::budget_bandit(&[
+        "run",
+        "--out",
+        common::path_str(&dir.path().join("runs")),
+        "--no-charts",
+        "--quiet",
+    ]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let shown = |start: &str, stdout: &str| {
+        let block = blocks
+            .iter()
+            .find(|b| b.starts_with(start))
+            .unwrap_or_else(|| panic!("the README has no output block starting {start:?}"));
+        assert!(
+            stdout.contains(block.as_str()),
+            "the README's block\n{block}\nis not in what the command prints now:\n{stdout}"
+        );
+    };
+    shown("What to do on", &recommended.stdout);
+    shown("  channel ", &recommended.stdout);
+    shown("default: 90 days", &ran.stdout);
 }
