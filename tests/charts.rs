@@ -675,3 +675,27 @@ fn the_text_check_sees_overlaps_and_overflow() {
         assert!(caught.is_err(), "{name} not seen");
     }
 }
+
+/// The shock's day is marked and labelled on the charts over days, and a market without a
+/// shift has no mark.
+#[test]
+fn the_shock_day_is_marked_and_labelled_on_the_charts_over_days() {
+    let dir = TempDir::new().unwrap();
+    run_into(dir.path(), &[&scenario_path("shock"), "--days", "60"]);
+    run_into(dir.path(), &["--days", "10"]);
+    let label = "day 46: search price ×1.6, CVR ×0.5";
+    for chart in ["revenue", "regret", "allocation-thompson"] {
+        let svg = fs::read_to_string(dir.path().join(format!("shock/charts/{chart}.svg"))).unwrap();
+        assert!(svg.contains(label), "{chart}: no event label");
+        assert!(svg.contains("stroke=\"#8C3C28\""), "{chart}: no event line");
+        let default = fs::read_to_string(dir.path().join(format!(
+            "default/charts/{}.svg",
+            chart.replace("thompson", "saturation-thompson")
+        )))
+        .unwrap();
+        assert!(
+            !default.contains("#8C3C28") && !default.contains("day 46"),
+            "{chart}"
+        );
+    }
+}

@@ -12,6 +12,7 @@
 //!
 //! [`MAX_CHANNEL_BANDS`]: crate::report::style::MAX_CHANNEL_BANDS
 
+use super::events::{draw_events, events};
 use super::legend::{Legend, Mark, with_legend};
 use super::shares::{self, ChannelGroup, OracleLine, OracleNote};
 use super::{Chart, DrawResult, draw_line};
@@ -236,6 +237,9 @@ where
         for path in shares::steps(line, &frame.bucket_days, days) {
             draw_line(&mut chart, path, style, Some(pattern))?;
         }
+    }
+    if !compact && !frame.log_days {
+        draw_events(&mut chart, &events(data), days, 0.0..1.0)?;
     }
     Ok(())
 }

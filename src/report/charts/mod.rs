@@ -29,6 +29,7 @@ pub mod allocation;
 pub mod axis;
 pub mod channels;
 pub mod colour_scale;
+pub mod events;
 pub mod legend;
 pub mod palette_png;
 pub mod roas;

@@ -13,6 +13,7 @@
 //! `Σ_i Δ_i / KL(p_i, p*) · ln T` is drawn dashed beside the policies ([`crate::regret_bound`]):
 //! the least regret any consistent policy has in the long run.
 
+use super::events::{draw_events, events};
 use super::legend::{Legend, Mark, policy_entries, with_legend};
 use super::{Chart, DrawResult, axis_range, band, draw_line};
 use crate::report::data::ReportData;
@@ -99,7 +100,7 @@ impl Cumulative<'_> {
             .margin(16)
             .x_label_area_size(56)
             .y_label_area_size(90)
-            .build_cartesian_2d(x_range, y_range)?;
+            .build_cartesian_2d(x_range, y_range.clone())?;
         let what = match self.measure {
             Measure::Revenue => "cumulative revenue",
             Measure::Regret => "cumulative regret",
@@ -135,6 +136,9 @@ impl Cumulative<'_> {
                 ZERO_COLOUR.stroke_width(1),
                 None,
             )?;
+        }
+        if !self.log_days {
+            draw_events(&mut chart, &events(data), days, y_range)?;
         }
         let looks = policy_looks(data.scenario.policies.iter().map(|p| p.kind.as_str()));
         for (daily, &look) in data.daily.iter().zip(&looks) {
