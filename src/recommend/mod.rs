@@ -601,6 +601,9 @@ pub fn recommend(
         outlook(&recent_name, &recent, &draws, objective, None),
         outlook("even", &even, &draws, objective, Some(baseline)),
     ];
+    if let Some(note) = even_beats_recommended(&outlook, &account.currency) {
+        warnings.push(note);
+    }
 
     let advice = (0..channels)
         .map(|i| {
@@ -951,6 +954,30 @@ struct Baseline<'a> {
 
 /// The expected outcome of `split` over the draws, and its gain over `baseline` where one is
 /// given.
+/// The note for an even split expected to earn more than the recommended one (the outlook's
+/// first and last splits): the limits the recommendation keeps (the hold on channels whose
+/// returns the history does not show, pacing) cost more there than the curves gain, and the
+/// strategist should know it rather than read it off the outlook.
+fn even_beats_recommended(outlook: &[Outlook], currency: &str) -> Option<String> {
+    let (recommended, even) = (outlook.first()?, outlook.last()?);
+    let (what, value) = match (&recommended.profit, &even.profit) {
+        (Some(r), Some(e)) => ("profit", (r.mean, e.mean)),
+        _ => ("revenue", (recommended.revenue.mean, even.revenue.mean)),
+    };
+    (even.split == "even" && value.1 > value.0).then(|| {
+        format!(
+            "the even split is expected to earn more {what} than the recommended split ({} \
+             against {} {currency}): the recommendation keeps within the limits of its `limited \
+             by` column (a channel whose returns the history does not show is held within {:.0}% \
+             of its last spend, and pacing), which the even split does not; the test budgets \
+             in the actions are how to learn whether to move further",
+            thousands(value.1, 0),
+            thousands(value.0, 0),
+            100.0 * limits::UNKNOWN_SATURATION_STEP,
+        )
+    })
+}
+
 fn outlook(
     name: &str,
     split: &[f64],
@@ -1051,4 +1078,45 @@ fn band(
         band.high.push(quantile(&values, 0.95));
     }
     band
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(name: &str, revenue: f64) -> Outlook {
+        let estimate = Estimate {
+            mean: revenue,
+            low: revenue * 0.9,
+            high: revenue * 1.1,
+        };
+        Outlook {
+            split: name.to_owned(),
+            spend: 1000.0,
+            revenue: estimate,
+            roas: estimate,
+            profit: None,
+            spend_per_channel: vec![500.0, 500.0],
+            gain: None,
+        }
+    }
+
+    #[test]
+    fn an_even_split_that_earns_more_than_the_recommendation_is_pointed_out() {
+        let outlook = [
+            split("recommended", 39_955.0),
+            split("last 7 days", 39_000.0),
+            split("even", 41_514.0),
+        ];
+        let note = even_beats_recommended(&outlook, "NOK").unwrap();
+        assert!(
+            note.starts_with(
+                "the even split is expected to earn more revenue than the recommended split \
+                 (41,514 against 39,955 NOK)"
+            ) && note.contains("within 20% of its last spend"),
+            "{note}"
+        );
+        let outlook = [split("recommended", 42_000.0), split("even", 41_514.0)];
+        assert_eq!(even_beats_recommended(&outlook, "NOK"), None);
+    }
 }
