@@ -243,7 +243,7 @@ mod tests {
         assert_eq!(files.len(), 4, "PNG and SVG: {files:?}");
         let html = fs::read_to_string(folder.path().join("report.html")).unwrap();
         assert_eq!(html.matches("<figure><svg").count(), 2);
-        assert!(html.contains("mean revenue over the horizon at each value of daily_budget"));
+        assert!(html.contains("mean revenue over the horizon at each value of daily budget"));
         assert!(
             html.contains("<a href=\"daily_budget-500/report.html\">"),
             "links kept"

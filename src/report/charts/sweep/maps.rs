@@ -100,6 +100,9 @@ pub struct Cell {
     pub outline: Option<RGBColor>,
     /// Its text in forms from the preferred to the shortest.
     pub forms: Vec<String>,
+    /// A second, smaller line under the text (the best policy's margin), where the cell has
+    /// room for it.
+    pub note: Option<String>,
 }
 
 impl Cell {
@@ -108,6 +111,7 @@ impl Cell {
             fill: MISSING_COLOUR,
             outline: None,
             forms: vec!["–".to_owned()],
+            note: None,
         }
     }
 }
@@ -204,11 +208,49 @@ where
             )))?;
             if let Some(written) = text.and_then(|t| t.text(&cell.forms)) {
                 let size = text.map_or(MIN_TEXT_SIZE, |t| t.size);
-                let style = (FONT, size)
-                    .into_font()
-                    .color(&text_colour(cell.fill))
-                    .pos(Pos::new(HPos::Center, VPos::Center));
-                chart.draw_series(std::iter::once(Text::new(written, (x, y), style)))?;
+                let colour = text_colour(cell.fill);
+                let style = |size: u32| {
+                    (FONT, size)
+                        .into_font()
+                        .color(&colour)
+                        .pos(Pos::new(HPos::Center, VPos::Center))
+                };
+                // A note goes under the text where the cell holds both lines, at the tick size
+                // where it fits, else the smallest.
+                let room = width.saturating_sub(2 * CELL_PAD);
+                let note_size = match &cell.note {
+                    Some(n)
+                        if size + TICK_SIZE + 3 * CELL_PAD <= height
+                            && text_width(n, TICK_SIZE) <= room =>
+                    {
+                        TICK_SIZE
+                    }
+                    _ => MIN_TEXT_SIZE,
+                };
+                let note = cell
+                    .note
+                    .as_ref()
+                    .filter(|_| size + note_size + 3 * CELL_PAD <= height)
+                    .map(|n| {
+                        shorten(
+                            n,
+                            chars_within(width.saturating_sub(2 * CELL_PAD), note_size),
+                        )
+                    });
+                let lift = if note.is_some() {
+                    (note_size as i32 + 4) / 2
+                } else {
+                    0
+                };
+                chart.draw_series(std::iter::once(
+                    EmptyElement::at((x, y)) + Text::new(written, (0, -lift), style(size)),
+                ))?;
+                if let Some(note) = note {
+                    let drop = (size as i32 + 4) / 2;
+                    chart.draw_series(std::iter::once(
+                        EmptyElement::at((x, y)) + Text::new(note, (0, drop), style(note_size)),
+                    ))?;
+                }
             }
         }
     }
@@ -247,6 +289,7 @@ impl Heatmap<'_> {
                                 fill: scale.colour(mean),
                                 outline: None,
                                 forms: vec![whole_figure(mean), human(mean)],
+                                note: None,
                             },
                             _ => Cell::missing(),
                         }
@@ -325,14 +368,49 @@ impl BestMap<'_> {
             .collect()
     }
 
+    /// What the best policy of `variant` wins by: "+12.3k (2.1%) over thompson", or "tied
+    /// with thompson" where the two policies' 95% intervals overlap; `None` without a
+    /// runner-up.
+    pub fn margin(&self, variant: usize) -> Option<String> {
+        let (best, second) = self.view.best_two(variant)?;
+        let (best, second) = (
+            self.view.row(variant, best)?,
+            self.view.row(variant, second)?,
+        );
+        let (a, b) = (best.objective, second.objective);
+        if !(a.mean.is_finite() && b.mean.is_finite()) {
+            return None;
+        }
+        let runner_up = &second.summary.policy;
+        Some(if a.low <= b.high {
+            format!("tied with {runner_up}")
+        } else {
+            let share = if b.mean.abs() > 0.0 {
+                format!(" ({:.1}%)", 100.0 * (a.mean - b.mean) / b.mean.abs())
+            } else {
+                String::new()
+            };
+            format!("+{}{share} over {runner_up}", human(a.mean - b.mean))
+        })
+    }
+
     /// The cells, `[row][column]`.
     pub fn cells(&self) -> Vec<Vec<Cell>> {
-        self.winners()
+        let winners = self.winners();
+        let notes: Vec<Vec<Option<String>>> = self
+            .grid
+            .cells
             .iter()
-            .map(|row| {
+            .map(|row| row.iter().map(|v| v.and_then(|v| self.margin(v))).collect())
+            .collect();
+        winners
+            .iter()
+            .zip(&notes)
+            .map(|(row, notes)| {
                 row.iter()
+                    .zip(notes)
                     .map(
-                        |winner| match winner.and_then(|p| self.view.policies.get(p)) {
+                        |(winner, note)| match winner.and_then(|p| self.view.policies.get(p)) {
                             Some(policy) => {
                                 let colour = policy.look.colour;
                                 if policy.look.hollow_bars() {
@@ -346,12 +424,14 @@ impl BestMap<'_> {
                                         ),
                                         outline: Some(colour),
                                         forms: vec![policy.name.clone()],
+                                        note: note.clone(),
                                     }
                                 } else {
                                     Cell {
                                         fill: colour,
                                         outline: None,
                                         forms: vec![policy.name.clone()],
+                                        note: note.clone(),
                                     }
                                 }
                             }

@@ -253,8 +253,27 @@ impl<'a> SweepView<'a> {
     /// The best policy of `variant` (an index into [`SweepView::policies`]): of rank 1 among
     /// those that are not the oracle, or the oracle when it is alone; `None` without rows.
     pub fn best(&self, variant: usize) -> Option<usize> {
-        let rows = self.rows.get(variant)?;
-        rows.iter()
+        self.ranked(variant).first().copied()
+    }
+
+    /// The best policy of `variant` and the runner-up, neither of them the oracle; `None`
+    /// with fewer than two learners or baselines.
+    pub fn best_two(&self, variant: usize) -> Option<(usize, usize)> {
+        let learners: Vec<usize> = self
+            .ranked(variant)
+            .into_iter()
+            .filter(|&p| self.policies[p].kind != "oracle")
+            .collect();
+        (learners.len() >= 2).then(|| (learners[0], learners[1]))
+    }
+
+    /// The policies of `variant` from the best: by rank, the oracle last.
+    fn ranked(&self, variant: usize) -> Vec<usize> {
+        let Some(rows) = self.rows.get(variant) else {
+            return Vec::new();
+        };
+        let mut ranked: Vec<((bool, usize, usize), usize)> = rows
+            .iter()
             .filter_map(|row| {
                 let policy = self
                     .policies
@@ -263,8 +282,9 @@ impl<'a> SweepView<'a> {
                 let oracle = row.summary.kind == "oracle";
                 Some(((oracle, row.summary.rank, policy), policy))
             })
-            .min_by_key(|(key, _)| *key)
-            .map(|(_, policy)| policy)
+            .collect();
+        ranked.sort_by_key(|(key, _)| *key);
+        ranked.into_iter().map(|(_, policy)| policy).collect()
     }
 }
 
@@ -281,8 +301,36 @@ pub fn numbers(axis: &Axis) -> Option<Vec<f64>> {
         .filter(|n| !n.is_empty())
 }
 
+/// The values of `axis` as a chart writes them: numbers with thousands separators and no
+/// needless decimals (`5,000`, `0.05`), text as it is.
 fn labels(axis: &Axis) -> Vec<String> {
-    (0..axis.values.len()).map(|i| axis.value_text(i)).collect()
+    (0..axis.values.len())
+        .map(|i| value_label(axis, i))
+        .collect()
+}
+
+/// Value `i` of `axis` as a chart writes it (see [`labels`]).
+fn value_label(axis: &Axis, i: usize) -> String {
+    match &axis.values[i] {
+        Value::Integer(n) => crate::output::table::thousands(*n as f64, 0),
+        Value::Float(f) if f.is_finite() && f.fract() == 0.0 => {
+            crate::output::table::thousands(*f, 0)
+        }
+        Value::Float(f) if f.is_finite() => f.to_string(),
+        _ => axis.value_text(i),
+    }
+}
+
+/// A swept path as a chart's words: the collection (`channels.`, `policies.`) left out, keys
+/// apart and underscores as spaces, so `policies.epsilon-greedy.epsilon` reads
+/// "epsilon-greedy epsilon" and `daily_budget` "daily budget".
+pub fn readable(path: &str) -> String {
+    let keys: Vec<&str> = path.split('.').collect();
+    let keys = match keys.first() {
+        Some(&"channels" | &"policies") if keys.len() > 1 => &keys[1..],
+        _ => &keys[..],
+    };
+    keys.join(" ").replace('_', " ")
 }
 
 /// How `sweep`'s variants are laid out.
@@ -299,8 +347,8 @@ pub fn shape(sweep: &Sweep) -> Shape {
         (1, _) => {
             let axis = &axes[0];
             Shape::Line(LineAxis {
-                title: axis.path.clone(),
-                name: axis.label.clone(),
+                title: readable(&axis.path),
+                name: readable(&axis.label),
                 labels: labels(axis),
                 // One value, however often, is a single step: the policies are set apart there.
                 numbers: numbers(axis).filter(|n| n.iter().any(|&x| x != n[0])),
@@ -310,18 +358,18 @@ pub fn shape(sweep: &Sweep) -> Shape {
         (2.., Mode::Zip) => Shape::Line(LineAxis {
             title: axes
                 .iter()
-                .map(|a| a.path.as_str())
+                .map(|a| readable(&a.path))
                 .collect::<Vec<_>>()
                 .join(" / "),
             name: axes
                 .iter()
-                .map(|a| a.label.as_str())
+                .map(|a| readable(&a.label))
                 .collect::<Vec<_>>()
                 .join(" & "),
             labels: (0..sweep.variants.len())
                 .map(|v| {
                     (0..axes.len())
-                        .map(|a| value_of(v, a).map_or("?".into(), |i| axes[a].value_text(i)))
+                        .map(|a| value_of(v, a).map_or("?".into(), |i| value_label(&axes[a], i)))
                         .collect::<Vec<_>>()
                         .join(" / ")
                 })
@@ -331,8 +379,8 @@ pub fn shape(sweep: &Sweep) -> Shape {
         }),
         (2, Mode::Product) => {
             let grid_axis = |axis: &Axis| GridAxis {
-                title: axis.path.clone(),
-                name: axis.label.clone(),
+                title: readable(&axis.path),
+                name: readable(&axis.label),
                 labels: labels(axis),
             };
             let mut cells = vec![vec![None; axes[0].values.len()]; axes[1].values.len()];

@@ -109,7 +109,7 @@ fn numbers_sit_at_their_values_in_order() {
         panic!("one axis draws lines: {:?}", view.shape)
     };
     assert_eq!(axis.numbers, Some(vec![2000.0, 500.0, 1000.0]));
-    assert_eq!(axis.title, "daily_budget");
+    assert_eq!(axis.title, "daily budget");
     assert_eq!(axis.positions, [Some(0), Some(1), Some(2)]);
     assert_eq!(axis.range(), 425.0..2075.0);
     let thompson = view
@@ -153,7 +153,7 @@ fn a_single_value_sits_in_the_middle_of_its_axis() {
         panic!("one axis draws lines")
     };
     assert_eq!(axis.numbers, None, "a single step");
-    assert_eq!(axis.labels, ["800.0"]);
+    assert_eq!(axis.labels, ["800"]);
     assert_eq!(axis.range(), -0.5..0.5);
     let sweep = sweep_of("", &["daily_budget=500,500"]);
     let Shape::Line(axis) = shape(&sweep) else {
@@ -185,7 +185,9 @@ fn two_axes_make_a_grid_of_their_product() {
     let Shape::Grid(grid) = &view.shape else {
         panic!("two axes draw maps")
     };
-    assert_eq!(grid.columns.labels, ["500", "1000", "2000"]);
+    assert_eq!(grid.columns.labels, ["500", "1,000", "2,000"]);
+    assert_eq!(grid.columns.title, "daily budget");
+    assert_eq!(grid.rows.title, "epsilon-greedy epsilon");
     assert_eq!(grid.rows.labels, ["0.05", "0.2"]);
     assert_eq!(grid.rows.name, "epsilon");
     // The first axis varies slowest: variant 1 is (500, 0.2).
@@ -204,9 +206,42 @@ fn two_axes_make_a_grid_of_their_product() {
     let Shape::Line(axis) = shape(&zipped) else {
         panic!("zipped axes draw lines")
     };
-    assert_eq!(axis.labels, ["500 / 0.05", "1000 / 0.2"]);
-    assert_eq!(axis.title, "daily_budget / policies.epsilon-greedy.epsilon");
+    assert_eq!(axis.labels, ["500 / 0.05", "1,000 / 0.2"]);
+    assert_eq!(axis.title, "daily budget / epsilon-greedy epsilon");
     assert_eq!(axis.numbers, None);
+}
+
+#[test]
+fn the_best_policy_map_says_by_how_much_the_best_wins_or_that_it_ties() {
+    let sweep = sweep_of(
+        "",
+        &[
+            "daily_budget=500,1000",
+            "policies.epsilon-greedy.epsilon=0.05,0.2",
+        ],
+    );
+    let mut rows = rows_of(&sweep);
+    // Policies 10 apart with intervals of ±10: tied.
+    rows[1] = vec![
+        row("oracle", "oracle", 1, 500.0),
+        row("thompson", "thompson", 2, 100.0),
+        row("fixed", "fixed", 3, 60.0),
+        row("epsilon-greedy", "epsilon-greedy", 4, 10.0),
+    ];
+    let view = SweepView::new(&sweep, &rows);
+    let Shape::Grid(grid) = &view.shape else {
+        panic!("two axes draw maps")
+    };
+    let map = maps::BestMap { view: &view, grid };
+    assert_eq!(map.margin(0).as_deref(), Some("tied with epsilon-greedy"));
+    let margin = map.margin(1).unwrap();
+    assert!(
+        margin.starts_with('+') && margin.ends_with("(66.7%) over fixed"),
+        "{margin}"
+    );
+    // The note is on the best policy's cell.
+    let cells = map.cells();
+    assert_eq!(cells[1][0].note.as_deref(), Some(margin.as_str()));
 }
 
 #[test]
