@@ -15,6 +15,7 @@ use crate::report::style::{
 };
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Horizontal room the plot gives up to its margins and value axis.
 const PLOT_FURNITURE: u32 = 112;
@@ -142,6 +143,14 @@ impl Chart for Roas<'_> {
                     whisker,
                 )))?;
             }
+            // The value above its whisker, so a slide needs no axis to be read.
+            let value = TextStyle::from((FONT, TICK_SIZE).into_font())
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Center, VPos::Bottom));
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((x, summary.roas.high))
+                    + Text::new(format!("{:.2}", summary.roas.mean), (0, -6), value),
+            ))?;
         }
         let across = |y: f64| vec![(-0.5, y), (count as f64 - 0.5, y)];
         let oracle = data.oracle.expected_roas;
