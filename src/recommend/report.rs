@@ -665,20 +665,23 @@ pub fn page(recommendation: &Recommendation, charts: &[InlineChart]) -> String {
          <th>limited by</th><th>explore</th><th>marginal ROAS now</th>\
          <th>marginal ROAS recommended</th><th>note</th></tr>"
     );
+    // Whole currency units for budgets of a thousand or more a day, as the terminal table.
+    let decimals = if r.daily_budget >= 1000.0 { 0 } else { 2 };
+    let amount = |x: f64| thousands(x, decimals);
     for c in &r.channels {
         let change = c.recommended_spend - c.current_spend;
         let _ = writeln!(
             page,
             "<tr><td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} – {}</td>\
-             <td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"name\">{}</td></tr>",
+             <td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"note\">{}</td></tr>",
             escape(&c.channel),
-            money(c.current_spend),
-            money(c.recommended_spend),
-            with_sign(change, money(change)),
-            money(c.spend_low),
-            money(c.spend_high),
+            amount(c.current_spend),
+            amount(c.recommended_spend),
+            with_sign(change, amount(change)),
+            amount(c.spend_low),
+            amount(c.spend_high),
             c.limit_label(),
-            money(c.explore_spend),
+            amount(c.explore_spend),
             thousands(c.marginal_roas_current, 2),
             thousands(c.marginal_roas_recommended, 2),
             escape(&c.note),

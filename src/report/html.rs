@@ -18,7 +18,9 @@ pub fn escape(text: &str) -> String {
 }
 
 const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:2em auto;max-width:1240px;color:#222}\
-table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}\
+table{border-collapse:collapse;margin:1em 0;font-size:14px;display:block;overflow-x:auto;max-width:100%}\
+th,td{padding:4px 10px;border-bottom:1px solid #ddd;text-align:right}td{white-space:nowrap}\
+td.note{white-space:normal;min-width:16em;text-align:left}\
 th:first-child,td:first-child,td.name{text-align:left}th{background:#f4f4f4}figure{margin:2em 0}\
 figure svg{width:100%;height:auto}figcaption{color:#555;font-size:14px}.muted{color:#666}";
 
