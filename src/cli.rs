@@ -1426,21 +1426,28 @@ fn load_account(
     path: &std::path::Path,
     command: &str,
 ) -> Result<crate::account::file::Account, ScenarioError> {
-    let origin = path.display().to_string();
-    let text = crate::error::read_input_text(path, crate::error::MAX_TEXT_FILE_BYTES)
-        .map_err(|e| ScenarioError::whole_file(&origin, format!("cannot read: {e}")))?;
-    let folder = path.parent().unwrap_or(std::path::Path::new(""));
-    crate::account::file::Account::from_toml(&origin, &text, folder)
-        .map_err(|error| guide_kind(&origin, &text, FileKind::Account, command, error))
+    crate::account::file::Account::load(path)
+        .map_err(|error| guide_kind_of_file(path, FileKind::Account, command, error))
 }
 
 /// The scenario file at `path`, read for `command`; an account file is named as such.
 fn load_scenario(path: &std::path::Path, command: &str) -> Result<Scenario, ScenarioError> {
-    let origin = path.display().to_string();
-    let text = crate::error::read_input_text(path, crate::error::MAX_TEXT_FILE_BYTES)
-        .map_err(|e| ScenarioError::whole_file(&origin, format!("cannot read: {e}")))?;
-    Scenario::from_toml(&origin, &text)
-        .map_err(|error| guide_kind(&origin, &text, FileKind::Scenario, command, error))
+    Scenario::load(path)
+        .map_err(|error| guide_kind_of_file(path, FileKind::Scenario, command, error))
+}
+
+/// [`guide_kind`] for the file at `path`, read again only now that it failed; `error` as it
+/// is where the file cannot be read.
+fn guide_kind_of_file(
+    path: &std::path::Path,
+    wanted: FileKind,
+    command: &str,
+    error: ScenarioError,
+) -> ScenarioError {
+    match crate::error::read_input_text(path, crate::error::MAX_TEXT_FILE_BYTES) {
+        Ok(text) => guide_kind(&path.display().to_string(), &text, wanted, command, error),
+        Err(_) => error,
+    }
 }
 
 /// Whether `text` is an account file (see [`FileKind::of_text`]).
