@@ -133,7 +133,6 @@ pub fn ranked_table(results: &ScenarioResults, view: TableView) -> String {
         .filter_map(|r| r.cpa.map(|c| c.mean))
         .fold(f64::INFINITY, f64::min);
     let cpa_decimals = if least_cpa >= 10.0 { 0 } else { 2 };
-    let columns = header.len();
     let mut cells: Vec<Vec<String>> = vec![header];
     for row in &rows {
         let mut line = vec![row.rank.to_string(), row.policy.clone()];
@@ -165,15 +164,6 @@ pub fn ranked_table(results: &ScenarioResults, view: TableView) -> String {
         ]);
         cells.push(line);
     }
-    let widths: Vec<usize> = (0..columns)
-        .map(|c| {
-            cells
-                .iter()
-                .map(|r| r[c].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -193,7 +183,7 @@ pub fn ranked_table(results: &ScenarioResults, view: TableView) -> String {
         format!("totals over the {} days", scenario.days)
     };
     let _ = writeln!(text, "  money in {currency}, {amounts}; CPA per conversion");
-    text.push_str(&in_blocks(&cells, &widths, 2, &[1], TABLE_WIDTH));
+    text.push_str(&in_blocks(&cells, 2, &[1], TABLE_WIDTH));
     text.push_str(&wrap(
         &reading_note(results, baseline, profit),
         TABLE_WIDTH,
@@ -202,17 +192,21 @@ pub fn ranked_table(results: &ScenarioResults, view: TableView) -> String {
     text
 }
 
-/// `cells` (a header row, then data rows) as text in columns of `widths`, the first `keys`
-/// columns (rank and name) on every line: the other columns go left to right into as many
-/// blocks, one under the other, as it takes to keep each line within `width` (as R prints a
-/// wide table). The columns of `left` are left-aligned, the others right-aligned.
-pub fn in_blocks(
-    cells: &[Vec<String>],
-    widths: &[usize],
-    keys: usize,
-    left: &[usize],
-    width: usize,
-) -> String {
+/// `cells` (a header row, then data rows) as text in columns as wide as their widest cell,
+/// the first `keys` columns (rank and name) on every line: the other columns go left to right
+/// into as many blocks, one under the other, as it takes to keep each line within `width` (as
+/// R prints a wide table). The columns of `left` are left-aligned, the others right-aligned.
+pub fn in_blocks(cells: &[Vec<String>], keys: usize, left: &[usize], width: usize) -> String {
+    let columns = cells.first().map_or(0, Vec::len);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            cells
+                .iter()
+                .map(|r| r[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
     let line_width =
         |columns: &[usize]| 2 + columns.iter().map(|&c| widths[c] + 2).sum::<usize>() - 2;
     let mut blocks: Vec<Vec<usize>> = Vec::new();
@@ -330,8 +324,7 @@ mod tests {
                     .collect()
             })
             .collect();
-        let widths = vec![14; 6];
-        let text = in_blocks(&cells, &widths, 2, &[1], 50);
+        let text = in_blocks(&cells, 2, &[1], 50);
         assert!(text.lines().all(|l| l.chars().count() <= 50), "{text}");
         // Two key columns and one more fit 50: four blocks of three rows, each with the keys.
         let blocks: Vec<&str> = text.split("\n\n").collect();
@@ -341,7 +334,7 @@ mod tests {
             assert!(first.contains("xxxxxxxxxxxx0 ") && first.ends_with(&format!("x{}", b + 2)));
         }
         // A table that fits is one block.
-        assert_eq!(in_blocks(&cells, &widths, 2, &[1], 200).lines().count(), 3);
+        assert_eq!(in_blocks(&cells, 2, &[1], 200).lines().count(), 3);
     }
 
     #[test]

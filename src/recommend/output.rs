@@ -255,6 +255,12 @@ pub fn action_list(recommendation: &Recommendation) -> String {
     text
 }
 
+/// Decimals of the spends `recommend` prints under a daily budget of `budget`: whole currency
+/// units for budgets of a thousand or more a day, where cents tell nothing; cents below.
+pub fn spend_decimals(budget: f64) -> usize {
+    if budget >= 1000.0 { 0 } else { 2 }
+}
+
 /// The table printed by `recommend`: first the action list, then the channels ranked by
 /// recommended spend, each with its 90% interval, the change from the last day and the
 /// marginal returns; then the outlooks and the notes.
@@ -286,9 +292,7 @@ pub fn table(recommendation: &Recommendation) -> String {
         }
     );
     text.push_str(&wrap(&reads, TABLE_WIDTH, ""));
-    // Whole currency units for budgets of a thousand or more a day: cents tell nothing there.
-    let decimals = if r.daily_budget >= 1000.0 { 0 } else { 2 };
-    let amount = |x: f64| thousands(x, decimals);
+    let amount = |x: f64| thousands(x, spend_decimals(r.daily_budget));
     let mut cells: Vec<Vec<String>> = vec![
         [
             "channel",
@@ -334,19 +338,10 @@ pub fn table(recommendation: &Recommendation) -> String {
             format!("{}{marker}", c.limit_label()),
         ]);
     }
-    let widths: Vec<usize> = (0..cells[0].len())
-        .map(|k| {
-            cells
-                .iter()
-                .map(|row| row[k].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
     // The channel's name is the key column; the figures are right-aligned, the limit (words)
     // left-aligned.
-    let last = widths.len() - 1;
-    text.push_str(&in_blocks(&cells, &widths, 1, &[0, last], TABLE_WIDTH));
+    let last = cells[0].len() - 1;
+    text.push_str(&in_blocks(&cells, 1, &[0, last], TABLE_WIDTH));
     let _ = writeln!(text, "  expected tomorrow (mean, 90% interval):");
     for outlook in &r.outlook {
         let _ = writeln!(text, "{}", outlook_line(outlook, &r.currency));

@@ -665,9 +665,8 @@ pub fn page(recommendation: &Recommendation, charts: &[InlineChart]) -> String {
          <th>limited by</th><th>explore</th><th>marginal ROAS now</th>\
          <th>marginal ROAS recommended</th><th>note</th></tr>"
     );
-    // Whole currency units for budgets of a thousand or more a day, as the terminal table.
-    let decimals = if r.daily_budget >= 1000.0 { 0 } else { 2 };
-    let amount = |x: f64| thousands(x, decimals);
+    // As the terminal table writes them.
+    let amount = |x: f64| thousands(x, super::output::spend_decimals(r.daily_budget));
     for c in &r.channels {
         let change = c.recommended_spend - c.current_spend;
         let _ = writeln!(
