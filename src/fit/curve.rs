@@ -66,8 +66,11 @@
 //!
 //! **Grid and its ends.** `ln c` runs from `c · s_max = 10⁻³` (no bend within the history's
 //! largest spend: linear) to `c · s_min = 30` (every funded day saturated), first in steps of
-//! 0.05, then in steps of 0.005 (at most 1,000 points) over the part where the posterior is
-//! within `e^{−20}` of its best. An end of the grid is *plausible* when its quasi-likelihood is
+//! 0.2, then, over the part where the posterior is within `e^{−20}` of its best, in steps of
+//! an eighth of the posterior's standard deviation in `ln c` (read from the first pass; at
+//! least 0.005 and at most 0.1, and at most 1,000 points): a grid that resolves the posterior
+//! whatever its width, where a fixed fine step spent a thousand points on a channel whose
+//! history shows no bend. An end of the grid is *plausible* when its quasi-likelihood is
 //! within 1.35 of the best (a one-sided 95% likelihood-ratio bound):
 //!
 //! - a plausible saturated end: every day may have bought the whole audience, steeper curves
@@ -96,12 +99,17 @@ const LINEAR_END: f64 = 1e-3;
 /// Largest `c · s_min` of the grid: every funded day saturated.
 const SATURATED_END: f64 = 30.0;
 /// Step in `ln c` of the first pass.
-const COARSE_STEP: f64 = 0.05;
+const COARSE_STEP: f64 = 0.2;
 /// Coarse points on either side of the best fit recomputed in each round of the dispersion's
 /// estimate: 3 in `ln c`.
-const ROUND_WINDOW: usize = 60;
-/// Step in `ln c` of the final pass, and its most points.
+const ROUND_WINDOW: usize = 15;
+/// Points per coarse step on either side of the best fit where the rounds refine it.
+const REFINE_POINTS: usize = 8;
+/// Points of the final pass per standard deviation of the posterior of `ln c`.
+const POINTS_PER_SD: f64 = 8.0;
+/// Least and largest step in `ln c` of the final pass, and its most points.
 const FINE_STEP: f64 = 0.005;
+const FINE_STEP_MOST: f64 = 0.1;
 const FINE_POINTS: usize = 1000;
 /// How far below its best the log posterior may be and the final pass still cover it.
 const FINE_SPAN: f64 = 20.0;
@@ -319,6 +327,18 @@ impl Days {
             .collect()
     }
 
+    /// The best fit within a coarse step of `best`, on a grid [`REFINE_POINTS`] times finer:
+    /// the rate the dispersion is estimated at, whose residuals should be the days' noise and
+    /// not the coarse grid's misfit.
+    fn refined(&self, best: Point, dispersion: Dispersion) -> Point {
+        let (from, to) = (
+            best.rate * (-COARSE_STEP).exp(),
+            best.rate * COARSE_STEP.exp(),
+        );
+        let near = self.points(&log_grid(from, to, 2 * REFINE_POINTS + 1), dispersion);
+        *best_fit(&near)
+    }
+
     /// The points of `rates`, whose [`Shape`]s are `shapes`.
     fn points_of(&self, rates: &[f64], shapes: &[Shape], dispersion: Dispersion) -> Vec<Point> {
         rates
@@ -418,6 +438,29 @@ fn log_grid(low: f64, high: f64, n: usize) -> Vec<f64> {
         .collect()
 }
 
+/// The posterior standard deviation of `ln c` over the grid `points` of step `step` in `ln c`,
+/// with the grid's own resolution (`step / √12`) added: what the final pass must resolve.
+fn spread_of_ln_rate(points: &[Point], step: f64) -> f64 {
+    let best = points
+        .iter()
+        .map(Point::ln_weight)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let (mut total, mut sum, mut squares) = (0.0, 0.0, 0.0);
+    for p in points {
+        let w = (p.ln_weight() - best).exp();
+        let x = p.rate.ln();
+        total += w;
+        sum += w * x;
+        squares += w * x * x;
+    }
+    if total.is_nan() || total <= 0.0 {
+        return step;
+    }
+    let mean = sum / total;
+    let variance = (squares / total - mean * mean).max(0.0) + step * step / 12.0;
+    variance.sqrt()
+}
+
 /// The grid point of highest quasi-likelihood.
 fn best_fit(points: &[Point]) -> &Point {
     points
@@ -466,16 +509,17 @@ impl CurveFit {
             // settles), and the whole grid once the dispersion is final.
             let shapes: Vec<Shape> = coarse.iter().map(|&c| days.shape(c)).collect();
             let points = days.points_of(&coarse, &shapes, dispersion);
-            let mut best = *best_fit(&points);
+            let mut best = days.refined(*best_fit(&points), dispersion);
             for _ in 0..ROUNDS {
                 dispersion = days.dispersion(best.rate, best.ln_audience.exp(), dispersion);
                 let at = coarse.partition_point(|&c| c < best.rate);
                 let window = at.saturating_sub(ROUND_WINDOW)..(at + ROUND_WINDOW).min(coarse.len());
-                best = *best_fit(&days.points_of(
+                let nearest = *best_fit(&days.points_of(
                     &coarse[window.clone()],
                     &shapes[window],
                     dispersion,
                 ));
+                best = days.refined(nearest, dispersion);
             }
             days.points_of(&coarse, &shapes, dispersion)
         } else {
@@ -492,7 +536,9 @@ impl CurveFit {
         let (linear, top) = (points[0], points[points.len() - 1]);
         let coarse_fit = best_fit(&points).ln_likelihood;
         let (from, to) = (points[first].rate, points[last].rate);
-        let fine = ((to / from).ln() / FINE_STEP).ceil() as usize + 1;
+        let step = (spread_of_ln_rate(&points, COARSE_STEP) / POINTS_PER_SD)
+            .clamp(FINE_STEP, FINE_STEP_MOST);
+        let fine = ((to / from).ln() / step).ceil() as usize + 1;
         points = days.points(&log_grid(from, to, fine.clamp(2, FINE_POINTS)), dispersion);
         let best = points.iter().map(weight).fold(f64::NEG_INFINITY, f64::max);
         let mut weights: Vec<f64> = points.iter().map(|p| (weight(p) - best).exp()).collect();

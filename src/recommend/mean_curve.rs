@@ -10,10 +10,16 @@
 //! and each `R̄_i` is concave (a mean of concave curves), so the best split under the floors,
 //! caps and budget is again the equal-marginal split of [`crate::oracle`]: the same solver,
 //! with each channel's demand `s_i(μ)` the spend at which `R̄_i'` falls to `μ`. The marginal
-//! `R̄_i'` is tabulated once on `TABLE` points between the channel's bounds (the channels in
-//! parallel), and the demand
-//! read from the table by bisection and linear interpolation (a table step is a
+//! `R̄_i'` is tabulated between the channel's bounds (the channels in parallel), and the
+//! demand read from the table by bisection and linear interpolation (a table step is a
 //! thousandth of the channel's range: the objective it loses is of second order in it).
+//!
+//! Each point of the table costs a pass over the draws, so the table is built in two steps: a
+//! coarse one of every [`COARSE_STRIDE`]th point, whose split says where each channel's
+//! spend lies, then the fine points within [`WINDOW`] coarse steps of it. The split solved
+//! on those is the one the whole table gives, wherever each channel's spend falls inside its
+//! window (the fine points there are the whole table's); where one falls on its window's edge,
+//! the whole table is built and the split solved again.
 
 use crate::constraints::Bounds;
 use crate::objective::Objective;
@@ -23,6 +29,10 @@ use rayon::prelude::*;
 
 /// Points of each channel's tabulated mean marginal return.
 const TABLE: usize = 1025;
+/// Fine points per coarse point of the first step.
+const COARSE_STRIDE: usize = 16;
+/// Coarse steps on either side of the first step's spend that the fine points cover.
+const WINDOW: usize = 2;
 
 /// Mean (steady) revenue of channel `i`'s draws at `spend`.
 pub fn mean_revenue(draws: &[ResponseDraw], i: usize, spend: f64) -> f64 {
@@ -34,7 +44,7 @@ pub fn mean_marginal(draws: &[ResponseDraw], i: usize, spend: f64) -> f64 {
     draws.iter().map(|d| d.marginal(i, spend)).sum::<f64>() / draws.len() as f64
 }
 
-/// One channel's mean marginal return on a grid of spends between its bounds.
+/// One channel's mean marginal return on evenly spaced spends.
 struct Table {
     low: f64,
     step: f64,
@@ -42,13 +52,8 @@ struct Table {
 }
 
 impl Table {
-    fn new(draws: &[ResponseDraw], i: usize, low: f64, high: f64) -> Table {
-        let points = if high > low { TABLE } else { 1 };
-        let step = if points > 1 {
-            (high - low) / (points - 1) as f64
-        } else {
-            0.0
-        };
+    /// The mean marginal at `points` spends from `low` in steps of `step`.
+    fn new(draws: &[ResponseDraw], i: usize, low: f64, step: f64, points: usize) -> Table {
         let mut marginal = vec![0.0; points];
         for draw in draws {
             draw.add_marginals(i, low, step, &mut marginal);
@@ -62,7 +67,12 @@ impl Table {
         }
     }
 
-    /// The spend at which the mean marginal return falls to `marginal` (within the bounds).
+    /// The highest spend of the table.
+    fn high(&self) -> f64 {
+        self.low + self.step * (self.marginal.len() - 1) as f64
+    }
+
+    /// The spend at which the mean marginal return falls to `marginal` (within the table).
     fn demand(&self, marginal: f64) -> f64 {
         let table = &self.marginal;
         let last = table.len() - 1;
@@ -70,7 +80,7 @@ impl Table {
             return self.low;
         }
         if table[last] >= marginal {
-            return self.low + self.step * last as f64;
+            return self.high();
         }
         // table[a] > marginal ≥ table[b]: the crossing lies in [a, b].
         let (mut a, mut b) = (0, last);
@@ -87,6 +97,43 @@ impl Table {
     }
 }
 
+/// One channel's whole table between `low` and `high`, as a grid: its first spend, its step and
+/// its points.
+fn grid(low: f64, high: f64) -> (f64, f64, usize) {
+    if high > low {
+        (low, (high - low) / (TABLE - 1) as f64, TABLE)
+    } else {
+        (low, 0.0, 1)
+    }
+}
+
+/// A channel's coarse table and the fine one around the coarse split: the demand of the fine
+/// one within its range, of the coarse one outside it.
+struct Windowed {
+    coarse: Table,
+    fine: Table,
+}
+
+impl Windowed {
+    fn demand(&self, marginal: f64) -> f64 {
+        let fine = &self.fine.marginal;
+        if marginal > fine[0] {
+            self.coarse.demand(marginal).min(self.fine.low)
+        } else if marginal < fine[fine.len() - 1] {
+            self.coarse.demand(marginal).max(self.fine.high())
+        } else {
+            self.fine.demand(marginal)
+        }
+    }
+
+    /// Whether `spend` is one the fine table decides: inside it, or on an edge that is the
+    /// whole table's.
+    fn decides(&self, spend: f64, low: f64, high: f64) -> bool {
+        (spend > self.fine.low || self.fine.low <= low)
+            && (spend < self.fine.high() || self.fine.high() >= high)
+    }
+}
+
 /// The split of `budget` within `bounds` that maximises the posterior expected objective over
 /// the draws (`draws[m]`: draw `m` of every channel's response).
 pub fn best_mean_split(
@@ -96,12 +143,52 @@ pub fn best_mean_split(
     objective: Objective,
 ) -> Vec<f64> {
     let channels = bounds.low.len();
-    let tables: Vec<Table> = (0..channels)
-        .into_par_iter()
-        .map(|i| Table::new(draws, i, bounds.low[i], bounds.high[i]))
-        .collect();
     let initial: Vec<f64> = (0..channels)
         .map(|i| mean_marginal(draws, i, 0.0))
+        .collect();
+    // The coarse step: every COARSE_STRIDE-th point of each whole table.
+    let coarse: Vec<Table> = (0..channels)
+        .into_par_iter()
+        .map(|i| {
+            let (low, step, points) = grid(bounds.low[i], bounds.high[i]);
+            let coarse_points = (points - 1) / COARSE_STRIDE + 1;
+            Table::new(draws, i, low, step * COARSE_STRIDE as f64, coarse_points)
+        })
+        .collect();
+    let first = equal_marginals(bounds, budget, objective, &initial, |i, marginal| {
+        coarse[i].demand(marginal)
+    });
+    // The fine step: the whole table's points within WINDOW coarse steps of that split.
+    let windowed: Vec<Windowed> = coarse
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, coarse)| {
+            let (low, step, points) = grid(bounds.low[i], bounds.high[i]);
+            let at = if step > 0.0 {
+                ((first[i] - low) / (step * COARSE_STRIDE as f64)).floor() as usize
+            } else {
+                0
+            };
+            let from = at.saturating_sub(WINDOW) * COARSE_STRIDE;
+            let to = ((at + 1 + WINDOW) * COARSE_STRIDE).min(points - 1);
+            let fine = Table::new(draws, i, low + step * from as f64, step, to - from + 1);
+            Windowed { coarse, fine }
+        })
+        .collect();
+    let split = equal_marginals(bounds, budget, objective, &initial, |i, marginal| {
+        windowed[i].demand(marginal)
+    });
+    let decided =
+        (0..channels).all(|i| windowed[i].decides(split[i], bounds.low[i], bounds.high[i]));
+    if decided {
+        return split;
+    }
+    let tables: Vec<Table> = (0..channels)
+        .into_par_iter()
+        .map(|i| {
+            let (low, step, points) = grid(bounds.low[i], bounds.high[i]);
+            Table::new(draws, i, low, step, points)
+        })
         .collect();
     equal_marginals(bounds, budget, objective, &initial, |i, marginal| {
         tables[i].demand(marginal)

@@ -91,7 +91,7 @@ pub mod test_plan;
 
 use crate::account::file::Account;
 use crate::account::history::History;
-use crate::account::replay::replay;
+use crate::account::replay::{Replay, replay};
 use crate::channel::Pricing;
 use crate::constraints::{Bounds, project};
 use crate::error::ScenarioError;
@@ -386,10 +386,22 @@ pub fn recommend(
         None => history,
     };
     let fitted = fit(account, history)?;
-    let (policy_choice, learner) = choice::choose(&fitted, account, settings.seed)?;
-    warnings.extend(policy_choice.note.clone());
     let market = fitted.scenario(account, history.days.clamp(1, 100_000))?;
-    let mut learned = replay(account, history, &market);
+    let history_high = highest_spends(history);
+    // The learner race and the reading of the history are independent: each runs on its own
+    // streams, so running them side by side changes no figure.
+    let (chosen, read) = rayon::join(
+        || choice::choose(&fitted, account, settings.seed),
+        || read_posterior(account, history, &market, &history_high, settings),
+    );
+    let (policy_choice, learner) = chosen?;
+    let Posterior {
+        mut learned,
+        draws,
+        name: posterior,
+        model,
+    } = read;
+    warnings.extend(policy_choice.note.clone());
     let channels = account.channels.len();
     let budget = account.daily_budget;
     let last = history.day(history.days - 1);
@@ -421,13 +433,6 @@ pub fn recommend(
         .iter()
         .map(|c| c.spend_variation >= IDENTIFIED_VARIATION)
         .collect();
-    let history_high: Vec<f64> = (0..channels)
-        .map(|i| {
-            (0..history.days)
-                .map(|d| history.day(d)[i].spend)
-                .fold(0.0, f64::max)
-        })
-        .collect();
     let limits = limits::tomorrow(
         account,
         &Shape {
@@ -441,67 +446,8 @@ pub fn recommend(
     let bounds = limits.bounds.clone();
 
     let streams = ReplicationStreams::new(settings.seed, 0);
-    let mut draw_rng = streams.policy("recommend:posterior");
-    let mut fallback: Option<Thompson> = None;
-    let mut draw = ResponseDraw::default();
-    let mut draws: Vec<ResponseDraw> = Vec::with_capacity(settings.draws);
-    let mut posterior = account.policy.name.clone();
-    // The policy's curves are read with the revenue's humility (see the module docs).
-    learned.policy.temper_curves(revenue::TEMPER);
-    for _ in 0..settings.draws.max(1) {
-        let drawn = learned
-            .policy
-            .draw_curves(&learned.observations, &mut draw_rng, &mut draw);
-        if !drawn {
-            let thompson = fallback.get_or_insert_with(|| Thompson::new(ThompsonParams::default()));
-            thompson.draw_curves(&learned.observations, &mut draw_rng, &mut draw);
-            posterior = format!(
-                "thompson (policy '{}' holds no posterior)",
-                account.policy.name
-            );
-        }
-        draws.push(draw.clone());
-    }
-    learned.policy.temper_curves(1.0);
-    // The policy's posterior mean curve, learned from the paid units, is weighed against the
-    // curves the revenue shows; each draw then takes each channel's curve from one or the other.
-    let sample = &draws[..draws.len().min(REFERENCE_DRAWS)];
-    let reference = |i: usize, spend: f64| mean_revenue(sample, i, spend);
-    // A channel whose curve the policy finds worn by its own delivery is left to the policy:
-    // the days' revenue against their spend mixes rested and tired days and shows no steady
-    // curve. (The revenue fit keeps those whose click-through rate falls within the day
-    // instead, see `revenue`.)
-    let worn: Vec<bool> = (0..channels)
-        .map(|i| {
-            let high = history_high[i];
-            let loss = sample
-                .iter()
-                .map(|d| {
-                    let rested = d.curves[i].expected_revenue(high);
-                    if rested > 0.0 {
-                        1.0 - d.revenue(i, high) / rested
-                    } else {
-                        0.0
-                    }
-                })
-                .sum::<f64>()
-                / sample.len().max(1) as f64;
-            loss >= WORN
-        })
-        .collect();
-    let model = revenue::fit(account, history, Some(&reference), &worn);
     let names: Vec<&str> = account.channels.iter().map(|c| c.name.as_str()).collect();
     warnings.extend(model_notes(&model, history, &names));
-    let mut model_rng = streams.policy("recommend:revenue");
-    for draw in &mut draws {
-        model.draw_into(&mut model_rng, draw);
-    }
-    let seen = seen_spends(history);
-    let mut beyond_rng = streams.policy("recommend:beyond");
-    for draw in &mut draws {
-        draw_beyond(&seen, &history_high, &mut beyond_rng, draw);
-    }
-    let posterior = format!("{posterior} with the history's revenue curves");
 
     let mut scales = weekday_scales(account, history, learned.policy.as_ref());
     for ((scale, curves), fitted) in scales.iter_mut().zip(&model.channels).zip(&model.scales) {
@@ -760,6 +706,109 @@ pub fn recommend(
         plan,
         fit: fitted,
     })
+}
+
+/// The history read through the policy's posterior and the revenue curves of its days.
+struct Posterior {
+    /// The policy replayed over the history.
+    learned: Replay,
+    /// Joint draws of every channel's curve: the policy's, each channel's replaced by a draw of
+    /// its revenue curves where those were fitted, and bent past the spends seen.
+    draws: Vec<ResponseDraw>,
+    /// What the draws read: the policy's posterior with the history's revenue curves.
+    name: String,
+    /// The revenue curves fitted to the history.
+    model: revenue::RevenueModel,
+}
+
+/// Replays `account`'s policy over `history` in the fitted `market`, draws its posterior and
+/// the revenue curves of the history (see [`revenue`]), and bends each draw past the highest
+/// spend each channel has seen (`history_high`).
+fn read_posterior(
+    account: &Account,
+    history: &History,
+    market: &crate::scenario::Scenario,
+    history_high: &[f64],
+    settings: Settings,
+) -> Posterior {
+    let channels = account.channels.len();
+    let mut learned = replay(account, history, market);
+    let streams = ReplicationStreams::new(settings.seed, 0);
+    let mut draw_rng = streams.policy("recommend:posterior");
+    let mut fallback: Option<Thompson> = None;
+    let mut draw = ResponseDraw::default();
+    let mut draws: Vec<ResponseDraw> = Vec::with_capacity(settings.draws);
+    let mut posterior = account.policy.name.clone();
+    // The policy's curves are read with the revenue's humility (see the module docs).
+    learned.policy.temper_curves(revenue::TEMPER);
+    for _ in 0..settings.draws.max(1) {
+        let drawn = learned
+            .policy
+            .draw_curves(&learned.observations, &mut draw_rng, &mut draw);
+        if !drawn {
+            let thompson = fallback.get_or_insert_with(|| Thompson::new(ThompsonParams::default()));
+            thompson.draw_curves(&learned.observations, &mut draw_rng, &mut draw);
+            posterior = format!(
+                "thompson (policy '{}' holds no posterior)",
+                account.policy.name
+            );
+        }
+        draws.push(draw.clone());
+    }
+    learned.policy.temper_curves(1.0);
+    // The policy's posterior mean curve, learned from the paid units, is weighed against the
+    // curves the revenue shows; each draw then takes each channel's curve from one or the other.
+    let sample = &draws[..draws.len().min(REFERENCE_DRAWS)];
+    let reference = |i: usize, spend: f64| mean_revenue(sample, i, spend);
+    // A channel whose curve the policy finds worn by its own delivery is left to the policy:
+    // the days' revenue against their spend mixes rested and tired days and shows no steady
+    // curve. (The revenue fit keeps those whose click-through rate falls within the day
+    // instead, see `revenue`.)
+    let worn: Vec<bool> = (0..channels)
+        .map(|i| {
+            let high = history_high[i];
+            let loss = sample
+                .iter()
+                .map(|d| {
+                    let rested = d.curves[i].expected_revenue(high);
+                    if rested > 0.0 {
+                        1.0 - d.revenue(i, high) / rested
+                    } else {
+                        0.0
+                    }
+                })
+                .sum::<f64>()
+                / sample.len().max(1) as f64;
+            loss >= WORN
+        })
+        .collect();
+    let model = revenue::fit(account, history, Some(&reference), &worn);
+    let mut model_rng = streams.policy("recommend:revenue");
+    for draw in &mut draws {
+        model.draw_into(&mut model_rng, draw);
+    }
+    let seen = seen_spends(history);
+    let mut beyond_rng = streams.policy("recommend:beyond");
+    for draw in &mut draws {
+        draw_beyond(&seen, history_high, &mut beyond_rng, draw);
+    }
+    Posterior {
+        learned,
+        draws,
+        name: format!("{posterior} with the history's revenue curves"),
+        model,
+    }
+}
+
+/// Each channel's highest spend of the history.
+fn highest_spends(history: &History) -> Vec<f64> {
+    (0..history.channels)
+        .map(|i| {
+            (0..history.days)
+                .map(|d| history.day(d)[i].spend)
+                .fold(0.0, f64::max)
+        })
+        .collect()
 }
 
 /// What the revenue model left out or chose, in words: tracking outages, the half-life.
