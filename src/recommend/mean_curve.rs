@@ -15,8 +15,8 @@
 //! thousandth of the channel's range: the objective it loses is of second order in it).
 //!
 //! Each point of the table costs a pass over the draws, so the table is built in two steps: a
-//! coarse one of every [`COARSE_STRIDE`]th point, whose split says where each channel's
-//! spend lies, then the fine points within [`WINDOW`] coarse steps of it. The split solved
+//! coarse one of every 16th point, whose split says where each channel's spend lies, then the
+//! fine points within two coarse steps of it. The split solved
 //! on those is the one the whole table gives, wherever each channel's spend falls inside its
 //! window (the fine points there are the whole table's); where one falls on its window's edge,
 //! the whole table is built and the split solved again.
