@@ -10,15 +10,21 @@
 //!
 //! 1. **Total.** Where the recommended total differs from the last day's by `τ` or more:
 //!    "Raise the total from 9,000 to 10,000 NOK/day" (or "Lower").
-//! 2. **Pause / start.** A channel recommended 0 that spent on the last day: "Pause snapchat";
-//!    a channel that spent nothing and is recommended some: "Start tiktok at 500 NOK/day".
+//! 2. **Pause / start.** A channel recommended 0 that spent on the last day, with where its
+//!    money goes: "Pause native (200 NOK/day): move it to b2b-leads", "Pause competitors
+//!    (2,000 NOK/day): move 1,500 to snapchat, 500 to brand", "…: cut 300 from the total"; a
+//!    channel that spent nothing and is recommended some, with where its money comes from:
+//!    "Start snapchat at 1,500 NOK/day, from competitors", "Start tiktok at 500 NOK/day: 300
+//!    from search, 200 from the raised total".
 //! 3. **Transfers**, largest first. Decreases are paired with increases greedily: the largest
 //!    remaining decrease gives to the largest remaining increase as much as both have left,
 //!    until one side is used up. A change of the total takes part as one more side: a raise
 //!    gives to the increases ("Add 600 NOK/day to brand"), a cut takes from the decreases
 //!    ("Cut 400 NOK/day from display"); between two channels it is a move ("Move 1,100 NOK/day
-//!    from competitors to brand"). A pause or a start says where the channel's spend ends; its
-//!    money goes or comes through these transfers.
+//!    from competitors to brand"). A transfer from a paused channel or to a started one is
+//!    said in its pause or start (and in both, where it goes from one to the other), not again
+//!    as an action of its own: "Pause native" followed by "Move 200 NOK/day from native to
+//!    b2b-leads" read as two changes of the same money.
 //!
 //! So the transfers add up exactly to every listed channel's change and to the change of the
 //! total; what a left-out channel takes or gives (less than `τ` each) is the only amount by
@@ -59,7 +65,9 @@ pub enum Action {
         channel: String,
         /// Its last day's spend.
         from: f64,
-        /// "Pause snapchat".
+        /// Where its money goes, largest first.
+        moves: Vec<Part>,
+        /// "Pause native (200 NOK/day): move it to b2b-leads".
         text: String,
     },
     /// A channel that spent nothing on the last day is recommended some.
@@ -68,7 +76,9 @@ pub enum Action {
         channel: String,
         /// Its recommended spend.
         to: f64,
-        /// "Start tiktok at 500 NOK/day".
+        /// Where its money comes from, largest first.
+        moves: Vec<Part>,
+        /// "Start tiktok at 500 NOK/day, from search".
         text: String,
     },
     /// Money moves from one channel to another.
@@ -116,6 +126,17 @@ pub enum Action {
         /// "Test meta at 500 / 1,500 NOK/day on alternate days for 14 days …".
         text: String,
     },
+}
+
+/// One share of a paused channel's money (where it goes) or of a started one's (where it
+/// comes from).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Part {
+    /// The other channel; `None` (`null` in JSON) for the total, lowered by a pause's share or
+    /// raised by a start's.
+    pub channel: Option<String>,
+    /// How much a day, in whole units.
+    pub amount: f64,
 }
 
 impl Action {
@@ -189,25 +210,6 @@ pub fn actions(
             ),
         });
     }
-    for (i, name) in channels.iter().enumerate().filter(|&(i, _)| listed[i]) {
-        if then[i] == 0 {
-            list.push(Action::Pause {
-                channel: (*name).to_owned(),
-                from: now[i] as f64,
-                text: format!("Pause {name} (was {})", amount(now[i])),
-            });
-        }
-    }
-    for (i, name) in channels.iter().enumerate().filter(|&(i, _)| listed[i]) {
-        if now[i] == 0 {
-            list.push(Action::Start {
-                channel: (*name).to_owned(),
-                to: then[i] as f64,
-                text: format!("Start {name} at {}", amount(then[i])),
-            });
-        }
-    }
-
     // Sides of the pairing: `None` is the total, which gives what it is raised by and takes
     // what it is lowered by.
     let mut givers: Vec<(Option<usize>, i64)> = Vec::new();
@@ -250,7 +252,42 @@ pub fn actions(
         transfers.push((givers[g].0, takers[t].0, moved));
     }
     transfers.sort_by_key(|t| std::cmp::Reverse(t.2));
-    for (from, to, units) in transfers {
+    let paused = |i: usize| listed[i] && then[i] == 0;
+    let started = |i: usize| listed[i] && now[i] == 0;
+    for (i, name) in channels.iter().enumerate().filter(|&(i, _)| paused(i)) {
+        let moves: Vec<Part> = transfers
+            .iter()
+            .filter(|t| t.0 == Some(i))
+            .map(|t| Part {
+                channel: t.1.map(|c| channels[c].to_owned()),
+                amount: t.2 as f64,
+            })
+            .collect();
+        list.push(Action::Pause {
+            channel: (*name).to_owned(),
+            from: now[i] as f64,
+            text: pause_text(name, now[i], &moves, &amount),
+            moves,
+        });
+    }
+    for (i, name) in channels.iter().enumerate().filter(|&(i, _)| started(i)) {
+        let moves: Vec<Part> = transfers
+            .iter()
+            .filter(|t| t.1 == Some(i))
+            .map(|t| Part {
+                channel: t.0.map(|c| channels[c].to_owned()),
+                amount: t.2 as f64,
+            })
+            .collect();
+        list.push(Action::Start {
+            channel: (*name).to_owned(),
+            to: then[i] as f64,
+            text: start_text(name, then[i], &moves, &amount),
+            moves,
+        });
+    }
+    let said = |c: Option<usize>| c.is_some_and(|c| paused(c) || started(c));
+    for (from, to, units) in transfers.into_iter().filter(|t| !said(t.0) && !said(t.1)) {
         list.push(match (from, to) {
             (Some(f), Some(t)) => Action::Move {
                 from: channels[f].to_owned(),
@@ -286,6 +323,60 @@ pub fn actions(
         });
     }
     list
+}
+
+/// "Pause native (200 NOK/day): move it to b2b-leads", "…: move 1,500 to snapchat, 500 to
+/// brand", "…: cut 300 from the total"; "Pause native (was 200 NOK/day)" where its money moves
+/// by less than the threshold to each channel.
+fn pause_text(name: &str, from: i64, moves: &[Part], amount: &dyn Fn(i64) -> String) -> String {
+    let head = format!("Pause {name} ({})", amount(from));
+    let whole = moves.len() == 1 && moves[0].amount as i64 == from;
+    match moves {
+        [] => format!("Pause {name} (was {})", amount(from)),
+        [
+            Part {
+                channel: Some(to), ..
+            },
+        ] if whole => format!("{head}: move it to {to}"),
+        [Part { channel: None, .. }] if whole => format!("{head}: cut it from the total"),
+        _ => {
+            let mut verb = "move ";
+            let parts: Vec<String> = moves
+                .iter()
+                .map(|p| match &p.channel {
+                    Some(to) => {
+                        let part = format!("{verb}{} to {to}", thousands(p.amount, 0));
+                        verb = "";
+                        part
+                    }
+                    None => format!("cut {} from the total", thousands(p.amount, 0)),
+                })
+                .collect();
+            format!("{head}: {}", parts.join(", "))
+        }
+    }
+}
+
+/// "Start snapchat at 1,500 NOK/day, from competitors", "Start tiktok at 500 NOK/day: 300
+/// from search, 200 from the raised total"; "Start tiktok at 500 NOK/day" where its money
+/// comes by less than the threshold from each channel.
+fn start_text(name: &str, to: i64, moves: &[Part], amount: &dyn Fn(i64) -> String) -> String {
+    let head = format!("Start {name} at {}", amount(to));
+    let source = |p: &Part| match &p.channel {
+        Some(from) => from.clone(),
+        None => "the raised total".to_owned(),
+    };
+    match moves {
+        [] => head,
+        [part] if part.amount as i64 == to => format!("{head}, from {}", source(part)),
+        _ => {
+            let parts: Vec<String> = moves
+                .iter()
+                .map(|p| format!("{} from {}", thousands(p.amount, 0), source(p)))
+                .collect();
+            format!("{head}: {}", parts.join(", "))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -327,6 +418,36 @@ mod tests {
                 } => {
                     per_channel[index(channel)] -= *amount as i64;
                     total -= *amount as i64;
+                }
+                Action::Pause { channel, moves, .. } => {
+                    for part in moves {
+                        per_channel[index(channel)] -= part.amount as i64;
+                        match &part.channel {
+                            Some(to) => per_channel[index(to)] += part.amount as i64,
+                            None => total -= part.amount as i64,
+                        }
+                    }
+                }
+                Action::Start { channel, moves, .. } => {
+                    // A move from a paused channel is counted with its pause.
+                    let paused = |name: &str| {
+                        actions
+                            .iter()
+                            .any(|a| matches!(a, Action::Pause { channel, .. } if channel == name))
+                    };
+                    for part in moves {
+                        match &part.channel {
+                            Some(from) if paused(from) => {}
+                            Some(from) => {
+                                per_channel[index(from)] -= part.amount as i64;
+                                per_channel[index(channel)] += part.amount as i64;
+                            }
+                            None => {
+                                per_channel[index(channel)] += part.amount as i64;
+                                total += part.amount as i64;
+                            }
+                        }
+                    }
                 }
                 _ => {}
             }
@@ -394,20 +515,59 @@ mod tests {
         assert_eq!(
             texts(&actions),
             [
-                "Pause competitors (was 2,000 NOK/day)",
-                "Start snapchat at 1,500 NOK/day",
-                "Move 1,500 NOK/day from competitors to snapchat",
-                "Move 500 NOK/day from competitors to brand",
+                "Pause competitors (2,000 NOK/day): move 1,500 to snapchat, 500 to brand",
+                "Start snapchat at 1,500 NOK/day, from competitors",
             ]
         );
+        let (moved, total) = transferred(&actions);
+        assert_eq!(moved[..4], [500, -2000, 0, 1500], "each move counted once");
+        assert_eq!(total, 0);
         assert!(matches!(
             &actions[1],
             Action::Start { channel, to, .. } if channel == "snapchat" && *to == 1500.0
         ));
         assert!(matches!(
             &actions[0],
-            Action::Pause { channel, from, .. } if channel == "competitors" && *from == 2000.0
+            Action::Pause { channel, from, moves, .. }
+                if channel == "competitors" && *from == 2000.0 && moves.len() == 2
         ));
+    }
+
+    #[test]
+    fn a_pause_or_start_says_where_its_money_goes_or_comes_from() {
+        // All of a paused channel's money to one channel.
+        let actions = list(&[5000.0, 1000.0, 4000.0], &[6000.0, 0.0, 4000.0], 10_000.0);
+        assert_eq!(
+            texts(&actions),
+            ["Pause competitors (1,000 NOK/day): move it to brand"]
+        );
+        // A pause within a lowered total, and a start out of a raised one.
+        let actions = list(&[5000.0, 1000.0, 4000.0], &[5000.0, 0.0, 4000.0], 9_000.0);
+        assert_eq!(
+            texts(&actions),
+            [
+                "Lower the total from 10,000 to 9,000 NOK/day",
+                "Pause competitors (1,000 NOK/day): cut it from the total",
+            ]
+        );
+        let actions = list(
+            &[6000.0, 3000.0, 0.0, 0.0],
+            &[5700.0, 3000.0, 0.0, 1300.0],
+            10_000.0,
+        );
+        assert_eq!(
+            texts(&actions),
+            [
+                "Raise the total from 9,000 to 10,000 NOK/day",
+                "Start snapchat at 1,300 NOK/day: 1,000 from the raised total, 300 from brand",
+            ]
+        );
+        let (moved, total) = transferred(&actions);
+        assert_eq!(moved[..4], [-300, 0, 0, 1300]);
+        assert_eq!(total, 1000);
+        // Money that moves to a channel by less than the threshold is not a destination.
+        let actions = list(&[5000.0, 150.0, 4850.0], &[5080.0, 0.0, 4920.0], 10_000.0);
+        assert_eq!(texts(&actions), ["Pause competitors (was 150 NOK/day)"]);
     }
 
     #[test]
@@ -507,12 +667,28 @@ mod tests {
         let json = serde_json::to_value(&actions).unwrap();
         assert_eq!(json[0]["action"], "start");
         assert_eq!(json[0]["to"], 1000.0);
-        assert_eq!(json[1]["action"], "move");
-        assert_eq!(json[1]["from"], "brand");
-        assert_eq!(json[1]["amount"], 1000.0);
+        assert_eq!(json[0]["moves"][0]["channel"], "brand");
+        assert_eq!(json[0]["moves"][0]["amount"], 1000.0);
         assert_eq!(
-            json[1]["text"],
-            "Move 1,000 NOK/day from brand to competitors"
+            json[0]["text"],
+            "Start competitors at 1,000 NOK/day, from brand"
         );
+        let actions = list(
+            &[5000.0, 3000.0, 2000.0],
+            &[6100.0, 1900.0, 2000.0],
+            10_000.0,
+        );
+        let json = serde_json::to_value(&actions).unwrap();
+        assert_eq!(json[0]["action"], "move");
+        assert_eq!(json[0]["from"], "competitors");
+        assert_eq!(json[0]["amount"], 1100.0);
+        assert_eq!(
+            json[0]["text"],
+            "Move 1,100 NOK/day from competitors to brand"
+        );
+        let actions = list(&[5000.0, 1000.0], &[5000.0, 0.0], 5_000.0);
+        let json = serde_json::to_value(&actions).unwrap();
+        assert_eq!(json[1]["action"], "pause");
+        assert_eq!(json[1]["moves"][0]["channel"], serde_json::Value::Null);
     }
 }

@@ -78,7 +78,8 @@
 //!
 //! **What to do.** The recommended split is also read as a short list of actions against the
 //! last day's split, in whole currency units ("Move 1,100 NOK/day from competitors to
-//! brand", "Pause snapchat"; see [`actions`]), which the table and the report show first.
+//! brand", "Pause native (200 NOK/day): move it to b2b-leads"; see [`actions`]), which the
+//! table and the report show first.
 
 pub mod actions;
 pub mod choice;

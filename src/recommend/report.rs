@@ -1009,6 +1009,7 @@ mod tests {
             actions: vec![crate::recommend::actions::Action::Pause {
                 channel: "<display>".to_owned(),
                 from: 300.0,
+                moves: Vec::new(),
                 text: "Pause <display> (was 300 EUR/day)".to_owned(),
             }],
             test_plans: Vec::new(),
