@@ -254,15 +254,25 @@ pub fn actions(
     transfers.sort_by_key(|t| std::cmp::Reverse(t.2));
     let paused = |i: usize| listed[i] && then[i] == 0;
     let started = |i: usize| listed[i] && now[i] == 0;
-    for (i, name) in channels.iter().enumerate().filter(|&(i, _)| paused(i)) {
-        let moves: Vec<Part> = transfers
+    // The other side of every transfer `i` takes part in as giver (`gives`) or taker.
+    let parts = |i: usize, gives: bool| -> Vec<Part> {
+        transfers
             .iter()
-            .filter(|t| t.0 == Some(i))
+            .filter(|t| {
+                if gives {
+                    t.0 == Some(i)
+                } else {
+                    t.1 == Some(i)
+                }
+            })
             .map(|t| Part {
-                channel: t.1.map(|c| channels[c].to_owned()),
+                channel: (if gives { t.1 } else { t.0 }).map(|c| channels[c].to_owned()),
                 amount: t.2 as f64,
             })
-            .collect();
+            .collect()
+    };
+    for (i, name) in channels.iter().enumerate().filter(|&(i, _)| paused(i)) {
+        let moves = parts(i, true);
         list.push(Action::Pause {
             channel: (*name).to_owned(),
             from: now[i] as f64,
@@ -271,14 +281,7 @@ pub fn actions(
         });
     }
     for (i, name) in channels.iter().enumerate().filter(|&(i, _)| started(i)) {
-        let moves: Vec<Part> = transfers
-            .iter()
-            .filter(|t| t.1 == Some(i))
-            .map(|t| Part {
-                channel: t.0.map(|c| channels[c].to_owned()),
-                amount: t.2 as f64,
-            })
-            .collect();
+        let moves = parts(i, false);
         list.push(Action::Start {
             channel: (*name).to_owned(),
             to: then[i] as f64,
