@@ -663,11 +663,17 @@ fn init_command(args: InitArgs) -> Result<(), CliError> {
         }
         let written = crate::init::from_export::write_from_export(export, args.name.as_deref())
             .map_err(failed)?;
+        let path = written.path.display();
         say!(
-            "wrote {}: review its channels, pricing and budget, then `budget-bandit recommend {}`",
-            written.display(),
-            written.display()
+            "wrote {path}: review its channels, pricing and budget, then `budget-bandit recommend \
+             {path}`"
         );
+        if written.currency.is_none() {
+            say!(
+                "note: the export names no currency, so every amount will read EUR: set \
+                 `currency` in {path} (for example currency = \"NOK\")"
+            );
+        }
         return Ok(());
     }
     let name = args

@@ -137,6 +137,7 @@ fn a_campaign_no_rule_matches_is_named_with_every_other() {
 #[test]
 fn init_from_every_export_writes_an_account_that_recommends_unchanged() {
     let dir = TempDir::new().unwrap();
+    let mut currencies = (0, 0);
     for export in exports::all() {
         let csv = dir.path().join(format!("{}.csv", export.name));
         fs::write(&csv, &export.bytes).unwrap();
@@ -144,6 +145,20 @@ fn init_from_every_export_writes_an_account_that_recommends_unchanged() {
         assert_eq!(run.code, 0, "{}: {}", export.name, run.stderr);
         let account = dir.path().join(format!("{}.toml", export.name));
         let text = fs::read_to_string(&account).unwrap();
+        // An export that names no currency leaves EUR to be reviewed, and says so.
+        let named = text.lines().any(|l| l.starts_with("currency = "));
+        if named {
+            currencies.0 += 1;
+        } else {
+            currencies.1 += 1;
+        }
+        let said = format!("{}{}", run.stdout, run.stderr);
+        assert_eq!(
+            said.contains("the export names no currency"),
+            !named,
+            "{}: {said}",
+            export.name
+        );
         let out = dir.path().join("out");
         let run = budget_bandit(&[
             "recommend",
@@ -177,6 +192,10 @@ fn init_from_every_export_writes_an_account_that_recommends_unchanged() {
         assert_eq!(again.code, 2, "{}", again.stderr);
         assert_eq!(fs::read_to_string(&account).unwrap(), text);
     }
+    assert!(
+        currencies.0 > 0 && currencies.1 > 0,
+        "exports with and without a currency: {currencies:?}"
+    );
 }
 
 #[test]

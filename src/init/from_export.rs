@@ -454,8 +454,8 @@ pub fn account_text(survey: &ExportSurvey, name: &str, history: &str, origin: &s
 
 /// The account file for `export` written at `name` (NAME.toml; by default beside the export,
 /// named after it), checked by reading the export through it as `recommend` does; then
-/// written, never replacing a file. Returns the path written.
-pub fn write_from_export(export: &Path, name: Option<&Path>) -> Result<PathBuf, super::InitError> {
+/// written, never replacing a file. Returns what it wrote.
+pub fn write_from_export(export: &Path, name: Option<&Path>) -> Result<Written, super::InitError> {
     let origin = export.display().to_string();
     let bytes = std::fs::read(export)
         .map_err(|e| ScenarioError::whole_file(&origin, format!("cannot read the export: {e}")))?;
@@ -489,7 +489,20 @@ pub fn write_from_export(export: &Path, name: Option<&Path>) -> Result<PathBuf, 
     let account = Account::from_toml(&file.display().to_string(), &text, folder)?;
     account.read_history()?;
     write_new(&[(file.clone(), text)])?;
-    Ok(file)
+    Ok(Written {
+        path: file,
+        currency: survey.currency.clone(),
+    })
+}
+
+/// The account file [`write_from_export`] wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    /// Where.
+    pub path: PathBuf,
+    /// The currency the export names, `None` where it names none (the file then leaves the
+    /// account's default, EUR, to be reviewed).
+    pub currency: Option<String>,
 }
 
 /// The export's path as the account file at `file` names it: relative to the account file's
