@@ -100,7 +100,7 @@ use crate::fit::{Estimate, Fit, RECENT_DAYS, fit};
 use crate::objective::Objective;
 use crate::output::table::thousands;
 use crate::policy::thompson::{Thompson, ThompsonParams};
-use crate::policy::{Beyond, Day, Policy, PolicyKind, ResponseDraw};
+use crate::policy::{Beyond, Day, Policy, PolicyKind, PolicySpec, ResponseDraw};
 use crate::scenario::Allocation;
 use crate::stats::quantile;
 use crate::streams::{ReplicationStreams, StreamRng};
@@ -111,6 +111,7 @@ use mean_curve::{best_mean_split, mean_marginal, mean_revenue};
 use rand::RngExt;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Default number of joint posterior draws.
 pub const DEFAULT_DRAWS: usize = 1000;
@@ -336,56 +337,25 @@ pub struct Recommendation {
 }
 
 /// Recommends tomorrow's split for `account` from its `history`.
+///
+/// The steps: the history's usable days (`usable_history`); the market fitted to them
+/// ([`fit`]); the learner race on that market ([`choice::choose`]) beside the policy's posterior
+/// and the revenue curves of the history (`read_posterior`); tomorrow's limits
+/// ([`limits::tomorrow`]) and weekday; the posterior-best split ([`best_mean_split`]) and each
+/// draw's own optimum (`optimal_spends`); the learner's split (`explore_split`); what each
+/// split is expected to earn (`outlooks`); each channel's advice (`Advising`); the action
+/// list and test plans; and the `--days` plan (`plan_days`).
 pub fn recommend(
     account: &Account,
     history: &History,
     settings: Settings,
 ) -> Result<Recommendation, ScenarioError> {
     let mut warnings = history.notes.clone();
-    // Tomorrow is the day after the file's last date; a trailing stretch without any spend
-    // says nothing of the channels, and the split to pace from is the last one that ran.
+    // Tomorrow is the day after the file's last date.
     let first = history.last_date().plus(1);
-    let idle = history.idle_tail();
     let full_days = history.days;
-    let (trimmed, without_partial);
-    let history = if idle > 0 {
-        let last_funded = history.last_date().plus(-(idle as i64));
-        let from = last_funded.plus(1);
-        warnings.push(format!(
-            "{} no spend on any channel (a paused account, a declined card, or a day exported \
-             before it ran): the split to pace from is {last_funded}'s, the last day with spend",
-            if idle == 1 {
-                format!("{from} has")
-            } else {
-                format!(
-                    "the last {idle} days, {from} to {}, have",
-                    history.last_date()
-                )
-            }
-        ));
-        trimmed = history.first_days(history.days - idle);
-        &trimmed
-    } else {
-        history
-    };
-    // A last day that spent far less than the week before it was most likely exported before
-    // it ended: it is left out, and the split to pace from is the day before's.
-    let history = match crate::account::history::partial_last_day(&history.daily_spend()) {
-        Some((last, median)) => {
-            warnings.push(format!(
-                "the last day, {}, spent {} against a median of {} over the 7 days before it: \
-                 read as a day exported before it ended and left out, so the split to pace from \
-                 is {}'s; export the history up to the day before to drop this note",
-                history.last_date(),
-                thousands(last, 2),
-                thousands(median, 2),
-                history.last_date().plus(-1)
-            ));
-            without_partial = history.first_days(history.days - 1);
-            &without_partial
-        }
-        None => history,
-    };
+    let history = usable_history(history, &mut warnings);
+    let history = history.as_ref();
     let fitted = fit(account, history)?;
     let market = fitted.scenario(account, history.days.clamp(1, 100_000))?;
     let history_high = highest_spends(history);
@@ -405,30 +375,13 @@ pub fn recommend(
     warnings.extend(policy_choice.note.clone());
     let channels = account.channels.len();
     let budget = account.daily_budget;
-    let last = history.day(history.days - 1);
-    let current: Vec<f64> = last.iter().map(|f| f.spend).collect();
-    let recent_days = history.days.min(RECENT_DAYS);
-    let recent: Vec<f64> = (0..channels)
-        .map(|i| {
-            (history.days - recent_days..history.days)
-                .map(|d| history.day(d)[i].spend)
-                .sum::<f64>()
-                / recent_days as f64
-        })
+    let current: Vec<f64> = history
+        .day(history.days - 1)
+        .iter()
+        .map(|f| f.spend)
         .collect();
-    if !matches!(account.policy.kind, PolicyKind::SaturationThompson(_)) {
-        for channel in fitted.channels.iter().filter(|c| c.fatigue.is_some()) {
-            let chance = channel.fatigue.map_or(0.0, |f| f.probability);
-            warnings.push(format!(
-                "channel '{}' wears with delivery: its click-through rate falls as its \
-                 impressions grow ({:.0}% likely). Policy '{}' does not plan for wear; policy = \
-                 \"saturation-thompson\" plans the split that is best once the wear has settled",
-                channel.name,
-                100.0 * chance,
-                account.policy.name
-            ));
-        }
-    }
+    let (recent_days, recent) = recent_split(history);
+    warnings.extend(wear_notes(account, &fitted));
     let known: Vec<bool> = fitted
         .channels
         .iter()
@@ -445,11 +398,11 @@ pub fn recommend(
         &mut warnings,
     )?;
     let bounds = limits.bounds.clone();
-
-    let streams = ReplicationStreams::new(settings.seed, 0);
     let names: Vec<&str> = account.channels.iter().map(|c| c.name.as_str()).collect();
     warnings.extend(model_notes(&model, history, &names));
 
+    // Tomorrow's curves: each channel's weekday rhythm, the fitted one where the revenue
+    // curves were fitted.
     let mut scales = weekday_scales(account, history, learned.policy.as_ref());
     for ((scale, curves), fitted) in scales.iter_mut().zip(&model.channels).zip(&model.scales) {
         if curves.is_some() {
@@ -462,173 +415,38 @@ pub fn recommend(
     let draws = on_weekday(&unscaled, &scales, tomorrow_weekday);
     let objective = account.objective;
     let recommended = best_mean_split(&draws, &bounds, budget, objective);
-    // Each draw's own optimum, solved in parallel and collected in draw order: what the data
-    // say, within the budget alone; the limits are shown apart (`limited_by`).
-    let free = Bounds::free(channels, budget);
-    let splits: Vec<Vec<f64>> = draws
-        .par_iter()
-        .map(|draw| draw.optimal(&free, budget, objective))
-        .collect();
-    let mut optimal: Vec<Vec<f64>> = vec![Vec::with_capacity(draws.len()); channels];
-    for split in &splits {
-        for (spends, s) in optimal.iter_mut().zip(split) {
-            spends.push(*s);
-        }
-    }
-    for spends in &mut optimal {
-        spends.sort_by(f64::total_cmp);
-    }
+    let optimal = optimal_spends(&draws, budget, objective);
+    warnings.extend(kept_split_note(&recommended, &current, &bounds, budget));
 
-    let largest_move = recommended
-        .iter()
-        .zip(&current)
-        .map(|(r, c)| (r - c).abs())
-        .fold(0.0, f64::max);
-    if largest_move <= 1e-3 * budget {
-        let pinned = (0..channels).all(|i| bounds.high[i] - bounds.low[i] <= 1e-9 * budget);
-        warnings.push(if pinned {
-            "the recommendation keeps the last day's split: every channel is frozen or held by \
-             its limits"
-                .to_owned()
-        } else {
-            "the recommendation keeps the last day's split: within tomorrow's limits it is \
-             already the posterior-best split"
-                .to_owned()
-        });
-    }
-
-    let mut explore = vec![0.0; channels];
-    let day = Day {
-        index: history.days,
-        budget,
-        allocation: Allocation::Proportional,
-        objective,
-        bounds: &bounds,
-        truth: None,
-    };
-    // The learner explores: where it is not the posterior's reader, it is shown the history
-    // too.
-    let mut policy_rng = streams.policy(&learner.name);
-    if learner.name == account.policy.name {
-        learned
-            .policy
-            .allocate(&day, &learned.observations, &mut policy_rng, &mut explore);
-    } else {
-        let mut explorer = account.clone();
-        explorer.policy = learner.clone();
-        let mut explored = replay(&explorer, history, &market);
-        explored
-            .policy
-            .allocate(&day, &explored.observations, &mut policy_rng, &mut explore);
-    }
-    project(&mut explore, &bounds, budget, objective.spends_all());
-
-    let mut even = vec![budget / channels as f64; channels];
-    project(
-        &mut even,
-        &account.constraints.bounds,
-        budget,
-        objective.spends_all(),
+    let explore = explore_split(
+        account,
+        history,
+        &market,
+        &learner,
+        &mut learned,
+        &bounds,
+        settings.seed,
     );
-    let recent_name = format!("last {recent_days} days");
-    let recent_revenue = revenue_per_draw(&recent, &draws);
-    let baseline = Baseline {
-        name: &recent_name,
-        spend: recent.iter().sum(),
-        revenue: &recent_revenue,
-    };
-    let outlook = vec![
-        outlook(
-            "recommended",
-            &recommended,
-            &draws,
-            objective,
-            Some(baseline),
-        ),
-        outlook(&recent_name, &recent, &draws, objective, None),
-        outlook("even", &even, &draws, objective, Some(baseline)),
-    ];
+    let outlook = outlooks(account, &recommended, (recent_days, &recent), &draws);
     if let Some(note) = even_beats_recommended(&outlook, &account.currency) {
         warnings.push(note);
     }
 
-    let advice = (0..channels)
-        .map(|i| {
-            let channel = &account.channels[i];
-            let spend_variation = fitted.channels[i].spend_variation;
-            let note = if channel.freeze {
-                "frozen at the last day's spend".to_owned()
-            } else if !known[i] {
-                format!(
-                    "diminishing returns unknown: its daily spend barely varied (±{:.0}%), so \
-                     the history cannot tell how its return falls as spend grows; kept within \
-                     {:.0}% of its last spend",
-                    100.0 * spend_variation,
-                    100.0 * UNKNOWN_SATURATION_STEP
-                )
-            } else {
-                match &model.channels[i] {
-                    Some(curves) if curves.straight() >= 0.5 => format!(
-                        "no clear diminishing returns within the spends of the history (a \
-                         straight line is {:.0}% likely): beyond them its return is uncertain",
-                        100.0 * curves.straight()
-                    ),
-                    Some(_) => "diminishing returns identified from the history".to_owned(),
-                    None if fitted.channels[i].audience.is_some() => {
-                        "diminishing returns identified from the history".to_owned()
-                    }
-                    None => "no diminishing returns within the spends of the history".to_owned(),
-                }
-            };
-            let revenue = mean_revenue(&draws, i, recommended[i]);
-            let limited_by = limits.deciding(i, recommended[i], budget);
-            let reach = account.extrapolation_factor * history_high[i];
-            let beyond_history = recommended[i] >= reach - 1e-6 * budget - 0.005;
-            let mut note = note;
-            if limited_by == Limit::History {
-                note.push_str(&format!(
-                    "; capped at {} times its highest day in the history ({}): beyond it the \
-                     curve is the model's guess, not the data's (allow_extrapolation = true \
-                     lifts the cap)",
-                    account.extrapolation_factor,
-                    thousands(history_high[i], 2)
-                ));
-            } else if beyond_history {
-                note.push_str(&format!(
-                    "; {:.1} times its highest day in the history ({}): beyond the spends the \
-                     curve was learned from",
-                    recommended[i] / history_high[i].max(f64::MIN_POSITIVE),
-                    thousands(history_high[i], 2)
-                ));
-            }
-            ChannelAdvice {
-                channel: channel.name.clone(),
-                pricing: channel.pricing,
-                current_spend: current[i],
-                recommended_spend: recommended[i],
-                spend_low: quantile(&optimal[i], 0.05),
-                spend_high: quantile(&optimal[i], 0.95),
-                explore_spend: explore[i],
-                marginal_roas_current: mean_marginal(&draws, i, current[i]),
-                marginal_roas_recommended: mean_marginal(&draws, i, recommended[i]),
-                recent_spend: recent[i],
-                min_spend: bounds.low[i],
-                max_spend: bounds.high[i],
-                frozen: channel.freeze,
-                saturation_known: known[i],
-                spend_variation,
-                roas_recommended: if recommended[i] > 0.0 {
-                    revenue / recommended[i]
-                } else {
-                    0.0
-                },
-                note,
-                history_high: history_high[i],
-                beyond_history,
-                limited_by,
-            }
-        })
-        .collect();
+    let advising = Advising {
+        account,
+        fitted: &fitted,
+        model: &model,
+        draws: &draws,
+        known: &known,
+        limits: &limits,
+        history_high: &history_high,
+        current: &current,
+        recent: &recent,
+        recommended: &recommended,
+        optimal: &optimal,
+        explore: &explore,
+    };
+    let advice = (0..channels).map(|i| advising.advice(i)).collect();
     let mut actions = actions::actions(&names, &current, &recommended, budget, &account.currency);
     // Tomorrow runs the split the action list gives; the tests start the day after.
     let test_plans = test_plan::test_plans(account, &unscaled, &recommended, &known, first.plus(1));
@@ -647,42 +465,19 @@ pub fn recommend(
             band(&draws, i, history, &bounds, reach, budget)
         })
         .collect();
-
-    let date = first.to_string();
-    let mut plan = Vec::with_capacity(settings.plan_days);
-    let mut previous = recommended.clone();
-    for k in 0..settings.plan_days {
-        let spend = if k == 0 {
-            recommended.clone()
-        } else {
-            // Paced from the plan's day before; channels of unknown returns stay held near
-            // their last actual spend, as nothing new is learned about them.
-            let bounds = limits::tomorrow(
-                account,
-                &Shape {
-                    previous: &previous,
-                    current: &current,
-                    known: &known,
-                    history_high: &history_high,
-                },
-                &mut Vec::new(),
-            )?
-            .bounds;
-            let weekday = (tomorrow_weekday + k) % 7;
-            best_mean_split(
-                &on_weekday(&unscaled, &scales, weekday),
-                &bounds,
-                budget,
-                objective,
-            )
-        };
-        plan.push(PlanDay {
-            date: first.plus(k as i64).to_string(),
-            total: spend.iter().sum(),
-            spend: spend.clone(),
-        });
-        previous = spend;
-    }
+    let plan = plan_days(
+        account,
+        &Planning {
+            unscaled: &unscaled,
+            scales: &scales,
+            recommended: &recommended,
+            current: &current,
+            known: &known,
+            history_high: &history_high,
+            first,
+        },
+        settings.plan_days,
+    )?;
     Ok(Recommendation {
         account: account.name.clone(),
         currency: account.currency.clone(),
@@ -692,7 +487,7 @@ pub fn recommend(
         first_date: fitted.first_date.clone(),
         last_date: first.plus(-1).to_string(),
         history_days: full_days,
-        date,
+        date: first.to_string(),
         daily_budget: budget,
         objective: objective.as_str().to_owned(),
         target_roas: objective.target_roas(),
@@ -707,6 +502,374 @@ pub fn recommend(
         plan,
         fit: fitted,
     })
+}
+
+/// What tomorrow is expected to earn (mean and 90% interval over the draws) under the
+/// recommended split, the last `recent.0` days' mean split (`recent.1`) and the even split
+/// (within the account's floors and caps), with the recommended and even splits' gains over
+/// the recent one.
+fn outlooks(
+    account: &Account,
+    recommended: &[f64],
+    recent: (usize, &[f64]),
+    draws: &[ResponseDraw],
+) -> Vec<Outlook> {
+    let (budget, objective) = (account.daily_budget, account.objective);
+    let channels = recommended.len();
+    let (recent_days, recent) = recent;
+    let mut even = vec![budget / channels as f64; channels];
+    project(
+        &mut even,
+        &account.constraints.bounds,
+        budget,
+        objective.spends_all(),
+    );
+    let recent_name = format!("last {recent_days} days");
+    let recent_revenue = revenue_per_draw(recent, draws);
+    let baseline = Baseline {
+        name: &recent_name,
+        spend: recent.iter().sum(),
+        revenue: &recent_revenue,
+    };
+    vec![
+        outlook("recommended", recommended, draws, objective, Some(baseline)),
+        outlook(&recent_name, recent, draws, objective, None),
+        outlook("even", &even, draws, objective, Some(baseline)),
+    ]
+}
+
+/// The history the recommendation reads: without a trailing stretch of days with no spend on
+/// any channel (a paused account, a declined card, or today's empty row), which says nothing
+/// of the channels, and without a last day that spent far less than the week before it (most
+/// likely exported before it ended); each left out with a note, so the split to pace from is
+/// the last full day's.
+fn usable_history<'a>(history: &'a History, warnings: &mut Vec<String>) -> Cow<'a, History> {
+    let idle = history.idle_tail();
+    let mut usable = Cow::Borrowed(history);
+    if idle > 0 {
+        let last_funded = history.last_date().plus(-(idle as i64));
+        let from = last_funded.plus(1);
+        warnings.push(format!(
+            "{} no spend on any channel (a paused account, a declined card, or a day exported \
+             before it ran): the split to pace from is {last_funded}'s, the last day with spend",
+            if idle == 1 {
+                format!("{from} has")
+            } else {
+                format!(
+                    "the last {idle} days, {from} to {}, have",
+                    history.last_date()
+                )
+            }
+        ));
+        usable = Cow::Owned(history.first_days(history.days - idle));
+    }
+    if let Some((last, median)) = crate::account::history::partial_last_day(&usable.daily_spend()) {
+        warnings.push(format!(
+            "the last day, {}, spent {} against a median of {} over the 7 days before it: \
+             read as a day exported before it ended and left out, so the split to pace from \
+             is {}'s; export the history up to the day before to drop this note",
+            usable.last_date(),
+            thousands(last, 2),
+            thousands(median, 2),
+            usable.last_date().plus(-1)
+        ));
+        usable = Cow::Owned(usable.first_days(usable.days - 1));
+    }
+    usable
+}
+
+/// The last [`RECENT_DAYS`] days (or fewer) of the history and each channel's mean spend over
+/// them: the split the recommendation is compared with.
+fn recent_split(history: &History) -> (usize, Vec<f64>) {
+    let days = history.days.min(RECENT_DAYS);
+    let split = (0..history.channels)
+        .map(|i| {
+            (history.days - days..history.days)
+                .map(|d| history.day(d)[i].spend)
+                .sum::<f64>()
+                / days as f64
+        })
+        .collect();
+    (days, split)
+}
+
+/// A note for each channel the fit finds worn by its own delivery, where the account's policy
+/// does not plan for wear.
+fn wear_notes(account: &Account, fitted: &Fit) -> Vec<String> {
+    if matches!(account.policy.kind, PolicyKind::SaturationThompson(_)) {
+        return Vec::new();
+    }
+    fitted
+        .channels
+        .iter()
+        .filter(|c| c.fatigue.is_some())
+        .map(|channel| {
+            let chance = channel.fatigue.map_or(0.0, |f| f.probability);
+            format!(
+                "channel '{}' wears with delivery: its click-through rate falls as its \
+                 impressions grow ({:.0}% likely). Policy '{}' does not plan for wear; policy = \
+                 \"saturation-thompson\" plans the split that is best once the wear has settled",
+                channel.name,
+                100.0 * chance,
+                account.policy.name
+            )
+        })
+        .collect()
+}
+
+/// Each draw's own optimum within the budget alone (what the data say; the limits are shown
+/// apart, see `limited_by`), solved in parallel and collected in draw order: per channel, its
+/// optimal spends sorted, whose quantiles are the interval of its optimal spend.
+fn optimal_spends(draws: &[ResponseDraw], budget: f64, objective: Objective) -> Vec<Vec<f64>> {
+    let channels = draws.first().map_or(0, |d| d.curves.len());
+    let free = Bounds::free(channels, budget);
+    let splits: Vec<Vec<f64>> = draws
+        .par_iter()
+        .map(|draw| draw.optimal(&free, budget, objective))
+        .collect();
+    let mut optimal: Vec<Vec<f64>> = vec![Vec::with_capacity(draws.len()); channels];
+    for split in &splits {
+        for (spends, s) in optimal.iter_mut().zip(split) {
+            spends.push(*s);
+        }
+    }
+    for spends in &mut optimal {
+        spends.sort_by(f64::total_cmp);
+    }
+    optimal
+}
+
+/// A note where the recommendation keeps the last day's split, saying why: every channel held
+/// by its limits, or the last split already the posterior-best one.
+fn kept_split_note(
+    recommended: &[f64],
+    current: &[f64],
+    bounds: &Bounds,
+    budget: f64,
+) -> Option<String> {
+    let largest_move = recommended
+        .iter()
+        .zip(current)
+        .map(|(r, c)| (r - c).abs())
+        .fold(0.0, f64::max);
+    if largest_move > 1e-3 * budget {
+        return None;
+    }
+    let pinned = (0..recommended.len()).all(|i| bounds.high[i] - bounds.low[i] <= 1e-9 * budget);
+    Some(if pinned {
+        "the recommendation keeps the last day's split: every channel is frozen or held by its \
+         limits"
+            .to_owned()
+    } else {
+        "the recommendation keeps the last day's split: within tomorrow's limits it is already \
+         the posterior-best split"
+            .to_owned()
+    })
+}
+
+/// The split the chosen `learner` would run tomorrow to keep learning, within `bounds`: the
+/// account's own policy as replayed (`learned`), or the learner shown the history in turn.
+fn explore_split(
+    account: &Account,
+    history: &History,
+    market: &crate::scenario::Scenario,
+    learner: &PolicySpec,
+    learned: &mut Replay,
+    bounds: &Bounds,
+    seed: u64,
+) -> Vec<f64> {
+    let budget = account.daily_budget;
+    let objective = account.objective;
+    let mut explore = vec![0.0; account.channels.len()];
+    let day = Day {
+        index: history.days,
+        budget,
+        allocation: Allocation::Proportional,
+        objective,
+        bounds,
+        truth: None,
+    };
+    let mut policy_rng = ReplicationStreams::new(seed, 0).policy(&learner.name);
+    if learner.name == account.policy.name {
+        learned
+            .policy
+            .allocate(&day, &learned.observations, &mut policy_rng, &mut explore);
+    } else {
+        let mut explorer = account.clone();
+        explorer.policy = learner.clone();
+        let mut explored = replay(&explorer, history, market);
+        explored
+            .policy
+            .allocate(&day, &explored.observations, &mut policy_rng, &mut explore);
+    }
+    project(&mut explore, bounds, budget, objective.spends_all());
+    explore
+}
+
+/// What each channel's advice is read from.
+struct Advising<'a> {
+    account: &'a Account,
+    fitted: &'a Fit,
+    model: &'a revenue::RevenueModel,
+    /// Tomorrow's draws.
+    draws: &'a [ResponseDraw],
+    /// Whether each channel's diminishing returns are identified.
+    known: &'a [bool],
+    limits: &'a limits::Limits,
+    history_high: &'a [f64],
+    current: &'a [f64],
+    recent: &'a [f64],
+    recommended: &'a [f64],
+    /// Each channel's optimal spends over the draws, sorted.
+    optimal: &'a [Vec<f64>],
+    explore: &'a [f64],
+}
+
+impl Advising<'_> {
+    /// Channel `i`'s advice: its spends, interval, marginal returns, what limited it and a
+    /// note of how well its returns are known.
+    fn advice(&self, i: usize) -> ChannelAdvice {
+        let channel = &self.account.channels[i];
+        let budget = self.account.daily_budget;
+        let recommended = self.recommended[i];
+        let bounds = &self.limits.bounds;
+        let spend_variation = self.fitted.channels[i].spend_variation;
+        let mut note = self.note(i);
+        let revenue = mean_revenue(self.draws, i, recommended);
+        let limited_by = self.limits.deciding(i, recommended, budget);
+        let history_high = self.history_high[i];
+        let reach = self.account.extrapolation_factor * history_high;
+        let beyond_history = recommended >= reach - 1e-6 * budget - 0.005;
+        if limited_by == Limit::History {
+            note.push_str(&format!(
+                "; capped at {} times its highest day in the history ({}): beyond it the curve \
+                 is the model's guess, not the data's (allow_extrapolation = true lifts the cap)",
+                self.account.extrapolation_factor,
+                thousands(history_high, 2)
+            ));
+        } else if beyond_history {
+            note.push_str(&format!(
+                "; {:.1} times its highest day in the history ({}): beyond the spends the curve \
+                 was learned from",
+                recommended / history_high.max(f64::MIN_POSITIVE),
+                thousands(history_high, 2)
+            ));
+        }
+        ChannelAdvice {
+            channel: channel.name.clone(),
+            pricing: channel.pricing,
+            current_spend: self.current[i],
+            recommended_spend: recommended,
+            spend_low: quantile(&self.optimal[i], 0.05),
+            spend_high: quantile(&self.optimal[i], 0.95),
+            explore_spend: self.explore[i],
+            marginal_roas_current: mean_marginal(self.draws, i, self.current[i]),
+            marginal_roas_recommended: mean_marginal(self.draws, i, recommended),
+            recent_spend: self.recent[i],
+            min_spend: bounds.low[i],
+            max_spend: bounds.high[i],
+            frozen: channel.freeze,
+            saturation_known: self.known[i],
+            spend_variation,
+            roas_recommended: if recommended > 0.0 {
+                revenue / recommended
+            } else {
+                0.0
+            },
+            note,
+            history_high,
+            beyond_history,
+            limited_by,
+        }
+    }
+
+    /// How well channel `i`'s returns are known: frozen, unknown (its spend barely varied),
+    /// no clear bend within the spends seen, or diminishing returns identified.
+    fn note(&self, i: usize) -> String {
+        let spend_variation = self.fitted.channels[i].spend_variation;
+        if self.account.channels[i].freeze {
+            return "frozen at the last day's spend".to_owned();
+        }
+        if !self.known[i] {
+            return format!(
+                "diminishing returns unknown: its daily spend barely varied (±{:.0}%), so the \
+                 history cannot tell how its return falls as spend grows; kept within {:.0}% of \
+                 its last spend",
+                100.0 * spend_variation,
+                100.0 * UNKNOWN_SATURATION_STEP
+            );
+        }
+        match &self.model.channels[i] {
+            Some(curves) if curves.straight() >= 0.5 => format!(
+                "no clear diminishing returns within the spends of the history (a straight line \
+                 is {:.0}% likely): beyond them its return is uncertain",
+                100.0 * curves.straight()
+            ),
+            Some(_) => "diminishing returns identified from the history".to_owned(),
+            None if self.fitted.channels[i].audience.is_some() => {
+                "diminishing returns identified from the history".to_owned()
+            }
+            None => "no diminishing returns within the spends of the history".to_owned(),
+        }
+    }
+}
+
+/// What the `--days` plan is solved from.
+struct Planning<'a> {
+    /// The draws before any weekday's scale.
+    unscaled: &'a [ResponseDraw],
+    /// Each channel's weekday multipliers.
+    scales: &'a [[f64; 7]],
+    recommended: &'a [f64],
+    current: &'a [f64],
+    known: &'a [bool],
+    history_high: &'a [f64],
+    /// Tomorrow.
+    first: crate::account::date::Date,
+}
+
+/// The plan of `days` days from tomorrow: tomorrow's recommended split, then each day's
+/// posterior-best split for its weekday, paced from the plan's day before; channels of unknown
+/// returns stay held near their last actual spend, as nothing new is learned about them.
+fn plan_days(
+    account: &Account,
+    planning: &Planning,
+    days: usize,
+) -> Result<Vec<PlanDay>, ScenarioError> {
+    let budget = account.daily_budget;
+    let mut plan = Vec::with_capacity(days);
+    let mut previous = planning.recommended.to_vec();
+    for k in 0..days {
+        let spend = if k == 0 {
+            planning.recommended.to_vec()
+        } else {
+            let bounds = limits::tomorrow(
+                account,
+                &Shape {
+                    previous: &previous,
+                    current: planning.current,
+                    known: planning.known,
+                    history_high: planning.history_high,
+                },
+                &mut Vec::new(),
+            )?
+            .bounds;
+            let weekday = (planning.first.weekday() + k) % 7;
+            best_mean_split(
+                &on_weekday(planning.unscaled, planning.scales, weekday),
+                &bounds,
+                budget,
+                account.objective,
+            )
+        };
+        plan.push(PlanDay {
+            date: planning.first.plus(k as i64).to_string(),
+            total: spend.iter().sum(),
+            spend: spend.clone(),
+        });
+        previous = spend;
+    }
+    Ok(plan)
 }
 
 /// The history read through the policy's posterior and the revenue curves of its days.
