@@ -239,43 +239,8 @@ pub struct Fit {
 /// Fails (naming the history file) when the history holds no conversion at all: no value per
 /// conversion can be estimated.
 pub fn fit(account: &Account, history: &History) -> Result<Fit, ScenarioError> {
-    let pricing: Vec<Pricing> = account.channels.iter().map(|c| c.pricing).collect();
-    let lags = account
-        .channels
-        .iter()
-        .map(|c| c.lag.as_ref().map_or_else(Vec::new, |l| l.cdf()))
-        .collect();
-    let mut wear = WearModel::of(pricing.iter().copied());
-    let mut observed = Observations::with_memory(pricing, lags, Memory::All);
-    let mut clicks = vec![0.0; account.channels.len()];
-    let mut impressions = vec![0.0; account.channels.len()];
-    let mut spends: Vec<Vec<f64>> = vec![Vec::new(); account.channels.len()];
-    let mut bought: Vec<Vec<f64>> = vec![Vec::new(); account.channels.len()];
-    let mut converted: Vec<Vec<f64>> = vec![Vec::new(); account.channels.len()];
-    let mut sales: Vec<Vec<(f64, f64)>> = vec![Vec::new(); account.channels.len()];
-    for day in 0..history.days {
-        let outcomes: Vec<_> = account
-            .channels
-            .iter()
-            .zip(history.day(day))
-            .map(|(c, f)| outcome(c.pricing, f))
-            .collect();
-        observed.record_outcomes(&outcomes);
-        wear.observe(&outcomes);
-        for (i, (channel, figures)) in account.channels.iter().zip(history.day(day)).enumerate() {
-            if figures.spend > 0.0 {
-                spends[i].push(figures.spend);
-                bought[i].push(units(channel.pricing, figures).max(0.0));
-                converted[i].push(figures.conversions.max(0.0));
-            }
-            if figures.conversions > 0.0 {
-                sales[i].push((figures.conversions, figures.revenue));
-            }
-            clicks[i] += figures.clicks.unwrap_or(0.0);
-            impressions[i] += figures.impressions.unwrap_or(0.0);
-        }
-    }
-    let Some(pooled_value) = observed.pooled_value_per_conversion() else {
+    let read = ReadDays::of(account, history);
+    let Some(pooled_value) = read.observed.pooled_value_per_conversion() else {
         return Err(ScenarioError::whole_file(
             &account.history.display().to_string(),
             "the history has no conversions on any channel: nothing tells what a conversion is \
@@ -283,29 +248,23 @@ pub fn fit(account: &Account, history: &History) -> Result<Fit, ScenarioError> {
                 .into(),
         ));
     };
-    let recent = history.days.min(RECENT_DAYS);
-    let recent_spend: Vec<f64> = (0..account.channels.len())
-        .map(|i| {
-            (history.days - recent..history.days)
-                .map(|d| history.day(d)[i].spend)
-                .sum::<f64>()
-        })
-        .collect();
-    let recent_total: f64 = recent_spend.iter().sum();
+    let recent_shares = recent_shares(history);
     // The response curves are fitted independently, one channel per core.
     let curves: Vec<Option<UnitsCurve>> = (0..account.channels.len())
         .into_par_iter()
         .map(|i| {
+            let days = &read.channels[i];
             units_curve(
-                &spends[i],
-                &bought[i],
-                (account.channels[i].pricing != Pricing::Cpa).then_some(&converted[i][..]),
+                &days.spends,
+                &days.bought,
+                (account.channels[i].pricing != Pricing::Cpa).then_some(&days.converted[..]),
             )
         })
         .collect();
     let mut channels = Vec::new();
     for (i, channel) in account.channels.iter().enumerate() {
-        let totals = &observed.channels()[i];
+        let totals = &read.observed.channels()[i];
+        let days = &read.channels[i];
         let UnitsCurve {
             price,
             price_cv,
@@ -318,7 +277,7 @@ pub fn fit(account: &Account, history: &History) -> Result<Fit, ScenarioError> {
             from_conversions: false,
         });
         // Nothing converted: the account's value, and nothing known about this channel's.
-        let value = value_estimate(&sales[i]).unwrap_or(Estimate {
+        let value = value_estimate(&days.sales).unwrap_or(Estimate {
             mean: pooled_value,
             low: 0.0,
             high: f64::INFINITY,
@@ -327,65 +286,20 @@ pub fn fit(account: &Account, history: &History) -> Result<Fit, ScenarioError> {
             (Some(variance), Some(mean)) if mean > 0.0 => variance.sqrt() / mean,
             _ => 0.0,
         };
-        // Wear the history believes in: the simulator's strength is relative to the reference
-        // volume (the audience, or a day's budget at the price), the learner's to the first
-        // funded day's units; the click-through rate becomes the rested one.
+        // The wear's strength is relative to the reference volume: the audience, or a day's
+        // budget at the price.
         let reference = audience.map_or(account.daily_budget / price.mean, |a| a.mean);
-        let fatigue = wear
-            .summary(i)
-            .filter(|w| w.probability >= FATIGUE_PROBABILITY && reference.is_finite())
-            .map(|w| {
-                let scale = reference / w.reference;
-                let fitted = FatigueFit {
-                    probability: w.probability,
-                    strength: Estimate {
-                        mean: w.strength[1] * scale,
-                        low: w.strength[0] * scale,
-                        high: w.strength[2] * scale,
-                    },
-                    recovery: w.recovery,
-                };
-                (fitted, w.correction)
-            });
-        let rested = fatigue.map_or(1.0, |(_, correction)| correction);
-        let fatigue = fatigue.map(|(fitted, _)| fitted);
-        let (ctr, cvr) = match channel.pricing {
-            Pricing::Cpm => (
-                Some(Estimate::beta(clicks[i], impressions[i]).scaled(rested)),
-                Some(Estimate::beta(
-                    totals.conversions,
-                    clicks[i] * totals.matured_trials / totals.trials.max(1.0),
-                )),
-            ),
-            Pricing::Cpc | Pricing::Cpl => (
-                None,
-                Some(Estimate::beta(totals.conversions, totals.matured_trials)),
-            ),
-            Pricing::Cpa => (None, None),
-        };
+        let (fatigue, rested) = fatigue_fit(&read.wear, i, reference);
         // With weekday multipliers the history's rate is the base rate times their
         // spend-weighted mean over its days.
         let base = channel
             .weekday
             .map_or(1.0, |weekday| history.mean_multiplier(i, &weekday));
-        let cvr = cvr.map(|e| Estimate {
-            mean: (e.mean / base).min(1.0),
-            low: (e.low / base).min(1.0),
-            high: (e.high / base).min(1.0),
-        });
-        let funded = &spends[i];
-        let mean_spend = funded.iter().sum::<f64>() / funded.len().max(1) as f64;
-        let spread = if funded.len() > 1 {
-            (funded.iter().map(|s| (s - mean_spend).powi(2)).sum::<f64>()
-                / (funded.len() - 1) as f64)
-                .sqrt()
-        } else {
-            0.0
-        };
+        let (ctr, cvr) = funnel_rates(channel.pricing, days, totals, rested, base);
         channels.push(ChannelFit {
             name: channel.name.clone(),
             pricing: channel.pricing,
-            days_funded: funded.len(),
+            days_funded: days.spends.len(),
             spend: totals.spend,
             revenue: totals.revenue,
             price,
@@ -396,16 +310,8 @@ pub fn fit(account: &Account, history: &History) -> Result<Fit, ScenarioError> {
             value_cv,
             audience,
             bend_from_conversions,
-            spend_variation: if mean_spend > 0.0 {
-                spread / mean_spend
-            } else {
-                0.0
-            },
-            recent_share: if recent_total > 0.0 {
-                recent_spend[i] / recent_total
-            } else {
-                1.0 / account.channels.len() as f64
-            },
+            spend_variation: spend_variation(&days.spends),
+            recent_share: recent_shares[i],
             fatigue,
         });
     }
@@ -415,6 +321,167 @@ pub fn fit(account: &Account, history: &History) -> Result<Fit, ScenarioError> {
         days: history.days,
         channels,
     })
+}
+
+/// One channel's days as the fit reads them.
+#[derive(Debug, Clone, Default)]
+struct ChannelDays {
+    /// Spend of each funded day.
+    spends: Vec<f64>,
+    /// Paid units of each funded day (see [`units`]).
+    bought: Vec<f64>,
+    /// Conversions of each funded day.
+    converted: Vec<f64>,
+    /// `(conversions, revenue)` of each day that converted.
+    sales: Vec<(f64, f64)>,
+    /// Clicks and impressions over the history.
+    clicks: f64,
+    impressions: f64,
+}
+
+/// The history replayed day by day: the observations a learner would hold after it (the
+/// funnel's totals, matured for lags), the wear model's view of it, and each channel's days.
+struct ReadDays {
+    observed: Observations,
+    wear: WearModel,
+    channels: Vec<ChannelDays>,
+}
+
+impl ReadDays {
+    fn of(account: &Account, history: &History) -> ReadDays {
+        let pricing: Vec<Pricing> = account.channels.iter().map(|c| c.pricing).collect();
+        let lags = account
+            .channels
+            .iter()
+            .map(|c| c.lag.as_ref().map_or_else(Vec::new, |l| l.cdf()))
+            .collect();
+        let mut wear = WearModel::of(pricing.iter().copied());
+        let mut observed = Observations::with_memory(pricing, lags, Memory::All);
+        let mut channels = vec![ChannelDays::default(); account.channels.len()];
+        for day in 0..history.days {
+            let outcomes: Vec<_> = account
+                .channels
+                .iter()
+                .zip(history.day(day))
+                .map(|(c, f)| outcome(c.pricing, f))
+                .collect();
+            observed.record_outcomes(&outcomes);
+            wear.observe(&outcomes);
+            for ((channel, figures), days) in account
+                .channels
+                .iter()
+                .zip(history.day(day))
+                .zip(&mut channels)
+            {
+                if figures.spend > 0.0 {
+                    days.spends.push(figures.spend);
+                    days.bought.push(units(channel.pricing, figures).max(0.0));
+                    days.converted.push(figures.conversions.max(0.0));
+                }
+                if figures.conversions > 0.0 {
+                    days.sales.push((figures.conversions, figures.revenue));
+                }
+                days.clicks += figures.clicks.unwrap_or(0.0);
+                days.impressions += figures.impressions.unwrap_or(0.0);
+            }
+        }
+        ReadDays {
+            observed,
+            wear,
+            channels,
+        }
+    }
+}
+
+/// Each channel's share of the last [`RECENT_DAYS`] days' spend (an even share where nothing
+/// was spent).
+fn recent_shares(history: &History) -> Vec<f64> {
+    let recent = history.days.min(RECENT_DAYS);
+    let spend: Vec<f64> = (0..history.channels)
+        .map(|i| {
+            (history.days - recent..history.days)
+                .map(|d| history.day(d)[i].spend)
+                .sum::<f64>()
+        })
+        .collect();
+    let total: f64 = spend.iter().sum();
+    spend
+        .iter()
+        .map(|s| {
+            if total > 0.0 {
+                s / total
+            } else {
+                1.0 / history.channels as f64
+            }
+        })
+        .collect()
+}
+
+/// Channel `i`'s wear, where the history believes in it, and the factor that turns the
+/// history's click-through rate into the rested one (1 without wear). The simulator's strength
+/// is relative to `reference` (the audience, or a day's budget at the price), the learner's to
+/// the first funded day's units.
+fn fatigue_fit(wear: &WearModel, i: usize, reference: f64) -> (Option<FatigueFit>, f64) {
+    let fatigue = wear
+        .summary(i)
+        .filter(|w| w.probability >= FATIGUE_PROBABILITY && reference.is_finite())
+        .map(|w| {
+            let scale = reference / w.reference;
+            let fitted = FatigueFit {
+                probability: w.probability,
+                strength: Estimate {
+                    mean: w.strength[1] * scale,
+                    low: w.strength[0] * scale,
+                    high: w.strength[2] * scale,
+                },
+                recovery: w.recovery,
+            };
+            (fitted, w.correction)
+        });
+    let rested = fatigue.map_or(1.0, |(_, correction)| correction);
+    (fatigue.map(|(fitted, _)| fitted), rested)
+}
+
+/// The click-through rate (cpm only, made rested by `rested`) and the conversion rate (not
+/// cpa, divided by the weekday multipliers' mean `base`) of a channel's days.
+fn funnel_rates(
+    pricing: Pricing,
+    days: &ChannelDays,
+    totals: &crate::policy::observations::ChannelObservations,
+    rested: f64,
+    base: f64,
+) -> (Option<Estimate>, Option<Estimate>) {
+    let (ctr, cvr) = match pricing {
+        Pricing::Cpm => (
+            Some(Estimate::beta(days.clicks, days.impressions).scaled(rested)),
+            Some(Estimate::beta(
+                totals.conversions,
+                days.clicks * totals.matured_trials / totals.trials.max(1.0),
+            )),
+        ),
+        Pricing::Cpc | Pricing::Cpl => (
+            None,
+            Some(Estimate::beta(totals.conversions, totals.matured_trials)),
+        ),
+        Pricing::Cpa => (None, None),
+    };
+    let cvr = cvr.map(|e| Estimate {
+        mean: (e.mean / base).min(1.0),
+        low: (e.low / base).min(1.0),
+        high: (e.high / base).min(1.0),
+    });
+    (ctr, cvr)
+}
+
+/// The coefficient of variation of a channel's funded days' spends (0 with fewer than two).
+fn spend_variation(funded: &[f64]) -> f64 {
+    let mean = funded.iter().sum::<f64>() / funded.len().max(1) as f64;
+    if mean <= 0.0 || funded.len() < 2 {
+        return 0.0;
+    }
+    let variance =
+        funded.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / (funded.len() - 1) as f64;
+    variance.sqrt() / mean
 }
 
 /// A number for a scenario file: enough significant digits, always a TOML float.
