@@ -4,7 +4,7 @@
 //! | file stem | what it shows |
 //! |---|---|
 //! | `response` | per channel, the posterior expected daily revenue against daily spend with its 90% band, the history's days as dots, the current and recommended spends and the 90% interval of the optimal spend |
-//! | `split` | per channel, ranked by recommended spend, the current and recommended daily spends, the 90% interval of the optimal spend as a whisker and the learner's explore spend |
+//! | `split` | per channel, ranked by recommended spend, the current and recommended daily spends, the 90% interval of the optimal spend as a whisker and the explore spend (the recommended split moved towards the learner's) |
 //!
 //! **Response panels.** One panel per channel, as many columns as give the largest panels of
 //! about [`PANEL_ASPECT`] (width / height) ([`grid`]). The spend axis reaches [`SPEND_SPAN`]
@@ -442,8 +442,8 @@ impl Split<'_> {
                 ("recommended".into(), Mark::Swatch(ACCENT_COLOUR)),
                 ("90% interval of".into(), Mark::Line(BLACK, Stroke::Solid)),
                 ("the optimal spend".into(), Mark::Blank),
-                ("explore (the learner's".into(), Mark::Dot(EXPLORE_COLOUR)),
-                ("own split)".into(), Mark::Blank),
+                ("explore (a test budget".into(), Mark::Dot(EXPLORE_COLOUR)),
+                ("towards the learner)".into(), Mark::Blank),
             ],
         )
     }
@@ -658,8 +658,9 @@ pub fn page(recommendation: &Recommendation, charts: &[InlineChart]) -> String {
          single posterior draw puts the channel within the budget alone, what the data say; \
          <em>limited by</em> names the limit that decided the recommended spend where one did \
          (the account's floor or cap, a freeze, pacing, the hold of unknown returns, or the cap \
-         at extrapolation_factor times the history's highest day); explore is the learner's own \
-         randomised split, for an account that keeps learning.</p>\n\
+         at extrapolation_factor times the history's highest day); explore is a split for an \
+         account that keeps learning: the recommended split moved towards the learner's own by at \
+         most 20% of the budget.</p>\n\
          <table><tr><th>channel</th><th>current ({currency})</th>\
          <th>recommended ({currency})</th><th>change</th><th>optimal spend, 90% interval</th>\
          <th>limited by</th><th>explore</th><th>marginal ROAS now</th>\
