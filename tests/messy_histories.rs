@@ -168,17 +168,18 @@ fn on_clean_histories_the_recommendation_earns_most_of_the_optimum() {
 
 /// The harness's control: when the truth is the project's own curve family, with diminishing
 /// returns in the paid units, a clean history's recommendation earns nearly all of the optimum
-/// the harness solves (the table's worst of 20 is 0.974, mean 0.996). What it gives up is the
+/// the harness solves (the table's worst of 20 is 0.956, mean 0.994). What it gives up is the
 /// price of caution past the spends seen: in seed 1 a straight channel's best spend is 1.54
 /// times its highest day, and the recommendation moves into those spends only as far as the
-/// bend past them lets it (0.974; above 0.99 without the bend). A failure here is the harness's or
-/// the model's, not the messiness's.
+/// bend past them lets it (0.956 with the bend's mean at 0.75, 0.974 at 0.5, above 0.99
+/// without the bend; the mean of 0.75 is the price of not overshooting S-shaped curves, see
+/// `BEYOND_BEND`). A failure here is the harness's or the model's, not the messiness's.
 #[test]
 fn in_the_model_family_the_recommendation_reaches_the_optimum() {
     for score in scores(Kind::Clean, Market::in_model_family) {
         assert!(score.problems.is_empty(), "{:?}", score.problems);
         let share = score.share.unwrap();
-        assert!(share > 0.96, "clean seed {}: {share:.4}", score.seed);
+        assert!(share > 0.95, "clean seed {}: {share:.4}", score.seed);
     }
 }
 

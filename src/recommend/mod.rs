@@ -795,6 +795,11 @@ impl Advising<'_> {
                 recommended / history_high.max(f64::MIN_POSITIVE),
                 thousands(history_high, 2)
             ));
+        } else if recommended >= history_high + 0.5 {
+            note.push_str(&format!(
+                "; above its highest day in the history ({}): few days show the curve there",
+                thousands(history_high, 2)
+            ));
         }
         ChannelAdvice {
             channel: channel.name.clone(),
@@ -1039,15 +1044,16 @@ fn model_notes(model: &revenue::RevenueModel, history: &History, names: &[&str])
             }
         ));
     }
+    // A drift of a few percent is read and used, but not worth a strategist's attention.
     for (c, drift) in model.drifts.iter().enumerate() {
-        if let Some((first, ratio)) = drift {
+        if let Some((first, ratio)) = drift.filter(|(_, ratio)| (ratio - 1.0).abs() >= DRIFT_NOTE) {
             notes.push(format!(
                 "'{}' earns {:.0}% {} per unit of spend than on {}: its return drifted over the \
                  history, and its curve is read at today's level",
                 names[c],
                 100.0 * (ratio - 1.0).abs(),
-                if *ratio < 1.0 { "less" } else { "more" },
-                history.first_date.plus(*first as i64)
+                if ratio < 1.0 { "less" } else { "more" },
+                history.first_date.plus(first as i64)
             ));
         }
     }
@@ -1118,6 +1124,10 @@ fn weekday_note(account: &Account, scales: &[[f64; 7]], weekday: usize) -> Optio
         )
     })
 }
+
+/// The least drift of a channel's return over the history, as a share, that `recommend` notes
+/// (it reads and uses any drift the days show beyond their noise).
+pub const DRIFT_NOTE: f64 = 0.05;
 
 /// Mean of the bend past the spends seen, `λ` with `r = λ / ŝ` (see the module docs).
 pub const BEYOND_BEND: f64 = 0.75;

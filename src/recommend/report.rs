@@ -758,6 +758,24 @@ pub fn page(recommendation: &Recommendation, charts: &[InlineChart]) -> String {
     page
 }
 
+/// How the race went: which learners left it after the first round, and how many replications
+/// the others ran (the best alone left: the race ended there).
+fn race_sentence(choice: &crate::recommend::choice::PolicyChoice) -> String {
+    let first = crate::recommend::choice::FIRST_ROUND;
+    let all = crate::recommend::choice::CHOICE_REPLICATIONS;
+    if choice.candidates.iter().any(|c| c.replications > first) {
+        format!(
+            "Learners clearly behind after {first} replications left the race; the others ran \
+             {all}."
+        )
+    } else {
+        format!(
+            "After {first} replications every learner but the best was clearly behind it, so \
+             the race ended there."
+        )
+    }
+}
+
 /// The learners on the market fitted to the history, and why the policy was chosen.
 fn policy_table(page: &mut String, r: &Recommendation) {
     let choice = &r.policy_choice;
@@ -768,15 +786,13 @@ fn policy_table(page: &mut String, r: &Recommendation) {
          learner ran on a market fitted to the history ({} days, the account's budget and \
          limits); regret is the expected revenue it lost against the best split of that market \
          (the lower the better), with its 95% interval; revenue is what it earned in the \
-         simulation, noisier than regret. Learners clearly behind after {first} replications \
-         left the race; the others ran {all}.</p>\n<table><tr><th>learner</th><th>regret ({currency}, 95% interval)</th>\
+         simulation, noisier than regret. {race}</p>\n<table><tr><th>learner</th><th>regret ({currency}, 95% interval)</th>\
          <th>revenue over {days} days ({currency})</th><th>replications</th></tr>",
         escape(&choice.chosen),
         escape(&choice.reason),
         choice.days,
         days = choice.days,
-        first = crate::recommend::choice::FIRST_ROUND,
-        all = crate::recommend::choice::CHOICE_REPLICATIONS,
+        race = race_sentence(choice),
     );
     for candidate in &choice.candidates {
         let _ = writeln!(
