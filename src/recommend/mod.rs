@@ -446,6 +446,13 @@ pub fn recommend(
     if let Some(note) = even_beats_recommended(&outlook, &account.currency) {
         warnings.push(note);
     }
+    warnings.extend(recent_revenue_note(
+        history,
+        (recent_days, &recent),
+        &unscaled,
+        &scales,
+        &account.currency,
+    ));
 
     let advising = Advising {
         account,
@@ -1206,6 +1213,66 @@ fn revenue_per_draw(split: &[f64], draws: &[ResponseDraw]) -> Vec<f64> {
                 .sum()
         })
         .collect()
+}
+
+/// How far outside the 90% interval of what the model expects of the last days' split (as a
+/// share of its mean) those days' actual revenue must lie to be noted: the interval holds the
+/// posterior's uncertainty, not the days' own scatter, which this allows for.
+pub const RECENT_CHECK: f64 = 0.1;
+
+/// A note where the last `recent.0` days earned, on average, well outside what the model
+/// expects their mean split (`recent.1`) to earn on those days' weekdays: demand moved faster
+/// than the model follows (a peak season, a sale, a tracking change), and tomorrow's figures,
+/// read at the last weeks' demand, are off by as much.
+fn recent_revenue_note(
+    history: &History,
+    recent: (usize, &[f64]),
+    unscaled: &[ResponseDraw],
+    scales: &[[f64; 7]],
+    currency: &str,
+) -> Option<String> {
+    let (days, split) = recent;
+    if days == 0 || unscaled.is_empty() {
+        return None;
+    }
+    let span = history.days - days..history.days;
+    let actual = span
+        .clone()
+        .map(|d| history.day(d).iter().map(|f| f.revenue).sum::<f64>())
+        .sum::<f64>()
+        / days as f64;
+    let mut weekdays = [0usize; 7];
+    for d in span {
+        weekdays[history.first_date.plus(d as i64).weekday()] += 1;
+    }
+    let mut expected = vec![0.0; unscaled.len()];
+    for (weekday, &count) in weekdays.iter().enumerate().filter(|(_, c)| **c > 0) {
+        let drawn = on_weekday(unscaled, scales, weekday);
+        for (total, revenue) in expected.iter_mut().zip(revenue_per_draw(split, &drawn)) {
+            *total += revenue * count as f64 / days as f64;
+        }
+    }
+    let mean = expected.iter().sum::<f64>() / expected.len() as f64;
+    expected.sort_by(f64::total_cmp);
+    let (low, high) = (quantile(&expected, 0.05), quantile(&expected, 0.95));
+    let slack = RECENT_CHECK * mean;
+    let (side, tomorrow) = if actual > high + slack {
+        ("above", "low")
+    } else if actual < low - slack {
+        ("below", "high")
+    } else {
+        return None;
+    };
+    Some(format!(
+        "the last {days} days earned {} {currency} a day, {side} what the model expects of their \
+         split on those days ({} to {}, 90% interval): demand moved faster than the model \
+         follows (a peak season, a sale, a tracking change), so tomorrow's expected revenue may \
+         be too {tomorrow}; where every channel's demand moved alike, the split is not \
+         affected",
+        thousands(actual, 0),
+        thousands(low, 0),
+        thousands(high, 0)
+    ))
 }
 
 /// The split a gain is read against: its name, its spend and its revenue in each draw.
