@@ -395,28 +395,25 @@ fn a_bad_account_file_exits_2_with_line_and_column() {
     assert!(run.stderr.contains("missing.csv"), "{}", run.stderr);
 }
 
+/// Writes a history of the `default` scenario into `folder` with `history` and its `options`;
+/// returns the account file written beside it.
+fn default_history(folder: &Path, options: &[&str]) -> std::path::PathBuf {
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/default.toml");
+    let mut args = vec!["history", path_str(&scenario)];
+    args.extend_from_slice(options);
+    args.extend(["--out", path_str(folder), "--quiet"]);
+    let made = budget_bandit(&args);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    folder.join("default.toml")
+}
+
 /// Acceptance: a history of constant spends. Every channel's diminishing returns are unknown,
 /// the output says so, and no channel moves by more than the pacing rule.
 #[test]
 fn constant_spends_leave_saturation_unknown_and_moves_within_the_pacing_rule() {
     let dir = TempDir::new().unwrap();
     let histories = dir.path().join("h");
-    let made = budget_bandit(&[
-        "history",
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("scenarios/default.toml")
-            .display()
-            .to_string(),
-        "--policy",
-        "fixed",
-        "--days",
-        "60",
-        "--out",
-        path_str(&histories),
-        "--quiet",
-    ]);
-    assert_eq!(made.code, 0, "{}", made.stderr);
-    let account = histories.join("default.toml");
+    let account = default_history(&histories, &["--policy", "fixed", "--days", "60"]);
     let paced = fs::read_to_string(&account).unwrap().replace(
         "objective = \"revenue\"",
         "objective = \"revenue\"\nmax_daily_change = 0.03",
@@ -550,20 +547,7 @@ fn validate_checks_an_account_with_its_history() {
 fn a_last_week_far_above_the_model_is_pointed_out() {
     let dir = TempDir::new().unwrap();
     let histories = dir.path().join("h");
-    let made = budget_bandit(&[
-        "history",
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("scenarios/default.toml")
-            .display()
-            .to_string(),
-        "--policy",
-        "epsilon-greedy",
-        "--out",
-        path_str(&histories),
-        "--quiet",
-    ]);
-    assert_eq!(made.code, 0, "{}", made.stderr);
-    let account = histories.join("default.toml");
+    let account = default_history(&histories, &["--policy", "epsilon-greedy"]);
     let recommend = |name: &str| {
         let run = budget_bandit(&[
             "recommend",
