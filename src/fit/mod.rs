@@ -396,14 +396,7 @@ impl ReadDays {
 /// Each channel's share of the last [`RECENT_DAYS`] days' spend (an even share where nothing
 /// was spent).
 fn recent_shares(history: &History) -> Vec<f64> {
-    let recent = history.days.min(RECENT_DAYS);
-    let spend: Vec<f64> = (0..history.channels)
-        .map(|i| {
-            (history.days - recent..history.days)
-                .map(|d| history.day(d)[i].spend)
-                .sum::<f64>()
-        })
-        .collect();
+    let spend = history.recent_spend(RECENT_DAYS);
     let total: f64 = spend.iter().sum();
     spend
         .iter()

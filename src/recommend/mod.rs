@@ -604,13 +604,10 @@ fn usable_history<'a>(history: &'a History, warnings: &mut Vec<String>) -> Cow<'
 /// them: the split the recommendation is compared with.
 fn recent_split(history: &History) -> (usize, Vec<f64>) {
     let days = history.days.min(RECENT_DAYS);
-    let split = (0..history.channels)
-        .map(|i| {
-            (history.days - days..history.days)
-                .map(|d| history.day(d)[i].spend)
-                .sum::<f64>()
-                / days as f64
-        })
+    let split = history
+        .recent_spend(days)
+        .into_iter()
+        .map(|total| total / days as f64)
         .collect();
     (days, split)
 }
@@ -1241,17 +1238,26 @@ fn recent_revenue_note(
         .map(|d| history.day(d).iter().map(|f| f.revenue).sum::<f64>())
         .sum::<f64>()
         / days as f64;
-    let mut weekdays = [0usize; 7];
+    // A channel's revenue scales with its weekday's multiplier (see `on_weekday`), so the mean
+    // over the days is each channel's mean multiplier times its unscaled revenue.
+    let mut multiplier = vec![0.0; split.len()];
     for d in span {
-        weekdays[history.first_date.plus(d as i64).weekday()] += 1;
-    }
-    let mut expected = vec![0.0; unscaled.len()];
-    for (weekday, &count) in weekdays.iter().enumerate().filter(|(_, c)| **c > 0) {
-        let drawn = on_weekday(unscaled, scales, weekday);
-        for (total, revenue) in expected.iter_mut().zip(revenue_per_draw(split, &drawn)) {
-            *total += revenue * count as f64 / days as f64;
+        let weekday = history.first_date.plus(d as i64).weekday();
+        for (m, scale) in multiplier.iter_mut().zip(scales) {
+            *m += scale[weekday] / days as f64;
         }
     }
+    let mut expected: Vec<f64> = unscaled
+        .iter()
+        .map(|draw| {
+            split
+                .iter()
+                .zip(&multiplier)
+                .enumerate()
+                .map(|(i, (&s, m))| m * draw.revenue(i, s))
+                .sum()
+        })
+        .collect();
     let mean = expected.iter().sum::<f64>() / expected.len() as f64;
     expected.sort_by(f64::total_cmp);
     let (low, high) = (quantile(&expected, 0.05), quantile(&expected, 0.95));

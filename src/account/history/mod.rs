@@ -207,6 +207,15 @@ impl History {
             .collect()
     }
 
+    /// Each channel's total spend over the history's last `days` days (all of them when it has
+    /// fewer), in account order.
+    pub fn recent_spend(&self, days: usize) -> Vec<f64> {
+        let from = self.days - days.min(self.days);
+        (0..self.channels)
+            .map(|i| (from..self.days).map(|d| self.day(d)[i].spend).sum())
+            .collect()
+    }
+
     /// The history's first `days` days (all of it when it has no more).
     pub fn first_days(&self, days: usize) -> History {
         let days = days.min(self.days);
